@@ -1,0 +1,183 @@
+import CZlib
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Errors opening or reading input files.
+public struct FileError: Error, CustomStringConvertible {
+    /// The path that failed.
+    public let path: String
+    /// What the system said (from `errno`).
+    public let reason: String
+
+    public init(path: String, errno code: Int32) {
+        self.path = path
+        self.reason = String(cString: strerror(code))
+    }
+
+    public var description: String { "\(path): \(reason)" }
+}
+
+/// A source of bytes read in chunks: a plain file, or a gzip file decompressed as it is read.
+public protocol ByteSource: AnyObject {
+    /// Appends up to `maxCount` bytes to `buffer`; returns how many were added, 0 at the end.
+    /// A gzip source throws `CompressionError.corrupt` once for a damaged member and then goes on
+    /// with the next member it finds; it throws `.truncated` when the file ends inside a member.
+    func read(into buffer: inout [UInt8], maxCount: Int) throws -> Int
+    /// Bytes consumed from the underlying file so far (compressed offset for gzip).
+    var fileOffset: Int { get }
+}
+
+/// Reads a file through a raw file descriptor, in large chunks.
+public final class FileByteSource: ByteSource {
+    private let fd: Int32
+    public let path: String
+    public private(set) var fileOffset = 0
+
+    /// Opens `path` for reading (the corresponding C function is `open`).
+    public init(path: String) throws(FileError) {
+        self.path = path
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw FileError(path: path, errno: errno) }
+        self.fd = fd
+    }
+
+    deinit { close(fd) }
+
+    public func read(into buffer: inout [UInt8], maxCount: Int) throws -> Int {
+        let start = buffer.count
+        buffer.append(contentsOf: repeatElement(0, count: maxCount))
+        var got = 0
+        while true {
+            got = buffer.withUnsafeMutableBytes { raw in
+                Glibc.read(fd, raw.baseAddress! + start, maxCount)
+            }
+            if got < 0 && errno == EINTR { continue }
+            break
+        }
+        if got < 0 {
+            buffer.removeLast(maxCount)
+            throw FileError(path: path, errno: errno)
+        }
+        buffer.removeLast(maxCount - got)
+        fileOffset += got
+        return got
+    }
+
+    /// Reads the whole file, refusing files over `limit` bytes.
+    public static func readAll(path: String, limit: Int) throws -> [UInt8] {
+        let source = try FileByteSource(path: path)
+        var out: [UInt8] = []
+        while try source.read(into: &out, maxCount: 1 << 20) > 0 {
+            if out.count > limit { throw CompressionError.tooLarge(limit: limit) }
+        }
+        return out
+    }
+}
+
+/// Decompresses a gzip file of one or many members (WARC's record-per-member layout) as it is read.
+/// Memory stays at two fixed buffers whatever the file size.
+public final class GzipByteSource: ByteSource {
+    private let file: FileByteSource
+    private let inflater: InflateStream
+    private var input: [UInt8] = []
+    private var inputPos = 0
+    private var fileEnded = false
+    private var inMember = false
+    /// Damaged members skipped so far.
+    public private(set) var corruptMembers = 0
+
+    public var fileOffset: Int { file.fileOffset - (input.count - inputPos) }
+
+    public init(path: String) throws {
+        file = try FileByteSource(path: path)
+        inflater = try InflateStream(format: .gzipOrZlib)
+    }
+
+    private func refill() throws {
+        if inputPos > 0 {
+            input.removeFirst(inputPos)
+            inputPos = 0
+        }
+        if try file.read(into: &input, maxCount: 1 << 20) == 0 { fileEnded = true }
+    }
+
+    /// Skips forward to the next gzip magic (`1f 8b 08`) after a damaged member.
+    private func resync() throws {
+        inflater.reset()
+        inMember = false
+        inputPos = min(inputPos + 1, input.count)
+        while true {
+            while inputPos + 2 < input.count {
+                if input[inputPos] == 0x1f && input[inputPos + 1] == 0x8b && input[inputPos + 2] == 0x08 { return }
+                inputPos += 1
+            }
+            if fileEnded { inputPos = input.count; return }
+            try refill()
+        }
+    }
+
+    public func read(into buffer: inout [UInt8], maxCount: Int) throws -> Int {
+        let start = buffer.count
+        buffer.append(contentsOf: repeatElement(0, count: maxCount))
+        var produced = 0
+        defer { buffer.removeLast(maxCount - produced) }
+        while produced == 0 {
+            if inputPos >= input.count {
+                if fileEnded {
+                    if inMember {
+                        inMember = false
+                        throw CompressionError.truncated
+                    }
+                    return 0
+                }
+                try refill()
+                continue
+            }
+            var result: Int32 = Z_OK
+            var used = 0
+            input.withUnsafeBufferPointer { inBuf in
+                buffer.withUnsafeMutableBufferPointer { outBuf in
+                    let z = inflater.stream
+                    z.pointee.next_in = UnsafeMutablePointer(mutating: inBuf.baseAddress! + inputPos)
+                    z.pointee.avail_in = UInt32(input.count - inputPos)
+                    z.pointee.next_out = outBuf.baseAddress! + start
+                    z.pointee.avail_out = UInt32(maxCount)
+                    result = inflate(z, Z_NO_FLUSH)
+                    produced = maxCount - Int(z.pointee.avail_out)
+                    used = input.count - inputPos - Int(z.pointee.avail_in)
+                }
+            }
+            inputPos += used
+            if used > 0 { inMember = true }
+            switch result {
+            case Z_STREAM_END:
+                inflater.reset()
+                inMember = false
+            case Z_OK, Z_BUF_ERROR:
+                if used == 0 && produced == 0 {
+                    if fileEnded {
+                        inMember = false
+                        inputPos = input.count
+                        throw CompressionError.truncated
+                    } else {
+                        try refill()
+                    }
+                }
+            default:
+                let message = inflater.message()
+                produced = 0
+                corruptMembers += 1
+                try resync()
+                throw CompressionError.corrupt(message)
+            }
+        }
+        return produced
+    }
+}
+
+/// Opens a file as bytes, decompressing it when its name ends in `.gz`.
+public func openByteSource(path: String) throws -> ByteSource {
+    if path.hasSuffix(".gz") { return try GzipByteSource(path: path) }
+    return try FileByteSource(path: path)
+}

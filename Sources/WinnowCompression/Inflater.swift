@@ -1,0 +1,114 @@
+import CZlib
+
+/// Errors from zlib streams, named after what went wrong for the user.
+public enum CompressionError: Error, Equatable, CustomStringConvertible {
+    /// The stream ended in the middle of a gzip member (a truncated download or copy).
+    case truncated
+    /// The compressed bytes are not valid deflate data (the zlib message is kept).
+    case corrupt(String)
+    /// Decompressed data grew past the caller's limit (a compression bomb or an oversized record).
+    case tooLarge(limit: Int)
+    /// zlib could not set up a stream (out of memory or a bad parameter).
+    case setup(Int32)
+
+    public var description: String {
+        switch self {
+        case .truncated: return "truncated gzip stream"
+        case .corrupt(let message): return "corrupt compressed data (\(message))"
+        case .tooLarge(let limit): return "decompressed data exceeds \(limit) bytes"
+        case .setup(let code): return "zlib setup failed (code \(code))"
+        }
+    }
+}
+
+/// Which framing an inflater expects.
+public enum InflateFormat: Sendable {
+    /// gzip or zlib framing, told apart by their headers (HTTP `Content-Encoding: gzip` and most `deflate`).
+    case gzipOrZlib
+    /// Raw deflate without header, as some servers send for `Content-Encoding: deflate`.
+    case raw
+}
+
+/// A zlib inflate stream; the `z_stream` lives in its own allocation so its address never moves.
+final class InflateStream {
+    let stream: UnsafeMutablePointer<z_stream>
+
+    init(format: InflateFormat) throws(CompressionError) {
+        stream = .allocate(capacity: 1)
+        stream.initialize(to: z_stream())
+        let bits: Int32 = format == .raw ? -15 : 15 + 32
+        let code = CZlib_inflateInit2(stream, bits)
+        guard code == Z_OK else {
+            stream.deallocate()
+            throw .setup(code)
+        }
+    }
+
+    deinit {
+        inflateEnd(stream)
+        stream.deallocate()
+    }
+
+    /// Starts a new member with the same settings (the corresponding C function is `inflateReset`).
+    func reset() { inflateReset(stream) }
+
+    func message() -> String {
+        if let msg = stream.pointee.msg { return String(cString: msg) }
+        return "unknown error"
+    }
+}
+
+/// One-shot decompression of an in-memory buffer, for HTTP content-encodings.
+public enum Inflate {
+    /// Decompresses `input`; several concatenated gzip members are joined.
+    /// - Parameter limit: the most bytes of output accepted before `tooLarge` is thrown.
+    public static func decompress(
+        _ input: [UInt8], format: InflateFormat = .gzipOrZlib, limit: Int
+    ) throws(CompressionError) -> [UInt8] {
+        let inflater = try InflateStream(format: format)
+        var output: [UInt8] = []
+        output.reserveCapacity(min(limit, max(input.count * 4, 4096)))
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        var consumed = 0
+        var ended = false
+        while consumed < input.count {
+            var result: Int32 = Z_OK
+            var produced = 0
+            var used = 0
+            input.withUnsafeBufferPointer { inBuf in
+                chunk.withUnsafeMutableBufferPointer { outBuf in
+                    let z = inflater.stream
+                    z.pointee.next_in = UnsafeMutablePointer(mutating: inBuf.baseAddress! + consumed)
+                    z.pointee.avail_in = UInt32(input.count - consumed)
+                    z.pointee.next_out = outBuf.baseAddress
+                    z.pointee.avail_out = UInt32(outBuf.count)
+                    result = inflate(z, Z_NO_FLUSH)
+                    produced = outBuf.count - Int(z.pointee.avail_out)
+                    used = input.count - consumed - Int(z.pointee.avail_in)
+                }
+            }
+            consumed += used
+            output.append(contentsOf: chunk[0..<produced])
+            if output.count > limit { throw .tooLarge(limit: limit) }
+            switch result {
+            case Z_STREAM_END:
+                ended = true
+                // Another gzip member may follow; trailing garbage after the last one is ignored.
+                if format == .gzipOrZlib, consumed + 1 < input.count, input[consumed] == 0x1f, input[consumed + 1] == 0x8b {
+                    inflater.reset()
+                    ended = false
+                } else {
+                    return output
+                }
+            case Z_OK:
+                if used == 0 && produced == 0 { throw .corrupt("no progress") }
+            case Z_BUF_ERROR:
+                if used == 0 && produced == 0 { throw .truncated }
+            default:
+                throw .corrupt(inflater.message())
+            }
+        }
+        if !ended { throw .truncated }
+        return output
+    }
+}
