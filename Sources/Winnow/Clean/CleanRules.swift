@@ -1,0 +1,28 @@
+import WinnowHTML
+
+/// What the clean stage removes, in one place so tuning is a change of data.
+enum CleanRules {
+    /// Elements removed with everything inside them.
+    static let removedTags: Set<Tag> = [
+        .script,    // code, never text (JSON-LD is read into PageInfo first)
+        .style,     // CSS
+        .noscript,  // fallbacks for scriptless browsers: tracking pixels, "enable JavaScript"
+        .template,  // inert markup for scripts to clone
+        .nav,       // navigation menus
+        .iframe, .frame, .frameset, .noframes, .object, .embed, .applet, // embedded documents and plugins
+        .svg, .math, .canvas, .video, .audio, .map, // graphics and media: no prose inside
+        .input, .button, .select, .option, .textarea, .datalist, .output, // form controls
+        .dialog,    // modals: cookie banners, sign-up prompts
+        .menu,
+        .rp,        // ruby fallback parentheses
+    ]
+
+    /// ARIA roles whose elements are removed like `<nav>`.
+    static let removedRoles: Set<String> = [
+        "navigation", "menu", "menubar", "search", "dialog", "alertdialog", "tooltip", "toolbar",
+    ]
+
+    /// A `<form>` is removed unless it holds at least this many characters of text (some sites,
+    /// ASP.NET ones above all, wrap the whole page in one form).
+    static let formTextToKeep = 1000
+}

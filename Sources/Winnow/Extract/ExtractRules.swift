@@ -1,0 +1,79 @@
+/// The tables main-text extraction reads: class/id patterns, tag weights, boilerplate phrases and
+/// thresholds. Each entry says why it is there.
+enum ExtractRules {
+    /// Substrings of class/id (lowercased) that mark containers of the main text.
+    static let positiveClassID: [String] = [
+        "article",   // article, article-body, articleBody
+        "story",     // story-body, storytext
+        "entry",     // WordPress entry-content
+        "post",      // post-content, post-body
+        "content",   // content, main-content
+        "body",      // article-body, story-body
+        "text",      // article-text, body-text
+        "main",      // main, main-column
+        "blog",
+        "itemprop-articlebody",
+    ]
+
+    /// Substrings of class/id that mark boilerplate inside or around the main text.
+    static let negativeClassID: [String] = [
+        "comment", "disqus", "respond", "reply",        // reader comments
+        "share", "sharing", "social", "sociable",       // share bars
+        "related", "recommend", "more-from", "read-more", "readmore", "also", "trending", "popular", "outbrain", "taboola",
+        "newsletter", "subscribe", "signup", "sign-up", "subscription", "paywall", "registration", "regwall",
+        "promo", "sponsor", "advert", "-ad-", "ad-", "-ad", "ads", "banner", "dfp", "gpt",
+        "sidebar", "widget", "rail", "aside",
+        "footer", "masthead", "breadcrumb", "pagination", "pager", "toolbar", "tools", "print",
+        "byline", "author", "dateline", "timestamp", "date", "published", "updated", "meta",
+        "caption", "credit", "photo", "image", "img", "gallery", "media", "video", "figure", "slideshow",
+        "tags", "tag-", "topics", "categories", "keywords",
+        "nav", "menu", "header", "cookie", "consent", "gdpr", "modal", "popup", "overlay",
+        "hidden", "visually-hidden", "sr-only", "screen-reader",
+        "bio", "about-the-author", "contributor",
+        "rating", "review-", "skip", "jump", "toc", "table-of-contents",
+    ]
+
+    /// Substrings of class/id that look negative but name content ("article-meta" is negative,
+    /// "post-body" is positive; these override a negative match on the same element).
+    static let contentOverrides: [String] = [
+        "articlebody", "article-body", "article__body", "article_body", "story-body", "storybody", "entry-content",
+        "post-content", "post-body", "postbody", "main-content", "article-content", "articlecontent", "body-text",
+        "story-content", "article-text", "articletext", "rich-text", "richtext", "itemprop-articlebody", "page-content",
+    ]
+
+    /// Tags whose blocks are boilerplate wherever they occur in the chosen region.
+    static let boilerplateTags: Set<String> = ["header", "footer", "aside", "address", "figcaption", "caption", "figure", "summary"]
+
+    /// Tags that hold the paragraphs of a text; scores of paragraph blocks go to the nearest one.
+    static let containerTags: Set<String> = [
+        "div", "section", "article", "main", "body", "td", "form", "center", "blockquote", "header", "footer", "aside", "details",
+    ]
+
+    /// Whole-block texts (lowercased, trimmed of punctuation) that are page furniture, not prose.
+    static let boilerplatePhrases: Set<String> = [
+        "advertisement", "advertisements", "ad", "sponsored", "sponsored content", "story continues below advertisement",
+        "continue reading", "continue reading below", "read more", "read more below", "see more", "show more", "load more",
+        "share", "share this", "share this article", "share this story", "share on facebook", "share on twitter", "tweet", "email", "print",
+        "related", "related articles", "related stories", "related content", "related coverage", "recommended", "more from",
+        "subscribe", "sign up", "newsletter", "follow us", "comments", "leave a comment", "skip to content", "back to top",
+        "image", "photo", "video", "close", "menu", "click here", "listen", "listen to this article",
+        "this article is more than 1 year old", "this article is more than 2 years old",
+    ]
+
+    /// Prefixes (lowercased) of short blocks that are bylines, credits or calls to action.
+    static let boilerplatePrefixes: [String] = [
+        "by ", "photo:", "photo by", "photograph:", "image:", "image by", "credit:", "source:", "illustration:", "video:",
+        "posted by", "written by", "published", "updated", "last updated", "read more:", "read more about", "related:", "see also:",
+        "follow ", "sign up", "subscribe", "click here", "copyright", "©", "all rights reserved",
+        "getty images", "ap photo", "reuters/", "(ap photo", "(reuters",
+    ]
+
+    /// A short block (fewer visible characters) that starts with a boilerplate prefix is dropped.
+    static let shortBlockChars = 120
+
+    /// Link density above which a block is navigation, not prose.
+    static let maxLinkDensity = 0.5
+
+    /// Blocks shorter than this add nothing to container scores (they are labels, not paragraphs).
+    static let minScoringChars = 25
+}

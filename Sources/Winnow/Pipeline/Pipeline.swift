@@ -1,0 +1,240 @@
+import Foundation
+import WinnowHTML
+
+/// Everything a run needs to know.
+public struct PipelineConfig: Sendable {
+    public var inputs: [String]
+    public var output: String
+    /// Workers for the CPU-heavy stages (clean, segment, extract).
+    public var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    /// The last stage to run: `write` (the default) writes final documents; an earlier stage
+    /// writes that stage's intermediate shards.
+    public var lastStage: StageName = .write
+    public var read = ReadSettings()
+    public var clean = CleanSettings()
+    public var extract = ExtractSettings()
+    public var write = WriteSettings()
+    /// Documents allowed between the reader and the writer per worker (bounds memory).
+    public var inFlightPerJob = 16
+    /// The `added` timestamp of every record (ISO 8601).
+    public var added: String
+
+    public init(inputs: [String], output: String, added: String) {
+        self.inputs = inputs
+        self.output = output
+        self.added = added
+    }
+
+    /// The shard name prefix: `shard` for final output, the stage name for intermediate shards.
+    public var shardPrefix: String {
+        lastStage >= .dedup ? "shard" : lastStage.rawValue
+    }
+}
+
+/// What a run did: counts per stage, files, shards and timing.
+public struct RunSummary: Sendable {
+    public var stats = RunStats()
+    public var files = 0
+    public var inputBytes = 0
+    public var skippedFiles: [String] = []
+    public var unreadablePaths: [String] = []
+    public var shards: [String] = []
+    public var documentsWritten = 0
+    public var outputBytes = 0
+    public var wallSeconds = 0.0
+    public var jobs = 1
+
+    /// 0 when nothing was dropped for an input error, `ExitCode.inputErrors` otherwise.
+    public var hadInputErrors: Bool { stats.errorDrops > 0 || !unreadablePaths.isEmpty }
+}
+
+/// Runs the stages concurrently: one reader walks the inputs in order, `jobs` workers clean,
+/// segment and extract, and the calling thread deduplicates and writes in input order. Queues
+/// between them are bounded, so memory depends on the settings, not on the input size.
+public final class Pipeline: @unchecked Sendable {
+    public let config: PipelineConfig
+    private let reader: ArchiveReader
+    private let cleaner: Cleaner
+    private let segmenter = Segmenter()
+    private let extractor: Extractor
+
+    public init(config: PipelineConfig) {
+        self.config = config
+        reader = ArchiveReader(settings: config.read)
+        cleaner = Cleaner(settings: config.clean)
+        extractor = Extractor(settings: config.extract)
+        HTMLParser.initialize()
+    }
+
+    /// Runs the whole pipeline. Throws only for run-level trouble (output not writable).
+    public func run(progress: ((Int, Int) -> Void)? = nil) throws -> RunSummary {
+        let started = monotonicSeconds()
+        var summary = RunSummary()
+        summary.jobs = max(1, config.jobs)
+        var scanner = InputScanner()
+        let files = scanner.scan(config.inputs)
+        summary.files = files.count
+        summary.inputBytes = files.reduce(0) { $0 + $1.size }
+        summary.skippedFiles = scanner.skipped
+        summary.unreadablePaths = scanner.unreadable.map { "\($0.path): \($0.reason)" }
+        for (path, reason) in scanner.unreadable { Log.error("\(path): \(reason)") }
+        if !scanner.unreadable.isEmpty {
+            summary.stats[.read].dropped[.readError, default: 0] += scanner.unreadable.count
+        }
+
+        let writer = try ShardWriter(directory: config.output, prefix: config.shardPrefix, settings: config.write)
+        let jobs = summary.jobs
+        let window = jobs * config.inFlightPerJob
+        let work = BoundedQueue<WorkItem?>(capacity: window)
+        let results = ReorderBuffer<WorkItem>(window: window)
+        let statsLock = NSLock()
+        nonisolated(unsafe) var workerStats = RunStats()
+        nonisolated(unsafe) var readStats = StageStats()
+        nonisolated(unsafe) var total = -1
+
+        let group = DispatchGroup()
+        // The reader: documents in input order, each numbered.
+        DispatchQueue.global().async(group: group) { [reader] in
+            var sequence = 0
+            var stats = StageStats()
+            var waited = 0.0
+            let start = monotonicSeconds()
+            for file in files {
+                reader.read(file) { origin, content in
+                    let item = WorkItem(sequence: sequence, origin: origin, content: content)
+                    let before = monotonicSeconds()
+                    results.reserve(sequence)
+                    work.push(item)
+                    waited += monotonicSeconds() - before
+                    sequence += 1
+                }
+            }
+            stats.seconds = monotonicSeconds() - start - waited
+            for _ in 0..<jobs { work.push(nil) }
+            statsLock.lock()
+            readStats = stats
+            total = sequence
+            statsLock.unlock()
+            results.put(sequence, WorkItem(sequence: sequence, origin: DocumentOrigin(id: "", source: .html, input: ""), content: .raw([])))
+        }
+        // The workers.
+        for _ in 0..<jobs {
+            DispatchQueue.global().async(group: group) { [self] in
+                var stats = RunStats()
+                while let item = work.pop() {
+                    results.put(item.sequence, process(item, stats: &stats))
+                }
+                statsLock.lock()
+                workerStats.merge(stats)
+                statsLock.unlock()
+            }
+        }
+
+        // Dedup and write, in input order, on this thread.
+        var dedup = ExactDedup()
+        var emitted = 0
+        var writeStats = StageStats()
+        var dedupStats = StageStats()
+        var readCounts = StageStats()
+        var firstError: Error?
+        while true {
+            let item = results.take()
+            statsLock.lock()
+            let end = total
+            statsLock.unlock()
+            if end >= 0 && item.sequence == end { break }
+            emitted += 1
+            // Every document passes the read stage's counters here, in order.
+            readCounts.documentsIn += 1
+            if case .dropped(let drop) = item.content, drop.stage == .read {
+                readCounts.dropped[drop.reason, default: 0] += 1
+            } else {
+                readCounts.documentsOut += 1
+            }
+            if case .dropped(let drop) = item.content {
+                logDrop(drop, item.origin)
+                continue
+            }
+            var current = item
+            if config.lastStage >= .dedup, case .extracted(let extraction) = current.content {
+                let t = monotonicSeconds()
+                dedupStats.documentsIn += 1
+                if dedup.admit(extraction.text) {
+                    dedupStats.documentsOut += 1
+                } else {
+                    dedupStats.dropped[.exactDuplicate, default: 0] += 1
+                    current.content = .dropped(Drop(.dedup, .exactDuplicate, "same text as an earlier document"))
+                }
+                dedupStats.seconds += monotonicSeconds() - t
+            }
+            if case .dropped = current.content { continue }
+            guard firstError == nil else { continue }
+            let t = monotonicSeconds()
+            writeStats.documentsIn += 1
+            if let record = RecordCodec.encode(current, added: config.added) {
+                do {
+                    try writer.write(record)
+                    writeStats.documentsOut += 1
+                } catch {
+                    firstError = error
+                }
+            }
+            writeStats.seconds += monotonicSeconds() - t
+            progress?(emitted, writer.recordsWritten)
+        }
+        group.wait()
+        if let firstError { throw firstError }
+        try writer.finish()
+        writer.removeStaleShards()
+
+        summary.stats.merge(workerStats)
+        readCounts.seconds = readStats.seconds
+        summary.stats[.read].merge(readCounts)
+        if config.lastStage >= .dedup { summary.stats[.dedup] = dedupStats }
+        summary.stats[.write] = writeStats
+        summary.shards = writer.shards
+        summary.documentsWritten = writer.recordsWritten
+        summary.outputBytes = writer.bytesWritten
+        summary.wallSeconds = monotonicSeconds() - started
+        return summary
+    }
+
+    /// Runs clean, segment and extract (as far as `lastStage` asks) on one document.
+    func process(_ item: WorkItem, stats: inout RunStats) -> WorkItem {
+        var item = item
+        let last = min(config.lastStage, .extract)
+        while let next = item.stage.next, next <= last {
+            if case .dropped = item.content { break }
+            let t = monotonicSeconds()
+            stats[next].documentsIn += 1
+            do {
+                switch (next, item.content) {
+                case (.clean, .raw(let bytes)):
+                    item.content = .cleaned(try cleaner.clean(bytes, contentType: item.origin.contentType))
+                case (.segment, .cleaned(let page)):
+                    item.content = .segmented(segmenter.segment(page))
+                case (.extract, .segmented(let page)):
+                    item.content = .extracted(try extractor.extract(page, url: item.origin.url))
+                default:
+                    stats[next].documentsIn -= 1
+                    return item
+                }
+                stats[next].documentsOut += 1
+            } catch {
+                stats[next].dropped[error.reason, default: 0] += 1
+                item.content = .dropped(error)
+            }
+            stats[next].seconds += monotonicSeconds() - t
+        }
+        return item
+    }
+
+    private func logDrop(_ drop: Drop, _ origin: DocumentOrigin) {
+        let place = origin.url.map { "\(origin.input) (\($0))" } ?? origin.input
+        if drop.reason.isError {
+            Log.warning("\(place): dropped at \(drop.stage.rawValue), \(drop.reason.rawValue): \(drop.detail)")
+        } else {
+            Log.debug("\(place): dropped at \(drop.stage.rawValue), \(drop.reason.rawValue): \(drop.detail)")
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+
+/// The run summary: a table on standard error and a JSON file beside the shards.
+public enum RunReport {
+    /// The table printed at the end of a run.
+    public static func text(_ s: RunSummary, command: String) -> String {
+        var lines: [String] = []
+        let mb = Double(s.inputBytes) / 1e6
+        lines.append(String(format: "winnow %@: %d input files (%.1f MB) in %.2f s with %d jobs", command, s.files, mb, s.wallSeconds, s.jobs))
+        lines.append(pad("stage", 9) + padLeft("in", 9) + padLeft("out", 9) + padLeft("dropped", 9) + padLeft("seconds", 9) + "  drop reasons")
+        for stage in StageName.allCases {
+            guard let st = s.stats.stages[stage] else { continue }
+            let reasons = st.dropped.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", ")
+            lines.append(pad(stage.rawValue, 9) + padLeft("\(st.documentsIn)", 9) + padLeft("\(st.documentsOut)", 9)
+                         + padLeft("\(st.droppedTotal)", 9) + padLeft(String(format: "%.2f", st.seconds), 9) + (reasons.isEmpty ? "" : "  " + reasons))
+        }
+        let docsPerSecond = s.wallSeconds > 0 ? Double(s.stats[.read].documentsIn) / s.wallSeconds : 0
+        lines.append(String(format: "written: %d documents in %d shards (%.1f MB); throughput %.0f documents/s, %.1f MB/s of input",
+                            s.documentsWritten, s.shards.count, Double(s.outputBytes) / 1e6, docsPerSecond, s.wallSeconds > 0 ? mb / s.wallSeconds : 0))
+        if !s.skippedFiles.isEmpty { lines.append("skipped \(s.skippedFiles.count) files of unknown type") }
+        if !s.unreadablePaths.isEmpty { lines.append("unreadable: " + s.unreadablePaths.joined(separator: "; ")) }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The summary as JSON (keys in a fixed order).
+    public static func json(_ s: RunSummary, command: String, added: String) -> [UInt8] {
+        var w = JSONWriter()
+        w.beginObject()
+        w.key("command"); w.string(command)
+        w.key("finished"); w.string(added)
+        w.key("jobs"); w.int(s.jobs)
+        w.key("input_files"); w.int(s.files)
+        w.key("input_bytes"); w.int(s.inputBytes)
+        w.key("wall_seconds"); w.double(s.wallSeconds, digits: 3)
+        w.key("documents_written"); w.int(s.documentsWritten)
+        w.key("output_bytes"); w.int(s.outputBytes)
+        w.key("input_errors"); w.int(s.stats.errorDrops)
+        w.key("stages")
+        w.beginObject()
+        for stage in StageName.allCases {
+            guard let st = s.stats.stages[stage] else { continue }
+            w.key(stage.rawValue)
+            w.beginObject()
+            w.key("in"); w.int(st.documentsIn)
+            w.key("out"); w.int(st.documentsOut)
+            w.key("dropped")
+            w.beginObject()
+            for (reason, count) in st.dropped.sorted(by: { $0.key.rawValue < $1.key.rawValue }) { w.key(reason.rawValue); w.int(count) }
+            w.endObject()
+            w.key("seconds"); w.double(st.seconds, digits: 3)
+            w.endObject()
+        }
+        w.endObject()
+        w.key("shards"); w.beginArray(); for shard in s.shards { w.string((shard as NSString).lastPathComponent) }; w.endArray()
+        w.key("skipped_files"); w.beginArray(); for f in s.skippedFiles { w.string(f) }; w.endArray()
+        w.key("unreadable"); w.beginArray(); for f in s.unreadablePaths { w.string(f) }; w.endArray()
+        w.endObject()
+        var bytes = w.bytes
+        bytes.append(0x0a)
+        return bytes
+    }
+
+    private static func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+    private static func padLeft(_ s: String, _ n: Int) -> String { s.count >= n ? " " + s : String(repeating: " ", count: n - s.count) + s }
+}
+
+/// Timestamps for the records' `added` field.
+public enum Timestamps {
+    /// `SOURCE_DATE_EPOCH` when set (reproducible builds' convention), else now; ISO 8601 UTC.
+    public static func added(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        let seconds: Int
+        if let epoch = environment["SOURCE_DATE_EPOCH"].flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }) {
+            seconds = epoch
+        } else {
+            seconds = Int(Date().timeIntervalSince1970)
+        }
+        var t = time_t(seconds)
+        var parts = tm()
+        gmtime_r(&t, &parts)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
+                      Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+
+/// Whitespace and Unicode normalisation of text gathered from a page, on UTF-8 bytes.
+public enum TextNormalizer {
+    /// Collapses runs of whitespace (including no-break and other Unicode spaces) to one space,
+    /// removes zero-width spaces, soft hyphens and BOMs, trims, and returns NFC text.
+    /// With `keepNewlines` (for `<pre>`), line breaks survive and only spaces within lines collapse.
+    public static func normalize(_ bytes: [UInt8], keepNewlines: Bool = false) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var pendingSpace = false
+        var pendingNewlines = 0
+        var ascii = true
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let b = bytes[i]
+            if b < 0x80 {
+                if b == 0x20 || b == 0x09 || b == 0x0c || b == 0x0d || b == 0x0b {
+                    pendingSpace = true
+                    i += 1
+                    continue
+                }
+                if b == 0x0a {
+                    if keepNewlines { pendingNewlines += 1 } else { pendingSpace = true }
+                    i += 1
+                    continue
+                }
+                if b < 0x20 || b == 0x7f { i += 1; continue }
+                flush(&out, &pendingSpace, &pendingNewlines)
+                out.append(b)
+                i += 1
+                continue
+            }
+            // Multi-byte: a few code points are whitespace or invisible.
+            if b == 0xc2 && i + 1 < n {
+                let c = bytes[i + 1]
+                if c == 0xa0 || c == 0x85 { pendingSpace = true; i += 2; continue }   // NBSP, NEL
+                if c == 0xad { i += 2; continue }                                      // soft hyphen
+            } else if b == 0xe2 && i + 2 < n && bytes[i + 1] == 0x80 {
+                let c = bytes[i + 2]
+                if (c >= 0x80 && c <= 0x8a) || c == 0xaf || c == 0xa8 || c == 0xa9 { pendingSpace = true; i += 3; continue }
+                if c == 0x8b { i += 3; continue }                                      // zero-width space
+            } else if b == 0xe2 && i + 2 < n && bytes[i + 1] == 0x81 && bytes[i + 2] == 0x9f {
+                pendingSpace = true; i += 3; continue                                  // medium math space
+            } else if b == 0xe3 && i + 2 < n && bytes[i + 1] == 0x80 && bytes[i + 2] == 0x80 {
+                pendingSpace = true; i += 3; continue                                  // ideographic space
+            } else if b == 0xef && i + 2 < n && bytes[i + 1] == 0xbb && bytes[i + 2] == 0xbf {
+                i += 3; continue                                                       // BOM
+            }
+            ascii = false
+            flush(&out, &pendingSpace, &pendingNewlines)
+            out.append(b)
+            i += 1
+        }
+        let text = String(decoding: out, as: UTF8.self)
+        return ascii ? text : text.precomposedStringWithCanonicalMapping
+    }
+
+    @inline(__always)
+    private static func flush(_ out: inout [UInt8], _ pendingSpace: inout Bool, _ pendingNewlines: inout Int) {
+        if !out.isEmpty {
+            if pendingNewlines > 0 {
+                // Trailing spaces of the line go; the line break stays.
+                while out.last == 0x20 { out.removeLast() }
+                out.append(contentsOf: repeatElement(0x0a, count: min(pendingNewlines, 2)))
+            } else if pendingSpace {
+                out.append(0x20)
+            }
+        }
+        pendingSpace = false
+        pendingNewlines = 0
+    }
+
+    /// Characters of UTF-8 text that are not spaces (Unicode scalars, counted on bytes).
+    public static func visibleCount<C: Collection>(_ bytes: C) -> Int where C.Element == UInt8 {
+        var count = 0
+        for b in bytes where b & 0xc0 != 0x80 && b > 0x20 { count += 1 }
+        return count
+    }
+}

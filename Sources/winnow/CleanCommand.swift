@@ -1,0 +1,17 @@
+import ArgumentParser
+import Winnow
+
+struct CleanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "clean",
+        abstract: "Read and clean: decode the charset, parse, remove scripts, navigation, forms and hidden elements.",
+        discussion: """
+        Input: raw archives (the earlier stages run in-process) or the shards of an earlier stage. \
+        Output: <output>/clean-NNNNN.jsonl.gz with the cleaned HTML in winnow.html.
+        """
+    )
+
+    @OptionGroup var options: PipelineOptions
+
+    func run() throws { try runPipeline(options, lastStage: .clean, command: "clean") }
+}

@@ -1,0 +1,17 @@
+import ArgumentParser
+import Winnow
+
+struct DedupCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dedup",
+        abstract: "Up to dedup: extract, then drop exact duplicates (first in input order kept).",
+        discussion: """
+        Input: raw archives (the earlier stages run in-process) or the shards of an earlier stage. \
+        Output: <output>/shard-NNNNN.jsonl.gz, as winnow run.
+        """
+    )
+
+    @OptionGroup var options: PipelineOptions
+
+    func run() throws { try runPipeline(options, lastStage: .dedup, command: "dedup") }
+}

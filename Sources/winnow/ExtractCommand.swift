@@ -1,0 +1,17 @@
+import ArgumentParser
+import Winnow
+
+struct ExtractCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "extract",
+        abstract: "Up to extract: the main text and metadata of each page (no deduplication).",
+        discussion: """
+        Input: raw archives (the earlier stages run in-process) or the shards of an earlier stage. \
+        Output: <output>/extract-NNNNN.jsonl.gz in the final document format.
+        """
+    )
+
+    @OptionGroup var options: PipelineOptions
+
+    func run() throws { try runPipeline(options, lastStage: .extract, command: "extract") }
+}

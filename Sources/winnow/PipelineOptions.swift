@@ -1,0 +1,104 @@
+import ArgumentParser
+import Foundation
+import Winnow
+
+/// Options every pipeline command shares.
+struct PipelineOptions: ParsableArguments {
+    @Option(name: .shortAndLong, parsing: .upToNextOption,
+            help: ArgumentHelp("Input files or directories (searched recursively; hidden entries skipped).", valueName: "path"))
+    var input: [String]
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Output directory for shards and summary.json.", valueName: "dir"))
+    var output: String
+
+    @Option(name: .shortAndLong, help: "Worker threads for clean, segment and extract (default: all cores).")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Close a shard after this many MiB of uncompressed JSON.")
+    var shardSize: Int = 128
+
+    @Option(help: "gzip level of the shards, 1 (fast) to 9 (small).")
+    var compressionLevel: Int = 6
+
+    @Option(help: "Drop documents larger than this many MiB (after decompression) as too_large.")
+    var maxDocumentSize: Int = 16
+
+    @Option(help: "Elements nested deeper than this are flattened into their ancestor.")
+    var maxDepth: Int = 256
+
+    @Flag(name: .shortAndLong, help: "Log every dropped document, not only damaged input.")
+    var verbose = false
+
+    @Flag(name: .shortAndLong, help: "Log errors only, and print no summary.")
+    var quiet = false
+
+    @Flag(help: "Do not show the progress line (it is shown only when standard error is a terminal).")
+    var noProgress = false
+
+    func validate() throws {
+        guard !input.isEmpty else { throw ValidationError("give at least one --input path") }
+        guard jobs >= 1 && jobs <= 1024 else { throw ValidationError("--jobs must be between 1 and 1024") }
+        guard shardSize >= 1 else { throw ValidationError("--shard-size must be at least 1 (MiB)") }
+        guard (1...9).contains(compressionLevel) else { throw ValidationError("--compression-level must be 1 to 9") }
+        guard maxDocumentSize >= 1 else { throw ValidationError("--max-document-size must be at least 1 (MiB)") }
+        guard maxDepth >= 16 else { throw ValidationError("--max-depth must be at least 16") }
+    }
+
+    func config(lastStage: StageName) -> PipelineConfig {
+        var config = PipelineConfig(inputs: input, output: output, added: Timestamps.added())
+        config.jobs = jobs
+        config.lastStage = lastStage
+        config.write.shardBytes = shardSize * 1024 * 1024
+        config.write.compressionLevel = Int32(compressionLevel)
+        config.read.maxDocumentBytes = maxDocumentSize * 1024 * 1024
+        config.clean.maxDepth = maxDepth
+        return config
+    }
+}
+
+/// Runs the pipeline up to `lastStage`, prints and writes the summary, and exits with the
+/// documented status.
+func runPipeline(_ options: PipelineOptions, lastStage: StageName, command: String) throws {
+    Log.setLevel(options.quiet ? .error : (options.verbose ? .debug : .info))
+    let config = options.config(lastStage: lastStage)
+    let pipeline = Pipeline(config: config)
+    let progress = ProgressLine(enabled: !options.noProgress && !options.quiet && isatty(2) == 1)
+    let summary: RunSummary
+    do {
+        summary = try pipeline.run { read, written in progress.update(read: read, written: written) }
+    } catch {
+        progress.clear()
+        Log.error("\(error)")
+        throw ExitCode(1)
+    }
+    progress.clear()
+    let json = RunReport.json(summary, command: command, added: config.added)
+    let path = config.output + "/" + (lastStage >= .dedup ? "summary.json" : "\(lastStage.rawValue)-summary.json")
+    if !FileManager.default.createFile(atPath: path, contents: Data(json)) {
+        Log.error("cannot write \(path)")
+        throw ExitCode(1)
+    }
+    if !options.quiet { Log.writeStderr(RunReport.text(summary, command: command)) }
+    if summary.hadInputErrors { throw ExitCode(2) }
+}
+
+/// A one-line progress display on standard error, redrawn at most five times a second.
+final class ProgressLine: @unchecked Sendable {
+    private let enabled: Bool
+    private var last = 0.0
+    private let start = Date()
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    func update(read: Int, written: Int) {
+        guard enabled else { return }
+        let now = Date().timeIntervalSince(start)
+        guard now - last >= 0.2 else { return }
+        last = now
+        Log.writeStderr(String(format: "\r\u{1b}[K%d documents read, %d written, %.0f/s", read, written, Double(read) / max(now, 0.001)))
+    }
+
+    func clear() {
+        if enabled { Log.writeStderr("\r\u{1b}[K") }
+    }
+}

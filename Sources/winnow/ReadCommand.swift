@@ -1,0 +1,17 @@
+import ArgumentParser
+import Winnow
+
+struct ReadCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "read",
+        abstract: "Read archives into documents (the raw page bytes, base64 in winnow.body_base64).",
+        discussion: """
+        Input: raw archives (the earlier stages run in-process) or the shards of an earlier stage. \
+        Output: <output>/read-NNNNN.jsonl.gz.
+        """
+    )
+
+    @OptionGroup var options: PipelineOptions
+
+    func run() throws { try runPipeline(options, lastStage: .read, command: "read") }
+}

@@ -1,0 +1,18 @@
+import ArgumentParser
+import Winnow
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run every stage: read, clean, segment, extract, dedup, write.",
+        discussion: """
+        Output: <output>/shard-NNNNN.jsonl.gz (one JSON document a line, dolma format, see README) \
+        and <output>/summary.json. Shards are byte-identical for the same input and options \
+        whatever --jobs is (set SOURCE_DATE_EPOCH to fix the `added` timestamp too).
+        """
+    )
+
+    @OptionGroup var options: PipelineOptions
+
+    func run() throws { try runPipeline(options, lastStage: .write, command: "run") }
+}

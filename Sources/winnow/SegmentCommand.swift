@@ -1,0 +1,17 @@
+import ArgumentParser
+import Winnow
+
+struct SegmentCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "segment",
+        abstract: "Up to segment: cut each cleaned page into text blocks and sentences.",
+        discussion: """
+        Input: raw archives (the earlier stages run in-process) or the shards of an earlier stage. \
+        Output: <output>/segment-NNNNN.jsonl.gz with the blocks in winnow.blocks.
+        """
+    )
+
+    @OptionGroup var options: PipelineOptions
+
+    func run() throws { try runPipeline(options, lastStage: .segment, command: "segment") }
+}

@@ -1,0 +1,25 @@
+import ArgumentParser
+
+/// The `winnow` command: web archives in, clean deduplicated text shards out.
+@main
+struct WinnowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "winnow",
+        abstract: "Turn web archives into clean, deduplicated text corpora.",
+        discussion: """
+        Reads .html/.htm/.xhtml (plain or .gz), .warc/.warc.gz and .jsonl/.ndjson(.gz) files, \
+        cleans and segments each page, extracts its main text and metadata, removes exact \
+        duplicates and writes gzip-compressed NDJSON shards (dolma document format).
+
+        `run` does every stage. Each stage is also a command of its own (read, clean, segment, \
+        extract, dedup) that accepts raw archives or the shards of the stage before it.
+
+        Exit status: 0 success; 1 the run failed (nothing or only part written); 2 the run finished \
+        but some input was damaged or unreadable (see the summary); 64 usage error.
+        """,
+        version: "0.1.0",
+        subcommands: [RunCommand.self, ReadCommand.self, CleanCommand.self, SegmentCommand.self,
+                      ExtractCommand.self, DedupCommand.self],
+        defaultSubcommand: nil
+    )
+}
