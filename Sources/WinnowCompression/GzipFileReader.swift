@@ -42,24 +42,22 @@ public final class FileByteSource: ByteSource {
         self.fd = fd
     }
 
-    deinit { close(fd) }
+    deinit {
+        close(fd)
+        scratch.deallocate()
+    }
+
+    /// Scratch space for one `read(2)`, copied onto the caller's buffer (one memcpy, no zero-fill).
+    private var scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
 
     public func read(into buffer: inout [UInt8], maxCount: Int) throws -> Int {
-        let start = buffer.count
-        buffer.append(contentsOf: repeatElement(0, count: maxCount))
+        let want = min(maxCount, scratch.count)
         var got = 0
-        while true {
-            got = buffer.withUnsafeMutableBytes { raw in
-                Glibc.read(fd, raw.baseAddress! + start, maxCount)
-            }
-            if got < 0 && errno == EINTR { continue }
-            break
-        }
-        if got < 0 {
-            buffer.removeLast(maxCount)
-            throw FileError(path: path, errno: errno)
-        }
-        buffer.removeLast(maxCount - got)
+        repeat {
+            got = Glibc.read(fd, scratch.baseAddress!, want)
+        } while got < 0 && errno == EINTR
+        if got < 0 { throw FileError(path: path, errno: errno) }
+        buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[0..<got]))
         fileOffset += got
         return got
     }
@@ -117,11 +115,14 @@ public final class GzipByteSource: ByteSource {
         }
     }
 
+    /// Output space for one `inflate` call, copied onto the caller's buffer.
+    private var scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 * 1024, alignment: 16)
+
+    deinit { scratch.deallocate() }
+
     public func read(into buffer: inout [UInt8], maxCount: Int) throws -> Int {
-        let start = buffer.count
-        buffer.append(contentsOf: repeatElement(0, count: maxCount))
+        let want = min(maxCount, scratch.count)
         var produced = 0
-        defer { buffer.removeLast(maxCount - produced) }
         while produced == 0 {
             if inputPos >= input.count {
                 if fileEnded {
@@ -137,16 +138,14 @@ public final class GzipByteSource: ByteSource {
             var result: Int32 = Z_OK
             var used = 0
             input.withUnsafeBufferPointer { inBuf in
-                buffer.withUnsafeMutableBufferPointer { outBuf in
-                    let z = inflater.stream
-                    z.pointee.next_in = UnsafeMutablePointer(mutating: inBuf.baseAddress! + inputPos)
-                    z.pointee.avail_in = UInt32(input.count - inputPos)
-                    z.pointee.next_out = outBuf.baseAddress! + start
-                    z.pointee.avail_out = UInt32(maxCount)
-                    result = inflate(z, Z_NO_FLUSH)
-                    produced = maxCount - Int(z.pointee.avail_out)
-                    used = input.count - inputPos - Int(z.pointee.avail_in)
-                }
+                let z = inflater.stream
+                z.pointee.next_in = UnsafeMutablePointer(mutating: inBuf.baseAddress! + inputPos)
+                z.pointee.avail_in = UInt32(input.count - inputPos)
+                z.pointee.next_out = scratch.baseAddress!.assumingMemoryBound(to: UInt8.self)
+                z.pointee.avail_out = UInt32(want)
+                result = inflate(z, Z_NO_FLUSH)
+                produced = want - Int(z.pointee.avail_out)
+                used = input.count - inputPos - Int(z.pointee.avail_in)
             }
             inputPos += used
             if used > 0 { inMember = true }
@@ -160,18 +159,17 @@ public final class GzipByteSource: ByteSource {
                         inMember = false
                         inputPos = input.count
                         throw CompressionError.truncated
-                    } else {
-                        try refill()
                     }
+                    try refill()
                 }
             default:
                 let message = inflater.message()
-                produced = 0
                 corruptMembers += 1
                 try resync()
                 throw CompressionError.corrupt(message)
             }
         }
+        buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[0..<produced]))
         return produced
     }
 }

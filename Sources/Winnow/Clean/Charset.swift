@@ -28,7 +28,32 @@ public enum Charset {
             // A page cannot declare UTF-16 in ASCII-compatible markup; the WHATWG rule reads it as UTF-8.
             return (name.hasPrefix("UTF-16") ? "UTF-8" : name, .meta)
         }
-        return (isValidUTF8(bytes) ? "UTF-8" : "WINDOWS-1252", .fallback)
+        return (looksLikeUTF8(bytes) ? "UTF-8" : "WINDOWS-1252", .fallback)
+    }
+
+    /// UTF-8 when the bytes are valid UTF-8, or when valid multi-byte sequences far outnumber
+    /// invalid bytes (a UTF-8 page with a few damaged bytes is still UTF-8; a legacy page
+    /// rarely forms valid UTF-8 sequences by chance).
+    static func looksLikeUTF8(_ bytes: [UInt8]) -> Bool {
+        if isValidUTF8(bytes) { return true }
+        var valid = 0, invalid = 0
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let b = bytes[i]
+            if b < 0x80 { i += 1; continue }
+            let need = b & 0xe0 == 0xc0 ? 1 : b & 0xf0 == 0xe0 ? 2 : b & 0xf8 == 0xf0 ? 3 : 0
+            var ok = need > 0 && i + need < n
+            if ok { for k in 1...need where bytes[i + k] & 0xc0 != 0x80 { ok = false } }
+            if ok {
+                valid += 1
+                i += need + 1
+            } else {
+                invalid += 1
+                i += 1
+            }
+        }
+        return valid >= 4 * invalid && valid > 0
     }
 
     /// Decodes `bytes` in `encoding` to valid UTF-8 without NUL bytes (libxml2 stops at NUL).

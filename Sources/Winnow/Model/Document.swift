@@ -53,7 +53,8 @@ public enum SourceKind: String, Sendable, Codable {
 public struct DocumentOrigin: Sendable {
     /// Stable across runs for the same input record (see README, "Output").
     public var id: String
-    public var source: SourceKind
+    /// The record's `source`: `warc`, `html`, or an NDJSON input's own value (`jsonl` when it has none).
+    public var source: String
     /// The input file, relative to the `--input` it was found under.
     public var input: String
     public var url: String?
@@ -69,7 +70,7 @@ public struct DocumentOrigin: Sendable {
 
     public init(id: String, source: SourceKind, input: String) {
         self.id = id
-        self.source = source
+        self.source = source.rawValue
         self.input = input
     }
 }

@@ -79,16 +79,15 @@ public struct Segmenter: Sendable {
                 visit(child)
                 child = tree[child].nextSibling
             }
+            // A block ends before the counters change, so its last text still sees its context.
+            if isBlock { flush() }
             if tag == .a { linkDepth -= 1 }
             if tag == .pre { preDepth -= 1 }
             if tag == .blockquote { quoteDepth -= 1 }
             if tag == .ul || tag == .ol || tag == .dl { listDepth -= 1 }
             if tag == .table_ { tableDepth -= 1 }
             if tag == .figure || tag == .figcaption { figureDepth -= 1 }
-            if isBlock {
-                flush()
-                stack.removeLast()
-            }
+            if isBlock { stack.removeLast() }
         }
 
         /// Adds the open block-level elements to `elements` (those not yet there) and returns the innermost.

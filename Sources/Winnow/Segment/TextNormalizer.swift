@@ -4,30 +4,25 @@ import Foundation
 public enum TextNormalizer {
     /// Collapses runs of whitespace (including no-break and other Unicode spaces) to one space,
     /// removes zero-width spaces, soft hyphens and BOMs, trims, and returns NFC text.
-    /// With `keepNewlines` (for `<pre>`), line breaks survive and only spaces within lines collapse.
+    /// With `keepNewlines` (for `<pre>`), spaces and line breaks are kept as written.
     public static func normalize(_ bytes: [UInt8], keepNewlines: Bool = false) -> String {
+        if keepNewlines { return preformatted(bytes) }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
         var pendingSpace = false
-        var pendingNewlines = 0
         var ascii = true
         var i = 0
         let n = bytes.count
         while i < n {
             let b = bytes[i]
             if b < 0x80 {
-                if b == 0x20 || b == 0x09 || b == 0x0c || b == 0x0d || b == 0x0b {
+                if b == 0x20 || b == 0x09 || b == 0x0a || b == 0x0c || b == 0x0d || b == 0x0b {
                     pendingSpace = true
                     i += 1
                     continue
                 }
-                if b == 0x0a {
-                    if keepNewlines { pendingNewlines += 1 } else { pendingSpace = true }
-                    i += 1
-                    continue
-                }
                 if b < 0x20 || b == 0x7f { i += 1; continue }
-                flush(&out, &pendingSpace, &pendingNewlines)
+                flush(&out, &pendingSpace)
                 out.append(b)
                 i += 1
                 continue
@@ -49,7 +44,7 @@ public enum TextNormalizer {
                 i += 3; continue                                                       // BOM
             }
             ascii = false
-            flush(&out, &pendingSpace, &pendingNewlines)
+            flush(&out, &pendingSpace)
             out.append(b)
             i += 1
         }
@@ -57,19 +52,23 @@ public enum TextNormalizer {
         return ascii ? text : text.precomposedStringWithCanonicalMapping
     }
 
-    @inline(__always)
-    private static func flush(_ out: inout [UInt8], _ pendingSpace: inout Bool, _ pendingNewlines: inout Int) {
-        if !out.isEmpty {
-            if pendingNewlines > 0 {
-                // Trailing spaces of the line go; the line break stays.
-                while out.last == 0x20 { out.removeLast() }
-                out.append(contentsOf: repeatElement(0x0a, count: min(pendingNewlines, 2)))
-            } else if pendingSpace {
-                out.append(0x20)
-            }
+    /// Preformatted text keeps its spaces and line breaks; only line ends and blank edges are trimmed.
+    static func preformatted(_ bytes: [UInt8]) -> String {
+        let text = String(decoding: bytes.filter { $0 != 0x0d }, as: UTF8.self)
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> Substring in
+            var l = line
+            while let last = l.last, last == " " || last == "\t" || last == "\u{00A0}" { l = l.dropLast() }
+            return l
         }
+        while lines.first?.isEmpty == true { lines.removeFirst() }
+        while lines.last?.isEmpty == true { lines.removeLast() }
+        return lines.joined(separator: "\n").precomposedStringWithCanonicalMapping
+    }
+
+    @inline(__always)
+    private static func flush(_ out: inout [UInt8], _ pendingSpace: inout Bool) {
+        if pendingSpace && !out.isEmpty { out.append(0x20) }
         pendingSpace = false
-        pendingNewlines = 0
     }
 
     /// Characters of UTF-8 text that are not spaces (Unicode scalars, counted on bytes).

@@ -38,7 +38,7 @@ public enum RecordCodec {
         w.beginObject()
         w.key("id"); w.string(origin.id)
         w.key("text"); w.string(text)
-        w.key("source"); w.string(origin.source.rawValue)
+        w.key("source"); w.string(origin.source)
         w.key("added"); w.string(origin.added ?? added)
         w.key("created"); w.string(origin.created)
         w.key("metadata")
@@ -143,7 +143,7 @@ public enum RecordCodec {
             return .failure(Drop(.read, .malformedJSON, "no \"id\""))
         }
         var origin = DocumentOrigin(id: id, source: .jsonl, input: input)
-        if let source = object["source"] as? String, let kind = SourceKind(rawValue: source) { origin.source = kind }
+        if let source = object["source"] as? String, !source.isEmpty { origin.source = source }
         origin.created = object["created"] as? String
         origin.added = object["added"] as? String
         let metadata = object["metadata"] as? [String: Any] ?? [:]

@@ -1,0 +1,61 @@
+# Winnow's targets. Every pipeline target takes INPUT (paths) and OUTPUT (a directory):
+#   make run INPUT=/data/crawl OUTPUT=/data/corpus JOBS=8
+SHELL := /bin/bash
+INPUT ?= SampleCorpus
+OUTPUT ?= output
+JOBS ?= $(shell nproc)
+SHARED ?= ../shared
+SWIFT ?= swift
+BIN := .build/release/winnow
+DEBUG_BIN := .build/debug/winnow
+WINNOW_FLAGS ?=
+
+.PHONY: setup build build-debug run read clean-html segment extract dedup test bench bench-extract clean
+
+## setup: install the system libraries Winnow links (libxml2, zlib) when they are missing
+setup:
+	@scripts/setup.sh
+
+## build: release build of the winnow binary
+build: setup
+	$(SWIFT) build -c release
+
+build-debug: setup
+	$(SWIFT) build
+
+## run: every stage over INPUT into OUTPUT (shards + summary.json)
+run: build
+	$(BIN) run --input $(INPUT) --output $(OUTPUT) --jobs $(JOBS) $(WINNOW_FLAGS)
+
+## read / clean-html / segment / extract / dedup: one stage (and those before it) into OUTPUT/<stage>
+read: build
+	$(BIN) read --input $(INPUT) --output $(OUTPUT)/read --jobs $(JOBS) $(WINNOW_FLAGS)
+
+clean-html: build
+	$(BIN) clean --input $(INPUT) --output $(OUTPUT)/clean --jobs $(JOBS) $(WINNOW_FLAGS)
+
+segment: build
+	$(BIN) segment --input $(INPUT) --output $(OUTPUT)/segment --jobs $(JOBS) $(WINNOW_FLAGS)
+
+extract: build
+	$(BIN) extract --input $(INPUT) --output $(OUTPUT)/extract --jobs $(JOBS) $(WINNOW_FLAGS)
+
+dedup: build
+	$(BIN) dedup --input $(INPUT) --output $(OUTPUT)/dedup --jobs $(JOBS) $(WINNOW_FLAGS)
+
+## test: unit and end-to-end tests, the output schema check and the extraction quality floor
+test: build-debug
+	$(SWIFT) test
+	scripts/check_output.sh $(DEBUG_BIN) $(SHARED)
+
+## bench-extract: extraction quality (score.py) and speed on the benchmark's development pages
+bench-extract: build
+	Benchmarks/extraction.sh $(BIN) $(SHARED)
+
+## bench: every benchmark (release build)
+bench: bench-extract
+	Benchmarks/throughput.sh $(BIN) $(SHARED)
+
+## clean: remove build products and the default output directory
+clean:
+	rm -rf .build $(OUTPUT)

@@ -1,0 +1,96 @@
+import Foundation
+import XCTest
+@testable import WinnowCompression
+
+final class GzipTests: XCTestCase {
+    private var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("winnow-gzip-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    private func sample(_ n: Int, seed: UInt8) -> [UInt8] {
+        (0..<n).map { UInt8(truncatingIfNeeded: ($0 * 31 + Int(seed)) % 251) ^ UInt8(truncatingIfNeeded: $0 >> 7) }
+    }
+
+    private func readAll(_ source: ByteSource) throws -> [UInt8] {
+        var out: [UInt8] = []
+        while try source.read(into: &out, maxCount: 4096) > 0 {}
+        return out
+    }
+
+    func testRoundTripOneMember() throws {
+        let input = sample(300_000, seed: 1)
+        let packed = try GzipCompressor.gzip(input)
+        XCTAssertEqual(packed[0], 0x1f)
+        XCTAssertEqual(packed[1], 0x8b)
+        XCTAssertEqual(try Inflate.decompress(packed, limit: 1 << 20), input)
+    }
+
+    func testEqualInputGivesEqualBytes() throws {
+        let input = sample(10_000, seed: 2)
+        XCTAssertEqual(try GzipCompressor.gzip(input), try GzipCompressor.gzip(input))
+    }
+
+    func testStreamingReaderJoinsMembers() throws {
+        let a = sample(70_000, seed: 3), b = sample(5, seed: 4), c = sample(200_000, seed: 5)
+        let file = directory.appendingPathComponent("multi.gz")
+        try Data(try GzipCompressor.gzip(a) + GzipCompressor.gzip(b) + GzipCompressor.gzip(c)).write(to: file)
+        XCTAssertEqual(try readAll(try GzipByteSource(path: file.path)), a + b + c)
+    }
+
+    func testTruncatedFileThrowsTruncatedAfterTheGoodBytes() throws {
+        let a = sample(50_000, seed: 6)
+        let packed = try GzipCompressor.gzip(a)
+        let file = directory.appendingPathComponent("cut.gz")
+        try Data(packed[0..<(packed.count / 2)]).write(to: file)
+        let source = try GzipByteSource(path: file.path)
+        var out: [UInt8] = []
+        XCTAssertThrowsError(try { while try source.read(into: &out, maxCount: 4096) > 0 {} }()) { error in
+            XCTAssertEqual(error as? CompressionError, .truncated)
+        }
+        XCTAssertFalse(out.isEmpty)
+        XCTAssertEqual(Array(a.prefix(out.count)), out, "bytes before the cut are delivered intact")
+    }
+
+    func testCorruptMemberIsSkippedAndReadingGoesOn() throws {
+        let a = sample(20_000, seed: 7), b = sample(20_000, seed: 8), c = sample(20_000, seed: 9)
+        var middle = try GzipCompressor.gzip(b)
+        for i in 20..<60 { middle[i] ^= 0x5a }
+        let file = directory.appendingPathComponent("corrupt.gz")
+        try Data(try GzipCompressor.gzip(a) + middle + GzipCompressor.gzip(c)).write(to: file)
+        let source = try GzipByteSource(path: file.path)
+        var out: [UInt8] = []
+        var errors = 0
+        while true {
+            do {
+                if try source.read(into: &out, maxCount: 4096) == 0 { break }
+            } catch CompressionError.corrupt {
+                errors += 1
+                out.removeAll()
+            }
+        }
+        XCTAssertEqual(errors, 1)
+        XCTAssertEqual(Array(out.suffix(c.count)), c, "the member after the damage is read whole")
+    }
+
+    func testDecompressionLimitStopsBombs() throws {
+        let zeros = [UInt8](repeating: 0, count: 5_000_000)
+        let packed = try GzipCompressor.gzip(zeros)
+        XCTAssertLessThan(packed.count, 10_000)
+        XCTAssertThrowsError(try Inflate.decompress(packed, limit: 1_000_000)) { error in
+            XCTAssertEqual(error as? CompressionError, .tooLarge(limit: 1_000_000))
+        }
+    }
+
+    func testRawDeflate() throws {
+        // Raw deflate stream of "hello hello hello" made by zlib with wbits -15.
+        let raw: [UInt8] = [0xcb, 0x48, 0xcd, 0xc9, 0xc9, 0x57, 0xc8, 0x40, 0x90, 0x00]
+        XCTAssertEqual(String(decoding: try Inflate.decompress(raw, format: .raw, limit: 100), as: UTF8.self), "hello hello hello")
+    }
+}

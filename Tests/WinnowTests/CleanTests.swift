@@ -1,0 +1,78 @@
+import XCTest
+@testable import Winnow
+import WinnowHTML
+
+final class CharsetTests: XCTestCase {
+    func testOrderOfSources() {
+        let meta = Array("<html><head><meta charset=\"koi8-r\"></head>".utf8)
+        XCTAssertEqual(Charset.detect(contentType: "text/html; charset=Shift_JIS", bytes: meta).name, "CP932")
+        XCTAssertEqual(Charset.detect(contentType: "text/html", bytes: meta).name, "KOI8-R")
+        XCTAssertEqual(Charset.detect(contentType: "text/html; charset=iso-8859-1", bytes: [0xef, 0xbb, 0xbf] + meta).source, .bom)
+        XCTAssertEqual(Charset.detect(contentType: nil, bytes: Array("<meta http-equiv='Content-Type' content='text/html; charset=windows-1251'>".utf8)).name, "WINDOWS-1251")
+        XCTAssertEqual(Charset.detect(contentType: "text/html; charset=latin1", bytes: []).name, "WINDOWS-1252")
+        XCTAssertEqual(Charset.detect(contentType: nil, bytes: Array("plain ascii".utf8)).name, "UTF-8")
+        XCTAssertEqual(Charset.detect(contentType: nil, bytes: [0x63, 0x61, 0x66, 0xe9]).name, "WINDOWS-1252")
+        XCTAssertEqual(Charset.detect(contentType: "text/html; charset=x-unknown-thing", bytes: Array("é".utf8)).source, .fallback)
+    }
+
+    func testDecoding() {
+        XCTAssertEqual(String(decoding: Charset.decode([0x93, 0x61, 0x94, 0x80], encoding: "WINDOWS-1252"), as: UTF8.self), "“a”€")
+        XCTAssertEqual(String(decoding: Charset.decode([0xd0, 0xd2, 0xc9, 0xd7, 0xc5, 0xd4], encoding: "KOI8-R"), as: UTF8.self), "привет")
+        XCTAssertEqual(String(decoding: Charset.decode([0x82, 0xb1, 0x82, 0xf1], encoding: "CP932"), as: UTF8.self), "こん")
+        XCTAssertEqual(String(decoding: Charset.decode([0xc4, 0xe3, 0xba, 0xc3], encoding: "GB18030"), as: UTF8.self), "你好")
+        // Invalid bytes become U+FFFD, NUL becomes a space, valid text around them stays.
+        XCTAssertEqual(String(decoding: Charset.decode([0x61, 0xff, 0x62, 0x00, 0x63], encoding: "UTF-8"), as: UTF8.self), "a\u{FFFD}b c")
+        XCTAssertEqual(String(decoding: Charset.decode([0x85, 0x40, 0x61], encoding: "CP932"), as: UTF8.self).unicodeScalars.first, "\u{FFFD}")
+        XCTAssertTrue(Charset.isValidUTF8(Array("plain and ünïcödé 😀".utf8)))
+        XCTAssertFalse(Charset.isValidUTF8([0xed, 0xa0, 0x80]), "surrogates are not UTF-8")
+        XCTAssertFalse(Charset.isValidUTF8([0xc0, 0xaf]), "overlong forms are not UTF-8")
+    }
+}
+
+final class CleanTests: XCTestCase {
+    func testRemovesNonContentAndKeepsHeadInformation() throws {
+        let html = """
+        <html lang="en-GB"><head><title> A  title </title>
+        <meta property="og:title" content="OG title"><link rel="canonical" href="https://x.example/a">
+        <script type="application/ld+json">{"@type":"NewsArticle","headline":"LD"}</script>
+        <script>document.write("<p>script text</p>")</script><style>p { color: red }</style></head>
+        <body><nav><a href="/">Home</a></nav><div role="navigation">Menu</div>
+        <form><input value="q"><button>Search</button></form>
+        <article><p>Kept paragraph.</p><p hidden>Hidden one.</p><p style="display: none">Hidden two.</p>
+        <div aria-hidden="true">Hidden three.</div><!-- a comment --><noscript>Enable JS</noscript>
+        <template><p>Template</p></template><iframe src="x"></iframe><time datetime="2019-11-19T10:00:00Z">Nov 19</time></article>
+        </body></html>
+        """
+        let page = try Cleaner().clean(Array(html.utf8), contentType: "text/html")
+        XCTAssertEqual(page.info.title, "A title")
+        XCTAssertEqual(page.info.htmlLang, "en-GB")
+        XCTAssertEqual(page.info.canonical, "https://x.example/a")
+        XCTAssertEqual(page.info.meta("og:title"), "OG title")
+        XCTAssertEqual(page.info.jsonLD, [#"{"@type":"NewsArticle","headline":"LD"}"#])
+        XCTAssertEqual(page.info.times, ["2019-11-19T10:00:00Z"])
+        var text: [UInt8] = []
+        page.tree.appendText(of: HTMLTree.root, to: &text)
+        let all = String(decoding: text, as: UTF8.self)
+        XCTAssertTrue(all.contains("Kept paragraph."))
+        for gone in ["script text", "color", "Home", "Menu", "Search", "Hidden", "comment", "Enable JS", "Template", "A title"] {
+            XCTAssertFalse(all.contains(gone), "\(gone) removed from: \(all)")
+        }
+    }
+
+    func testLargeFormsAreKept() throws {
+        let prose = String(repeating: "Words of the article inside an ASP.NET page form. ", count: 40)
+        let page = try Cleaner().clean(Array("<body><form id=aspnetForm><p>\(prose)</p></form></body>".utf8), contentType: nil)
+        var text: [UInt8] = []
+        page.tree.appendText(of: HTMLTree.root, to: &text)
+        XCTAssertTrue(String(decoding: text, as: UTF8.self).contains("ASP.NET"))
+    }
+
+    func testSerializedCleanPageParsesToTheSameBlocks() throws {
+        let bytes = try fileBytes(TestPaths.benchPages.appendingPathComponent("04a6711caa7c687592777718866e781e976e0fe684faebe8b3cedcef8cd0ea34.html.gz").path)
+        let page = try Cleaner().clean(bytes, contentType: nil)
+        let again = try Cleaner().clean(HTMLSerializer.serialize(page), contentType: "text/html; charset=utf-8")
+        XCTAssertEqual(Segmenter().segment(page).blocks, Segmenter().segment(again).blocks)
+        XCTAssertEqual(page.info.title, again.info.title)
+        XCTAssertEqual(page.info.jsonLD, again.info.jsonLD)
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import XCTest
+@testable import Winnow
+
+/// Paths and helpers shared by the tests.
+enum TestPaths {
+    /// The repository root (two levels above this file's folder).
+    static let root: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    /// `../shared` beside the repository (CI has it too).
+    static let shared = root.deletingLastPathComponent().appendingPathComponent("shared")
+    static let sampleCorpus = root.appendingPathComponent("SampleCorpus")
+    static let benchPages = shared.appendingPathComponent("bench/extraction/pages")
+    static let truth = shared.appendingPathComponent("bench/extraction/truth.jsonl")
+    static let warcSamples = shared.appendingPathComponent("samples/warc")
+    static let fixtures = root.appendingPathComponent("Tests/WinnowTests/Fixtures")
+}
+
+/// A temporary directory removed at the end of the test.
+final class TemporaryDirectory {
+    let url: URL
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("winnow-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+    deinit { try? FileManager.default.removeItem(at: url) }
+
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+
+    @discardableResult
+    func write(_ name: String, _ bytes: [UInt8]) throws -> String {
+        let p = url.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: p.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(bytes).write(to: p)
+        return p.path
+    }
+}
+
+/// Reads every document from one input file with the read stage.
+func readDocuments(_ path: String, settings: ReadSettings = ReadSettings()) -> [(DocumentOrigin, WorkItem.Content)] {
+    var scanner = InputScanner()
+    var out: [(DocumentOrigin, WorkItem.Content)] = []
+    for file in scanner.scan([path]) {
+        ArchiveReader(settings: settings).read(file) { out.append(($0, $1)) }
+    }
+    return out
+}
+
+/// Runs the pipeline and returns its summary.
+func runPipeline(inputs: [String], output: String, jobs: Int = 2, lastStage: StageName = .write) throws -> RunSummary {
+    var config = PipelineConfig(inputs: inputs, output: output, added: "2024-01-01T00:00:00Z")
+    config.jobs = jobs
+    config.lastStage = lastStage
+    Log.setLevel(.error)
+    return try Pipeline(config: config).run()
+}
+
+/// The JSON records of every shard in `directory` with `prefix`, in shard order.
+func readShards(_ directory: String, prefix: String = "shard") throws -> [[String: Any]] {
+    let names = try FileManager.default.contentsOfDirectory(atPath: directory)
+        .filter { $0.hasPrefix(prefix + "-") && $0.hasSuffix(".jsonl.gz") }.sorted()
+    var records: [[String: Any]] = []
+    for name in names {
+        let bytes = try FileByteSource.readAll(path: directory + "/" + name, limit: 1 << 30)
+        let text = try Inflate.decompress(bytes, limit: 1 << 30)
+        for line in text.split(separator: 0x0a) {
+            let object = try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any]
+            records.append(try XCTUnwrap(object))
+        }
+    }
+    return records
+}
+
+/// Raw bytes of every shard in `directory`, by file name.
+func shardBytes(_ directory: String) throws -> [String: Data] {
+    var out: [String: Data] = [:]
+    for name in try FileManager.default.contentsOfDirectory(atPath: directory) where name.hasSuffix(".jsonl.gz") {
+        out[name] = try Data(contentsOf: URL(fileURLWithPath: directory + "/" + name))
+    }
+    return out
+}
+
+/// Decompressed bytes of a (possibly gzip) file.
+func fileBytes(_ path: String) throws -> [UInt8] {
+    let raw = try FileByteSource.readAll(path: path, limit: 1 << 30)
+    return path.hasSuffix(".gz") ? try Inflate.decompress(raw, limit: 1 << 30) : raw
+}
+
+/// The truth texts of the extraction benchmark, by page id.
+func benchmarkTruth() throws -> [String: (url: String, text: String)] {
+    var out: [String: (String, String)] = [:]
+    let data = try String(contentsOf: TestPaths.truth, encoding: .utf8)
+    for line in data.split(separator: "\n") {
+        guard let o = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+              let id = o["id"] as? String, let text = o["text"] as? String else { continue }
+        out[id] = (o["url"] as? String ?? "", text)
+    }
+    return out
+}
+
+import WinnowCompression

@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""Check Winnow output shards against the documented record schema, with Python's own gzip and
+json (as a downstream user would read them), and load them with pandas and DuckDB.
+
+usage: check_schema.py OUTPUT_DIR [--min-docs N]
+Exits non-zero with a message naming the shard, line and field on the first violation.
+"""
+import argparse
+import glob
+import gzip
+import json
+import os
+import re
+import sys
+
+ISO = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:\d{2})?)?$")
+TOP = {"id": str, "text": str, "source": str, "added": str, "created": (str, type(None)), "metadata": dict}
+META = ["url", "title", "author", "date_published", "language", "canonical_url", "site_name",
+        "description", "input", "warc_record_id"]
+
+
+def fail(where, message):
+    sys.exit(f"schema: {where}: {message}")
+
+
+def check_record(doc, where):
+    if list(doc)[:len(TOP)] != list(TOP):
+        fail(where, f"top-level keys {list(doc)} do not start with {list(TOP)}")
+    for key, kind in TOP.items():
+        if not isinstance(doc[key], kind):
+            fail(where, f"{key} is {type(doc[key]).__name__}")
+    if not doc["id"]:
+        fail(where, "empty id")
+    if not doc["text"].strip():
+        fail(where, "empty text")
+    if not ISO.match(doc["added"]):
+        fail(where, f"added {doc['added']!r} is not ISO 8601")
+    meta = doc["metadata"]
+    for key in META:
+        if key not in meta:
+            fail(where, f"metadata.{key} missing (unknown values are null, never absent)")
+        value = meta[key]
+        if value is not None and not isinstance(value, str):
+            fail(where, f"metadata.{key} is {type(value).__name__}")
+        if isinstance(value, str) and not value.strip():
+            fail(where, f"metadata.{key} is an empty string (unknown values must be null)")
+    if not meta["input"]:
+        fail(where, "metadata.input is null")
+    if meta["date_published"] is not None and not ISO.match(meta["date_published"]):
+        fail(where, f"metadata.date_published {meta['date_published']!r} is not ISO 8601")
+    if meta["language"] is not None and not re.match(r"^[a-z]{2,3}$", meta["language"]):
+        fail(where, f"metadata.language {meta['language']!r} is not an ISO 639 code")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("output")
+    parser.add_argument("--min-docs", type=int, default=1)
+    args = parser.parse_args()
+    shards = sorted(glob.glob(os.path.join(args.output, "shard-*.jsonl.gz")))
+    if not shards:
+        fail(args.output, "no shard-*.jsonl.gz files")
+    ids = set()
+    count = 0
+    for shard in shards:
+        with gzip.open(shard, "rb") as f:
+            for number, raw in enumerate(f, 1):
+                where = f"{os.path.basename(shard)}:{number}"
+                try:
+                    line = raw.decode("utf-8")
+                except UnicodeDecodeError as error:
+                    fail(where, f"not UTF-8: {error}")
+                if not line.endswith("\n"):
+                    fail(where, "record does not end with a newline")
+                doc = json.loads(line)
+                check_record(doc, where)
+                if doc["id"] in ids:
+                    fail(where, f"id {doc['id']} appears twice")
+                ids.add(doc["id"])
+                count += 1
+    if count < args.min_docs:
+        fail(args.output, f"{count} documents, expected at least {args.min_docs}")
+
+    import duckdb
+    import pandas
+
+    frame = pandas.concat(pandas.read_json(s, lines=True, compression="gzip") for s in shards)
+    if len(frame) != count or list(frame.columns)[:6] != list(TOP):
+        fail("pandas", f"read {len(frame)} rows with columns {list(frame.columns)}")
+    pattern = os.path.join(args.output, "shard-*.jsonl.gz")
+    rows = duckdb.sql(f"select count(*), count(distinct id), sum(length(text)) from read_json_auto('{pattern}')").fetchall()[0]
+    if rows[0] != count or rows[1] != count:
+        fail("duckdb", f"read {rows[0]} rows, {rows[1]} distinct ids")
+    title_type = duckdb.sql(f"select typeof(metadata.title) from read_json_auto('{pattern}') limit 1").fetchall()[0][0]
+    print(f"schema: {count} documents in {len(shards)} shards valid; pandas and duckdb read them "
+          f"(metadata.title as {title_type})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs the C libraries Winnow builds against (Debian/Ubuntu package names) when missing.
+set -euo pipefail
+missing=()
+pkg-config --exists libxml-2.0 2>/dev/null || missing+=(libxml2-dev)
+[ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
+command -v pkg-config >/dev/null || missing+=(pkg-config)
+command -v python3 >/dev/null || missing+=(python3)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}" >&2
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+fi
+command -v swift >/dev/null || { echo "setup: the Swift 6 toolchain is needed (swift not on PATH)" >&2; exit 1; }
