@@ -34,10 +34,6 @@ let package = Package(
         ),
         .testTarget(name: "WinnowHTMLTests", dependencies: ["WinnowHTML"]),
         .testTarget(name: "WinnowCompressionTests", dependencies: ["WinnowCompression"]),
-        .testTarget(
-            name: "WinnowTests",
-            dependencies: ["Winnow", "WinnowHTML", "WinnowCompression"],
-            resources: [.copy("Fixtures")]
-        ),
+        .testTarget(name: "WinnowTests", dependencies: ["Winnow", "WinnowHTML", "WinnowCompression"]),
     ]
 )

@@ -12,7 +12,6 @@ enum TestPaths {
     static let benchPages = shared.appendingPathComponent("bench/extraction/pages")
     static let truth = shared.appendingPathComponent("bench/extraction/truth.jsonl")
     static let warcSamples = shared.appendingPathComponent("samples/warc")
-    static let fixtures = root.appendingPathComponent("Tests/WinnowTests/Fixtures")
 }
 
 /// A temporary directory removed at the end of the test.

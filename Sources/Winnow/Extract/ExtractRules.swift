@@ -41,6 +41,12 @@ enum ExtractRules {
         "story-content", "article-text", "articletext", "rich-text", "richtext", "itemprop-articlebody", "page-content",
     ]
 
+    /// All class/id patterns in one automaton; the group bits say which table matched.
+    static let classMatcher = PatternMatcher(groups: [positiveClassID, negativeClassID, contentOverrides])
+    static let positiveGroup: UInt32 = 1 << 0
+    static let negativeGroup: UInt32 = 1 << 1
+    static let overrideGroup: UInt32 = 1 << 2
+
     /// Tags whose blocks are boilerplate wherever they occur in the chosen region.
     static let boilerplateTags: Set<String> = ["header", "footer", "aside", "address", "figcaption", "caption", "figure", "summary"]
 

@@ -23,18 +23,16 @@ struct MainTextFinder {
 
     static func isNegative(_ e: ElementInfo) -> Bool {
         if ExtractRules.boilerplateTags.contains(e.tag) { return true }
-        let c = e.classID
-        if c.isEmpty { return false }
-        if ExtractRules.contentOverrides.contains(where: { c.contains($0) }) { return false }
-        return ExtractRules.negativeClassID.contains { c.contains($0) }
+        if e.classID.isEmpty { return false }
+        let found = ExtractRules.classMatcher.groups(in: e.classID)
+        if found & ExtractRules.overrideGroup != 0 { return false }
+        return found & ExtractRules.negativeGroup != 0
     }
 
     static func isPositive(_ e: ElementInfo) -> Bool {
         if e.tag == "article" || e.tag == "main" { return true }
-        let c = e.classID
-        if c.isEmpty { return false }
-        return ExtractRules.contentOverrides.contains { c.contains($0) }
-            || ExtractRules.positiveClassID.contains { c.contains($0) }
+        if e.classID.isEmpty { return false }
+        return ExtractRules.classMatcher.groups(in: e.classID) & (ExtractRules.overrideGroup | ExtractRules.positiveGroup) != 0
     }
 
     /// Indices of the blocks that make up the main text, in order.
