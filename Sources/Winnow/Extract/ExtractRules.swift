@@ -17,7 +17,6 @@ enum ExtractRules {
 
     /// Substrings of class/id that mark boilerplate inside or around the main text.
     static let negativeClassID: [String] = [
-        "comment", "disqus", "respond", "reply",        // reader comments
         "share", "sharing", "social", "sociable",       // share bars
         "related", "recommend", "more-from", "read-more", "readmore", "also", "trending", "popular", "outbrain", "taboola",
         "newsletter", "subscribe", "signup", "sign-up", "subscription", "paywall", "registration", "regwall",
@@ -33,6 +32,19 @@ enum ExtractRules {
         "rating", "review-", "skip", "jump", "toc", "table-of-contents",
     ]
 
+    /// Negative patterns that hold even for an element with most of the page's prose: reader
+    /// comments can outweigh the article. (The others, "ad", "rail", "media", ... also appear
+    /// in class names of layout wrappers around the article, so they do not count there.)
+    static let strongNegativeClassID: [String] = [
+        "comment", "disqus", "respond", "reply",
+    ]
+
+    /// An element holding at least this share of the page's prose is boilerplate only by a
+    /// strong pattern.
+    static let weakNegativeProseShare = 0.2
+    /// ... and at least this many characters of it.
+    static let weakNegativeProseChars = 500.0
+
     /// Substrings of class/id that look negative but name content ("article-meta" is negative,
     /// "post-body" is positive; these override a negative match on the same element).
     static let contentOverrides: [String] = [
@@ -42,10 +54,11 @@ enum ExtractRules {
     ]
 
     /// All class/id patterns in one automaton; the group bits say which table matched.
-    static let classMatcher = PatternMatcher(groups: [positiveClassID, negativeClassID, contentOverrides])
+    static let classMatcher = PatternMatcher(groups: [positiveClassID, negativeClassID, contentOverrides, strongNegativeClassID])
     static let positiveGroup: UInt32 = 1 << 0
     static let negativeGroup: UInt32 = 1 << 1
     static let overrideGroup: UInt32 = 1 << 2
+    static let strongNegativeGroup: UInt32 = 1 << 3
 
     /// Tags whose blocks are boilerplate wherever they occur in the chosen region.
     static let boilerplateTags: Set<String> = ["header", "footer", "aside", "address", "figcaption", "caption", "figure", "summary"]
@@ -73,6 +86,27 @@ enum ExtractRules {
         "follow ", "sign up", "subscribe", "click here", "copyright", "©", "all rights reserved",
         "getty images", "ap photo", "reuters/", "(ap photo", "(reuters",
     ]
+
+    /// Heading starts (lowercased) that introduce link lists, teasers, comments or sign-up boxes;
+    /// the heading and what follows it, up to the next heading of the same rank, are dropped.
+    static let boilerplateHeadings: [String] = [
+        "related", "more from", "more great", "more stories", "more on ", "more in ", "more news", "more like this",
+        "recommended", "you may also like", "you might also like", "you may be interested", "also read", "read more",
+        "read next", "read this next", "further reading", "most popular", "most read", "popular", "trending", "latest news",
+        "latest stories", "top stories", "editor's picks", "editors' picks", "what to read next", "don't miss",
+        "comments", "leave a comment", "leave a reply", "join the conversation", "discussion",
+        "sign up", "subscribe", "newsletter", "get our newsletter", "follow us", "share this", "share on",
+        "about the author", "about us", "advertisement", "sponsored", "tags", "topics",
+    ]
+
+    /// The main-text core grows to an ancestor whose other children hold chunks of prose (each at
+    /// least this many characters and this share of the core's prose)...
+    static let expansionMinChars = 150.0
+    static let expansionChunkShare = 0.15
+    /// A chunk of a core without class names must have fewer links than this to count.
+    static let chunkMaxLinkDensity = 0.1
+    /// ...adding up to at least this multiple of the core's prose.
+    static let expansionRatio = 1.25
 
     /// A short block (fewer visible characters) that starts with a boilerplate prefix is dropped.
     static let shortBlockChars = 120

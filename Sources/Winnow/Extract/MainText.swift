@@ -1,3 +1,4 @@
+import Foundation
 /// Finds the main text of a segmented page.
 ///
 /// 1. Each prose-like block (paragraph, quote, list item, pre; few links) scores its nearest
@@ -17,19 +18,36 @@ struct MainTextFinder {
 
     init(page: SegmentedPage) {
         self.page = page
-        negative = page.elements.map { Self.isNegative($0) }
-        positive = page.elements.map { Self.isPositive($0) }
+        // Prose below each element, to tell layout wrappers that hold the article from boilerplate.
+        var proseAll = [Double](repeating: 0, count: page.elements.count)
+        var total = 0.0
+        for block in page.blocks where Self.isProse(block) {
+            let amount = Double(block.chars) * (1 - block.linkDensity)
+            total += amount
+            var e = block.element
+            while e >= 0 {
+                proseAll[Int(e)] += amount
+                e = page.elements[Int(e)].parent
+            }
+        }
+        negative = page.elements.indices.map { i in
+            Self.negativeKind(page.elements[i], holdsMostProse: total > 0 && proseAll[i] >= max(ExtractRules.weakNegativeProseChars, total * ExtractRules.weakNegativeProseShare))
+        }
+        positive = page.elements.indices.map { i in Self.isPositive(page.elements[i], negative: negative[i]) }
     }
 
-    static func isNegative(_ e: ElementInfo) -> Bool {
-        if ExtractRules.boilerplateTags.contains(e.tag) { return true }
+    /// Whether an element is boilerplate by its tag or class/id.
+    static func negativeKind(_ e: ElementInfo, holdsMostProse: Bool) -> Bool {
+        if ExtractRules.boilerplateTags.contains(e.tag) && !holdsMostProse { return true }
         if e.classID.isEmpty { return false }
         let found = ExtractRules.classMatcher.groups(in: e.classID)
-        if found & ExtractRules.overrideGroup != 0 { return false }
+        if found & ExtractRules.strongNegativeGroup != 0 { return found & ExtractRules.overrideGroup == 0 }
+        if holdsMostProse || found & ExtractRules.overrideGroup != 0 { return false }
         return found & ExtractRules.negativeGroup != 0
     }
 
-    static func isPositive(_ e: ElementInfo) -> Bool {
+    static func isPositive(_ e: ElementInfo, negative: Bool) -> Bool {
+        if negative { return false }
         if e.tag == "article" || e.tag == "main" { return true }
         if e.classID.isEmpty { return false }
         return ExtractRules.classMatcher.groups(in: e.classID) & (ExtractRules.overrideGroup | ExtractRules.positiveGroup) != 0
@@ -43,6 +61,8 @@ struct MainTextFinder {
         var score = [Double](repeating: 0, count: elements.count)
         var chars = [Int](repeating: 0, count: elements.count)
         var linkChars = [Int](repeating: 0, count: elements.count)
+        // Prose characters below each element, not counted past a boilerplate element.
+        var prose = [Double](repeating: 0, count: elements.count)
 
         for block in blocks {
             // Text totals up the whole path, for link density of containers.
@@ -53,6 +73,13 @@ struct MainTextFinder {
                 e = elements[Int(e)].parent
             }
             guard isProse(block) else { continue }
+            var p = block.element
+            let amount = Double(block.chars) * (1 - block.linkDensity)
+            while p >= 0 {
+                prose[Int(p)] += amount
+                if negative[Int(p)] { break }
+                p = elements[Int(p)].parent
+            }
             let value = blockValue(block)
             var container = block.element
             while container >= 0 && !ExtractRules.containerTags.contains(elements[Int(container)].tag) {
@@ -83,46 +110,112 @@ struct MainTextFinder {
         }
         guard best >= 0 else { return fallback() }
 
-        // Region: the core and its siblings that score well (or hold long, link-poor prose).
-        var region = Set<Int32>([best])
-        let parent = elements[Int(best)].parent
+        // Articles split over several containers (chunks between ads, sections between figures):
+        // climb to the ancestor that holds clearly more of the page's prose.
+        var children = [[Int32]](repeating: [], count: elements.count)
+        for (i, e) in elements.enumerated() where e.parent >= 0 { children[Int(e.parent)].append(Int32(i)) }
+        // A chunk continues the article when it repeats the core's container (same tag and
+        // class), as articles split between ads or figures do; teaser lists and sidebars do not.
+        var hasTwin = [Bool](repeating: false, count: elements.count)
+        let signature = (elements[Int(best)].tag, elements[Int(best)].classID)
+        for (i, e) in elements.enumerated() where Int32(i) != best && e.tag == signature.0 && e.classID == signature.1 {
+            var a = Int32(i)
+            while a >= 0 && !hasTwin[Int(a)] {
+                hasTwin[Int(a)] = true
+                a = elements[Int(a)].parent
+            }
+        }
+        let unnamedCore = signature.1.isEmpty
+        var core = best
+        var path = best
+        var ancestor = elements[Int(best)].parent
+        while ancestor >= 0 && !negative[Int(ancestor)] {
+            // Only substantial chunks of prose count, not scattered snippets around the page.
+            let chunk = max(ExtractRules.expansionMinChars, prose[Int(core)] * ExtractRules.expansionChunkShare)
+            var gain = 0.0
+            for child in children[Int(ancestor)] where child != path && !negative[Int(child)] && prose[Int(child)] >= chunk {
+                let density = chars[Int(child)] == 0 ? 1 : Double(linkChars[Int(child)]) / Double(chars[Int(child)])
+                if hasTwin[Int(child)] || (unnamedCore && density < ExtractRules.chunkMaxLinkDensity) {
+                    gain += prose[Int(child)]
+                }
+            }
+            if gain >= prose[Int(core)] * (ExtractRules.expansionRatio - 1) { core = ancestor }
+            path = ancestor
+            ancestor = elements[Int(ancestor)].parent
+        }
+        if ProcessInfo.processInfo.environment["WINNOW_DEBUG_EXTRACT"] != nil {
+            var chain: [String] = []
+            var a: Int32 = best
+            while a >= 0 { chain.append("\(a):\(elements[Int(a)].tag)[\(Int(prose[Int(a)]))\(negative[Int(a)] ? " NEG" : "")]"); a = elements[Int(a)].parent }
+            Log.writeStderr("extract: best \(best) core \(core) chain \(chain.joined(separator: " < "))\n")
+        }
+        var region = Set<Int32>([core])
+        let parent = elements[Int(core)].parent
         if parent >= 0 {
             let threshold = max(10, bestScore * 0.2)
-            for i in elements.indices where elements[i].parent == parent && Int32(i) != best && !negative[i] {
+            for i in elements.indices where elements[i].parent == parent && Int32(i) != core && !negative[i] {
                 let density = chars[i] == 0 ? 0 : Double(linkChars[i]) / Double(chars[i])
                 if score[i] * (1 - density) >= threshold { region.insert(Int32(i)) }
-            }
-            // Prose blocks owned directly by the parent, next to the core.
-            for block in blocks where block.element == parent && isProse(block) && block.chars >= 80 && block.linkDensity < 0.25 {
-                _ = block
-                region.insert(parent)
-                break
             }
         }
 
         var kept: [Int] = []
+        // A boilerplate heading ("Related stories", "More from ...") ends the text it heads:
+        // the blocks after it in its container are dropped, up to a heading of the same rank.
+        var skipScope: Int32 = -1
+        var skipLevel = 0
         for (index, block) in blocks.enumerated() {
-            guard let root = regionRoot(of: block, in: region, parent: parent) else { continue }
+            guard let root = regionRoot(of: block, in: region) else { continue }
+            if skipScope >= 0 {
+                let rankEnds = block.kind == .heading && block.level <= skipLevel
+                if rankEnds || !isInside(block.element, skipScope) { skipScope = -1 }
+            }
+            if skipScope < 0 && isBoilerplateHeading(block) {
+                skipScope = max(0, elements[Int(block.element)].parent)
+                skipLevel = block.kind == .heading ? block.level : 6
+                continue
+            }
+            if skipScope >= 0 { continue }
             if keep(block, below: root) { kept.append(index) }
         }
         return kept.isEmpty ? fallback() : kept
     }
 
     /// The region element the block sits in (itself or an ancestor), or nil when outside.
-    /// A block owned by the core's parent counts only when the parent joined the region.
-    private func regionRoot(of block: Block, in region: Set<Int32>, parent: Int32) -> Int32? {
+    private func regionRoot(of block: Block, in region: Set<Int32>) -> Int32? {
         var e = block.element
         while e >= 0 {
-            if region.contains(e) {
-                if e == parent && block.element != parent { return nil }
-                return e
-            }
+            if region.contains(e) { return e }
             e = page.elements[Int(e)].parent
         }
         return nil
     }
 
-    private func isProse(_ block: Block) -> Bool {
+    private func isInside(_ element: Int32, _ ancestor: Int32) -> Bool {
+        var e = element
+        while e >= 0 {
+            if e == ancestor { return true }
+            e = page.elements[Int(e)].parent
+        }
+        return false
+    }
+
+    /// Headings (or short heading-like lines) that introduce page furniture, not a section of the text.
+    private func isBoilerplateHeading(_ block: Block) -> Bool {
+        guard block.chars < 60 else { return false }
+        if block.kind != .heading {
+            // A line styled as a heading (a div or span, not a paragraph) with no sentence in it.
+            guard block.kind == .paragraph, block.chars < 40, page.elements[Int(block.element)].tag != "p",
+                  !block.text.contains(":"), let last = block.text.unicodeScalars.last,
+                  !".!?;,\"”’)".unicodeScalars.contains(last) else { return false }
+        }
+        let lower = block.text.lowercased()
+        return ExtractRules.boilerplateHeadings.contains { lower.hasPrefix($0) }
+    }
+
+    private func isProse(_ block: Block) -> Bool { Self.isProse(block) }
+
+    static func isProse(_ block: Block) -> Bool {
         switch block.kind {
         case .paragraph, .quote, .pre, .listItem, .tableCell:
             return block.chars >= ExtractRules.minScoringChars && block.linkDensity < ExtractRules.maxLinkDensity
