@@ -79,6 +79,29 @@ enum ExtractRules {
         "this article is more than 1 year old", "this article is more than 2 years old",
     ]
 
+    /// Substrings that make a short block (under `shortBlockChars`) a call to action, wherever they stand.
+    static let furnitureSubstrings: [String] = [
+        "share this", "share it with", "share with a friend", "like this story", "like this article", "liked this article",
+        "sign up for our", "subscribe to our", "subscribe now", "follow us on", "join our newsletter", "get our newsletter",
+        "click here to", "download our app", "download the app", "turn on notifications", "all rights reserved",
+        "newsletter", "advertisement", "please enable javascript", "you must be logged in", "log in to comment",
+    ]
+
+    static let furnitureMatcher = PatternMatcher(groups: [furnitureSubstrings])
+
+    /// Embedded social posts: their text belongs to the article when the author quoted them,
+    /// whatever the wrapper around them (often called "video" or "media").
+    static let embedClasses: [String] = [
+        "twitter-tweet", "instagram-media", "tiktok-embed", "fb-post", "reddit-embed", "bluesky-embed", "mastodon-embed",
+        "tumblr-post", "threads-post",
+    ]
+
+    static let embedMatcher = PatternMatcher(groups: [embedClasses])
+
+    /// A sibling of the core with prose blocks at least this long and few links joins the text
+    /// (a lead paragraph or summary kept apart from the body).
+    static let siblingProseChars = 100
+
     /// Prefixes (lowercased) of short blocks that are bylines, credits or calls to action.
     static let boilerplatePrefixes: [String] = [
         "by ", "photo:", "photo by", "photograph:", "image:", "image by", "credit:", "source:", "illustration:", "video:",

@@ -63,6 +63,8 @@ struct MainTextFinder {
         var linkChars = [Int](repeating: 0, count: elements.count)
         // Prose characters below each element, not counted past a boilerplate element.
         var prose = [Double](repeating: 0, count: elements.count)
+        // The longest prose block directly in each element or its non-container descendants.
+        var longestProse = [Int](repeating: 0, count: elements.count)
 
         for block in blocks {
             // Text totals up the whole path, for link density of containers.
@@ -82,6 +84,7 @@ struct MainTextFinder {
             }
             let value = blockValue(block)
             var container = block.element
+            longestProse[Int(container)] = max(longestProse[Int(container)], block.chars)
             while container >= 0 && !ExtractRules.containerTags.contains(elements[Int(container)].tag) {
                 container = elements[Int(container)].parent
             }
@@ -155,7 +158,9 @@ struct MainTextFinder {
             let threshold = max(10, bestScore * 0.2)
             for i in elements.indices where elements[i].parent == parent && Int32(i) != core && !negative[i] {
                 let density = chars[i] == 0 ? 0 : Double(linkChars[i]) / Double(chars[i])
-                if score[i] * (1 - density) >= threshold { region.insert(Int32(i)) }
+                if score[i] * (1 - density) >= threshold || (density < 0.2 && longestProse[i] >= ExtractRules.siblingProseChars) {
+                    region.insert(Int32(i))
+                }
             }
         }
 
@@ -232,11 +237,14 @@ struct MainTextFinder {
     }
 
     private func keep(_ block: Block, below root: Int32) -> Bool {
-        // Boilerplate elements between the block and the region root.
+        // Boilerplate elements between the block and the region root; none count above an
+        // embedded social post.
         var e = block.element
         while e >= 0 && e != root {
+            let element = page.elements[Int(e)]
+            if !element.classID.isEmpty && ExtractRules.embedMatcher.groups(in: element.classID) != 0 { break }
             if negative[Int(e)] { return false }
-            e = page.elements[Int(e)].parent
+            e = element.parent
         }
         if block.kind == .heading && block.level == 1 { return false }
         if block.kind == .caption || block.inFigure { return false }
@@ -256,6 +264,7 @@ struct MainTextFinder {
         if block.chars < 60 || block.sentenceEnds.count <= 1 {
             for prefix in ExtractRules.boilerplatePrefixes where lower.hasPrefix(prefix) { return true }
         }
+        if block.chars < 80 && ExtractRules.furnitureMatcher.groups(in: lower) != 0 { return true }
         return false
     }
 
