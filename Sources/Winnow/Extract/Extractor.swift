@@ -25,7 +25,7 @@ public struct Extractor: Sendable {
             throw Drop(.extract, .noMainText, "no main text found")
         }
         var extraction = Extraction(text: text)
-        MetadataExtractor.fill(&extraction, page: page, url: url)
+        MetadataExtractor.fill(&extraction, page: page, url: url, mainStart: indices.first)
         return extraction
     }
 }

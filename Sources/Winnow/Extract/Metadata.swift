@@ -13,6 +13,8 @@ struct MetadataExtractor {
     struct LD {
         var headline: String?
         var authors: [String] = []
+        /// The authors are organisations (`@type` Organization), not people.
+        var authorsAreOrganizations = false
         var datePublished: String?
         var publisher: String?
         var description: String?
@@ -42,7 +44,11 @@ struct MetadataExtractor {
         }.map(\.element)
         for o in sorted where rank(o) > 0 {
             if ld.headline == nil { ld.headline = string(o["headline"]) ?? string(o["name"]) }
-            if ld.authors.isEmpty { ld.authors = names(o["author"]) }
+            if ld.authors.isEmpty {
+                ld.authors = names(o["author"])
+                let types = (o["author"] as? [String: Any]).map(typeNames) ?? (o["author"] as? [Any])?.compactMap { ($0 as? [String: Any]).map(typeNames) }.flatMap { $0 } ?? []
+                ld.authorsAreOrganizations = !types.isEmpty && types.allSatisfy { $0.contains("organization") }
+            }
             if ld.datePublished == nil { ld.datePublished = string(o["datePublished"]) ?? string(o["dateCreated"]) }
             if ld.publisher == nil { ld.publisher = names(o["publisher"]).first }
             if ld.description == nil { ld.description = string(o["description"]) }
@@ -77,7 +83,7 @@ struct MetadataExtractor {
 
     private static func string(_ value: Any?) -> String? {
         if let s = value as? String {
-            let t = TextNormalizer.normalize(Array(s.utf8))
+            let t = TextNormalizer.normalize(Array(HTMLEntities.decode(s).utf8))
             return t.isEmpty ? nil : t
         }
         if let o = value as? [String: Any] { return string(o["@id"]) ?? string(o["url"]) ?? string(o["name"]) }
@@ -92,20 +98,33 @@ struct MetadataExtractor {
         return []
     }
 
-    /// Fills the metadata fields of `extraction` from the page, the first headline and the URL.
-    static func fill(_ extraction: inout Extraction, page: SegmentedPage, url: String?) {
+    /// Fills the metadata fields of `extraction` from the page, its visible header (the blocks
+    /// before `mainStart`, the first block of the main text) and the URL.
+    static func fill(_ extraction: inout Extraction, page: SegmentedPage, url: String?, mainStart: Int?) {
         let info = page.info
         let ld = jsonLD(info.jsonLD)
+        let siteName = info.meta("og:site_name", "application-name") ?? ld.publisher
+        var siteNames = Set([siteName, info.title.flatMap(siteSuffix)].compactMap { $0.map(comparable) })
+        if let host = url.flatMap({ URL(string: $0)?.host }) {
+            let bare = comparable(host.replacingOccurrences(of: "www.", with: ""))
+            siteNames.insert(bare)
+            if let name = bare.split(separator: ".").first { siteNames.insert(String(name)) }
+        }
+        let header = headerBlocks(page, mainStart: mainStart)
 
-        let h1 = page.blocks.first { $0.kind == .heading && $0.level == 1 }?.text
-        extraction.title = ld.headline ?? info.meta("og:title", "twitter:title", "dc.title", "headline")
-            ?? h1 ?? info.title.map(stripSiteSuffix)
+        extraction.title = title(page: page, ld: ld, siteNames: siteNames, mainStart: mainStart)
 
+        let byline = Byline.find(in: header, page: page)
         var authors = ld.authors
         if authors.isEmpty, let meta = info.meta("author", "article:author", "dc.creator", "byl", "sailthru.author", "parsely-author", "cxenseparse:author") {
             if !meta.lowercased().hasPrefix("http") { authors = [meta] }
         }
         authors = authors.map(cleanAuthor).filter { !$0.isEmpty && !$0.lowercased().hasPrefix("http") }
+        // An organisation or the site itself as author gives way to people named in a byline.
+        let onlySite = !authors.isEmpty && authors.allSatisfy { siteNames.contains(comparable($0)) }
+        if authors.isEmpty || ((ld.authorsAreOrganizations || onlySite) && !byline.names.isEmpty) {
+            authors = byline.names
+        }
         var unique: [String] = []
         for a in authors where !unique.contains(a) { unique.append(a) }
         extraction.author = unique.isEmpty ? nil : unique.joined(separator: "; ")
@@ -116,29 +135,85 @@ struct MetadataExtractor {
                                                          "published_time", "dcterms.created", "original-publish-date"),
                               info.times.first]
         extraction.datePublished = dateCandidates.lazy.compactMap { $0.flatMap(DateParser.iso8601) }.first
-            ?? url.flatMap(DateParser.fromURL)
+            ?? byline.date ?? url.flatMap(DateParser.fromURL)
 
         extraction.language = LanguageTag.primary(info.htmlLang ?? ld.language ?? info.meta("og:locale", "content-language", "language", "dc.language"))
         extraction.canonicalURL = resolve(info.canonical ?? info.meta("og:url") ?? ld.url, against: url)
-        extraction.siteName = info.meta("og:site_name", "application-name", "twitter:site") ?? ld.publisher
+        extraction.siteName = siteName ?? info.meta("twitter:site")
         extraction.description = info.meta("og:description", "description", "twitter:description") ?? ld.description
     }
 
-    /// "Headline | Site" and "Headline - Site" lose the site part.
-    static func stripSiteSuffix(_ title: String) -> String {
-        for separator in [" | ", " – ", " — ", " - ", " :: ", " » "] {
-            if let range = title.range(of: separator, options: .backwards) {
-                let head = String(title[..<range.lowerBound])
-                if head.count >= 15 { return head.trimmingSpaces() }
-            }
+    /// The blocks a reader sees around the headline (bylines, dates): from the headline's `<h1>`
+    /// (the last one before the main text, else the first) a few blocks on; without an `<h1>`,
+    /// the blocks just before the main text.
+    static func headerBlocks(_ page: SegmentedPage, mainStart: Int?) -> ArraySlice<Block> {
+        let blocks = page.blocks
+        guard !blocks.isEmpty else { return [] }
+        let end = min(mainStart ?? blocks.count, blocks.count)
+        let isH1: (Block) -> Bool = { $0.kind == .heading && $0.level == 1 }
+        if let h1 = blocks[0..<end].lastIndex(where: isH1) ?? blocks.firstIndex(where: isH1) {
+            return blocks[h1..<min(blocks.count, h1 + 10)]
         }
-        return title
+        return blocks[max(0, end - 8)..<min(blocks.count, end + 2)]
     }
 
-    static func cleanAuthor(_ raw: String) -> String {
-        var a = raw.trimmingSpaces()
-        for prefix in ["By ", "by ", "BY "] where a.hasPrefix(prefix) { a = String(a.dropFirst(prefix.count)) }
-        return a.trimmingSpaces()
+    /// The headline as the page displays it (its `<h1>` next to the text, when that agrees with the
+    /// metadata's title or stands right before the text), else the metadata's title.
+    static func title(page: SegmentedPage, ld: LD, siteNames: Set<String>, mainStart: Int?) -> String? {
+        let info = page.info
+        let metaTitles = [ld.headline, info.meta("og:title", "twitter:title", "dc.title", "headline"), info.title]
+            .compactMap { $0 }.map { stripSiteSuffix($0, siteNames: siteNames) }
+        let end = min(mainStart ?? page.blocks.count, page.blocks.count)
+        let h1s = page.blocks.enumerated().filter { $0.element.kind == .heading && $0.element.level == 1 && !siteNames.contains(comparable($0.element.text)) }
+        // The last h1 before the main text, or any h1 that says what the metadata says.
+        if let nearest = h1s.last(where: { $0.offset < end }), end - nearest.offset <= 12, nearest.element.text.split(separator: " ").count >= 2 {
+            return nearest.element.text
+        }
+        for (_, h1) in h1s where metaTitles.contains(where: { overlap($0, h1.text) >= 0.5 }) {
+            return h1.text
+        }
+        return metaTitles.first ?? h1s.first?.element.text
+    }
+
+    /// Shared words over the words of the shorter text.
+    static func overlap(_ a: String, _ b: String) -> Double {
+        let wa = Set(comparable(a).split { !$0.isLetter && !$0.isNumber })
+        let wb = Set(comparable(b).split { !$0.isLetter && !$0.isNumber })
+        guard !wa.isEmpty, !wb.isEmpty else { return 0 }
+        return Double(wa.intersection(wb).count) / Double(min(wa.count, wb.count))
+    }
+
+    static func comparable(_ s: String) -> String {
+        s.lowercased().replacingOccurrences(of: "’", with: "'").trimmingSpaces()
+    }
+
+    /// The part after the last " | ", " - " ... of a `<title>`: usually the site's name.
+    static func siteSuffix(_ title: String) -> String? {
+        for separator in [" | ", " – ", " — ", " - ", " :: ", " » ", " : "] {
+            if let range = title.range(of: separator, options: .backwards) {
+                let tail = String(title[range.upperBound...]).trimmingSpaces()
+                if !tail.isEmpty && tail.split(separator: " ").count <= 6 { return tail }
+            }
+        }
+        return nil
+    }
+
+    /// "Headline | Site" loses the site part when the part is a known site name.
+    static func stripSiteSuffix(_ title: String, siteNames: Set<String>) -> String {
+        var t = title
+        for separator in [" | ", " – ", " — ", " - ", " :: ", " » ", " : "] {
+            if let range = t.range(of: separator, options: .backwards) {
+                let tail = comparable(String(t[range.upperBound...]))
+                if siteNames.contains(where: { tail == $0 || tail.hasPrefix($0) || $0.hasPrefix(tail) }) {
+                    t = String(t[..<range.lowerBound]).trimmingSpaces()
+                }
+            }
+        }
+        // "Opinion | Headline": a short section label before the headline.
+        if let range = t.range(of: " | "), t[..<range.lowerBound].split(separator: " ").count <= 2 {
+            t = String(t[range.upperBound...]).trimmingSpaces()
+        }
+        return t
     }
 
     static func resolve(_ link: String?, against base: String?) -> String? {
@@ -149,6 +224,93 @@ struct MetadataExtractor {
         }
         return resolved.absoluteString
     }
+
+    static func cleanAuthor(_ raw: String) -> String {
+        var a = raw.trimmingSpaces()
+        for prefix in ["By ", "by ", "BY "] where a.hasPrefix(prefix) { a = String(a.dropFirst(prefix.count)) }
+        return a.trimmingSpaces()
+    }
+}
+
+/// Bylines and dates as the page shows them under its headline.
+enum Byline {
+    struct Found {
+        var names: [String] = []
+        var date: String?
+    }
+
+    /// Words that end a name in a byline ("Tom Davies Associated Press", "Jane Doe, Staff Writer").
+    static let stopWords: Set<String> = [
+        "updated", "published", "posted", "on", "at", "in", "for", "staff", "writer", "reporter", "correspondent",
+        "editor", "contributor", "columnist", "associated", "press", "ap", "reuters", "view", "more", "articles", "-", "|", "•", "·",
+    ]
+
+    /// News agencies credited in place of a person.
+    static let agencies = ["Associated Press", "The Associated Press", "Reuters", "AFP", "Agence France-Presse", "Bloomberg", "dpa", "ANSA", "EFE"]
+
+    static func find(in header: ArraySlice<Block>, page: SegmentedPage) -> Found {
+        var found = Found()
+        for block in header where block.chars < 120 && (block.kind != .heading || block.level > 1) {
+            let text = block.text
+            let lower = text.lowercased()
+            if found.names.isEmpty, let agency = agencies.first(where: { lower.hasPrefix($0.lowercased()) }) {
+                found.names = [agency]
+            }
+            if found.date == nil, block.chars < 100, let date = DateParser.iso8601(text), text.contains(where: { $0.isNumber }) {
+                found.date = date
+            }
+            guard found.names.isEmpty else { continue }
+            let classes = elementClasses(block, page)
+            var rest: Substring?
+            for prefix in ["by ", "by: ", "written by ", "text: ", "текст: ", "posted by ", "von ", "par ", "por "] where lower.hasPrefix(prefix) {
+                rest = text.dropFirst(prefix.count)
+                break
+            }
+            if rest == nil, let r = lower.range(of: " by ") ?? lower.range(of: "| by: ") {
+                let after = text[r.upperBound...]
+                if after.first?.isUppercase == true { rest = after }
+            }
+            if rest == nil, block.kind != .heading, classes.contains("byline") || classes.contains("author"), !classes.contains("bio") {
+                rest = Substring(text)
+            }
+            if let rest { found.names = names(in: rest) }
+        }
+        return found
+    }
+
+    private static func elementClasses(_ block: Block, _ page: SegmentedPage) -> String {
+        var out = ""
+        var e = block.element
+        var steps = 0
+        while e >= 0 && steps < 3 {
+            out += " " + page.elements[Int(e)].classID
+            e = page.elements[Int(e)].parent
+            steps += 1
+        }
+        return out
+    }
+
+    /// "Mike Wuerthele and Malcolm Owen" → two names; stops at roles, dates and separators.
+    static func names(in text: Substring) -> [String] {
+        var names: [String] = []
+        var current: [Substring] = []
+        func close() {
+            // Longer runs of capitalised words are a name followed by a place or an outlet.
+            if !current.isEmpty { names.append(current.prefix(current.count > 4 ? 3 : 4).joined(separator: " ")) }
+            current = []
+        }
+        let cut = text.split(whereSeparator: { $0 == "," || $0 == "|" || $0 == "•" || $0 == "·" || $0 == "@" || $0 == "\n" }).first ?? text
+        for word in cut.split(separator: " ") {
+            let lower = word.lowercased()
+            if lower == "and" || lower == "&" || lower == "und" || lower == "et" || lower == "y" { close(); continue }
+            if stopWords.contains(lower) || word.first?.isNumber == true { break }
+            guard word.first?.isUppercase == true || word.first?.isLetter == false && word.count > 1 else { break }
+            current.append(word)
+        }
+        close()
+        return names.filter { $0.count >= 2 && $0.count <= 60 }
+    }
+
 }
 
 /// Dates from the many ways pages write them, to ISO 8601 (`YYYY-MM-DD`, or with time as given).
@@ -191,12 +353,14 @@ enum DateParser {
         // "November 19, 2019", "Nov. 19 2019", "19 November 2019", "Tue, 19 Nov 2019 10:00:00 GMT"
         let words = s.lowercased().split { !($0.isLetter || $0.isNumber) }.map(String.init)
         var year: Int?, month: Int?, day: Int?
-        for w in words {
-            if let n = Int(w) {
-                if n >= 1900 && n <= 2100 && year == nil { year = n }
-                else if n >= 1 && n <= 31 && day == nil && w.count <= 2 { day = n }
-            } else if month == nil, w.count >= 3, let m = months[String(w.prefix(3))] {
+        for (i, w) in words.enumerated() {
+            if year == nil, w.count == 4, let n = Int(w), n >= 1900, n <= 2100 { year = n }
+            if month == nil, w.count >= 3, w.first?.isLetter == true, let m = months[String(w.prefix(3))] {
                 month = m
+                // The day stands next to the month: "Nov 19" or "19 November".
+                for j in [i + 1, i - 1] where j >= 0 && j < words.count {
+                    if words[j].count <= 2, let n = Int(words[j]), n >= 1, n <= 31 { day = n; break }
+                }
             }
         }
         if let y = year, let m = month, let d = day, valid(y, m, d) {
