@@ -10,7 +10,7 @@ BIN := .build/release/winnow
 DEBUG_BIN := .build/debug/winnow
 WINNOW_FLAGS ?=
 
-.PHONY: setup build build-debug run read clean-html segment extract dedup test bench bench-extract clean
+.PHONY: setup build build-debug run read clean-html segment extract dedup test golden bench bench-extract clean
 
 ## setup: install the system libraries Winnow links (libxml2, zlib) when they are missing
 setup:
@@ -47,6 +47,12 @@ dedup: build
 test: build-debug
 	$(SWIFT) test
 	scripts/check_output.sh $(DEBUG_BIN) $(SHARED)
+
+## golden: rewrite the extraction golden files from the current code and show what changed
+golden: build-debug
+	WINNOW_UPDATE_GOLDEN=1 $(SWIFT) test --filter GoldenTests
+	git --no-pager diff --stat -- Tests/WinnowTests/Golden
+	git --no-pager diff -- Tests/WinnowTests/Golden
 
 ## bench-extract: extraction quality (score.py) and speed on the benchmark's development pages
 bench-extract: build

@@ -26,6 +26,12 @@ struct PipelineOptions: ParsableArguments {
     @Option(help: "Elements nested deeper than this are flattened into their ancestor.")
     var maxDepth: Int = 256
 
+    @Option(help: ArgumentHelp("Form of the extracted text: text (paragraphs separated by a line break) or markdown (headings, lists, quotes, tables).", valueName: "text|markdown"))
+    var format: String = "text"
+
+    @Flag(help: "Keep image captions and credits in the text (they are left out by default).")
+    var captions = false
+
     @Flag(name: .shortAndLong, help: "Log every dropped document, not only damaged input.")
     var verbose = false
 
@@ -42,6 +48,7 @@ struct PipelineOptions: ParsableArguments {
         guard (1...9).contains(compressionLevel) else { throw ValidationError("--compression-level must be 1 to 9") }
         guard maxDocumentSize >= 1 else { throw ValidationError("--max-document-size must be at least 1 (MiB)") }
         guard maxDepth >= 16 else { throw ValidationError("--max-depth must be at least 16") }
+        guard TextFormat(rawValue: format) != nil else { throw ValidationError("--format must be text or markdown") }
     }
 
     func config(lastStage: StageName) -> PipelineConfig {
@@ -52,6 +59,8 @@ struct PipelineOptions: ParsableArguments {
         config.write.compressionLevel = Int32(compressionLevel)
         config.read.maxDocumentBytes = maxDocumentSize * 1024 * 1024
         config.clean.maxDepth = maxDepth
+        config.extract.format = TextFormat(rawValue: format) ?? .text
+        config.extract.includeCaptions = captions
         return config
     }
 }

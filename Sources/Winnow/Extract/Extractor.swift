@@ -2,7 +2,19 @@
 public struct ExtractSettings: Sendable {
     /// Documents whose main text has fewer visible characters are dropped as `no_main_text`.
     public var minTextChars: Int = 1
+    /// The form of `text`.
+    public var format: TextFormat = .text
+    /// Keep image captions and credits (off by default: they are not the article's prose).
+    public var includeCaptions = false
     public init() {}
+}
+
+/// The form of the extracted text.
+public enum TextFormat: String, Sendable, CaseIterable {
+    /// Paragraphs separated by `\n`.
+    case text
+    /// Headings, lists, block quotes, tables and code as Markdown; blocks separated by a blank line.
+    case markdown
 }
 
 /// The extract stage: the main text of a page (paragraphs separated by `\n`) and its metadata.
@@ -12,17 +24,19 @@ public struct Extractor: Sendable {
     public init(settings: ExtractSettings = ExtractSettings()) { self.settings = settings }
 
     public func extract(_ page: SegmentedPage, url: String?) throws(Drop) -> Extraction {
-        let indices = MainTextFinder(page: page).mainBlocks()
-        var text = ""
-        var visible = 0
-        for i in indices {
-            let block = page.blocks[i]
-            if !text.isEmpty { text += "\n" }
-            text += block.text
-            visible += block.chars
-        }
+        var finder = MainTextFinder(page: page)
+        finder.includeCaptions = settings.includeCaptions
+        let indices = finder.mainBlocks()
+        let visible = indices.reduce(0) { $0 + page.blocks[$1].chars }
         guard visible >= max(1, settings.minTextChars) else {
             throw Drop(.extract, .noMainText, "no main text found")
+        }
+        let text: String
+        switch settings.format {
+        case .text:
+            text = indices.map { page.blocks[$0].text }.joined(separator: "\n")
+        case .markdown:
+            text = MarkdownRenderer(page: page).render(indices)
         }
         var extraction = Extraction(text: text)
         MetadataExtractor.fill(&extraction, page: page, url: url, mainStart: indices.first)

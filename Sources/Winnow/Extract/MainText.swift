@@ -11,6 +11,8 @@ import Foundation
 ///    headline (`h1`), link lists, or short furniture ("Advertisement", "By ...").
 struct MainTextFinder {
     let page: SegmentedPage
+    /// Keep image captions and credits inside the main text (Markdown output's option).
+    var includeCaptions = false
 
     /// Per element: whether its own class/id (not its ancestors') marks it boilerplate or content.
     private var negative: [Bool] = []
@@ -243,11 +245,12 @@ struct MainTextFinder {
         while e >= 0 && e != root {
             let element = page.elements[Int(e)]
             if !element.classID.isEmpty && ExtractRules.embedMatcher.groups(in: element.classID) != 0 { break }
-            if negative[Int(e)] { return false }
+            let isFigure = element.tag == "figure" || element.tag == "figcaption"
+            if negative[Int(e)] && !(includeCaptions && isFigure) { return false }
             e = element.parent
         }
         if block.kind == .heading && block.level == 1 { return false }
-        if block.kind == .caption || block.inFigure { return false }
+        if block.kind == .caption || block.inFigure { return includeCaptions && !isFurniture(block) }
         if block.linkDensity > ExtractRules.maxLinkDensity && !(block.kind == .heading) { return false }
         if block.kind == .heading && block.linkDensity > 0.9 { return false }
         if isFurniture(block) { return false }
