@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end checks of the built binary that need Python tools:
 #  1. a run over SampleCorpus, read back with gzip+json, pandas and DuckDB (scripts/check_schema.py);
-#  2. the extraction quality floor on the development pages of ../shared/bench/extraction.
+#  2. the extraction quality floors on ../shared/bench/extraction and extraction-wcxb.
 # usage: check_output.sh WINNOW_BINARY SHARED_DIR
 set -euo pipefail
 bin=$1
@@ -17,11 +17,16 @@ SOURCE_DATE_EPOCH=1700000000 "$bin" run -q --input SampleCorpus --output "$work/
 [ "$status" -eq 0 ] || { echo "check_output: winnow run exited $status on SampleCorpus" >&2; exit 1; }
 python3 scripts/check_schema.py "$work/sample" --min-docs 40
 
-floor=$(cat Benchmarks/extraction-floor.txt)
-"$bin" extract -q --input "$shared/bench/extraction/pages" --output "$work/extract"
-python3 Benchmarks/shards_to_preds.py "$work/extract" "$work/preds.jsonl"
-f1=$(python3 "$shared/bench/extraction/score.py" --truth "$shared/bench/extraction/truth.jsonl" --pred "$work/preds.jsonl" | tail -n 1 | awk '{print $2}')
-echo "extraction: development F1 $f1 (floor $floor)"
-python3 -c "import sys; sys.exit(0 if float('$f1') >= float('$floor') else 1)" \
-  || { echo "check_output: extraction F1 $f1 fell below the floor $floor (Benchmarks/extraction-floor.txt)" >&2; exit 1; }
-echo "2 passed, 0 failed"
+check_floor() {  # name, pages dir, truth, floor file
+  local name=$1 dir=$2 floor
+  floor=$(cat "$4")
+  "$bin" extract -q --input "$dir/pages" --output "$work/$name"
+  python3 Benchmarks/shards_to_preds.py "$work/$name" "$work/$name.jsonl" 2>/dev/null
+  f1=$(python3 "$dir/score.py" --truth "$3" --pred "$work/$name.jsonl" | tail -n 1 | awk '{print $2}')
+  echo "extraction: $name F1 $f1 (floor $floor)"
+  python3 -c "import sys; sys.exit(0 if float('$f1') >= float('$floor') else 1)" \
+    || { echo "check_output: $name extraction F1 $f1 fell below the floor $floor ($4)" >&2; exit 1; }
+}
+check_floor development "$shared/bench/extraction" "$shared/bench/extraction/truth.jsonl" Benchmarks/extraction-floor.txt
+check_floor wcxb "$shared/bench/extraction-wcxb" "$shared/bench/extraction-wcxb/truth.jsonl" Benchmarks/extraction-wcxb-floor.txt
+echo "3 passed, 0 failed"

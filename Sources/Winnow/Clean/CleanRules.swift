@@ -6,7 +6,6 @@ enum CleanRules {
     static let removedTags: Set<Tag> = [
         .script,    // code, never text (JSON-LD is read into PageInfo first)
         .style,     // CSS
-        .noscript,  // fallbacks for scriptless browsers: tracking pixels, "enable JavaScript"
         .template,  // inert markup for scripts to clone
         .nav,       // navigation menus
         .iframe, .frame, .frameset, .noframes, .object, .embed, .applet, // embedded documents and plugins
@@ -21,6 +20,11 @@ enum CleanRules {
     static let removedRoles: Set<String> = [
         "navigation", "menu", "menubar", "search", "dialog", "alertdialog", "tooltip", "toolbar",
     ]
+
+    /// A `<noscript>` is removed unless it holds at least this many characters of text: most hold
+    /// a tracking pixel or "please enable JavaScript", but single-page apps (Discourse forums
+    /// among them) put the whole page there for crawlers.
+    static let noscriptTextToKeep = 200
 
     /// A `<form>` is removed unless it holds at least this many characters of text (some sites,
     /// ASP.NET ones above all, wrap the whole page in one form).

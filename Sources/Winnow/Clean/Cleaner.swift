@@ -106,6 +106,7 @@ public struct Cleaner: Sendable {
     private func shouldRemove(_ index: Int32, _ node: HTMLTree.Node, _ tree: HTMLTree, _ text: inout [UInt8]) -> Bool {
         if CleanRules.removedTags.contains(node.tag) { return true }
         if node.tag == .head { return true }
+        if node.tag == .noscript { return textCount(index, tree, &text) < CleanRules.noscriptTextToKeep }
         if node.count == 0 {
             // No kept attributes: only the tag decides.
             if node.tag == .form { return formIsSmall(index, tree, &text) }
@@ -120,11 +121,14 @@ public struct Cleaner: Sendable {
     }
 
     private func formIsSmall(_ index: Int32, _ tree: HTMLTree, _ text: inout [UInt8]) -> Bool {
+        textCount(index, tree, &text) < CleanRules.formTextToKeep
+    }
+
+    /// Visible characters of the text below `index`.
+    private func textCount(_ index: Int32, _ tree: HTMLTree, _ text: inout [UInt8]) -> Int {
         text.removeAll(keepingCapacity: true)
         tree.appendText(of: index, to: &text)
-        var count = 0
-        for b in text where b > 0x20 { count += 1 }
-        return count < CleanRules.formTextToKeep
+        return TextNormalizer.visibleCount(text)
     }
 
     private func asciiLowerEquals(_ bytes: ArraySlice<UInt8>, _ word: String) -> Bool {

@@ -131,6 +131,9 @@ enum ExtractRules {
     /// ...adding up to at least this multiple of the core's prose.
     static let expansionRatio = 1.25
 
+    /// Full-content mode: the main element is the deepest one with this share of the page's text.
+    static let fullContentShare = 0.6
+
     /// A short block (fewer visible characters) that starts with a boilerplate prefix is dropped.
     static let shortBlockChars = 120
 

@@ -24,9 +24,17 @@ public struct Extractor: Sendable {
     public init(settings: ExtractSettings = ExtractSettings()) { self.settings = settings }
 
     public func extract(_ page: SegmentedPage, url: String?) throws(Drop) -> Extraction {
-        var finder = MainTextFinder(page: page)
+        let kind = PageKind.classify(page, url: url)
+        var finder = MainTextFinder(page: page, commentsAreContent: kind == .discussion)
         finder.includeCaptions = settings.includeCaptions
-        let indices = finder.mainBlocks()
+        var indices: [Int]
+        switch kind {
+        case .article:
+            indices = finder.mainBlocks()
+        case .discussion, .other:
+            indices = finder.fullContentBlocks()
+            if indices.isEmpty { indices = finder.mainBlocks() }
+        }
         let visible = indices.reduce(0) { $0 + page.blocks[$1].chars }
         guard visible >= max(1, settings.minTextChars) else {
             throw Drop(.extract, .noMainText, "no main text found")

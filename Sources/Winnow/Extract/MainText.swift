@@ -18,8 +18,12 @@ struct MainTextFinder {
     private var negative: [Bool] = []
     private var positive: [Bool] = []
 
-    init(page: SegmentedPage) {
+    /// On forum and Q&A pages the replies are the content: comment patterns do not mark boilerplate.
+    var commentsAreContent = false
+
+    init(page: SegmentedPage, commentsAreContent: Bool = false) {
         self.page = page
+        self.commentsAreContent = commentsAreContent
         // Prose below each element, to tell layout wrappers that hold the article from boilerplate.
         var proseAll = [Double](repeating: 0, count: page.elements.count)
         var total = 0.0
@@ -33,17 +37,19 @@ struct MainTextFinder {
             }
         }
         negative = page.elements.indices.map { i in
-            Self.negativeKind(page.elements[i], holdsMostProse: total > 0 && proseAll[i] >= max(ExtractRules.weakNegativeProseChars, total * ExtractRules.weakNegativeProseShare))
+            Self.negativeKind(page.elements[i], holdsMostProse: total > 0 && proseAll[i] >= max(ExtractRules.weakNegativeProseChars, total * ExtractRules.weakNegativeProseShare),
+                              commentsAreContent: commentsAreContent)
         }
         positive = page.elements.indices.map { i in Self.isPositive(page.elements[i], negative: negative[i]) }
     }
 
     /// Whether an element is boilerplate by its tag or class/id.
-    static func negativeKind(_ e: ElementInfo, holdsMostProse: Bool) -> Bool {
+    static func negativeKind(_ e: ElementInfo, holdsMostProse: Bool, commentsAreContent: Bool = false) -> Bool {
+        if e.tag == "body" || e.tag == "html" || e.tag == "main" { return false }
         if ExtractRules.boilerplateTags.contains(e.tag) && !holdsMostProse { return true }
         if e.classID.isEmpty { return false }
         let found = ExtractRules.classMatcher.groups(in: e.classID)
-        if found & ExtractRules.strongNegativeGroup != 0 { return found & ExtractRules.overrideGroup == 0 }
+        if found & ExtractRules.strongNegativeGroup != 0 && !commentsAreContent { return found & ExtractRules.overrideGroup == 0 }
         if holdsMostProse || found & ExtractRules.overrideGroup != 0 { return false }
         return found & ExtractRules.negativeGroup != 0
     }
@@ -269,6 +275,73 @@ struct MainTextFinder {
         }
         if block.chars < 80 && ExtractRules.furnitureMatcher.groups(in: lower) != 0 { return true }
         return false
+    }
+
+    /// The whole main content of a page that is not one article (product, listing, forum, service,
+    /// documentation pages): the smallest element holding most of the page's non-link text, with
+    /// every block in it but boilerplate elements, navigation-like link lists and furniture.
+    func fullContentBlocks() -> [Int] {
+        let blocks = page.blocks
+        let elements = page.elements
+        guard !blocks.isEmpty else { return [] }
+        // Boilerplate marks do not hold for an element with half the page's text.
+        var textAll = [Double](repeating: 0, count: elements.count)
+        var totalAll = 0.0
+        for block in blocks {
+            let amount = Double(block.chars - block.linkChars)
+            totalAll += amount
+            var e = block.element
+            while e >= 0 {
+                textAll[Int(e)] += amount
+                e = elements[Int(e)].parent
+            }
+        }
+        let negative = elements.indices.map { self.negative[$0] && textAll[$0] < totalAll * 0.5 }
+        var text = [Double](repeating: 0, count: elements.count)
+        var total = 0.0
+        for block in blocks {
+            let amount = Double(block.chars - block.linkChars)
+            var e = block.element
+            var blocked = false
+            var path: [Int32] = []
+            while e >= 0 {
+                if negative[Int(e)] { blocked = true }
+                path.append(e)
+                e = elements[Int(e)].parent
+            }
+            if blocked { continue }
+            total += amount
+            for p in path { text[Int(p)] += amount }
+        }
+        guard total > 0 else { return [] }
+        // The deepest element with most of the text.
+        var root: Int32 = -1
+        var rootDepth: Int32 = -1
+        for i in elements.indices where text[i] >= total * ExtractRules.fullContentShare && !negative[i] {
+            if elements[i].depth > rootDepth {
+                root = Int32(i)
+                rootDepth = elements[i].depth
+            }
+        }
+        var kept: [Int] = []
+        for (index, block) in blocks.enumerated() {
+            var e = block.element
+            var inside = root < 0
+            var boilerplate = false
+            while e >= 0 {
+                if e == root { inside = true; break }
+                let isFigure = elements[Int(e)].tag == "figure" || elements[Int(e)].tag == "figcaption"
+                if negative[Int(e)] && !(includeCaptions && isFigure) { boilerplate = true }
+                e = elements[Int(e)].parent
+            }
+            guard inside && !boilerplate else { continue }
+            if (block.kind == .caption || block.inFigure) && !includeCaptions { continue }
+            if block.kind == .heading && block.level == 1 { continue }
+            if block.linkDensity > 0.9 && block.kind == .listItem && block.chars < 40 { continue }
+            if isFurniture(block) { continue }
+            kept.append(index)
+        }
+        return kept
     }
 
     /// When no container stands out: every prose block with few links.
