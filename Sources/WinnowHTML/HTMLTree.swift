@@ -119,19 +119,23 @@ public struct HTMLTree: Sendable {
     }
 
     /// Visits `start` and its descendants in document order; `visit` returns false to skip a subtree.
+    /// Iterative over the sibling and parent links: no allocation, no recursion depth.
     public func walk(from start: Int32 = HTMLTree.root, _ visit: (Int32, Node) -> Bool) {
-        var stack: [Int32] = [start]
-        while let index = stack.popLast() {
+        var index = start
+        while true {
             let node = nodes[Int(index)]
-            guard visit(index, node) else { continue }
-            // Children pushed in reverse so the first child is visited first.
-            var kids: [Int32] = []
-            var child = node.firstChild
-            while child >= 0 {
-                kids.append(child)
-                child = nodes[Int(child)].nextSibling
+            if visit(index, node) && node.firstChild >= 0 {
+                index = node.firstChild
+                continue
             }
-            stack.append(contentsOf: kids.reversed())
+            // Next sibling, or the next sibling of the nearest ancestor that has one.
+            var current = index
+            while current != start && nodes[Int(current)].nextSibling < 0 {
+                current = nodes[Int(current)].parent
+                if current < 0 { return }
+            }
+            if current == start { return }
+            index = nodes[Int(current)].nextSibling
         }
     }
 

@@ -3,7 +3,7 @@ import WinnowHTML
 /// What the clean stage removes, in one place so tuning is a change of data.
 enum CleanRules {
     /// Elements removed with everything inside them.
-    static let removedTags: Set<Tag> = [
+    static let removedTags = TagSet([
         .script,    // code, never text (JSON-LD is read into PageInfo first)
         .style,     // CSS
         .template,  // inert markup for scripts to clone
@@ -14,7 +14,7 @@ enum CleanRules {
         .dialog,    // modals: cookie banners, sign-up prompts
         .menu,
         .rp,        // ruby fallback parentheses
-    ]
+    ])
 
     /// ARIA roles whose elements are removed like `<nav>`.
     static let removedRoles: Set<String> = [

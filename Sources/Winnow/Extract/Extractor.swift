@@ -24,7 +24,8 @@ public struct Extractor: Sendable {
     public init(settings: ExtractSettings = ExtractSettings()) { self.settings = settings }
 
     public func extract(_ page: SegmentedPage, url: String?) throws(Drop) -> Extraction {
-        let kind = PageKind.classify(page, url: url)
+        let ld = MetadataExtractor.jsonLD(page.info.jsonLD)
+        let kind = PageKind.classify(page, url: url, jsonLDTypes: ld.types)
         var finder = MainTextFinder(page: page, commentsAreContent: kind == .discussion)
         finder.includeCaptions = settings.includeCaptions
         var indices: [Int]
@@ -47,7 +48,7 @@ public struct Extractor: Sendable {
             text = MarkdownRenderer(page: page).render(indices)
         }
         var extraction = Extraction(text: text)
-        MetadataExtractor.fill(&extraction, page: page, url: url, mainStart: indices.first)
+        MetadataExtractor.fill(&extraction, page: page, ld: ld, url: url, mainStart: indices.first)
         return extraction
     }
 }

@@ -20,6 +20,8 @@ struct MetadataExtractor {
         var description: String?
         var url: String?
         var language: String?
+        /// Every `@type` in the page's JSON-LD, lowercased.
+        var types = Set<String>()
     }
 
     /// The most article-like JSON-LD object's fields.
@@ -38,6 +40,7 @@ struct MetadataExtractor {
             return 0
         }
         var ld = LD()
+        for o in candidates { ld.types.formUnion(typeNames(o)) }
         let sorted = candidates.enumerated().sorted { (a, b) in
             let ra = rank(a.element), rb = rank(b.element)
             return ra != rb ? ra > rb : a.offset < b.offset
@@ -100,9 +103,8 @@ struct MetadataExtractor {
 
     /// Fills the metadata fields of `extraction` from the page, its visible header (the blocks
     /// before `mainStart`, the first block of the main text) and the URL.
-    static func fill(_ extraction: inout Extraction, page: SegmentedPage, url: String?, mainStart: Int?) {
+    static func fill(_ extraction: inout Extraction, page: SegmentedPage, ld: LD, url: String?, mainStart: Int?) {
         let info = page.info
-        let ld = jsonLD(info.jsonLD)
         let siteName = info.meta("og:site_name", "application-name") ?? ld.publisher
         var siteNames = Set([siteName, info.title.flatMap(siteSuffix)].compactMap { $0.map(comparable) })
         if let host = url.flatMap({ URL(string: $0)?.host }) {

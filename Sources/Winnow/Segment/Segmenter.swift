@@ -5,12 +5,12 @@ import WinnowHTML
 /// block into sentences.
 public struct Segmenter: Sendable {
     /// Elements that start and end a block; all others are inline and add to the current block.
-    static let blockTags: Set<Tag> = [
+    static let blockTags = TagSet([
         .html, .body, .p, .h1, .h2, .h3, .h4, .h5, .h6, .hgroup, .ul, .ol, .li, .dl, .dt, .dd,
         .table_, .thead, .tbody, .tfoot, .tr, .td, .th, .caption, .blockquote, .pre, .figure, .figcaption,
         .div, .section, .article, .main, .header, .footer, .aside, .address, .form, .fieldset,
         .details, .summary, Tag.known("center")!, .hr, Tag.known("legend")!, .noscript,
-    ]
+    ])
 
     public init() {}
 

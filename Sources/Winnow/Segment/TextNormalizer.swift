@@ -49,7 +49,24 @@ public enum TextNormalizer {
             i += 1
         }
         let text = String(decoding: out, as: UTF8.self)
-        return ascii ? text : text.precomposedStringWithCanonicalMapping
+        return ascii || !mayNeedNFC(text) ? text : text.precomposedStringWithCanonicalMapping
+    }
+
+    /// False when `text` is certainly in NFC already: no combining mark, no conjoining Hangul jamo
+    /// and no singleton that NFC replaces. Most web text passes, and skips Foundation's normaliser.
+    static func mayNeedNFC(_ text: String) -> Bool {
+        for scalar in text.unicodeScalars where scalar.value >= 0x300 {
+            let v = scalar.value
+            if scalar.properties.canonicalCombiningClass != .notReordered { return true }
+            if (0x1100...0x11FF).contains(v) || (0xF900...0xFAFF).contains(v) || (0x2F800...0x2FA1F).contains(v) { return true }
+            if (0x0340...0x0344).contains(v) || v == 0x0374 || v == 0x037E || v == 0x0387 || (0x1F71...0x1FFD).contains(v)
+                || v == 0x2000 || v == 0x2001 || v == 0x2126 || v == 0x212A || v == 0x212B || v == 0x2329 || v == 0x232A {
+                return true
+            }
+            // Vowel signs and other marks that compose without a combining class (Indic, Hangul syllable parts).
+            if scalar.properties.generalCategory == .spacingMark { return true }
+        }
+        return false
     }
 
     /// Preformatted text keeps its spaces and line breaks; only line ends and blank edges are trimmed.

@@ -1,0 +1,90 @@
+import Foundation
+import WinnowCompression
+import WinnowHTML
+
+/// Per-stage costs on one thread, with the input already in memory: the cost of each stage on
+/// its own, so a regression in one shows whatever the others do. (`winnow benchmark`.)
+public struct StageBenchmark {
+    public struct Result: Sendable {
+        public var stage: String
+        public var seconds: Double
+        public var documents: Int
+        public var bytes: Int
+        public var documentsPerSecond: Double { seconds > 0 ? Double(documents) / seconds : 0 }
+        public var megabytesPerSecond: Double { seconds > 0 ? Double(bytes) / seconds / 1e6 : 0 }
+    }
+
+    public let inputs: [String]
+    public let repeats: Int
+
+    public init(inputs: [String], repeats: Int) {
+        self.inputs = inputs
+        self.repeats = max(1, repeats)
+    }
+
+    /// Reads the inputs once (timed as `read`), then times each later stage over all documents.
+    public func run() throws -> [Result] {
+        HTMLParser.initialize()
+        var scanner = InputScanner()
+        let files = scanner.scan(inputs)
+        let reader = ArchiveReader()
+        var raws: [(DocumentOrigin, [UInt8])] = []
+        var t = monotonicSeconds()
+        for _ in 0..<repeats {
+            raws.removeAll(keepingCapacity: true)
+            for file in files {
+                reader.read(file) { origin, content in
+                    if case .raw(let bytes) = content { raws.append((origin, bytes)) }
+                }
+            }
+        }
+        let bytes = raws.reduce(0) { $0 + $1.1.count }
+        var results = [Result(stage: "read", seconds: (monotonicSeconds() - t) / Double(repeats), documents: raws.count, bytes: bytes)]
+
+        let parseOnly = timed("parse (libxml2 SAX into the tree)", raws.count, bytes) {
+            for (_, body) in raws { _ = HTMLParser.parse(utf8: body) }
+        }
+        results.append(parseOnly)
+
+        var cleaned: [CleanedPage] = []
+        let cleaner = Cleaner()
+        results.append(timed("clean", raws.count, bytes) {
+            cleaned.removeAll(keepingCapacity: true)
+            for (origin, body) in raws { if let page = try? cleaner.clean(body, contentType: origin.contentType) { cleaned.append(page) } }
+        })
+        var segmented: [SegmentedPage] = []
+        let segmenter = Segmenter()
+        results.append(timed("segment", cleaned.count, bytes) {
+            segmented = cleaned.map { segmenter.segment($0) }
+        })
+        var extracted: [Extraction] = []
+        let extractor = Extractor()
+        results.append(timed("extract", segmented.count, bytes) {
+            extracted = segmented.compactMap { try? extractor.extract($0, url: nil) }
+        })
+        results.append(timed("dedup (exact)", extracted.count, bytes) {
+            var dedup = ExactDedup()
+            for e in extracted { _ = dedup.admit(e.text) }
+        })
+        let items = extracted.enumerated().map { i, e in
+            WorkItem(sequence: i, origin: raws[min(i, raws.count - 1)].0, content: .extracted(e))
+        }
+        results.append(timed("write (encode + gzip)", items.count, bytes) {
+            guard let compressor = try? GzipCompressor(level: 6) else { return }
+            var out: [UInt8] = []
+            for item in items {
+                if let record = RecordCodec.encode(item, added: "2024-01-01T00:00:00Z") { compressor.compress(record, into: &out) }
+            }
+            compressor.finish(into: &out)
+        })
+        t = monotonicSeconds()
+        _ = t
+        return results
+    }
+
+    private func timed(_ stage: String, _ documents: Int, _ bytes: Int, _ body: () -> Void) -> Result {
+        let start = monotonicSeconds()
+        for _ in 0..<repeats { body() }
+        return Result(stage: stage, seconds: (monotonicSeconds() - start) / Double(repeats), documents: documents, bytes: bytes)
+    }
+}

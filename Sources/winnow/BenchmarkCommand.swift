@@ -1,0 +1,31 @@
+import ArgumentParser
+import Foundation
+import Winnow
+
+struct BenchmarkCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "benchmark",
+        abstract: "Time each stage on its own, on one thread, with the input in memory.",
+        discussion: "Reads the inputs once, then runs parse, clean, segment, extract, dedup and write over all documents, --repeats times, and prints documents/s and MB/s of HTML per stage."
+    )
+
+    @Option(name: .shortAndLong, parsing: .upToNextOption, help: ArgumentHelp("Input files or directories.", valueName: "path"))
+    var input: [String]
+
+    @Option(help: "How many times to run each stage (the mean is printed).")
+    var repeats: Int = 3
+
+    func validate() throws {
+        guard !input.isEmpty else { throw ValidationError("give at least one --input path") }
+        guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
+    }
+
+    func run() throws {
+        let results = try StageBenchmark(inputs: input, repeats: repeats).run()
+        print("stage                               docs    seconds     docs/s   MB/s of HTML")
+        for r in results {
+            let name = r.stage.padding(toLength: 34, withPad: " ", startingAt: 0)
+            print(String(format: "%@ %6d %10.3f %10.0f %10.1f", name, r.documents, r.seconds, r.documentsPerSecond, r.megabytesPerSecond))
+        }
+    }
+}
