@@ -10,7 +10,7 @@ BIN := .build/release/winnow
 DEBUG_BIN := .build/debug/winnow
 WINNOW_FLAGS ?=
 
-.PHONY: setup build build-debug run read clean-html segment extract dedup test golden bench bench-extract clean
+.PHONY: setup build build-debug run read clean-html segment extract dedup test golden bench bench-extract bench-dedup clean
 
 ## setup: install the system libraries Winnow links (libxml2, zlib) when they are missing
 setup:
@@ -58,9 +58,14 @@ golden: build-debug
 bench-extract: build
 	Benchmarks/extraction.sh $(BIN) $(SHARED)
 
+## bench-dedup: near-duplicate quality (../shared/bench/dedup) and speed against datasketch, memory per document
+bench-dedup: build
+	Benchmarks/dedup.sh $(BIN) $(SHARED)
+
 ## bench: every benchmark (release build)
-bench: bench-extract
+bench: bench-extract bench-dedup
 	Benchmarks/throughput.sh $(BIN) $(SHARED)
+	$(BIN) benchmark --input $(SHARED)/bench/extraction/pages
 
 ## clean: remove build products and the default output directory
 clean:

@@ -32,6 +32,8 @@ struct PipelineOptions: ParsableArguments {
     @Flag(help: "Keep image captions and credits in the text (they are left out by default).")
     var captions = false
 
+    @OptionGroup(title: "Deduplication") var dedup: DedupOptions
+
     @Flag(name: .shortAndLong, help: "Log every dropped document, not only damaged input.")
     var verbose = false
 
@@ -49,6 +51,7 @@ struct PipelineOptions: ParsableArguments {
         guard maxDocumentSize >= 1 else { throw ValidationError("--max-document-size must be at least 1 (MiB)") }
         guard maxDepth >= 16 else { throw ValidationError("--max-depth must be at least 16") }
         guard TextFormat(rawValue: format) != nil else { throw ValidationError("--format must be text or markdown") }
+        try dedup.validate()
     }
 
     func config(lastStage: StageName) -> PipelineConfig {
@@ -61,7 +64,62 @@ struct PipelineOptions: ParsableArguments {
         config.clean.maxDepth = maxDepth
         config.extract.format = TextFormat(rawValue: format) ?? .text
         config.extract.includeCaptions = captions
+        config.dedup = dedup.settings
         return config
+    }
+}
+
+/// Options of the dedup stage, shared by `run`, `dedup` and `index`.
+struct DedupOptions: ParsableArguments {
+    @Flag(name: .customLong("near-dup"), inversion: .prefixedNo, help: "Near-duplicate detection (MinHash LSH) after the exact pass.")
+    var nearDup = true
+
+    @Option(help: "Words per shingle for near-duplicate detection.")
+    var shingleSize: Int = 5
+
+    @Option(help: "MinHash values per document; must equal --bands × --rows.")
+    var hashes: Int = 128
+
+    @Option(help: "LSH bands.")
+    var bands: Int = 32
+
+    @Option(help: "Rows (values) per LSH band.")
+    var rows: Int = 4
+
+    @Option(help: "Estimated Jaccard similarity at or above which two documents are near-duplicates.")
+    var threshold: Double = 0.6
+
+    @Option(help: "Estimated containment (shared shingles over the smaller document's) at or above which two documents are near-duplicates too (truncated copies).")
+    var containment: Double = 0.97
+
+    @Option(help: "At most about this many shingles per paragraph (a hash-chosen sample of longer ones), so one long shared paragraph does not make two documents duplicates.")
+    var paragraphCap: Int = 64
+
+    @Option(help: ArgumentHelp("Cross-run index directory: documents duplicating an earlier run's kept documents are dropped (seen_in_earlier_run), and this run's kept documents are added.", valueName: "dir"))
+    var index: String?
+
+    @Flag(help: "Write explain-NNNNN.jsonl.gz: each dropped duplicate's id, reason and keeper id.")
+    var explain = false
+
+    func validate() throws {
+        guard settings.minHash.isValid else {
+            throw ValidationError("MinHash settings: --hashes must equal --bands × --rows (8 to 1024), --shingle-size ≥ 1, 0 < --threshold ≤ 1")
+        }
+    }
+
+    var settings: DedupSettings {
+        var d = DedupSettings()
+        d.near = nearDup
+        d.minHash.shingleSize = shingleSize
+        d.minHash.hashes = hashes
+        d.minHash.bands = bands
+        d.minHash.rows = rows
+        d.minHash.threshold = threshold
+        d.minHash.containment = containment
+        d.minHash.paragraphCap = paragraphCap
+        d.indexDirectory = index
+        d.explain = explain
+        return d
     }
 }
 

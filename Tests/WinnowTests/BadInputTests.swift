@@ -44,7 +44,8 @@ final class BadInputTests: XCTestCase {
         try dir.write("in/deep.html", Array((String(repeating: "<div>", count: 20_000) + "<p>Deep. \(prose)</p>").utf8))
         try FileManager.default.createSymbolicLink(atPath: dir.path("in/dangling.html"), withDestinationPath: dir.path("nowhere.html"))
 
-        let summary = try runPipeline(inputs: [dir.path("in")], output: dir.path("out"))
+        // The test pages share their prose; only exact duplicates are removed here.
+        let summary = try runPipeline(inputs: [dir.path("in")], output: dir.path("out")) { $0.dedup.near = false }
         let dropped = summary.stats.stages.values.reduce(into: [DropReason: Int]()) { acc, s in
             for (k, v) in s.dropped { acc[k, default: 0] += v }
         }

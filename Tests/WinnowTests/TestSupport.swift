@@ -45,10 +45,12 @@ func readDocuments(_ path: String, settings: ReadSettings = ReadSettings()) -> [
 }
 
 /// Runs the pipeline and returns its summary.
-func runPipeline(inputs: [String], output: String, jobs: Int = 2, lastStage: StageName = .write) throws -> RunSummary {
+func runPipeline(inputs: [String], output: String, jobs: Int = 2, lastStage: StageName = .write,
+                 configure: (inout PipelineConfig) -> Void = { _ in }) throws -> RunSummary {
     var config = PipelineConfig(inputs: inputs, output: output, added: "2024-01-01T00:00:00Z")
     config.jobs = jobs
     config.lastStage = lastStage
+    configure(&config)
     Log.setLevel(.error)
     return try Pipeline(config: config).run()
 }

@@ -30,6 +30,8 @@ public enum DropReason: String, CaseIterable, Sendable, Codable {
     case parseError = "parse_error"
     case noMainText = "no_main_text"
     case exactDuplicate = "exact_duplicate"
+    case nearDuplicate = "near_duplicate"
+    case seenInEarlierRun = "seen_in_earlier_run"
 
     /// True when the drop means the input was damaged or unreadable (it sets the exit status),
     /// false when it is the pipeline's ordinary filtering.
@@ -38,7 +40,7 @@ public enum DropReason: String, CaseIterable, Sendable, Codable {
         case .readError, .truncatedGzip, .corruptGzip, .malformedWARC, .malformedJSON, .badContentEncoding,
              .binaryContent, .parseError:
             return true
-        case .httpStatus, .notHTML, .tooLarge, .noMainText, .exactDuplicate:
+        case .httpStatus, .notHTML, .tooLarge, .noMainText, .exactDuplicate, .nearDuplicate, .seenInEarlierRun:
             return false
         }
     }
@@ -81,6 +83,10 @@ public struct WorkItem: Sendable {
     public var sequence: Int
     public var origin: DocumentOrigin
     public var content: Content
+    /// The MinHash signature of the extracted text, computed by a worker for the dedup stage.
+    public var signature: [UInt32] = []
+    /// The distinct shingle hashes behind `signature`, sorted (exact verification of candidates).
+    public var shingles: [UInt32] = []
 
     /// The content after the last stage that ran.
     public enum Content: Sendable {

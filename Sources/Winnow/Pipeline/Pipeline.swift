@@ -14,6 +14,7 @@ public struct PipelineConfig: Sendable {
     public var clean = CleanSettings()
     public var extract = ExtractSettings()
     public var write = WriteSettings()
+    public var dedup = DedupSettings()
     /// Documents allowed between the reader and the writer per worker (bounds memory).
     public var inFlightPerJob = 16
     /// The `added` timestamp of every record (ISO 8601).
@@ -31,6 +32,18 @@ public struct PipelineConfig: Sendable {
     }
 }
 
+/// Settings of the dedup stage.
+public struct DedupSettings: Sendable {
+    /// Near-duplicate detection (MinHash LSH) after the exact pass.
+    public var near = true
+    public var minHash = NearDedupSettings()
+    /// The cross-run index directory (`--index`), or nil for none.
+    public var indexDirectory: String?
+    /// Record each dropped duplicate's keeper in `explain.jsonl.gz`.
+    public var explain = false
+    public init() {}
+}
+
 /// What a run did: counts per stage, files, shards and timing.
 public struct RunSummary: Sendable {
     public var stats = RunStats()
@@ -43,6 +56,12 @@ public struct RunSummary: Sendable {
     public var outputBytes = 0
     public var wallSeconds = 0.0
     public var jobs = 1
+    /// Documents remembered by the cross-run index before this run, and its size on disk after.
+    public var indexDocumentsBefore = 0
+    public var indexDocumentsAfter = 0
+    public var indexBytes = 0
+    /// Memory of the near-duplicate index per document, in bytes.
+    public var nearDedupBytesPerDocument = 0
 
     /// 0 when nothing was dropped for an input error, `ExitCode.inputErrors` otherwise.
     public var hadInputErrors: Bool { stats.errorDrops > 0 || !unreadablePaths.isEmpty }
@@ -57,9 +76,11 @@ public final class Pipeline: @unchecked Sendable {
     private let cleaner: Cleaner
     private let segmenter = Segmenter()
     private let extractor: Extractor
+    private let minHasher: MinHasher
 
     public init(config: PipelineConfig) {
         self.config = config
+        minHasher = MinHasher(settings: config.dedup.minHash)
         reader = ArchiveReader(settings: config.read)
         cleaner = Cleaner(settings: config.clean)
         extractor = Extractor(settings: config.extract)
@@ -131,7 +152,16 @@ public final class Pipeline: @unchecked Sendable {
         }
 
         // Dedup and write, in input order, on this thread.
-        var dedup = ExactDedup()
+        let dedupping = config.lastStage >= .dedup
+        var dedup = ExactDedup(keepIDs: config.dedup.explain)
+        let near = dedupping && config.dedup.near
+            ? NearDuplicateIndex(settings: config.dedup.minHash, keepIDs: config.dedup.explain || config.dedup.indexDirectory != nil) : nil
+        let index = config.dedup.indexDirectory.map { DedupIndex(directory: $0, settings: config.dedup.minHash) }
+        if let index, let near {
+            summary.indexDocumentsBefore = try index.load(into: near)
+        }
+        let explain = dedupping && config.dedup.explain
+            ? try ShardWriter(directory: config.output, prefix: "explain", settings: config.write) : nil
         var emitted = 0
         var writeStats = StageStats()
         var dedupStats = StageStats()
@@ -156,14 +186,31 @@ public final class Pipeline: @unchecked Sendable {
                 continue
             }
             var current = item
-            if config.lastStage >= .dedup, case .extracted(let extraction) = current.content {
+            if dedupping, case .extracted(let extraction) = current.content {
                 let t = monotonicSeconds()
                 dedupStats.documentsIn += 1
-                if dedup.admit(extraction.text) {
-                    dedupStats.documentsOut += 1
+                var verdict: (DropReason, String?)?
+                if let keeper = dedup.keeper(of: extraction.text, id: current.origin.id) {
+                    verdict = (.exactDuplicate, keeper)
+                } else if let near, !current.signature.isEmpty {
+                    if case .duplicate(let keeper, let earlierRun) = near.check(signature: current.signature, shingles: current.shingles, id: current.origin.id) {
+                        verdict = (earlierRun ? .seenInEarlierRun : .nearDuplicate, near.id(keeper))
+                    }
+                }
+                if let (reason, keeper) = verdict {
+                    dedupStats.dropped[reason, default: 0] += 1
+                    current.content = .dropped(Drop(.dedup, reason, "duplicate of \(keeper ?? "an earlier document")"))
+                    if let explain {
+                        var w = JSONWriter(capacity: 128)
+                        w.beginObject()
+                        w.key("id"); w.string(current.origin.id)
+                        w.key("reason"); w.string(reason.rawValue)
+                        w.key("keeper"); w.string(keeper)
+                        w.endObject()
+                        try explain.write(w.bytes + [0x0a])
+                    }
                 } else {
-                    dedupStats.dropped[.exactDuplicate, default: 0] += 1
-                    current.content = .dropped(Drop(.dedup, .exactDuplicate, "same text as an earlier document"))
+                    dedupStats.documentsOut += 1
                 }
                 dedupStats.seconds += monotonicSeconds() - t
             }
@@ -186,11 +233,26 @@ public final class Pipeline: @unchecked Sendable {
         if let firstError { throw firstError }
         try writer.finish()
         writer.removeStaleShards()
+        try explain?.finish()
+        explain?.removeStaleShards()
+        // The index learns this run's documents only once the shards that hold them are durable.
+        // Near-duplicates are remembered too (a later copy may resemble a dropped variant more than
+        // the kept one); exact duplicates add nothing.
+        if let index, let near {
+            let remembered = Array(near.thisRun)
+            try index.append(remembered.map { (near.signature($0), near.shingleSet($0), near.id($0) ?? "") })
+            summary.indexDocumentsAfter = summary.indexDocumentsBefore + remembered.count
+            summary.indexBytes = try index.sizeOnDisk()
+        }
+        summary.nearDedupBytesPerDocument = near?.bytesPerDocument ?? 0
 
         summary.stats.merge(workerStats)
         readCounts.seconds = readStats.seconds
         summary.stats[.read].merge(readCounts)
-        if config.lastStage >= .dedup { summary.stats[.dedup] = dedupStats }
+        if config.lastStage >= .dedup {
+            dedupStats.seconds += workerStats[.dedup].seconds
+            summary.stats[.dedup] = dedupStats
+        }
         summary.stats[.write] = writeStats
         summary.shards = writer.shards
         summary.documentsWritten = writer.recordsWritten
@@ -199,8 +261,19 @@ public final class Pipeline: @unchecked Sendable {
         return summary
     }
 
-    /// Runs clean, segment and extract (as far as `lastStage` asks) on one document.
+    /// Runs clean, segment and extract (as far as `lastStage` asks) on one document, and computes
+    /// the MinHash signature the dedup stage needs.
     func process(_ item: WorkItem, stats: inout RunStats) -> WorkItem {
+        var item = processStages(item, stats: &stats)
+        if config.lastStage >= .dedup && config.dedup.near, case .extracted(let extraction) = item.content {
+            let t = monotonicSeconds()
+            minHasher.signature(extraction.text, into: &item.signature, shingles: &item.shingles)
+            stats[.dedup].seconds += monotonicSeconds() - t
+        }
+        return item
+    }
+
+    func processStages(_ item: WorkItem, stats: inout RunStats) -> WorkItem {
         var item = item
         let last = min(config.lastStage, .extract)
         while let next = item.stage.next, next <= last {

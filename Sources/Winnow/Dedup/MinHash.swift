@@ -1,0 +1,113 @@
+/// Settings of near-duplicate detection.
+public struct NearDedupSettings: Sendable, Equatable {
+    /// Words per shingle.
+    public var shingleSize = 5
+    /// MinHash values per document (bins of one-permutation hashing); must equal bands × rows.
+    public var hashes = 128
+    public var bands = 32
+    public var rows = 4
+    /// Estimated Jaccard similarity at or above which a candidate pair is a duplicate.
+    public var threshold = 0.6
+    /// Estimated containment (shared shingles over the smaller document's) at or above which a
+    /// candidate pair is a duplicate too: a truncated copy is contained in its original even when
+    /// their Jaccard similarity is low.
+    public var containment = 0.97
+    /// At most about this many shingles per paragraph (a hash-chosen sample of longer ones).
+    public var paragraphCap = 64
+    public init() {}
+
+    public var isValid: Bool { hashes == bands * rows && hashes >= 8 && hashes <= 1024 && shingleSize >= 1 && threshold > 0 && threshold <= 1 && containment > 0 && containment <= 1 && paragraphCap >= 1 }
+}
+
+/// A MinHash signature by one-permutation hashing: each shingle is hashed once and lands in one of
+/// `hashes` bins, which keep their minimum; empty bins borrow from the next full one
+/// (densification), so a signature costs one hash per shingle instead of one per shingle and bin.
+public struct MinHasher: Sendable {
+    public let settings: NearDedupSettings
+    let shingler: Shingler
+
+    public init(settings: NearDedupSettings) {
+        self.settings = settings
+        self.shingler = Shingler(size: settings.shingleSize, paragraphCap: settings.paragraphCap)
+    }
+
+    /// The signature of `text` (`hashes` values) into `out`, and its distinct shingles (32-bit
+    /// hashes, sorted) into `shingles`, for exact verification of candidates.
+    public func signature(_ text: String, into out: inout [UInt32], shingles: inout [UInt32]) {
+        shingles.removeAll(keepingCapacity: true)
+        signature(text, into: &out) { shingles.append(UInt32(truncatingIfNeeded: $0 >> 16)) }
+        shingles.sort()
+        var unique = 0
+        for i in shingles.indices where i == 0 || shingles[i] != shingles[unique - 1] {
+            shingles[unique] = shingles[i]
+            unique += 1
+        }
+        shingles.removeSubrange(unique...)
+    }
+
+    /// The signature of `text` (`hashes` values) into `out`; returns the number of shingles.
+    @discardableResult
+    public func signature(_ text: String, into out: inout [UInt32], each: (UInt64) -> Void = { _ in }) -> Int {
+        let k = settings.hashes
+        out.removeAll(keepingCapacity: true)
+        out.append(contentsOf: repeatElement(UInt32.max, count: k))
+        var filled = [Bool](repeating: false, count: k)
+        let words = shingler.wordHashes(text)
+        let shingles = out.withUnsafeMutableBufferPointer { bins in
+            shingler.forEachShingle(words) { h in
+                each(h)
+                let bin = Int((h >> 32) % UInt64(k))
+                let value = UInt32(truncatingIfNeeded: h)
+                if value < bins[bin] { bins[bin] = value }
+                filled[bin] = true
+            }
+        }
+        // Densify: an empty bin takes the value of the next non-empty bin to its right (circularly),
+        // mixed with the distance, so that two documents fill their empty bins alike.
+        guard filled.contains(true) else { return shingles }
+        for i in 0..<k where !filled[i] {
+            var j = (i + 1) % k
+            var distance: UInt32 = 1
+            while !filled[j] {
+                j = (j + 1) % k
+                distance += 1
+            }
+            out[i] = out[j] &+ distance &* 0x9e37_79b9
+        }
+        return shingles
+    }
+
+    /// Whether two documents are near-duplicates, from their exact shingle sets (sorted, distinct):
+    /// Jaccard similarity at or above the threshold, or containment of the smaller in the larger at
+    /// or above its threshold.
+    public func isDuplicate(_ a: UnsafeBufferPointer<UInt32>, _ b: UnsafeBufferPointer<UInt32>) -> Bool {
+        guard !a.isEmpty, !b.isEmpty else { return false }
+        var i = 0, j = 0, shared = 0
+        while i < a.count && j < b.count {
+            if a[i] == b[j] { shared += 1; i += 1; j += 1 }
+            else if a[i] < b[j] { i += 1 }
+            else { j += 1 }
+        }
+        let union = a.count + b.count - shared
+        if Double(shared) >= settings.threshold * Double(union) { return true }
+        return Double(shared) >= settings.containment * Double(min(a.count, b.count))
+    }
+
+    /// Share of equal values of two signatures: an estimate of the Jaccard similarity.
+    public static func similarity(_ a: UnsafeBufferPointer<UInt32>, _ b: UnsafeBufferPointer<UInt32>) -> Double {
+        var equal = 0
+        for i in 0..<min(a.count, b.count) where a[i] == b[i] { equal += 1 }
+        return a.isEmpty ? 0 : Double(equal) / Double(a.count)
+    }
+
+    /// The key of band `band` of a signature (its `rows` values and the band number, hashed).
+    @inline(__always)
+    public func bandKey(_ signature: UnsafeBufferPointer<UInt32>, band: Int) -> UInt64 {
+        var h: UInt64 = 0x9e37_79b9_7f4a_7c15 &+ UInt64(band) &* 0xbf58_476d_1ce4_e5b9
+        let start = band * settings.rows
+        for i in start..<(start + settings.rows) {
+            h = Shingler.finish(h ^ UInt64(signature[i]))
+        }
+        return h
+    }
+}

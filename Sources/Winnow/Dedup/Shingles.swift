@@ -1,0 +1,212 @@
+import Foundation
+
+/// Turns a text into hashed word shingles for near-duplicate detection. Normalisation: Unicode
+/// NFKC (only for text that needs it), case folded, punctuation and whitespace dropped: words
+/// are runs of letters and digits. Each word is hashed once; a shingle of `size` words is a
+/// mix of its words' hashes, so no string is built per shingle.
+///
+/// Shingles stay within a paragraph (line), and a long paragraph contributes a hash-chosen
+/// sample of at most about `paragraphCap` shingles: one very long paragraph shared by two
+/// otherwise different documents does not make them duplicates, and the same paragraph is
+/// sampled alike in every document.
+public struct Shingler: Sendable {
+    public let size: Int
+    public let paragraphCap: Int
+    /// Marks a paragraph break in the word stream.
+    static let paragraphBreak: UInt64 = 0
+
+    public init(size: Int, paragraphCap: Int = 64) {
+        self.size = max(1, size)
+        self.paragraphCap = max(1, paragraphCap)
+    }
+
+    /// For every scalar of the Basic Multilingual Plane: its lowercase form when it is a letter or
+    /// digit that is its own NFKC form, 0 for a separator, `needsNFKC` for a combining mark or a
+    /// compatibility character (text with one goes through Foundation's NFKC first). Built once.
+    static let bmpTable: [UInt32] = {
+        var table = [UInt32](repeating: 0, count: 0x10000)
+        for v in 0..<0x10000 {
+            guard let s = Unicode.Scalar(UInt32(v)) else { continue }
+            let p = s.properties
+            switch p.generalCategory {
+            case .nonspacingMark, .spacingMark, .enclosingMark:
+                table[v] = needsNFKC
+                continue
+            default:
+                break
+            }
+            guard p.isAlphabetic || p.numericType != nil else { continue }
+            if compatibilityRanges.contains(where: { $0.contains(v) }) {
+                table[v] = needsNFKC
+                continue
+            }
+            let lower = p.lowercaseMapping.unicodeScalars
+            table[v] = lower.count == 1 ? lower.first!.value : UInt32(v)
+        }
+        return table
+    }()
+
+    static let needsNFKC: UInt32 = 0xFFFF_FFFF
+
+    /// Where the letters and digits with compatibility decompositions live (superscripts, ligatures,
+    /// modifier letters, letterlike symbols, enclosed and full-width forms, CJK compatibility).
+    static let compatibilityRanges: [ClosedRange<Int>] = [
+        0x00AA...0x00BE, 0x0132...0x0133, 0x013F...0x0140, 0x0149...0x0149, 0x017F...0x017F, 0x01C4...0x01CC,
+        0x01F1...0x01F3, 0x02B0...0x02FF, 0x037A...0x037A, 0x03D0...0x03F9, 0x0587...0x0587, 0x0E33...0x0E33,
+        0x0EB3...0x0EB3, 0x0EDC...0x0EDD, 0x0F0C...0x0F0C, 0x10FC...0x10FC, 0x1D2C...0x1DBF, 0x1E9A...0x1E9B,
+        0x2070...0x209F, 0x2100...0x2189, 0x2460...0x24FF, 0x2C7C...0x2C7D, 0x2D6F...0x2D6F, 0x2E9F...0x2FDF,
+        0x3131...0x318E, 0x3192...0x319F, 0x3200...0x33FF, 0xA69C...0xA69D, 0xA770...0xA770, 0xA7F8...0xA7F9,
+        0xAB5C...0xAB5F, 0xF900...0xFAFF, 0xFB00...0xFDFF, 0xFE10...0xFE6F, 0xFE70...0xFEFF, 0xFF00...0xFFEF,
+    ]
+
+    /// Hashes of the words of `text`, in order.
+    public func wordHashes(_ text: String) -> [UInt64] {
+        var out: [UInt64] = []
+        out.reserveCapacity(text.utf8.count / 5)
+        if !Self.fastPathApplies(text) {
+            let folded = text.precomposedStringWithCompatibilityMapping.lowercased()
+            collectSlow(folded, into: &out)
+            return out
+        }
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        var inWord = false
+        let table = Self.bmpTable
+        var copy = text
+        copy.withUTF8 { bytes in
+            var i = 0
+            let n = bytes.count
+            while i < n {
+                let b = bytes[i]
+                var v: UInt32
+                // Decode one scalar (the text is valid UTF-8).
+                if b < 0x80 {
+                    v = UInt32(b)
+                    i += 1
+                } else if b < 0xe0 {
+                    v = (UInt32(b & 0x1f) << 6) | UInt32(bytes[i + 1] & 0x3f)
+                    i += 2
+                } else if b < 0xf0 {
+                    v = (UInt32(b & 0x0f) << 12) | (UInt32(bytes[i + 1] & 0x3f) << 6) | UInt32(bytes[i + 2] & 0x3f)
+                    i += 3
+                } else {
+                    v = 0x10000
+                    i += 4
+                }
+                var folded: UInt32 = 0
+                if v < 0x80 {
+                    if (v >= 0x61 && v <= 0x7a) || (v >= 0x30 && v <= 0x39) { folded = v }
+                    else if v >= 0x41 && v <= 0x5a { folded = v | 0x20 }
+                } else if v < 0x10000 {
+                    folded = table[Int(v)]
+                }
+                if folded != 0 {
+                    h = (h ^ UInt64(folded)) &* 0x100_0000_01b3
+                    inWord = true
+                } else {
+                    if inWord {
+                        out.append(Self.word(h))
+                        h = 0xcbf2_9ce4_8422_2325
+                        inWord = false
+                    }
+                    if v == 0x0a && out.last != Self.paragraphBreak { out.append(Self.paragraphBreak) }
+                }
+            }
+        }
+        if inWord { out.append(Self.word(h)) }
+        return out
+    }
+
+    /// A word's final hash, never the paragraph-break mark.
+    @inline(__always)
+    static func word(_ h: UInt64) -> UInt64 {
+        let x = finish(h)
+        return x == paragraphBreak ? 1 : x
+    }
+
+    /// True when every scalar of `text` is in the table and none needs NFKC (nearly all text;
+    /// letters outside the Basic Multilingual Plane take the slow path).
+    static func fastPathApplies(_ text: String) -> Bool {
+        let table = bmpTable
+        for scalar in text.unicodeScalars where scalar.value >= 0x80 {
+            let v = scalar.value
+            if v >= 0x10000 {
+                if scalar.properties.isAlphabetic { return false }
+                continue
+            }
+            if table[Int(v)] == needsNFKC { return false }
+        }
+        return true
+    }
+
+    private func collectSlow(_ text: String, into out: inout [UInt64]) {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        var inWord = false
+        for scalar in text.unicodeScalars {
+            let p = scalar.properties
+            let isWord = p.isAlphabetic || p.numericType != nil
+            if isWord && p.generalCategory != .nonspacingMark {
+                h = (h ^ UInt64(scalar.value)) &* 0x100_0000_01b3
+                inWord = true
+            } else if !isWord {
+                if inWord {
+                    out.append(Self.word(h))
+                    h = 0xcbf2_9ce4_8422_2325
+                    inWord = false
+                }
+                if scalar == "\n" && out.last != Self.paragraphBreak { out.append(Self.paragraphBreak) }
+            }
+        }
+        if inWord { out.append(Self.word(h)) }
+    }
+
+    @inline(__always)
+    static func finish(_ h: UInt64) -> UInt64 {
+        var x = h
+        x ^= x >> 33
+        x &*= 0xff51_afd7_ed55_8ccd
+        x ^= x >> 33
+        x &*= 0xc4ce_b9fe_1a85_ec53
+        x ^= x >> 33
+        return x
+    }
+
+    /// Calls `body` with the hash of each shingle (each run of `size` consecutive words within a
+    /// paragraph; a shorter paragraph is one shingle), long paragraphs sampled down to about
+    /// `paragraphCap` shingles. Returns the number of shingles passed to `body`.
+    @discardableResult
+    public func forEachShingle(_ words: [UInt64], _ body: (UInt64) -> Void) -> Int {
+        var emitted = 0
+        var start = 0
+        while start < words.count {
+            var end = start
+            while end < words.count && words[end] != Self.paragraphBreak { end += 1 }
+            emitted += paragraphShingles(words, start, end, body)
+            start = end + 1
+        }
+        return emitted
+    }
+
+    private func paragraphShingles(_ words: [UInt64], _ start: Int, _ end: Int, _ body: (UInt64) -> Void) -> Int {
+        let m = end - start
+        if m <= 0 { return 0 }
+        if m <= size {
+            var h: UInt64 = 0x9e37_79b9_7f4a_7c15
+            for i in start..<end { h = Self.finish(h &* 31 ^ words[i]) }
+            body(h)
+            return 1
+        }
+        let count = m - size + 1
+        let rate = UInt64((count + paragraphCap - 1) / paragraphCap)
+        var emitted = 0
+        for i in start...(end - size) {
+            var h: UInt64 = 0x9e37_79b9_7f4a_7c15
+            for j in i..<(i + size) { h = (h ^ words[j]) &* 0x0000_0100_0000_01b3 &+ UInt64(j - i) }
+            let shingle = Self.finish(h)
+            if rate == 1 || shingle % rate == 0 {
+                body(shingle)
+                emitted += 1
+            }
+        }
+        return emitted
+    }
+}
