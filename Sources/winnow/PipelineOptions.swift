@@ -14,8 +14,8 @@ struct PipelineOptions: ParsableArguments {
     @Option(name: .shortAndLong, help: "Worker threads for clean, segment and extract (default: all cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(help: "Close a shard after this many MiB of uncompressed JSON.")
-    var shardSize: Int = 128
+    @Option(help: "Close a shard after this many MiB of uncompressed JSON (fractions allowed).")
+    var shardSize: Double = 128
 
     @Option(help: "gzip level of the shards, 1 (fast) to 9 (small).")
     var compressionLevel: Int = 6
@@ -43,10 +43,16 @@ struct PipelineOptions: ParsableArguments {
     @Flag(help: "Do not show the progress line (it is shown only when standard error is a terminal).")
     var noProgress = false
 
+    @Flag(help: "Process every input again, even those an earlier run finished unchanged, and replace the earlier runs' shards.")
+    var full = false
+
+    @Option(help: ArgumentHelp("Write run metrics in Prometheus text format to this file (for node_exporter's textfile collector), atomically.", valueName: "file"))
+    var metricsFile: String?
+
     func validate() throws {
         guard !input.isEmpty else { throw ValidationError("give at least one --input path") }
         guard jobs >= 1 && jobs <= 1024 else { throw ValidationError("--jobs must be between 1 and 1024") }
-        guard shardSize >= 1 else { throw ValidationError("--shard-size must be at least 1 (MiB)") }
+        guard shardSize >= 0.001 else { throw ValidationError("--shard-size must be at least 0.001 (MiB)") }
         guard (1...9).contains(compressionLevel) else { throw ValidationError("--compression-level must be 1 to 9") }
         guard maxDocumentSize >= 1 else { throw ValidationError("--max-document-size must be at least 1 (MiB)") }
         guard maxDepth >= 16 else { throw ValidationError("--max-depth must be at least 16") }
@@ -58,13 +64,14 @@ struct PipelineOptions: ParsableArguments {
         var config = PipelineConfig(inputs: input, output: output, added: Timestamps.added())
         config.jobs = jobs
         config.lastStage = lastStage
-        config.write.shardBytes = shardSize * 1024 * 1024
+        config.write.shardBytes = Int(shardSize * 1024 * 1024)
         config.write.compressionLevel = Int32(compressionLevel)
         config.read.maxDocumentBytes = maxDocumentSize * 1024 * 1024
         config.clean.maxDepth = maxDepth
         config.extract.format = TextFormat(rawValue: format) ?? .text
         config.extract.includeCaptions = captions
         config.dedup = dedup.settings
+        config.full = full
         return config
     }
 }
@@ -123,49 +130,80 @@ struct DedupOptions: ParsableArguments {
     }
 }
 
+/// Exit statuses of the pipeline commands (README, "Exit status").
+enum Status {
+    static let inputErrors: Int32 = 2
+    static let lockHeld: Int32 = 75
+    static let fatal: Int32 = 1
+}
+
 /// Runs the pipeline up to `lastStage`, prints and writes the summary, and exits with the
 /// documented status.
 func runPipeline(_ options: PipelineOptions, lastStage: StageName, command: String) throws {
     Log.setLevel(options.quiet ? .error : (options.verbose ? .debug : .info))
     let config = options.config(lastStage: lastStage)
     let pipeline = Pipeline(config: config)
-    let progress = ProgressLine(enabled: !options.noProgress && !options.quiet && isatty(2) == 1)
+    let progress = ProgressLine(terminal: !options.noProgress && !options.quiet && isatty(2) == 1, log: !options.quiet && isatty(2) != 1)
     let summary: RunSummary
+    let start = Date()
     do {
         summary = try pipeline.run { read, written in progress.update(read: read, written: written) }
+    } catch let error as OutputLock.LockError {
+        progress.clear()
+        Log.error("\(error)")
+        throw ExitCode(Status.lockHeld)
     } catch {
         progress.clear()
         Log.error("\(error)")
-        throw ExitCode(1)
+        if let path = options.metricsFile { try? Metrics.write(nil, command: command, status: Status.fatal, seconds: Date().timeIntervalSince(start), to: path) }
+        throw ExitCode(Status.fatal)
     }
     progress.clear()
     let json = RunReport.json(summary, command: command, added: config.added)
-    let path = config.output + "/" + (lastStage >= .dedup ? "summary.json" : "\(lastStage.rawValue)-summary.json")
-    if !FileManager.default.createFile(atPath: path, contents: Data(json)) {
-        Log.error("cannot write \(path)")
-        throw ExitCode(1)
+    let base = lastStage >= .dedup ? "summary" : "\(lastStage.rawValue)-summary"
+    let number = String(repeating: "0", count: max(0, 6 - String(summary.runNumber).count)) + String(summary.runNumber)
+    do {
+        try Durable.write(config.output + "/" + base + "-" + number + ".json", json)
+        try Durable.write(config.output + "/" + base + ".json", json)
+    } catch {
+        Log.error("\(error)")
+        throw ExitCode(Status.fatal)
     }
     if !options.quiet { Log.writeStderr(RunReport.text(summary, command: command)) }
-    if summary.hadInputErrors { throw ExitCode(2) }
+    let status: Int32 = summary.hadInputErrors ? Status.inputErrors : 0
+    if let path = options.metricsFile {
+        do { try Metrics.write(summary, command: command, status: status, seconds: summary.wallSeconds, to: path) } catch { Log.error("\(error)") }
+    }
+    if status != 0 { throw ExitCode(status) }
 }
 
-/// A one-line progress display on standard error, redrawn at most five times a second.
+/// Progress on standard error: a redrawn line with rate on a terminal, a plain log line a
+/// minute otherwise (cron logs).
 final class ProgressLine: @unchecked Sendable {
-    private let enabled: Bool
+    private let terminal: Bool
+    private let log: Bool
     private var last = 0.0
     private let start = Date()
 
-    init(enabled: Bool) { self.enabled = enabled }
+    init(terminal: Bool, log: Bool) {
+        self.terminal = terminal
+        self.log = log
+    }
 
     func update(read: Int, written: Int) {
-        guard enabled else { return }
+        guard terminal || log else { return }
         let now = Date().timeIntervalSince(start)
-        guard now - last >= 0.2 else { return }
+        guard now - last >= (terminal ? 0.2 : 60) else { return }
         last = now
-        Log.writeStderr(String(format: "\r\u{1b}[K%d documents read, %d written, %.0f/s", read, written, Double(read) / max(now, 0.001)))
+        let rate = Double(read) / max(now, 0.001)
+        if terminal {
+            Log.writeStderr(String(format: "\r\u{1b}[K%d documents read, %d written, %.0f/s, %.0f s", read, written, rate, now))
+        } else {
+            Log.info(String(format: "progress: %d documents read, %d written, %.0f/s", read, written, rate))
+        }
     }
 
     func clear() {
-        if enabled { Log.writeStderr("\r\u{1b}[K") }
+        if terminal { Log.writeStderr("\r\u{1b}[K") }
     }
 }

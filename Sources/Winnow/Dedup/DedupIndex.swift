@@ -90,15 +90,30 @@ public struct DedupIndex {
         return total
     }
 
-    /// Adds a segment with `documents` (signature, id) and lists it in the manifest, durably.
+    /// Adds a segment with `documents` and lists it in the manifest, durably.
     public func append(_ documents: [(signature: ArraySlice<UInt32>, shingles: ArraySlice<UInt32>, id: String)]) throws {
+        guard let name = try writeSegment(documents) else { return }
+        try list(name)
+    }
+
+    /// Writes a segment that no manifest lists yet (a run lists it once its output is committed).
+    /// Returns its file name, or nil for no documents.
+    public func writeSegment(_ documents: [(signature: ArraySlice<UInt32>, shingles: ArraySlice<UInt32>, id: String)], run: Int? = nil) throws -> String? {
         try ShardWriter.makeDirectory(directory)
-        var existing = try segments()
-        guard !documents.isEmpty else { return }
-        let number = (existing.compactMap { Int($0.dropFirst("segment-".count).prefix(6)) }.max() ?? 0) + 1
+        guard !documents.isEmpty else { return nil }
+        let existing = try segments()
+        let number = run ?? (existing.compactMap { Int($0.dropFirst("segment-".count).prefix(6)) }.max() ?? 0) + 1
         let digits = String(number)
-        let name = "segment-" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits + ".wdx"
+        var name = "segment-" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits + ".wdx"
+        if existing.contains(name) { name = "segment-" + digits + "-\(existing.count).wdx" }
         try writeDurably(directory + "/" + name, encode(documents))
+        return name
+    }
+
+    /// Lists a written segment in the manifest (idempotent).
+    public func list(_ name: String) throws {
+        var existing = try segments()
+        guard !existing.contains(name) else { return }
         existing.append(name)
         try writeManifest(existing)
     }

@@ -19,6 +19,8 @@ public struct PipelineConfig: Sendable {
     public var inFlightPerJob = 16
     /// The `added` timestamp of every record (ISO 8601).
     public var added: String
+    /// Process every input, even those a committed run already finished, and replace the output.
+    public var full = false
 
     public init(inputs: [String], output: String, added: String) {
         self.inputs = inputs
@@ -60,6 +62,12 @@ public struct RunSummary: Sendable {
     public var indexDocumentsBefore = 0
     public var indexDocumentsAfter = 0
     public var indexBytes = 0
+    /// The number of this run in its output directory.
+    public var runNumber = 0
+    /// Inputs skipped because a committed run already finished them unchanged.
+    public var unchangedInputs = 0
+    /// Files of a killed run removed before this run started.
+    public var removedLeftovers: [String] = []
     /// Memory of the near-duplicate index per document, in bytes.
     public var nearDedupBytesPerDocument = 0
 
@@ -92,8 +100,30 @@ public final class Pipeline: @unchecked Sendable {
         let started = monotonicSeconds()
         var summary = RunSummary()
         summary.jobs = max(1, config.jobs)
+        let lock = try OutputLock(directory: config.output)
+        defer { withExtendedLifetime(lock) {} }
+        var state = try RunState.load(config.output)
+        summary.removedLeftovers = state.removeUncommitted(in: config.output, prefixes: [config.shardPrefix, "explain"])
+        for name in summary.removedLeftovers { Log.info("removed \(name), left by an interrupted run") }
+        let runNumber = state.nextRun
+        summary.runNumber = runNumber
+        let index = config.dedup.indexDirectory.map { DedupIndex(directory: $0, settings: config.dedup.minHash) }
+        if let index {
+            // A run killed between its commit and the index's manifest update: list its segment now.
+            for run in state.runs { if let segment = run.indexSegment { try index.list(segment) } }
+        }
+
         var scanner = InputScanner()
-        let files = scanner.scan(config.inputs)
+        var identities: [String: RunState.FinishedInput] = [:]
+        let files = scanner.scan(config.inputs).filter { file in
+            guard let (path, identity) = RunState.identity(of: file.path) else { return true }
+            identities[path] = identity
+            if !config.full && state.finished[path] == identity {
+                summary.unchangedInputs += 1
+                return false
+            }
+            return true
+        }
         summary.files = files.count
         summary.inputBytes = files.reduce(0) { $0 + $1.size }
         summary.skippedFiles = scanner.skipped
@@ -103,7 +133,8 @@ public final class Pipeline: @unchecked Sendable {
             summary.stats[.read].dropped[.readError, default: 0] += scanner.unreadable.count
         }
 
-        let writer = try ShardWriter(directory: config.output, prefix: config.shardPrefix, settings: config.write)
+        let runTag = String(repeating: "0", count: max(0, 6 - String(runNumber).count)) + String(runNumber)
+        let writer = try ShardWriter(directory: config.output, prefix: config.shardPrefix + "-" + runTag, settings: config.write)
         let jobs = summary.jobs
         let window = jobs * config.inFlightPerJob
         let work = BoundedQueue<WorkItem?>(capacity: window)
@@ -156,12 +187,11 @@ public final class Pipeline: @unchecked Sendable {
         var dedup = ExactDedup(keepIDs: config.dedup.explain)
         let near = dedupping && config.dedup.near
             ? NearDuplicateIndex(settings: config.dedup.minHash, keepIDs: config.dedup.explain || config.dedup.indexDirectory != nil) : nil
-        let index = config.dedup.indexDirectory.map { DedupIndex(directory: $0, settings: config.dedup.minHash) }
         if let index, let near {
             summary.indexDocumentsBefore = try index.load(into: near)
         }
         let explain = dedupping && config.dedup.explain
-            ? try ShardWriter(directory: config.output, prefix: "explain", settings: config.write) : nil
+            ? try ShardWriter(directory: config.output, prefix: "explain-" + runTag, settings: config.write) : nil
         var emitted = 0
         var writeStats = StageStats()
         var dedupStats = StageStats()
@@ -232,18 +262,32 @@ public final class Pipeline: @unchecked Sendable {
         group.wait()
         if let firstError { throw firstError }
         try writer.finish()
-        writer.removeStaleShards()
         try explain?.finish()
-        explain?.removeStaleShards()
-        // The index learns this run's documents only once the shards that hold them are durable.
-        // Near-duplicates are remembered too (a later copy may resemble a dropped variant more than
-        // the kept one); exact duplicates add nothing.
+        Durable.syncDirectory(config.output)
+        // The index segment is written, then the state names it (the commit), then the index's
+        // manifest lists it: a run killed anywhere leaves either no trace or a complete run.
+        var segment: String?
         if let index, let near {
             let remembered = Array(near.thisRun)
-            try index.append(remembered.map { (near.signature($0), near.shingleSet($0), near.id($0) ?? "") })
+            segment = try index.writeSegment(remembered.map { (near.signature($0), near.shingleSet($0), near.id($0) ?? "") })
             summary.indexDocumentsAfter = summary.indexDocumentsBefore + remembered.count
+        }
+        let replaced = config.full ? state.runs.flatMap(\.files) : []
+        if config.full {
+            state.runs = []
+            state.finished = [:]
+        }
+        state.runs.append(RunState.Run(number: runNumber, files: writer.shardNames + (explain?.shardNames ?? []),
+                                       indexSegment: segment, finished: config.added))
+        for file in files {
+            if let (path, _) = RunState.identity(of: file.path), let identity = identities[path] { state.finished[path] = identity }
+        }
+        try state.save(config.output)
+        if let index, let segment {
+            try index.list(segment)
             summary.indexBytes = try index.sizeOnDisk()
         }
+        for name in replaced where !writer.shardNames.contains(name) { unlink(config.output + "/" + name) }
         summary.nearDedupBytesPerDocument = near?.bytesPerDocument ?? 0
 
         summary.stats.merge(workerStats)

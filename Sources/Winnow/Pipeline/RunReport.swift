@@ -17,6 +17,8 @@ public enum RunReport {
         let docsPerSecond = s.wallSeconds > 0 ? Double(s.stats[.read].documentsIn) / s.wallSeconds : 0
         lines.append(String(format: "written: %d documents in %d shards (%.1f MB); throughput %.0f documents/s, %.1f MB/s of input",
                             s.documentsWritten, s.shards.count, Double(s.outputBytes) / 1e6, docsPerSecond, s.wallSeconds > 0 ? mb / s.wallSeconds : 0))
+        if s.unchangedInputs > 0 { lines.append("\(s.unchangedInputs) inputs unchanged since an earlier run, not read again (--full reads them)") }
+        if !s.removedLeftovers.isEmpty { lines.append("removed \(s.removedLeftovers.count) files of an interrupted run; their inputs were processed again") }
         if !s.skippedFiles.isEmpty { lines.append("skipped \(s.skippedFiles.count) files of unknown type") }
         if !s.unreadablePaths.isEmpty { lines.append("unreadable: " + s.unreadablePaths.joined(separator: "; ")) }
         return lines.joined(separator: "\n") + "\n"
@@ -28,13 +30,19 @@ public enum RunReport {
         w.beginObject()
         w.key("command"); w.string(command)
         w.key("finished"); w.string(added)
+        w.key("run"); w.int(s.runNumber)
         w.key("jobs"); w.int(s.jobs)
         w.key("input_files"); w.int(s.files)
         w.key("input_bytes"); w.int(s.inputBytes)
+        w.key("unchanged_inputs"); w.int(s.unchangedInputs)
+        w.key("removed_leftovers"); w.int(s.removedLeftovers.count)
         w.key("wall_seconds"); w.double(s.wallSeconds, digits: 3)
         w.key("documents_written"); w.int(s.documentsWritten)
         w.key("output_bytes"); w.int(s.outputBytes)
         w.key("input_errors"); w.int(s.stats.errorDrops)
+        w.key("index_documents"); w.int(s.indexDocumentsAfter)
+        w.key("index_bytes"); w.int(s.indexBytes)
+        w.key("near_dedup_bytes_per_document"); w.int(s.nearDedupBytesPerDocument)
         w.key("stages")
         w.beginObject()
         for stage in StageName.allCases {

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Foundation
 import WinnowCompression
 
 /// Errors that stop a run: the output cannot be written.
@@ -12,6 +13,11 @@ public struct OutputError: Error, CustomStringConvertible {
     init(_ path: String, errno code: Int32) {
         self.path = path
         self.reason = String(cString: strerror(code))
+    }
+
+    init(_ path: String, reason: String) {
+        self.path = path
+        self.reason = reason
     }
 }
 
@@ -38,6 +44,8 @@ public final class ShardWriter {
     private var pending: [UInt8] = []
     /// Final paths of the shards completed so far.
     public private(set) var shards: [String] = []
+    /// File names of the shards completed so far.
+    public var shardNames: [String] { shards.map { ($0 as NSString).lastPathComponent } }
     public private(set) var recordsWritten = 0
     public private(set) var bytesWritten = 0
 

@@ -1,0 +1,186 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What an output directory holds: the committed runs (their shards and index segments) and the
+/// inputs they finished. Kept in `OUTPUT/winnow-state.json`, replaced atomically (temporary name,
+/// fsync, rename) once a run's shards are durable: that rename is the run's commit. Files in the
+/// directory that no committed run lists are leftovers of a killed run and are removed before the
+/// next run starts, which then processes the same inputs again: exactly once, whatever the timing.
+public struct RunState {
+    /// One input file a committed run processed.
+    public struct FinishedInput: Equatable {
+        public var size: Int
+        public var modified: Int
+    }
+
+    /// One committed run.
+    public struct Run {
+        public var number: Int
+        public var files: [String]
+        public var indexSegment: String?
+        public var finished: String
+    }
+
+    public var runs: [Run] = []
+    /// Finished inputs by absolute path.
+    public var finished: [String: FinishedInput] = [:]
+
+    public static let fileName = "winnow-state.json"
+
+    public init() {}
+
+    /// The next run's number.
+    public var nextRun: Int { (runs.map(\.number).max() ?? 0) + 1 }
+
+    /// Every file the committed runs list.
+    public var committedFiles: Set<String> { Set(runs.flatMap(\.files)) }
+
+    /// Reads the state of `directory` (empty when there is none yet).
+    public static func load(_ directory: String) throws -> RunState {
+        let path = directory + "/" + fileName
+        guard FileManager.default.fileExists(atPath: path) else { return RunState() }
+        guard let data = FileManager.default.contents(atPath: path),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw OutputError(path, reason: "not a Winnow state file; move it away to start afresh")
+        }
+        var state = RunState()
+        for r in object["runs"] as? [[String: Any]] ?? [] {
+            state.runs.append(Run(number: r["number"] as? Int ?? 0, files: r["files"] as? [String] ?? [],
+                                  indexSegment: r["index_segment"] as? String, finished: r["finished"] as? String ?? ""))
+        }
+        for (path, value) in object["finished_inputs"] as? [String: [String: Any]] ?? [:] {
+            state.finished[path] = FinishedInput(size: value["size"] as? Int ?? -1, modified: value["modified"] as? Int ?? -1)
+        }
+        return state
+    }
+
+    /// Writes the state durably; this is the commit of the runs it lists.
+    public func save(_ directory: String) throws {
+        var w = JSONWriter()
+        w.beginObject()
+        w.key("format"); w.string("winnow-state/1")
+        w.key("runs")
+        w.beginArray()
+        for run in runs {
+            w.beginObject()
+            w.key("number"); w.int(run.number)
+            w.key("finished"); w.string(run.finished)
+            w.key("files"); w.beginArray(); for f in run.files { w.string(f) }; w.endArray()
+            w.key("index_segment"); w.string(run.indexSegment)
+            w.endObject()
+        }
+        w.endArray()
+        w.key("finished_inputs")
+        w.beginObject()
+        for path in finished.keys.sorted() {
+            guard let input = finished[path] else { continue }
+            w.key(path)
+            w.beginObject()
+            w.key("size"); w.int(input.size)
+            w.key("modified"); w.int(input.modified)
+            w.endObject()
+        }
+        w.endObject()
+        w.endObject()
+        try Durable.write(directory + "/" + Self.fileName, w.bytes + [0x0a])
+    }
+
+    /// The identity of an input file as the state records it, or nil when it cannot be read.
+    public static func identity(of path: String) -> (path: String, input: FinishedInput)? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        return (absolute, FinishedInput(size: Int(st.st_size), modified: Int(st.st_mtim.tv_sec) * 1_000_000_000 + Int(st.st_mtim.tv_nsec)))
+    }
+
+    /// Removes files of `prefixes` in `directory` that no committed run lists (a killed run's),
+    /// and temporary files. Returns the names removed.
+    public func removeUncommitted(in directory: String, prefixes: [String]) -> [String] {
+        let keep = committedFiles
+        var removed: [String] = []
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] {
+            let ours = prefixes.contains { name.hasPrefix($0 + "-") && name.hasSuffix(".jsonl.gz") }
+            let temporary = name.hasPrefix(".") && name.hasSuffix(".tmp")
+            if (ours && !keep.contains(name)) || temporary {
+                if unlink(directory + "/" + name) == 0 { removed.append(name) }
+            }
+        }
+        return removed.sorted()
+    }
+}
+
+/// Durable file replacement: temporary name, fsync, rename, fsync of the directory.
+public enum Durable {
+    public static func write(_ path: String, _ bytes: [UInt8]) throws {
+        let temporary = (path as NSString).deletingLastPathComponent + "/." + (path as NSString).lastPathComponent + ".tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw OutputError(temporary, errno: errno) }
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, bytes.count - offset) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { let e = errno; close(fd); throw OutputError(temporary, errno: e) }
+            offset += n
+        }
+        guard fsync(fd) == 0 else { let e = errno; close(fd); throw OutputError(temporary, errno: e) }
+        close(fd)
+        guard rename(temporary, path) == 0 else { throw OutputError(path, errno: errno) }
+        syncDirectory((path as NSString).deletingLastPathComponent)
+    }
+
+    /// Makes renames in `directory` durable.
+    public static func syncDirectory(_ directory: String) {
+        let fd = open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if fd >= 0 {
+            fsync(fd)
+            close(fd)
+        }
+    }
+}
+
+/// An exclusive lock on an output directory (`flock` on `OUTPUT/.winnow.lock`), released by
+/// the kernel when the process ends, however it ends.
+public final class OutputLock {
+    private let fd: Int32
+    public let path: String
+
+    /// Errors taking the lock.
+    public enum LockError: Error, CustomStringConvertible {
+        case held(String, pid: String)
+        case failed(String, String)
+
+        public var description: String {
+            switch self {
+            case .held(let path, let pid): return "another winnow run (pid \(pid)) holds \(path); this run did nothing"
+            case .failed(let path, let reason): return "cannot lock \(path): \(reason)"
+            }
+        }
+    }
+
+    public init(directory: String) throws {
+        try ShardWriter.makeDirectory(directory)
+        path = directory + "/.winnow.lock"
+        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw LockError.failed(path, String(cString: strerror(errno))) }
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            let code = errno
+            var buffer = [UInt8](repeating: 0, count: 32)
+            let n = pread(fd, &buffer, 32, 0)
+            close(fd)
+            if code == EWOULDBLOCK {
+                throw LockError.held(path, pid: String(decoding: buffer.prefix(max(0, n)), as: UTF8.self).trimmingSpaces())
+            }
+            throw LockError.failed(path, String(cString: strerror(code)))
+        }
+        let pid = Array("\(getpid())\n".utf8)
+        _ = ftruncate(fd, 0)
+        _ = pid.withUnsafeBytes { pwrite(fd, $0.baseAddress, pid.count, 0) }
+    }
+
+    deinit {
+        flock(fd, LOCK_UN)
+        close(fd)
+    }
+}
