@@ -1,10 +1,18 @@
 import CLibXML2
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Limits that keep one hostile page from costing the run more than a normal one.
 public struct ParseLimits: Sendable {
     /// Elements nested deeper than this are not kept as nodes; their text goes to the deepest kept one.
     public var maxDepth: Int
-    public init(maxDepth: Int = 256) { self.maxDepth = maxDepth }
+    /// Parsing stops after this many seconds (`HTMLTree.timedOut` tells).
+    public var maxSeconds: Double
+    public init(maxDepth: Int = 256, maxSeconds: Double = 10) {
+        self.maxDepth = maxDepth
+        self.maxSeconds = maxSeconds
+    }
 }
 
 /// Parses HTML with libxml2's error-tolerant HTML parser into an `HTMLTree`.
@@ -45,6 +53,7 @@ public enum HTMLParser {
             sax.pointee.cdataBlock = saxCDATA
             sax.pointee.serror = saxIgnoreError
             ctxt.pointee.userData = Unmanaged.passUnretained(builder).toOpaque()
+            builder.context = ctxt
             let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue
                 | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_NONET.rawValue
                 | HTML_PARSE_NOIMPLIED.rawValue | HTML_PARSE_IGNORE_ENC.rawValue
@@ -137,9 +146,31 @@ final class TreeBuilder {
     private var extraTags: [UInt64: Tag] = [:]
     /// Inside `<script>`/`<style>` whose text is not kept (only JSON-LD scripts are).
     private var discardingRaw = false
+    /// The parser, stopped when the time limit passes.
+    var context: htmlParserCtxtPtr?
+    private var events = 0
+    private let deadline: timespec
+
+    /// Checks the clock every few thousand events; past the deadline, stops libxml2.
+    @inline(__always)
+    private func tick() {
+        events &+= 1
+        guard events & 4095 == 0 else { return }
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        if now.tv_sec > deadline.tv_sec || (now.tv_sec == deadline.tv_sec && now.tv_nsec > deadline.tv_nsec) {
+            tree.timedOut = true
+            if let context { xmlStopParser(context) }
+        }
+    }
 
     init(limits: ParseLimits) {
         self.limits = limits
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        let whole = Int(limits.maxSeconds)
+        let nanos = Int((limits.maxSeconds - Double(whole)) * 1e9) + now.tv_nsec
+        deadline = timespec(tv_sec: now.tv_sec + whole + nanos / 1_000_000_000, tv_nsec: nanos % 1_000_000_000)
         tree.nodes.reserveCapacity(2048)
         tree.text.reserveCapacity(64 * 1024)
     }
@@ -158,6 +189,7 @@ final class TreeBuilder {
     }
 
     func start(name: UnsafePointer<xmlChar>, attributes atts: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
+        tick()
         if depth >= Int32(limits.maxDepth) {
             suppressed += 1
             tree.flattenedElements += 1
@@ -213,6 +245,7 @@ final class TreeBuilder {
     }
 
     func characters(_ bytes: UnsafeBufferPointer<UInt8>, raw: Bool) {
+        tick()
         let parentTag = tree.nodes[Int(current)].tag
         if (parentTag == .script || parentTag == .style) && discardingRaw { return }
         let last = tree.nodes[Int(current)].lastChild

@@ -32,6 +32,8 @@ public struct HTMLTree: Sendable {
     public internal(set) var extraTagNames: [String] = []
     /// Elements deeper than the parser's limit, whose text went to their nearest kept ancestor.
     public internal(set) var flattenedElements = 0
+    /// Parsing stopped at the time limit; the tree holds what came before.
+    public internal(set) var timedOut = false
 
     init() {
         nodes = [Node(tag: .root, parent: -1, depth: 0)]

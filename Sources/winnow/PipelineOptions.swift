@@ -23,8 +23,11 @@ struct PipelineOptions: ParsableArguments {
     @Option(help: "Drop documents larger than this many MiB (after decompression) as too_large.")
     var maxDocumentSize: Int = 16
 
-    @Option(help: "Elements nested deeper than this are flattened into their ancestor.")
+    @Option(help: "Drop pages with elements nested deeper than this (too_deep).")
     var maxDepth: Int = 256
+
+    @Option(help: "Drop pages whose parsing takes longer than this many seconds (parse_timeout).")
+    var maxParseSeconds: Double = 10
 
     @Option(help: ArgumentHelp("Form of the extracted text: text (paragraphs separated by a line break) or markdown (headings, lists, quotes, tables).", valueName: "text|markdown"))
     var format: String = "text"
@@ -56,6 +59,7 @@ struct PipelineOptions: ParsableArguments {
         guard (1...9).contains(compressionLevel) else { throw ValidationError("--compression-level must be 1 to 9") }
         guard maxDocumentSize >= 1 else { throw ValidationError("--max-document-size must be at least 1 (MiB)") }
         guard maxDepth >= 16 else { throw ValidationError("--max-depth must be at least 16") }
+        guard maxParseSeconds > 0 else { throw ValidationError("--max-parse-seconds must be positive") }
         guard TextFormat(rawValue: format) != nil else { throw ValidationError("--format must be text or markdown") }
         try dedup.validate()
     }
@@ -68,6 +72,7 @@ struct PipelineOptions: ParsableArguments {
         config.write.compressionLevel = Int32(compressionLevel)
         config.read.maxDocumentBytes = maxDocumentSize * 1024 * 1024
         config.clean.maxDepth = maxDepth
+        config.clean.maxParseSeconds = maxParseSeconds
         config.extract.format = TextFormat(rawValue: format) ?? .text
         config.extract.includeCaptions = captions
         config.dedup = dedup.settings

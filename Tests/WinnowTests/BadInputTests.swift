@@ -2,6 +2,9 @@ import Foundation
 import XCTest
 @testable import Winnow
 import WinnowCompression
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Damaged and hostile inputs: each is counted with a reason, and the run goes on.
 final class BadInputTests: XCTestCase {
@@ -43,6 +46,13 @@ final class BadInputTests: XCTestCase {
         try dir.write("in/cp1252.html", Array("<html><body><article><p>".utf8) + [0x93] + Array("Quoted".utf8) + [0x94] + Array(" na".utf8) + [0xef] + Array("ve caf".utf8) + [0xe9] + Array(". \(prose)</p></article></body></html>".utf8))
         try dir.write("in/deep.html", Array((String(repeating: "<div>", count: 20_000) + "<p>Deep. \(prose)</p>").utf8))
         try FileManager.default.createSymbolicLink(atPath: dir.path("in/dangling.html"), withDestinationPath: dir.path("nowhere.html"))
+        // One 3 MB line of text, and entity declarations that would expand exponentially in XML.
+        try dir.write("in/one-line.html", Array(("<html><body><article><p>Long. " + String(repeating: "word ", count: 600_000) + "</p></article></body></html>").utf8))
+        let bomb = "<!DOCTYPE html [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\"><!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\"><!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\">]>"
+        try dir.write("in/entities.html", Array((bomb + "<html><body><article><p>Entities. &d;&d;&d; \(prose)</p></article></body></html>").utf8))
+        try dir.write("in/unreadable-dir/page.html", html("Hidden. " + prose))
+        chmod(dir.path("in/unreadable-dir"), 0)
+        defer { chmod(dir.path("in/unreadable-dir"), 0o755) }
 
         // The test pages share their prose; only exact duplicates are removed here.
         let summary = try runPipeline(inputs: [dir.path("in")], output: dir.path("out")) { $0.dedup.near = false }
@@ -53,13 +63,15 @@ final class BadInputTests: XCTestCase {
         XCTAssertEqual(dropped[.corruptGzip], 1, "\(dropped)")
         XCTAssertGreaterThanOrEqual(dropped[.malformedWARC] ?? 0, 2, "\(dropped)")
         XCTAssertEqual(dropped[.binaryContent], 1, "\(dropped)")
-        XCTAssertEqual(dropped[.readError], 1, "the dangling link: \(dropped)")
+        // The dangling link, and (when not running as root, which reads anything) the unreadable folder.
+        XCTAssertEqual(dropped[.readError], getuid() == 0 ? 1 : 2, "\(dropped)")
         XCTAssertEqual(dropped[.noMainText], 1, "the empty file: \(dropped)")
         XCTAssertTrue(summary.hadInputErrors)
 
         let records = try readShards(dir.path("out"))
         let texts = records.compactMap { $0["text"] as? String }
-        for word in ["One.", "Two.", "Three.", "Deep."] {
+        XCTAssertEqual(dropped[.tooDeep], 1, "\(dropped)")
+        for word in ["One.", "Two.", "Three.", "Long.", "Entities."] {
             XCTAssertTrue(texts.contains { $0.hasPrefix(word) }, "\(word) survives: \(texts)")
         }
         let cp1252 = try XCTUnwrap(records.first { (($0["metadata"] as? [String: Any])?["input"] as? String) == "cp1252.html" })
@@ -69,6 +81,16 @@ final class BadInputTests: XCTestCase {
         // Every document counted: read in = written + dropped everywhere.
         let droppedTotal = dropped.values.reduce(0, +)
         XCTAssertEqual(summary.stats[.read].documentsIn + (summary.unreadablePaths.isEmpty ? 0 : summary.unreadablePaths.count), summary.documentsWritten + droppedTotal)
+    }
+
+    func testParseTimeLimit() throws {
+        var settings = CleanSettings()
+        settings.maxParseSeconds = 0.000_001
+        let page = Array(("<html><body>" + String(repeating: "<p>Some <b>text</b> here.</p>", count: 50_000) + "</body></html>").utf8)
+        XCTAssertThrowsError(try Cleaner(settings: settings).clean(page, contentType: nil)) { error in
+            XCTAssertEqual((error as? Drop)?.reason, .parseTimeout)
+        }
+        XCTAssertNoThrow(try Cleaner().clean(page, contentType: nil))
     }
 
     func testTooLargeDocumentsAreDropped() throws {

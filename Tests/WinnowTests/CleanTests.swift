@@ -1,6 +1,9 @@
 import XCTest
 @testable import Winnow
 import WinnowHTML
+#if canImport(Glibc)
+import Glibc
+#endif
 
 final class CharsetTests: XCTestCase {
     func testOrderOfSources() {
@@ -13,6 +16,39 @@ final class CharsetTests: XCTestCase {
         XCTAssertEqual(Charset.detect(contentType: nil, bytes: Array("plain ascii".utf8)).name, "UTF-8")
         XCTAssertEqual(Charset.detect(contentType: nil, bytes: [0x63, 0x61, 0x66, 0xe9]).name, "WINDOWS-1252")
         XCTAssertEqual(Charset.detect(contentType: "text/html; charset=x-unknown-thing", bytes: Array("é".utf8)).source, .fallback)
+    }
+
+    func testUndeclaredLegacyCharsetsAreRecognised() {
+        func encoded(_ text: String, _ encoding: String) -> [UInt8] {
+            let cd = iconv_open(encoding, "UTF-8")
+            defer { iconv_close(cd) }
+            var input = Array(text.utf8)
+            var out = [UInt8](repeating: 0, count: input.count * 4)
+            var inLeft = input.count, outLeft = out.count
+            input.withUnsafeMutableBytes { i in
+                out.withUnsafeMutableBytes { o in
+                    var ip = i.baseAddress?.assumingMemoryBound(to: CChar.self)
+                    var op = o.baseAddress?.assumingMemoryBound(to: CChar.self)
+                    _ = iconv(cd, &ip, &inLeft, &op, &outLeft)
+                }
+            }
+            return Array(out.prefix(out.count - outLeft))
+        }
+        let page = { (body: String) in "<html><body><p>\(body)</p></body></html>" }
+        let cases = [
+            ("Ceci est un texte français, déjà écrit à la main, avec des accents: été, noël, garçon.", "WINDOWS-1252", "WINDOWS-1252"),
+            ("これは日本語の文章です。ひらがなとカタカナと漢字が入っています。", "SHIFT_JIS", "CP932"),
+            ("这是一个中文句子，用于测试字符集的检测是否正确。我们在这里写更多的字。", "GB18030", "GB18030"),
+            ("Это русский текст, написанный для проверки определения кодировки страницы.", "KOI8-R", "KOI8-R"),
+            ("Это русский текст, написанный для проверки определения кодировки страницы.", "WINDOWS-1251", "WINDOWS-1251"),
+        ]
+        for (text, encoding, expected) in cases {
+            let bytes = encoded(page(text), encoding)
+            let (name, source) = Charset.detect(contentType: "text/html", bytes: bytes)
+            XCTAssertEqual(source, .fallback)
+            XCTAssertEqual(name, expected, text)
+            XCTAssertTrue(String(decoding: Charset.decode(bytes, encoding: name), as: UTF8.self).contains(text), expected)
+        }
     }
 
     func testDecoding() {

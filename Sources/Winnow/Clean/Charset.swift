@@ -28,7 +28,52 @@ public enum Charset {
             // A page cannot declare UTF-16 in ASCII-compatible markup; the WHATWG rule reads it as UTF-8.
             return (name.hasPrefix("UTF-16") ? "UTF-8" : name, .meta)
         }
-        return (looksLikeUTF8(bytes) ? "UTF-8" : "WINDOWS-1252", .fallback)
+        return (looksLikeUTF8(bytes) ? "UTF-8" : guessLegacy(bytes), .fallback)
+    }
+
+    /// Legacy encodings an undeclared page may be in, and the scripts their text should be in.
+    static let legacyCandidates: [(name: String, script: @Sendable (UInt32) -> Bool)] = [
+        ("WINDOWS-1252", { ($0 >= 0xC0 && $0 <= 0x24F) }),
+        ("CP932", { ($0 >= 0x3040 && $0 <= 0x30FF) || ($0 >= 0x4E00 && $0 <= 0x9FFF) }),
+        ("EUC-JP", { ($0 >= 0x3040 && $0 <= 0x30FF) || ($0 >= 0x4E00 && $0 <= 0x9FFF) }),
+        ("GB18030", { ($0 >= 0x4E00 && $0 <= 0x9FFF) }),
+        ("BIG5-HKSCS", { ($0 >= 0x4E00 && $0 <= 0x9FFF) }),
+        ("CP949", { ($0 >= 0xAC00 && $0 <= 0xD7AF) }),
+        ("KOI8-R", { ($0 >= 0x430 && $0 <= 0x44F) }),      // Russian text is mostly lowercase:
+        ("WINDOWS-1251", { ($0 >= 0x430 && $0 <= 0x44F) }), // the case tells KOI8-R from 1251
+    ]
+
+    /// Guesses the encoding of a page that declares none and is not UTF-8: each candidate decodes
+    /// a sample; the one with the fewest invalid sequences and the most characters of its own
+    /// script wins (ties go to windows-1252, the WHATWG default).
+    static func guessLegacy(_ bytes: [UInt8]) -> String {
+        // Only the non-ASCII bytes carry evidence; a sample around them is enough.
+        guard let first = bytes.firstIndex(where: { $0 >= 0x80 }) else { return "WINDOWS-1252" }
+        let sample = Array(bytes[first..<min(bytes.count, first + 32 * 1024)])
+        var best = "WINDOWS-1252"
+        var bestScore = -Double.infinity
+        let asciiLetters = bytes.prefix(64 * 1024).reduce(0) { $0 + ((($1 | 0x20) >= 0x61 && ($1 | 0x20) <= 0x7a) ? 1 : 0) }
+        for (name, script) in legacyCandidates {
+            guard let decoded = iconvToUTF8(sample, from: name) else { continue }
+            var invalid = 0, inScript = 0, nonASCII = 0, kana = 0
+            for scalar in String(decoding: decoded, as: UTF8.self).unicodeScalars where scalar.value >= 0x80 {
+                nonASCII += 1
+                if scalar.value == 0xFFFD { invalid += 1 } else if script(scalar.value) { inScript += 1 }
+                if scalar.value >= 0x3040 && scalar.value <= 0x30FF { kana += 1 }
+            }
+            guard nonASCII > 0 else { continue }
+            var score = Double(inScript) / Double(nonASCII) - 4 * Double(invalid) / Double(nonASCII)
+            // Japanese text always has kana, which no other candidate produces from the same bytes.
+            if name == "CP932" || name == "EUC-JP" { score += 2 * Double(kana) / Double(nonASCII) }
+            // Accented letters are a small share of a Latin-script text's letters; text in another
+            // script read as windows-1252 is mostly accented letters.
+            if name == "WINDOWS-1252" && Double(nonASCII) > 0.4 * Double(max(asciiLetters, 1)) { score -= 1 }
+            if score > bestScore + 0.01 {
+                bestScore = score
+                best = name
+            }
+        }
+        return best
     }
 
     /// UTF-8 when the bytes are valid UTF-8, or when valid multi-byte sequences far outnumber

@@ -2,8 +2,10 @@ import WinnowHTML
 
 /// Settings of the clean stage.
 public struct CleanSettings: Sendable {
-    /// Elements deeper than this are flattened into their ancestor (see `ParseLimits`).
+    /// Pages with elements nested deeper than this are dropped as `too_deep`.
     public var maxDepth: Int = 256
+    /// Pages whose parse takes longer are dropped as `parse_timeout`.
+    public var maxParseSeconds: Double = 10
     public init() {}
 }
 
@@ -21,8 +23,14 @@ public struct Cleaner: Sendable {
         }
         let (encoding, _) = Charset.detect(contentType: contentType, bytes: bytes)
         let utf8 = Charset.decode(bytes, encoding: encoding)
-        guard var tree = HTMLParser.parse(utf8: utf8, limits: ParseLimits(maxDepth: settings.maxDepth)) else {
+        guard var tree = HTMLParser.parse(utf8: utf8, limits: ParseLimits(maxDepth: settings.maxDepth, maxSeconds: settings.maxParseSeconds)) else {
             throw Drop(.clean, .parseError, "libxml2 could not parse the page")
+        }
+        if tree.timedOut {
+            throw Drop(.clean, .parseTimeout, "parsing took over \(settings.maxParseSeconds) s")
+        }
+        if tree.flattenedElements > 0 {
+            throw Drop(.clean, .tooDeep, "elements nested deeper than \(settings.maxDepth)")
         }
         var info = collectInfo(tree)
         info.charset = encoding.lowercased()

@@ -28,6 +28,8 @@ public enum DropReason: String, CaseIterable, Sendable, Codable {
     case tooLarge = "too_large"
     case binaryContent = "binary_content"
     case parseError = "parse_error"
+    case parseTimeout = "parse_timeout"
+    case tooDeep = "too_deep"
     case noMainText = "no_main_text"
     case exactDuplicate = "exact_duplicate"
     case nearDuplicate = "near_duplicate"
@@ -40,7 +42,7 @@ public enum DropReason: String, CaseIterable, Sendable, Codable {
         case .readError, .truncatedGzip, .corruptGzip, .malformedWARC, .malformedJSON, .badContentEncoding,
              .binaryContent, .parseError:
             return true
-        case .httpStatus, .notHTML, .tooLarge, .noMainText, .exactDuplicate, .nearDuplicate, .seenInEarlierRun:
+        case .httpStatus, .notHTML, .tooLarge, .parseTimeout, .tooDeep, .noMainText, .exactDuplicate, .nearDuplicate, .seenInEarlierRun:
             return false
         }
     }

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (instrumented with -sanitize=fuzzer,address) and runs each for
+# FUZZ_SECONDS (default 600) on a seed corpus made from the real samples in ../shared.
+# Crashes are written to Fuzz/crashes/<target>/; each one fixed becomes a regression fixture.
+# usage: Fuzz/run.sh [SHARED_DIR] [TARGET...]
+set -euo pipefail
+shared=$(realpath "${1:-$(dirname "$0")/../../shared}")
+shift || true
+cd "$(dirname "$0")"
+targets=("${@:-FuzzWARC FuzzGzip FuzzCharset FuzzClean}")
+seconds=${FUZZ_SECONDS:-600}
+swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
+work=${FUZZ_DIR:-/tmp/winnow-fuzz}
+mkdir -p "$work"
+for target in ${targets[@]}; do
+  swiftc -sanitize=fuzzer,address .build/release/$target.build/*.o .build/release/Winnow.build/*.o \
+    .build/release/WinnowHTML.build/*.o .build/release/WinnowCompression.build/*.o \
+    -lxml2 -lz -lFoundation -o ".build/$target" 2>/dev/null
+  corpus="$work/corpus-$target"
+  mkdir -p "$corpus" "crashes/$target"
+  if [ -z "$(ls -A "$corpus")" ]; then
+    case $target in
+      FuzzWARC) cp "$shared/samples/warc/wget-small.warc" "$corpus/"; head -c 60000 "$shared/samples/warc/wget-dev-a.warc.gz" | gunzip 2>/dev/null | head -c 60000 > "$corpus/dev-a-part.warc" || true ;;
+      FuzzGzip) head -c 40000 "$shared/samples/warc/wget-dev-a.warc.gz" > "$corpus/members.gz"; for f in $(ls "$shared/bench/extraction/pages" | head -5); do cp "$shared/bench/extraction/pages/$f" "$corpus/"; done ;;
+      FuzzCharset|FuzzClean) for f in $(ls "$shared/bench/extraction/pages" | head -8); do gunzip -c "$shared/bench/extraction/pages/$f" | head -c 60000 > "$corpus/${f%.gz}"; done ;;
+    esac
+  fi
+  echo "== $target for $seconds s"
+  ".build/$target" "$corpus" -max_total_time="$seconds" -max_len=131072 -timeout=10 -rss_limit_mb=4096 \
+    -artifact_prefix="crashes/$target/" -print_final_stats=1 2>&1 | grep -E "Done|stat::|ERROR|SUMMARY|crash-|timeout-|oom-" || true
+done
