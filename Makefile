@@ -10,7 +10,7 @@ BIN := .build/release/winnow
 DEBUG_BIN := .build/debug/winnow
 WINNOW_FLAGS ?=
 
-.PHONY: setup build build-debug run read clean-html segment extract dedup test golden bench bench-extract bench-dedup clean
+.PHONY: setup build build-debug run read clean-html segment extract dedup test golden bench bench-extract bench-dedup fuzz clean
 
 ## setup: install the system libraries Winnow links (libxml2, zlib) when they are missing
 setup:
@@ -66,6 +66,10 @@ bench-dedup: build
 bench: bench-extract bench-dedup
 	Benchmarks/throughput.sh $(BIN) $(SHARED)
 	$(BIN) benchmark --input $(SHARED)/bench/extraction/pages
+
+## fuzz: libFuzzer on the WARC reader, gzip reader, charset decoder and cleaner, FUZZ_SECONDS each (default 600)
+fuzz:
+	Fuzz/run.sh $(SHARED)
 
 ## clean: remove build products and the default output directory
 clean:
