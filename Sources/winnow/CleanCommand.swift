@@ -7,7 +7,7 @@ struct CleanCommand: ParsableCommand {
         abstract: "Read and clean: decode the charset, parse, remove scripts, navigation, forms and hidden elements.",
         discussion: """
         Input: raw archives (the earlier stages run in-process) or the shards of an earlier stage. \
-        Output: <output>/clean-NNNNN.jsonl.gz with the cleaned HTML in winnow.html.
+        Output: <output>/clean-RRRRRR-NNNNN.jsonl.gz with the cleaned HTML in winnow.html.
         """
     )
 

@@ -7,7 +7,7 @@ struct DedupCommand: ParsableCommand {
         abstract: "Up to dedup: extract, then drop exact duplicates (first in input order kept).",
         discussion: """
         Input: raw archives (the earlier stages run in-process) or the shards of an earlier stage. \
-        Output: <output>/shard-NNNNN.jsonl.gz, as winnow run.
+        Output: <output>/shard-RRRRRR-NNNNN.jsonl.gz, as winnow run.
         """
     )
 

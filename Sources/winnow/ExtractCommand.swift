@@ -7,7 +7,7 @@ struct ExtractCommand: ParsableCommand {
         abstract: "Up to extract: the main text and metadata of each page (no deduplication).",
         discussion: """
         Input: raw archives (the earlier stages run in-process) or the shards of an earlier stage. \
-        Output: <output>/extract-NNNNN.jsonl.gz in the final document format.
+        Output: <output>/extract-RRRRRR-NNNNN.jsonl.gz in the final document format.
         """
     )
 

@@ -152,7 +152,7 @@ func runPipeline(_ options: PipelineOptions, lastStage: StageName, command: Stri
     let summary: RunSummary
     let start = Date()
     do {
-        summary = try pipeline.run { read, written in progress.update(read: read, written: written) }
+        summary = try pipeline.run { read, written, done in progress.update(read: read, written: written, done: done) }
     } catch let error as OutputLock.LockError {
         progress.clear()
         Log.error("\(error)")
@@ -195,16 +195,18 @@ final class ProgressLine: @unchecked Sendable {
         self.log = log
     }
 
-    func update(read: Int, written: Int) {
+    func update(read: Int, written: Int, done: Double) {
         guard terminal || log else { return }
         let now = Date().timeIntervalSince(start)
         guard now - last >= (terminal ? 0.2 : 60) else { return }
         last = now
         let rate = Double(read) / max(now, 0.001)
+        // The time left, from the share of input bytes in finished files.
+        let eta = done > 0.01 ? String(format: ", about %.0f s left", now * (1 - done) / done) : ""
         if terminal {
-            Log.writeStderr(String(format: "\r\u{1b}[K%d documents read, %d written, %.0f/s, %.0f s", read, written, rate, now))
+            Log.writeStderr(String(format: "\r\u{1b}[K%d documents read, %d written, %.0f/s, %.0f%%%@", read, written, rate, done * 100, eta))
         } else {
-            Log.info(String(format: "progress: %d documents read, %d written, %.0f/s", read, written, rate))
+            Log.info(String(format: "progress: %d documents read, %d written, %.0f/s, %.0f%% of input%@", read, written, rate, done * 100, eta))
         }
     }
 

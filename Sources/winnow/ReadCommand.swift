@@ -7,7 +7,7 @@ struct ReadCommand: ParsableCommand {
         abstract: "Read archives into documents (the raw page bytes, base64 in winnow.body_base64).",
         discussion: """
         Input: raw archives (the earlier stages run in-process) or the shards of an earlier stage. \
-        Output: <output>/read-NNNNN.jsonl.gz.
+        Output: <output>/read-RRRRRR-NNNNN.jsonl.gz.
         """
     )
 

@@ -6,7 +6,7 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run every stage: read, clean, segment, extract, dedup, write.",
         discussion: """
-        Output: <output>/shard-NNNNN.jsonl.gz (one JSON document a line, dolma format, see README) \
+        Output: <output>/shard-RRRRRR-NNNNN.jsonl.gz (run and shard numbers; one JSON document a line, dolma format, see README) \
         and <output>/summary.json. Shards are byte-identical for the same input and options \
         whatever --jobs is (set SOURCE_DATE_EPOCH to fix the `added` timestamp too).
         """

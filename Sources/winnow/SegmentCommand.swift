@@ -7,7 +7,7 @@ struct SegmentCommand: ParsableCommand {
         abstract: "Up to segment: cut each cleaned page into text blocks and sentences.",
         discussion: """
         Input: raw archives (the earlier stages run in-process) or the shards of an earlier stage. \
-        Output: <output>/segment-NNNNN.jsonl.gz with the blocks in winnow.blocks.
+        Output: <output>/segment-RRRRRR-NNNNN.jsonl.gz with the blocks in winnow.blocks.
         """
     )
 

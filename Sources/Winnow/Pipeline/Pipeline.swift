@@ -96,7 +96,9 @@ public final class Pipeline: @unchecked Sendable {
     }
 
     /// Runs the whole pipeline. Throws only for run-level trouble (output not writable).
-    public func run(progress: ((Int, Int) -> Void)? = nil) throws -> RunSummary {
+    /// Runs the whole pipeline. `progress` gets documents read, documents written and the share of
+    /// input bytes in finished files. Throws only for run-level trouble (lock held, output not writable).
+    public func run(progress: ((Int, Int, Double) -> Void)? = nil) throws -> RunSummary {
         let started = monotonicSeconds()
         var summary = RunSummary()
         summary.jobs = max(1, config.jobs)
@@ -143,6 +145,8 @@ public final class Pipeline: @unchecked Sendable {
         nonisolated(unsafe) var workerStats = RunStats()
         nonisolated(unsafe) var readStats = StageStats()
         nonisolated(unsafe) var total = -1
+        nonisolated(unsafe) var bytesDone = 0
+        let totalBytes = max(1, files.reduce(0) { $0 + $1.size })
 
         let group = DispatchGroup()
         // The reader: documents in input order, each numbered.
@@ -152,6 +156,11 @@ public final class Pipeline: @unchecked Sendable {
             var waited = 0.0
             let start = monotonicSeconds()
             for file in files {
+                defer {
+                    statsLock.lock()
+                    bytesDone += file.size
+                    statsLock.unlock()
+                }
                 reader.read(file) { origin, content in
                     let item = WorkItem(sequence: sequence, origin: origin, content: content)
                     let before = monotonicSeconds()
@@ -257,7 +266,12 @@ public final class Pipeline: @unchecked Sendable {
                 }
             }
             writeStats.seconds += monotonicSeconds() - t
-            progress?(emitted, writer.recordsWritten)
+            if let progress {
+                statsLock.lock()
+                let done = Double(bytesDone) / Double(totalBytes)
+                statsLock.unlock()
+                progress(emitted, writer.recordsWritten, done)
+            }
         }
         group.wait()
         if let firstError { throw firstError }
