@@ -19,7 +19,7 @@ struct WinnowCommand: ParsableCommand {
         """,
         version: "0.1.0",
         subcommands: [RunCommand.self, ReadCommand.self, CleanCommand.self, SegmentCommand.self,
-                      ExtractCommand.self, DedupCommand.self, IndexCommand.self, BenchmarkCommand.self],
+                      ExtractCommand.self, DedupCommand.self, DedupPhaseCommand.self, IndexCommand.self, BenchmarkCommand.self],
         defaultSubcommand: nil
     )
 }

@@ -154,4 +154,37 @@ final class DedupTests: XCTestCase {
         other.shingleSize = 3
         XCTAssertThrowsError(try DedupIndex(directory: dir.path("idx"), settings: other).segments())
     }
+
+    func testPhasesKeepWhatTheSinglePassKeeps() throws {
+        let pool = try articles()
+        let dir = try TemporaryDirectory()
+        var rng = Rng(state: 7)
+        var files: [String] = []
+        for f in 0..<3 {
+            var docs: [(String, String)] = []
+            for n in (f * 8)..<(f * 8 + 8) {
+                let story = Array(pool[n % pool.count].prefix(5) + pool[(n + 11) % pool.count].suffix(3))
+                docs.append(("f\(f)-story-\(n)", story.joined(separator: "\n")))
+                for (kind, text) in variants(of: story, rng: &rng) where rng.next(2) == 0 {
+                    docs.append(("f\(f)-\(kind)-\(n)", text))
+                }
+                // A copy of a story from another file, to make groups span files.
+                if n > 8 { docs.append(("f\(f)-copy-of-\(n - 8)", pool[(n - 8) % pool.count].prefix(5).joined(separator: "\n") + "\n" + pool[(n - 8 + 11) % pool.count].suffix(3).joined(separator: "\n"))) }
+            }
+            files.append(try corpus(dir, "in/part-\(f).jsonl", docs))
+        }
+        let input = dir.path("in")
+        _ = try runPipeline(inputs: [input], output: dir.path("single"))
+        let single = Set(try readShards(dir.path("single")).compactMap { $0["id"] as? String })
+
+        let phases = DedupPhases(settings: DedupSettings(), work: dir.path("work"))
+        for i in 0..<2 { try phases.signatures(inputs: [input], shard: .init(index: i, count: 2)) }
+        for j in 0..<3 { try phases.buckets(shard: .init(index: j, count: 3)) }
+        let verdicts = try phases.clusters()
+        for i in 0..<2 { try phases.filter(inputs: [input], output: dir.path("phased"), shard: .init(index: i, count: 2), added: "2024-01-01T00:00:00Z") }
+        let phased = Set(try readShards(dir.path("phased")).compactMap { $0["id"] as? String })
+        XCTAssertGreaterThan(verdicts.dropped.count, 10)
+        XCTAssertGreaterThan(single.count, 20)
+        XCTAssertEqual(phased, single)
+    }
 }
