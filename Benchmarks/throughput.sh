@@ -1,47 +1,74 @@
 #!/usr/bin/env bash
-# End-to-end throughput of `winnow run` (release build) on a WARC of real pages built with
-# ../shared/bench/warc/build_warc.py, against libxml2's own parse rate measured in the same run
-# (../shared/bench/perf/parse_limit.c) on the same pages: the machine is shared, so report ratios.
+# End-to-end throughput of `winnow run` (release build) from a .warc.gz of real pages
+# (../shared/bench/warc/build_warc.py --copies 20) to finished shards, against libxml2's own parse
+# rate (../shared/bench/perf/parse_limit.c) and the peers (peers.py: resiliparse, trafilatura,
+# installed into a local virtual environment), all in one run: the machine is shared, so the
+# table's ratios are the figures to quote. Peak RSS from /usr/bin/time.
 #
 # usage: Benchmarks/throughput.sh WINNOW_BINARY SHARED_DIR [COPIES]
 set -euo pipefail
-bin=$1
-shared=$2
+bin=$(realpath "$1")
+shared=$(realpath "$2")
 copies=${3:-20}
 work=${BENCH_DIR:-/tmp/winnow-bench}
 mkdir -p "$work"
 warc="$work/bench-c$copies.warc.gz"
-if [ ! -f "$warc" ]; then
-  python3 "$shared/bench/warc/build_warc.py" --pages "$shared/bench/extraction/pages" \
+[ -f "$warc" ] || python3 "$shared/bench/warc/build_warc.py" --pages "$shared/bench/extraction/pages" \
     --truth "$shared/bench/extraction/truth.jsonl" --out "$warc" --copies "$copies" --seed 3 >&2
-fi
 cc -O2 -I/usr/include/libxml2 "$shared/bench/perf/parse_limit.c" -lxml2 -lz -o "$work/parse_limit"
+if [ ! -x "$work/venv/bin/python" ]; then
+  python3 -m venv "$work/venv"
+  "$work/venv/bin/pip" install -q --disable-pip-version-check trafilatura resiliparse lxml >&2
+fi
+one_core=""
+command -v taskset >/dev/null && one_core="taskset -c 0"
+records=$(python3 -c "
+import gzip,sys
+print(sum(1 for l in gzip.open('$warc','rb') if l.startswith(b'WARC-Type: response')))")
+html_mb=$(python3 -c "
+import gzip,os
+d='$shared/bench/extraction/pages'
+print(sum(len(gzip.open(os.path.join(d,f)).read()) for f in os.listdir(d))/1e6)")
 
-echo "== libxml2 alone, one thread, on the pages the WARC is made of (91 pages x 20 repeats)"
-"$work/parse_limit" "$shared/bench/extraction/pages" 20 | tee "$work/parse_limit.txt"
-sax=$(awk '/SAX/ {for (i=1;i<=NF;i++) if ($i ~ /docs\/s/) print $(i-1)}' "$work/parse_limit.txt" | head -1)
-
-records=$(python3 - "$warc" <<'PY'
-import gzip, sys
-n = 0
-with gzip.open(sys.argv[1], "rb") as f:
-    for line in f:
-        if line.startswith(b"WARC-Type: response"):
-            n += 1
-print(n)
-PY
-)
-echo "== winnow run on $warc ($records response records, $(du -m "$warc" | cut -f1) MB)"
-for jobs in 1 $(nproc); do
-  rm -rf "$work/out-$jobs"
+rows=()
+measure() {  # label, command...
+  local label=$1; shift
+  rm -rf "$work/out"
+  local start end
   start=$(date +%s.%N)
-  "$bin" run -q --input "$warc" --output "$work/out-$jobs" --jobs "$jobs" || true
+  /usr/bin/time -f "%M" -o "$work/rss" "$@" -q --input "$warc" --output "$work/out" >/dev/null 2>&1 || true
   end=$(date +%s.%N)
-  python3 - "$jobs" "$start" "$end" "$records" "${sax:-0}" <<'PY'
-import sys
-jobs, start, end, records, sax = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
-rate = records / (end - start)
-ratio = f", {rate / sax:.2f}x libxml2 SAX parse-only" if sax else ""
-print(f"jobs {jobs}: {records} documents in {end - start:.2f} s = {rate:.0f} documents/s{ratio}")
+  rows+=("$label|$(python3 -c "print($records / ($end - $start))")|$(( $(cat "$work/rss") / 1024 ))")
+}
+echo "running: libxml2 parse_limit, peers, winnow (1 job, 1 job on one core, $(nproc) jobs)" >&2
+"$work/parse_limit" "$shared/bench/extraction/pages" 20 > "$work/parse_limit.txt"
+"$work/venv/bin/python" "$shared/bench/perf/peers.py" "$shared/bench/extraction/pages" --repeats 3 > "$work/peers.txt"
+measure "winnow run --jobs 1" "$bin" run --jobs 1
+[ -n "$one_core" ] && measure "winnow run --jobs 1, one core (taskset)" $one_core "$bin" run --jobs 1
+measure "winnow run --jobs $(nproc)" "$bin" run --jobs "$(nproc)"
+
+python3 - "$work" "$records" "$html_mb" "${rows[@]}" <<'PY'
+import re, sys
+work, records, html_mb = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+pages = 91
+mb_per_doc = html_mb / pages
+pl = open(f"{work}/parse_limit.txt").read()
+sax = float(re.search(r"SAX parse: [\d.]+ MB/s, ([\d.]+) docs/s", pl).group(1))
+dom = float(re.search(r"DOM parse: [\d.]+ MB/s, ([\d.]+) docs/s", pl).group(1))
+peers = {m.group(1): float(m.group(2)) for m in re.finditer(r"^(.+?): ([\d.]+) docs/s", open(f"{work}/peers.txt").read(), re.M)}
+rows = [("libxml2 SAX parse only (parse_limit.c)", sax, None), ("libxml2 DOM parse only", dom, None)]
+rows += [(name, rate, None) for name, rate in peers.items()]
+for r in sys.argv[4:]:
+    label, rate, rss = r.split("|")
+    rows.append((label, float(rate), int(rss)))
+print(f"| what | docs/s | MB/s of HTML | × libxml2 SAX | peak RSS |")
+print(f"|---|---|---|---|---|")
+for label, rate, rss in rows:
+    print(f"| {label} | {rate:,.0f} | {rate * mb_per_doc:.1f} | {rate / sax:.2f} | {'' if rss is None else f'{rss} MiB'} |")
+runs = {label: rate for label, rate, rss in rows}
+one = next((v for k, v in runs.items() if "one core" in k), None)
+many = next((v for k, v in runs.items() if k.startswith("winnow run --jobs") and not k.endswith("--jobs 1") and "one core" not in k), None)
+if one and many:
+    print(f"\n{records} documents; all cores / one core = {many / one:.2f}; winnow one core / resiliparse = "
+          f"{one / peers.get('resiliparse main_content', float('nan')):.2f}; / trafilatura = {one / peers.get('trafilatura default', float('nan')):.1f}")
 PY
-done

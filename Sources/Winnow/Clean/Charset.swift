@@ -18,17 +18,25 @@ public enum CharsetSource: String, Sendable {
 public enum Charset {
     /// The encoding to decode `bytes` with, and how it was found.
     public static func detect(contentType: String?, bytes: [UInt8]) -> (name: String, source: CharsetSource) {
-        if bytes.starts(with: [0xef, 0xbb, 0xbf]) { return ("UTF-8", .bom) }
-        if bytes.starts(with: [0xff, 0xfe]) { return ("UTF-16LE", .bom) }
-        if bytes.starts(with: [0xfe, 0xff]) { return ("UTF-16BE", .bom) }
+        let (name, source, _) = detectAndValidate(contentType: contentType, bytes: bytes)
+        return (name, source)
+    }
+
+    /// `detect`, also telling whether the bytes were found to be valid UTF-8 on the way (so
+    /// decoding need not check them again).
+    static func detectAndValidate(contentType: String?, bytes: [UInt8]) -> (name: String, source: CharsetSource, validUTF8: Bool) {
+        if bytes.starts(with: [0xef, 0xbb, 0xbf]) { return ("UTF-8", .bom, false) }
+        if bytes.starts(with: [0xff, 0xfe]) { return ("UTF-16LE", .bom, false) }
+        if bytes.starts(with: [0xfe, 0xff]) { return ("UTF-16BE", .bom, false) }
         if let label = contentType.flatMap(charsetParameter), let name = canonicalName(label) {
-            return (name, .http)
+            return (name, .http, false)
         }
         if let label = metaCharset(bytes), let name = canonicalName(label) {
             // A page cannot declare UTF-16 in ASCII-compatible markup; the WHATWG rule reads it as UTF-8.
-            return (name.hasPrefix("UTF-16") ? "UTF-8" : name, .meta)
+            return (name.hasPrefix("UTF-16") ? "UTF-8" : name, .meta, false)
         }
-        return (looksLikeUTF8(bytes) ? "UTF-8" : guessLegacy(bytes), .fallback)
+        if isValidUTF8(bytes) { return ("UTF-8", .fallback, true) }
+        return (looksLikeUTF8(bytes) ? "UTF-8" : guessLegacy(bytes), .fallback, false)
     }
 
     /// Legacy encodings an undeclared page may be in, and the scripts their text should be in.
@@ -102,11 +110,11 @@ public enum Charset {
     }
 
     /// Decodes `bytes` in `encoding` to valid UTF-8 without NUL bytes (libxml2 stops at NUL).
-    public static func decode(_ bytes: [UInt8], encoding: String) -> [UInt8] {
+    public static func decode(_ bytes: [UInt8], encoding: String, knownValid: Bool = false) -> [UInt8] {
         var out: [UInt8]
         if encoding == "UTF-8" {
             let body = bytes.starts(with: [0xef, 0xbb, 0xbf]) ? Array(bytes[3...]) : bytes
-            if isValidUTF8(body) {
+            if knownValid || isValidUTF8(body) {
                 out = body
             } else {
                 out = Array(String(decoding: body, as: UTF8.self).utf8)

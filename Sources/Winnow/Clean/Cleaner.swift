@@ -21,8 +21,8 @@ public struct Cleaner: Sendable {
         if looksBinary(bytes) {
             throw Drop(.clean, .binaryContent, "binary data, not HTML")
         }
-        let (encoding, _) = Charset.detect(contentType: contentType, bytes: bytes)
-        let utf8 = Charset.decode(bytes, encoding: encoding)
+        let (encoding, _, valid) = Charset.detectAndValidate(contentType: contentType, bytes: bytes)
+        let utf8 = Charset.decode(bytes, encoding: encoding, knownValid: valid)
         guard var tree = HTMLParser.parse(utf8: utf8, limits: ParseLimits(maxDepth: settings.maxDepth, maxSeconds: settings.maxParseSeconds)) else {
             throw Drop(.clean, .parseError, "libxml2 could not parse the page")
         }

@@ -5,7 +5,7 @@ import WinnowHTML
 /// JSON-LD written by templates often carries. libxml2 does the decoding, so every HTML entity is known.
 enum HTMLEntities {
     static func decode(_ text: String) -> String {
-        guard text.contains("&") else { return text }
+        guard text.containsBytes("&") else { return text }
         let escaped = text.replacingOccurrences(of: "<", with: "&lt;")
         guard let tree = HTMLParser.parse("<p>" + escaped + "</p>") else { return text }
         var out: [UInt8] = []

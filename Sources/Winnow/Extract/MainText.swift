@@ -219,7 +219,7 @@ struct MainTextFinder {
         if block.kind != .heading {
             // A line styled as a heading (a div or span, not a paragraph) with no sentence in it.
             guard block.kind == .paragraph, block.chars < 40, page.elements[Int(block.element)].tag != "p",
-                  !block.text.contains(":"), let last = block.text.unicodeScalars.last,
+                  !block.text.utf8.contains(UInt8(ascii: ":")), let last = block.text.unicodeScalars.last,
                   !".!?;,\"”’)".unicodeScalars.contains(last) else { return false }
         }
         let lower = block.text.lowercased()

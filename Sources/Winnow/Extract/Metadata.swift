@@ -186,7 +186,8 @@ struct MetadataExtractor {
     }
 
     static func comparable(_ s: String) -> String {
-        s.lowercased().replacingOccurrences(of: "’", with: "'").trimmingSpaces()
+        let lower = s.lowercased()
+        return (lower.containsBytes("’") ? lower.replacingOccurrences(of: "’", with: "'") : lower).trimmingSpaces()
     }
 
     /// The part after the last " | ", " - " ... of a `<title>`: usually the site's name.
@@ -268,11 +269,13 @@ enum Byline {
                 rest = text.dropFirst(prefix.count)
                 break
             }
-            if rest == nil, let r = lower.range(of: " by ") ?? lower.range(of: "| by: ") {
-                let after = text[r.upperBound...]
+            if rest == nil, let offset = lower.byteOffset(of: " by ") ?? lower.byteOffset(of: "| by: ") {
+                // The same offset in the original text (lowercasing keeps the length of ASCII " by ").
+                let after = text.utf8.count == lower.utf8.count
+                    ? Substring(text.utf8[text.utf8.index(text.utf8.startIndex, offsetBy: offset + 4)...]) : Substring("")
                 if after.first?.isUppercase == true { rest = after }
             }
-            if rest == nil, block.kind != .heading, classes.contains("byline") || classes.contains("author"), !classes.contains("bio") {
+            if rest == nil, block.kind != .heading, classes.containsBytes("byline") || classes.containsBytes("author"), !classes.containsBytes("bio") {
                 rest = Substring(text)
             }
             if let rest { found.names = names(in: rest) }

@@ -1,0 +1,38 @@
+extension String {
+    /// Whether `needle` occurs in the string, by a byte search of the UTF-8 (Foundation's
+    /// `contains` goes through NSString and costs far more on hot paths).
+    func containsBytes(_ needle: String) -> Bool {
+        byteOffset(of: needle) != nil
+    }
+
+    /// The UTF-8 offset of the first occurrence of `needle`, or nil.
+    func byteOffset(of needle: String) -> Int? {
+        var haystack = self
+        var pattern = needle
+        return haystack.withUTF8 { h in
+            pattern.withUTF8 { p -> Int? in
+                guard !p.isEmpty else { return 0 }
+                guard p.count <= h.count else { return nil }
+                let first = p[0]
+                var i = 0
+                let last = h.count - p.count
+                while i <= last {
+                    if h[i] == first {
+                        var j = 1
+                        while j < p.count && h[i + j] == p[j] { j += 1 }
+                        if j == p.count { return i }
+                    }
+                    i += 1
+                }
+                return nil
+            }
+        }
+    }
+
+    /// The text after the first occurrence of `needle`, or nil.
+    func suffix(after needle: String) -> Substring? {
+        guard let offset = byteOffset(of: needle) else { return nil }
+        let index = utf8.index(utf8.startIndex, offsetBy: offset + needle.utf8.count)
+        return self[index...]
+    }
+}
