@@ -267,9 +267,12 @@ struct MainTextFinder {
     private func isFurniture(_ block: Block) -> Bool {
         guard block.chars < ExtractRules.shortBlockChars else { return false }
         let lower = block.text.lowercased()
-        let trimmed = String(lower.unicodeScalars.filter { !CharacterSetLite.isPunctuationOrSpace($0) || $0 == " " })
-            .trimmingSpaces()
-        if ExtractRules.boilerplatePhrases.contains(trimmed) { return true }
+        if block.chars < 60 {
+            // Whole-block phrases, punctuation aside ("Advertisement", "Share this:").
+            let trimmed = String(lower.unicodeScalars.filter { !CharacterSetLite.isPunctuationOrSpace($0) || $0 == " " })
+                .trimmingSpaces()
+            if ExtractRules.boilerplatePhrases.contains(trimmed) { return true }
+        }
         if block.chars < 60 || block.sentenceEnds.count <= 1 {
             for prefix in ExtractRules.boilerplatePrefixes where lower.hasPrefix(prefix) { return true }
         }

@@ -193,8 +193,8 @@ struct MetadataExtractor {
     /// The part after the last " | ", " - " ... of a `<title>`: usually the site's name.
     static func siteSuffix(_ title: String) -> String? {
         for separator in [" | ", " – ", " — ", " - ", " :: ", " » ", " : "] {
-            if let range = title.range(of: separator, options: .backwards) {
-                let tail = String(title[range.upperBound...]).trimmingSpaces()
+            if let (_, rest) = title.splitAtLast(separator) {
+                let tail = rest.trimmingSpaces()
                 if !tail.isEmpty && tail.split(separator: " ").count <= 6 { return tail }
             }
         }
@@ -205,16 +205,18 @@ struct MetadataExtractor {
     static func stripSiteSuffix(_ title: String, siteNames: Set<String>) -> String {
         var t = title
         for separator in [" | ", " – ", " — ", " - ", " :: ", " » ", " : "] {
-            if let range = t.range(of: separator, options: .backwards) {
-                let tail = comparable(String(t[range.upperBound...]))
+            if let (head, rest) = t.splitAtLast(separator) {
+                let tail = comparable(rest)
                 if siteNames.contains(where: { tail == $0 || tail.hasPrefix($0) || $0.hasPrefix(tail) }) {
-                    t = String(t[..<range.lowerBound]).trimmingSpaces()
+                    t = head.trimmingSpaces()
                 }
             }
         }
         // "Opinion | Headline": a short section label before the headline.
-        if let range = t.range(of: " | "), t[..<range.lowerBound].split(separator: " ").count <= 2 {
-            t = String(t[range.upperBound...]).trimmingSpaces()
+        if let offset = t.byteOffset(of: " | ") {
+            let u = Array(t.utf8)
+            let head = String(decoding: u[0..<offset], as: UTF8.self)
+            if head.split(separator: " ").count <= 2 { t = String(decoding: u[(offset + 3)...], as: UTF8.self).trimmingSpaces() }
         }
         return t
     }

@@ -35,4 +35,32 @@ extension String {
         let index = utf8.index(utf8.startIndex, offsetBy: offset + needle.utf8.count)
         return self[index...]
     }
+
+    /// The UTF-8 offset of the last occurrence of `needle`, or nil.
+    func lastByteOffset(of needle: String) -> Int? {
+        var haystack = self
+        var pattern = needle
+        return haystack.withUTF8 { h in
+            pattern.withUTF8 { p -> Int? in
+                guard !p.isEmpty, p.count <= h.count else { return nil }
+                var i = h.count - p.count
+                while i >= 0 {
+                    if h[i] == p[0] {
+                        var j = 1
+                        while j < p.count && h[i + j] == p[j] { j += 1 }
+                        if j == p.count { return i }
+                    }
+                    i -= 1
+                }
+                return nil
+            }
+        }
+    }
+
+    /// The text before and after the last occurrence of `separator`, or nil.
+    func splitAtLast(_ separator: String) -> (head: String, tail: String)? {
+        guard let offset = lastByteOffset(of: separator) else { return nil }
+        let u = Array(utf8)
+        return (String(decoding: u[0..<offset], as: UTF8.self), String(decoding: u[(offset + separator.utf8.count)...], as: UTF8.self))
+    }
 }
