@@ -187,4 +187,14 @@ final class DedupTests: XCTestCase {
         XCTAssertGreaterThan(single.count, 20)
         XCTAssertEqual(phased, single)
     }
+
+    func testRadixSortSorts() {
+        var rng = Rng(state: 3)
+        for n in [0, 1, 63, 64, 65, 1000, 4097] {
+            var values = (0..<n).map { _ in UInt32(truncatingIfNeeded: rng.next(Int(UInt32.max))) }
+            let expected = values.sorted()
+            MinHasher.radixSort(&values)
+            XCTAssertEqual(values, expected, "\(n) values")
+        }
+    }
 }

@@ -36,7 +36,7 @@ public struct MinHasher: Sendable {
     public func signature(_ text: String, into out: inout [UInt32], shingles: inout [UInt32]) {
         shingles.removeAll(keepingCapacity: true)
         signature(text, into: &out) { shingles.append(UInt32(truncatingIfNeeded: $0 >> 16)) }
-        shingles.sort()
+        Self.radixSort(&shingles)
         var unique = 0
         for i in shingles.indices where i == 0 || shingles[i] != shingles[unique - 1] {
             shingles[unique] = shingles[i]
@@ -45,36 +45,73 @@ public struct MinHasher: Sendable {
         shingles.removeSubrange(unique...)
     }
 
+    /// Sorts 32-bit values in four passes of 8 bits (several times faster than a comparison sort
+    /// for the few hundred to few thousand shingles of a document).
+    static func radixSort(_ values: inout [UInt32]) {
+        let n = values.count
+        if n < 64 {
+            values.sort()
+            return
+        }
+        var scratch = [UInt32](repeating: 0, count: n)
+        values.withUnsafeMutableBufferPointer { a in
+            scratch.withUnsafeMutableBufferPointer { b in
+                var src = a, dst = b
+                var counts = [Int](repeating: 0, count: 256)
+                for shift in stride(from: 0, to: 32, by: 8) {
+                    for i in 0..<256 { counts[i] = 0 }
+                    for v in src { counts[Int((v >> UInt32(shift)) & 0xff)] += 1 }
+                    var total = 0
+                    for i in 0..<256 {
+                        let c = counts[i]
+                        counts[i] = total
+                        total += c
+                    }
+                    for v in src {
+                        let d = Int((v >> UInt32(shift)) & 0xff)
+                        dst[counts[d]] = v
+                        counts[d] += 1
+                    }
+                    swap(&src, &dst)
+                }
+                // Four passes: the sorted values are back in `a`.
+            }
+        }
+    }
+
     /// The signature of `text` (`hashes` values) into `out`; returns the number of shingles.
     @discardableResult
     public func signature(_ text: String, into out: inout [UInt32], each: (UInt64) -> Void = { _ in }) -> Int {
         let k = settings.hashes
         out.removeAll(keepingCapacity: true)
         out.append(contentsOf: repeatElement(UInt32.max, count: k))
-        var filled = [Bool](repeating: false, count: k)
         let words = shingler.wordHashes(text)
         let shingles = out.withUnsafeMutableBufferPointer { bins in
             shingler.forEachShingle(words) { h in
                 each(h)
-                let bin = Int((h >> 32) % UInt64(k))
+                // The bin from the high half (multiply-shift, no division), the value from the low half.
+                let bin = Int((UInt64(UInt32(truncatingIfNeeded: h >> 32)) &* UInt64(k)) >> 32)
                 let value = UInt32(truncatingIfNeeded: h)
                 if value < bins[bin] { bins[bin] = value }
-                filled[bin] = true
             }
         }
-        // Densify: an empty bin takes the value of the next non-empty bin to its right (circularly),
-        // mixed with the distance, so that two documents fill their empty bins alike.
-        guard filled.contains(true) else { return shingles }
-        for i in 0..<k where !filled[i] {
-            var j = (i + 1) % k
-            var distance: UInt32 = 1
-            while !filled[j] {
-                j = (j + 1) % k
-                distance += 1
+        // Densify: an empty bin (still UInt32.max) takes the value of the next full bin to its
+        // right (circularly), mixed with the distance, so that two documents fill empty bins alike.
+        return out.withUnsafeMutableBufferPointer { bins -> Int in
+            guard bins.contains(where: { $0 != UInt32.max }) else { return shingles }
+            var filled = [Bool](repeating: false, count: k)
+            for i in 0..<k { filled[i] = bins[i] != UInt32.max }
+            for i in 0..<k where !filled[i] {
+                var j = (i + 1) % k
+                var distance: UInt32 = 1
+                while !filled[j] {
+                    j = (j + 1) % k
+                    distance += 1
+                }
+                bins[i] = bins[j] &+ distance &* 0x9e37_79b9
             }
-            out[i] = out[j] &+ distance &* 0x9e37_79b9
+            return shingles
         }
-        return shingles
     }
 
     /// Whether two documents are near-duplicates, from their exact shingle sets (sorted, distinct):

@@ -63,11 +63,7 @@ public struct Shingler: Sendable {
     public func wordHashes(_ text: String) -> [UInt64] {
         var out: [UInt64] = []
         out.reserveCapacity(text.utf8.count / 5)
-        if !Self.fastPathApplies(text) {
-            let folded = text.precomposedStringWithCompatibilityMapping.lowercased()
-            collectSlow(folded, into: &out)
-            return out
-        }
+        var needsSlowPath = false
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         var inWord = false
         let table = Self.bmpTable
@@ -78,27 +74,44 @@ public struct Shingler: Sendable {
             while i < n {
                 let b = bytes[i]
                 var v: UInt32
-                // Decode one scalar (the text is valid UTF-8).
+                // ASCII, nearly all bytes: one table load gives the folded letter or digit, or 0.
                 if b < 0x80 {
-                    v = UInt32(b)
+                    let folded = table[Int(b)]
                     i += 1
-                } else if b < 0xe0 {
+                    if folded != 0 {
+                        h = (h ^ UInt64(folded)) &* 0x100_0000_01b3
+                        inWord = true
+                        continue
+                    }
+                    if inWord {
+                        out.append(Self.word(h))
+                        h = 0xcbf2_9ce4_8422_2325
+                        inWord = false
+                    }
+                    if b == 0x0a && out.last != Self.paragraphBreak { out.append(Self.paragraphBreak) }
+                    continue
+                }
+                // Decode one multi-byte scalar (the text is valid UTF-8).
+                if b < 0xe0 {
                     v = (UInt32(b & 0x1f) << 6) | UInt32(bytes[i + 1] & 0x3f)
                     i += 2
                 } else if b < 0xf0 {
                     v = (UInt32(b & 0x0f) << 12) | (UInt32(bytes[i + 1] & 0x3f) << 6) | UInt32(bytes[i + 2] & 0x3f)
                     i += 3
-                } else {
-                    v = 0x10000
+                } else if i + 3 < n {
+                    v = (UInt32(b & 0x07) << 18) | (UInt32(bytes[i + 1] & 0x3f) << 12) | (UInt32(bytes[i + 2] & 0x3f) << 6) | UInt32(bytes[i + 3] & 0x3f)
                     i += 4
+                } else {
+                    i += 4
+                    continue
                 }
-                var folded: UInt32 = 0
-                if v < 0x80 {
-                    if (v >= 0x61 && v <= 0x7a) || (v >= 0x30 && v <= 0x39) { folded = v }
-                    else if v >= 0x41 && v <= 0x5a { folded = v | 0x20 }
-                } else if v < 0x10000 {
-                    folded = table[Int(v)]
+                // A combining mark, a compatibility character or a letter beyond the BMP: NFKC first.
+                if v >= 0x10000 {
+                    if let scalar = Unicode.Scalar(v), scalar.properties.isAlphabetic { needsSlowPath = true; return }
+                    continue
                 }
+                let folded = table[Int(v)]
+                if folded == Self.needsNFKC { needsSlowPath = true; return }
                 if folded != 0 {
                     h = (h ^ UInt64(folded)) &* 0x100_0000_01b3
                     inWord = true
@@ -111,6 +124,11 @@ public struct Shingler: Sendable {
                     if v == 0x0a && out.last != Self.paragraphBreak { out.append(Self.paragraphBreak) }
                 }
             }
+        }
+        if needsSlowPath {
+            out.removeAll(keepingCapacity: true)
+            collectSlow(text.precomposedStringWithCompatibilityMapping.lowercased(), into: &out)
+            return out
         }
         if inWord { out.append(Self.word(h)) }
         return out

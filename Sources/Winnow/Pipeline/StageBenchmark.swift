@@ -17,6 +17,7 @@ public struct StageBenchmark {
     public let inputs: [String]
     public let repeats: Int
 
+    /// Documents with text already (NDJSON) are timed from the dedup stage on.
     public init(inputs: [String], repeats: Int) {
         self.inputs = inputs
         self.repeats = max(1, repeats)
@@ -29,12 +30,15 @@ public struct StageBenchmark {
         let files = scanner.scan(inputs)
         let reader = ArchiveReader()
         var raws: [(DocumentOrigin, [UInt8])] = []
+        var preExtracted: [Extraction] = []
         var t = monotonicSeconds()
         for _ in 0..<repeats {
             raws.removeAll(keepingCapacity: true)
+            preExtracted.removeAll(keepingCapacity: true)
             for file in files {
                 reader.read(file) { origin, content in
                     if case .raw(let bytes) = content { raws.append((origin, bytes)) }
+                    if case .extracted(let e) = content { preExtracted.append(e) }
                 }
             }
         }
@@ -62,12 +66,26 @@ public struct StageBenchmark {
         results.append(timed("extract", segmented.count, bytes) {
             extracted = segmented.compactMap { try? extractor.extract($0, url: nil) }
         })
+        extracted += preExtracted
         results.append(timed("dedup (exact)", extracted.count, bytes) {
             var dedup = ExactDedup()
             for e in extracted { _ = dedup.admit(e.text) }
         })
+        let hasher = MinHasher(settings: NearDedupSettings())
+        var signatures: [([UInt32], [UInt32])] = []
+        results.append(timed("dedup (near: signatures)", extracted.count, bytes) {
+            signatures = extracted.map { e in
+                var sig: [UInt32] = [], shingles: [UInt32] = []
+                hasher.signature(e.text, into: &sig, shingles: &shingles)
+                return (sig, shingles)
+            }
+        })
+        results.append(timed("dedup (near: LSH + verification)", extracted.count, bytes) {
+            let index = NearDuplicateIndex(settings: NearDedupSettings(), keepIDs: false)
+            for (sig, shingles) in signatures { _ = index.check(signature: sig, shingles: shingles, id: "") }
+        })
         let items = extracted.enumerated().map { i, e in
-            WorkItem(sequence: i, origin: raws[min(i, raws.count - 1)].0, content: .extracted(e))
+            WorkItem(sequence: i, origin: raws.isEmpty ? DocumentOrigin(id: "\(i)", source: .jsonl, input: "") : raws[min(i, raws.count - 1)].0, content: .extracted(e))
         }
         results.append(timed("write (encode + gzip)", items.count, bytes) {
             guard let compressor = try? GzipCompressor(level: 6) else { return }
