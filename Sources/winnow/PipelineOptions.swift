@@ -113,7 +113,11 @@ struct DedupOptions: ParsableArguments {
     @Flag(help: "Write explain-NNNNN.jsonl.gz: each dropped duplicate's id, reason and keeper id.")
     var explain = false
 
+    @Option(help: "Remove paragraphs that this many earlier documents of the run held (cc_net-style boilerplate removal; 0 = off).")
+    var boilerplateParagraphs: Int = 0
+
     func validate() throws {
+        guard boilerplateParagraphs >= 0 else { throw ValidationError("--boilerplate-paragraphs must be 0 or more") }
         guard settings.minHash.isValid else {
             throw ValidationError("MinHash settings: --hashes must equal --bands × --rows (8 to 1024), --shingle-size ≥ 1, 0 < --threshold ≤ 1")
         }
@@ -131,6 +135,7 @@ struct DedupOptions: ParsableArguments {
         d.minHash.paragraphCap = paragraphCap
         d.indexDirectory = index
         d.explain = explain
+        d.boilerplateParagraphs = boilerplateParagraphs
         return d
     }
 }

@@ -197,4 +197,21 @@ final class DedupTests: XCTestCase {
             XCTAssertEqual(values, expected, "\(n) values")
         }
     }
+
+    func testRepeatedParagraphsAreRemovedAfterThreshold() throws {
+        var filter = ParagraphBoilerplate(threshold: 2)
+        let footer = "Copyright 2024 Example News. All rights reserved."
+        let texts = (0..<4).map { "Story number \($0) has its own words.\n\(footer)\n\(footer)" }
+        let results = texts.map { filter.filter($0) }
+        XCTAssertEqual(results.map(\.removed), [0, 0, 2, 2], "the first two documents keep the footer")
+        XCTAssertEqual(results[3].text, "Story number 3 has its own words.")
+        let pool = try articles()
+        let dir = try TemporaryDirectory()
+        let docs = (0..<5).map { ("doc-\($0)", pool[$0].prefix(6).joined(separator: "\n") + "\n" + footer) }
+        let input = try corpus(dir, "in.jsonl", docs + [("only-footer", footer + "\nSubscribe to our newsletter")] + [("footer-again", "Subscribe to our newsletter\n" + footer)])
+        let summary = try runPipeline(inputs: [input], output: dir.path("out")) { $0.dedup.boilerplateParagraphs = 3 }
+        let texts2 = try readShards(dir.path("out")).compactMap { $0["text"] as? String }
+        XCTAssertEqual(texts2.filter { $0.contains(footer) }.count, 3)
+        XCTAssertEqual(summary.stats[.dedup].dropped[.boilerplateOnly] ?? 0, 0)
+    }
 }

@@ -34,6 +34,7 @@ public enum DropReason: String, CaseIterable, Sendable, Codable {
     case exactDuplicate = "exact_duplicate"
     case nearDuplicate = "near_duplicate"
     case seenInEarlierRun = "seen_in_earlier_run"
+    case boilerplateOnly = "boilerplate_only"
 
     /// True when the drop means the input was damaged or unreadable (it sets the exit status),
     /// false when it is the pipeline's ordinary filtering.
@@ -42,7 +43,7 @@ public enum DropReason: String, CaseIterable, Sendable, Codable {
         case .readError, .truncatedGzip, .corruptGzip, .malformedWARC, .malformedJSON, .badContentEncoding,
              .binaryContent, .parseError:
             return true
-        case .httpStatus, .notHTML, .tooLarge, .parseTimeout, .tooDeep, .noMainText, .exactDuplicate, .nearDuplicate, .seenInEarlierRun:
+        case .httpStatus, .notHTML, .tooLarge, .parseTimeout, .tooDeep, .noMainText, .exactDuplicate, .nearDuplicate, .seenInEarlierRun, .boilerplateOnly:
             return false
         }
     }

@@ -43,6 +43,8 @@ public struct DedupSettings: Sendable {
     public var indexDirectory: String?
     /// Record each dropped duplicate's keeper in `explain.jsonl.gz`.
     public var explain = false
+    /// Remove paragraphs that this many earlier documents of the run held (0: off).
+    public var boilerplateParagraphs = 0
     public init() {}
 }
 
@@ -199,6 +201,8 @@ public final class Pipeline: @unchecked Sendable {
         if let index, let near {
             summary.indexDocumentsBefore = try index.load(into: near)
         }
+        var boilerplate = dedupping && config.dedup.boilerplateParagraphs > 0
+            ? ParagraphBoilerplate(threshold: config.dedup.boilerplateParagraphs) : nil
         let explain = dedupping && config.dedup.explain
             ? try ShardWriter(directory: config.output, prefix: "explain-" + runTag, settings: config.write) : nil
         var emitted = 0
@@ -247,6 +251,16 @@ public final class Pipeline: @unchecked Sendable {
                         w.key("keeper"); w.string(keeper)
                         w.endObject()
                         try explain.write(w.bytes + [0x0a])
+                    }
+                } else if boilerplate != nil, case .extracted(var kept) = current.content {
+                    let (text, _) = boilerplate!.filter(kept.text)
+                    if text.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) {
+                        kept.text = text
+                        current.content = .extracted(kept)
+                        dedupStats.documentsOut += 1
+                    } else {
+                        dedupStats.dropped[.boilerplateOnly, default: 0] += 1
+                        current.content = .dropped(Drop(.dedup, .boilerplateOnly, "every paragraph is repeated across the run"))
                     }
                 } else {
                     dedupStats.documentsOut += 1
