@@ -99,10 +99,10 @@ struct DedupOptions: ParsableArguments {
     var rows: Int = 4
 
     @Option(help: "Estimated Jaccard similarity at or above which two documents are near-duplicates.")
-    var threshold: Double = 0.6
+    var threshold: Double = 0.58
 
     @Option(help: "Estimated containment (shared shingles over the smaller document's) at or above which two documents are near-duplicates too (truncated copies).")
-    var containment: Double = 0.97
+    var containment: Double = 0.9
 
     @Option(help: "At most about this many shingles per paragraph (a hash-chosen sample of longer ones), so one long shared paragraph does not make two documents duplicates.")
     var paragraphCap: Int = 64

@@ -7,11 +7,11 @@ public struct NearDedupSettings: Sendable, Equatable {
     public var bands = 32
     public var rows = 4
     /// Estimated Jaccard similarity at or above which a candidate pair is a duplicate.
-    public var threshold = 0.6
+    public var threshold = 0.58
     /// Estimated containment (shared shingles over the smaller document's) at or above which a
     /// candidate pair is a duplicate too: a truncated copy is contained in its original even when
     /// their Jaccard similarity is low.
-    public var containment = 0.97
+    public var containment = 0.9
     /// At most about this many shingles per paragraph (a hash-chosen sample of longer ones).
     public var paragraphCap = 64
     public init() {}
@@ -114,9 +114,9 @@ public struct MinHasher: Sendable {
         }
     }
 
-    /// Whether two documents are near-duplicates, from their exact shingle sets (sorted, distinct):
-    /// Jaccard similarity at or above the threshold, or containment of the smaller in the larger at
-    /// or above its threshold.
+    /// Whether `a`, the later document, is a near-duplicate of `b`, an earlier one, from their exact
+    /// shingle sets (sorted, distinct): Jaccard similarity at or above the threshold, or `a`
+    /// contained in `b` at or above the containment threshold.
     public func isDuplicate(_ a: UnsafeBufferPointer<UInt32>, _ b: UnsafeBufferPointer<UInt32>) -> Bool {
         guard !a.isEmpty, !b.isEmpty else { return false }
         var i = 0, j = 0, shared = 0
@@ -127,7 +127,9 @@ public struct MinHasher: Sendable {
         }
         let union = a.count + b.count - shared
         if Double(shared) >= settings.threshold * Double(union) { return true }
-        return Double(shared) >= settings.containment * Double(min(a.count, b.count))
+        // Containment counts one way: the later document inside the earlier (a truncated copy),
+        // not an earlier short text inside a later, longer one that adds its own.
+        return Double(shared) >= settings.containment * Double(a.count)
     }
 
     /// Share of equal values of two signatures: an estimate of the Jaccard similarity.
