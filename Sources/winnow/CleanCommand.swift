@@ -1,7 +1,9 @@
 import ArgumentParser
 import Winnow
 
-struct CleanCommand: ParsableCommand {
+struct CleanCommand: StageCommand {
+    static let stage = StageName.clean
+
     static let configuration = CommandConfiguration(
         commandName: "clean",
         abstract: "Read and clean: decode the charset, parse, remove scripts, navigation, forms and hidden elements.",
@@ -12,6 +14,4 @@ struct CleanCommand: ParsableCommand {
     )
 
     @OptionGroup var options: PipelineOptions
-
-    func run() throws { try runPipeline(options, lastStage: .clean, command: "clean") }
 }

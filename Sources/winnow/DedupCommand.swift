@@ -1,7 +1,9 @@
 import ArgumentParser
 import Winnow
 
-struct DedupCommand: ParsableCommand {
+struct DedupCommand: StageCommand {
+    static let stage = StageName.dedup
+
     static let configuration = CommandConfiguration(
         commandName: "dedup",
         abstract: "Up to dedup: extract, then drop exact duplicates (first in input order kept).",
@@ -12,6 +14,4 @@ struct DedupCommand: ParsableCommand {
     )
 
     @OptionGroup var options: PipelineOptions
-
-    func run() throws { try runPipeline(options, lastStage: .dedup, command: "dedup") }
 }

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Winnow
 
-struct ExtractCommand: ParsableCommand {
+struct ExtractCommand: StageCommand {
+    static let stage = StageName.extract
+
     static let configuration = CommandConfiguration(
         commandName: "extract",
         abstract: "Up to extract: the main text and metadata of each page (no deduplication).",
@@ -12,6 +14,4 @@ struct ExtractCommand: ParsableCommand {
     )
 
     @OptionGroup var options: PipelineOptions
-
-    func run() throws { try runPipeline(options, lastStage: .extract, command: "extract") }
 }

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Winnow
 
-struct ReadCommand: ParsableCommand {
+struct ReadCommand: StageCommand {
+    static let stage = StageName.read
+
     static let configuration = CommandConfiguration(
         commandName: "read",
         abstract: "Read archives into documents (the raw page bytes, base64 in winnow.body_base64).",
@@ -12,6 +14,4 @@ struct ReadCommand: ParsableCommand {
     )
 
     @OptionGroup var options: PipelineOptions
-
-    func run() throws { try runPipeline(options, lastStage: .read, command: "read") }
 }

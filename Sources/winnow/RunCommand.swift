@@ -1,7 +1,9 @@
 import ArgumentParser
 import Winnow
 
-struct RunCommand: ParsableCommand {
+struct RunCommand: StageCommand {
+    static let stage = StageName.write
+
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run every stage: read, clean, segment, extract, dedup, write.",
@@ -13,6 +15,4 @@ struct RunCommand: ParsableCommand {
     )
 
     @OptionGroup var options: PipelineOptions
-
-    func run() throws { try runPipeline(options, lastStage: .write, command: "run") }
 }

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Winnow
 
-struct SegmentCommand: ParsableCommand {
+struct SegmentCommand: StageCommand {
+    static let stage = StageName.segment
+
     static let configuration = CommandConfiguration(
         commandName: "segment",
         abstract: "Up to segment: cut each cleaned page into text blocks and sentences.",
@@ -12,6 +14,4 @@ struct SegmentCommand: ParsableCommand {
     )
 
     @OptionGroup var options: PipelineOptions
-
-    func run() throws { try runPipeline(options, lastStage: .segment, command: "segment") }
 }

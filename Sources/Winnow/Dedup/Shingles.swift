@@ -178,15 +178,7 @@ public struct Shingler: Sendable {
     }
 
     @inline(__always)
-    static func finish(_ h: UInt64) -> UInt64 {
-        var x = h
-        x ^= x >> 33
-        x &*= 0xff51_afd7_ed55_8ccd
-        x ^= x >> 33
-        x &*= 0xc4ce_b9fe_1a85_ec53
-        x ^= x >> 33
-        return x
-    }
+    static func finish(_ h: UInt64) -> UInt64 { Hash128.fmix(h) }
 
     /// Calls `body` with the hash of each shingle (each run of `size` consecutive words within a
     /// paragraph; a shorter paragraph is one shingle), long paragraphs sampled down to about

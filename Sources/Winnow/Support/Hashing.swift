@@ -39,7 +39,10 @@ public struct Hash128: Hashable, Sendable, Comparable {
         self.low = low
     }
 
-    private static func fmix(_ k: UInt64) -> UInt64 {
+    /// MurmurHash3's 64-bit finaliser: spreads every input bit over the output (also used to
+    /// finish the word and shingle hashes of near-duplicate detection).
+    @inline(__always)
+    static func fmix(_ k: UInt64) -> UInt64 {
         var k = k
         k ^= k >> 33
         k &*= 0xff51_afd7_ed55_8ccd
