@@ -130,6 +130,8 @@ public enum RecordCodec {
     /// Decodes one line of an NDJSON input: a plain document (`id` and `text`: ready for dedup) or
     /// an intermediate record of an earlier `winnow` stage.
     public static func decode(line: ArraySlice<UInt8>, input: String) -> Result<(DocumentOrigin, WorkItem.Content), Drop> {
+        // Plain documents, nearly every line of a corpus, are read without Foundation.
+        if let document = decodeDocument(line: line, input: input) { return .success(document) }
         let object: [String: Any]
         do {
             guard let o = try JSONSerialization.jsonObject(with: Data(line), options: []) as? [String: Any] else {
@@ -194,6 +196,44 @@ public enum RecordCodec {
         extraction.siteName = metadata["site_name"] as? String
         extraction.description = metadata["description"] as? String
         return .success((origin, .extracted(extraction)))
+    }
+
+    /// A plain document (`id`, `text`, no `winnow` state) by the fast reader; nil for anything
+    /// else, which the general path then reads (or reports).
+    static func decodeDocument(line: ArraySlice<UInt8>, input: String) -> (DocumentOrigin, WorkItem.Content)? {
+        line.withUnsafeBufferPointer { buffer -> (DocumentOrigin, WorkItem.Content)? in
+            guard let root = try? JSONReader.parse(buffer), case .object = root, root["winnow"] == nil else { return nil }
+            let id: String
+            switch root["id"] {
+            case .string(let s)?: id = s
+            case .number(let n)? where n == n.rounded() && abs(n) < 1e15: id = String(Int64(n))
+            default: return nil
+            }
+            guard let text = root["text"]?.string else { return nil }
+            var origin = DocumentOrigin(id: id, source: .jsonl, input: input)
+            if let source = root["source"]?.string, !source.isEmpty { origin.source = source }
+            origin.created = root["created"]?.string
+            origin.added = root["added"]?.string
+            var extraction = Extraction(text: text)
+            if case .object(let members)? = root["metadata"] {
+                let meta = root["metadata"]
+                origin.url = meta?["url"]?.string
+                origin.warcRecordID = meta?["warc_record_id"]?.string
+                if let inner = meta?["input"]?.string { origin.input = inner }
+                extraction.title = meta?["title"]?.string
+                extraction.author = meta?["author"]?.string
+                extraction.datePublished = meta?["date_published"]?.string
+                extraction.language = meta?["language"]?.string
+                extraction.canonicalURL = meta?["canonical_url"]?.string
+                extraction.siteName = meta?["site_name"]?.string
+                extraction.description = meta?["description"]?.string
+                // Other metadata passes through as written (the metadata's byte ranges are relative to the line).
+                for member in members.sorted(by: { $0.key < $1.key }) where !ownMetadataKeys.contains(member.key) {
+                    origin.extraMetadata.append((member.key, Array(UnsafeBufferPointer(rebasing: buffer[member.range]))))
+                }
+            }
+            return (origin, .extracted(extraction))
+        }
     }
 
     private static func scalarString(_ value: Any?) -> String? {
