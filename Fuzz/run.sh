@@ -22,7 +22,7 @@ for target in ${targets[@]}; do
     case $target in
       FuzzWARC) cp "$shared/samples/warc/wget-small.warc" "$corpus/"; head -c 60000 "$shared/samples/warc/wget-dev-a.warc.gz" | gunzip 2>/dev/null | head -c 60000 > "$corpus/dev-a-part.warc" || true ;;
       FuzzGzip) head -c 40000 "$shared/samples/warc/wget-dev-a.warc.gz" > "$corpus/members.gz"; for f in $(ls "$shared/bench/extraction/pages" | head -5); do cp "$shared/bench/extraction/pages/$f" "$corpus/"; done ;;
-      FuzzCharset|FuzzClean) for f in $(ls "$shared/bench/extraction/pages" | head -8); do gunzip -c "$shared/bench/extraction/pages/$f" | head -c 60000 > "$corpus/${f%.gz}"; done ;;
+      FuzzCharset|FuzzClean) for f in $(ls "$shared/bench/extraction/pages" | head -8); do (gunzip -c "$shared/bench/extraction/pages/$f" | head -c 60000 > "$corpus/${f%.gz}") || true; done ;;
     esac
   fi
   echo "== $target for $seconds s"
