@@ -95,3 +95,23 @@ final class ExtractTests: XCTestCase {
         }
     }
 }
+
+/// Inputs the fuzzers found crashing (Fuzz/), kept as regression fixtures.
+final class FuzzRegressionTests: XCTestCase {
+    func testFuzzFindingsNoLongerCrash() throws {
+        let directory = TestPaths.root.appendingPathComponent("Tests/WinnowTests/Fixtures/fuzz")
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+        XCTAssertFalse(names.isEmpty)
+        for name in names {
+            let bytes = try fileBytes(directory.appendingPathComponent(name).path)
+            guard let page = try? Cleaner().clean(bytes, contentType: "text/html") else { continue }
+            let segmented = Segmenter().segment(page)
+            XCTAssertTrue(segmented.blocks.allSatisfy { $0.element >= 0 && Int($0.element) < segmented.elements.count }, name)
+            var settings = ExtractSettings()
+            _ = try? Extractor(settings: settings).extract(segmented, url: nil)
+            settings.format = .markdown
+            settings.includeCaptions = true
+            _ = try? Extractor(settings: settings).extract(segmented, url: "http://example.com/")
+        }
+    }
+}

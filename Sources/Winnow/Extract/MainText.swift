@@ -74,7 +74,7 @@ struct MainTextFinder {
         // The longest prose block directly in each element or its non-container descendants.
         var longestProse = [Int](repeating: 0, count: elements.count)
 
-        for block in blocks {
+        for block in blocks where block.element >= 0 {
             // Text totals up the whole path, for link density of containers.
             var e = block.element
             while e >= 0 {

@@ -17,6 +17,9 @@ public struct Segmenter: Sendable {
     public func segment(_ page: CleanedPage) -> SegmentedPage {
         var state = State(tree: page.tree)
         let start = page.tree.first(.body) ?? HTMLTree.root
+        // Every block has an element: text outside any block-level element (a page without
+        // <body>, text before <html>) belongs to the document itself.
+        if start == HTMLTree.root { state.stack.append((HTMLTree.root, -1)) }
         state.visit(start)
         state.flush()
         return SegmentedPage(info: page.info, elements: state.elements, blocks: state.blocks)

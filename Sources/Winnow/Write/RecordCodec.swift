@@ -257,14 +257,14 @@ public enum RecordCodec {
         var elements: [ElementInfo] = []
         for e in rawElements {
             guard e.count == 3, let parent = (e[0] as? NSNumber)?.int32Value, let tag = e[1] as? String, let classID = e[2] as? String,
-                  parent < Int32(elements.count) else { return nil }
+                  parent >= -1, parent < Int32(elements.count) else { return nil }
             let depth = parent >= 0 ? elements[Int(parent)].depth + 1 : 0
             elements.append(ElementInfo(parent: parent, tag: tag, classID: classID, depth: depth))
         }
         var blocks: [Block] = []
         for b in rawBlocks {
             guard let kindName = b["kind"] as? String, let kind = BlockKind(rawValue: kindName), let text = b["text"] as? String,
-                  let element = (b["element"] as? NSNumber)?.int32Value, element < Int32(elements.count) else { return nil }
+                  let element = (b["element"] as? NSNumber)?.int32Value, element >= 0, element < Int32(elements.count) else { return nil }
             let chars = (b["chars"] as? NSNumber)?.intValue ?? TextNormalizer.visibleCount(text.utf8)
             blocks.append(Block(kind: kind, level: (b["level"] as? NSNumber)?.intValue ?? 0, text: text,
                                 linkChars: (b["link_chars"] as? NSNumber)?.intValue ?? 0, chars: chars, element: element,
