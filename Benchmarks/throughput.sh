@@ -16,9 +16,9 @@ warc="$work/bench-c$copies.warc.gz"
 [ -f "$warc" ] || python3 "$shared/bench/warc/build_warc.py" --pages "$shared/bench/extraction/pages" \
     --truth "$shared/bench/extraction/truth.jsonl" --out "$warc" --copies "$copies" --seed 3 >&2
 cc -O2 -I/usr/include/libxml2 "$shared/bench/perf/parse_limit.c" -lxml2 -lz -o "$work/parse_limit"
-if [ ! -x "$work/venv/bin/python" ]; then
+if ! "$work/venv/bin/python" -c "import trafilatura, resiliparse" 2>/dev/null; then
   python3 -m venv "$work/venv"
-  "$work/venv/bin/pip" install -q --disable-pip-version-check trafilatura resiliparse lxml >&2
+  "$work/venv/bin/pip" install -q --disable-pip-version-check trafilatura resiliparse lxml lxml_html_clean >&2
 fi
 one_core=""
 command -v taskset >/dev/null && one_core="taskset -c 0"
