@@ -7,7 +7,8 @@ set -euo pipefail
 bin=$1
 shared=$2
 cd "$(dirname "$0")/.."
-python3 -c 'import pandas, duckdb' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check pandas duckdb
+python3 -c 'import pandas, duckdb, datasets' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check pandas duckdb datasets
+command -v jq >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

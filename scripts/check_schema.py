@@ -92,8 +92,20 @@ def main():
     if rows[0] != count or rows[1] != count:
         fail("duckdb", f"read {rows[0]} rows, {rows[1]} distinct ids")
     title_type = duckdb.sql(f"select typeof(metadata.title) from read_json_auto('{pattern}') limit 1").fetchall()[0][0]
-    print(f"schema: {count} documents in {len(shards)} shards valid; pandas and duckdb read them "
-          f"(metadata.title as {title_type})")
+
+    import datasets
+    import os as _os
+    _os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    loaded = datasets.load_dataset("json", data_files=shards, split="train")
+    if len(loaded) != count or "metadata" not in loaded.column_names:
+        fail("datasets", f"read {len(loaded)} rows with columns {loaded.column_names}")
+
+    import subprocess
+    jq = subprocess.run(f"zcat {' '.join(shards)} | jq -r .id", shell=True, capture_output=True, text=True)
+    if jq.returncode != 0 or len(jq.stdout.split()) != count:
+        fail("zcat | jq", jq.stderr.strip() or f"{len(jq.stdout.split())} ids")
+    print(f"schema: {count} documents in {len(shards)} shards valid; pandas, DuckDB (metadata.title as "
+          f"{title_type}), Hugging Face datasets and zcat | jq read them")
 
 
 if __name__ == "__main__":
