@@ -93,9 +93,9 @@ def main():
         fail("duckdb", f"read {rows[0]} rows, {rows[1]} distinct ids")
     title_type = duckdb.sql(f"select typeof(metadata.title) from read_json_auto('{pattern}') limit 1").fetchall()[0][0]
 
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # local files only; nothing to fetch
+    os.environ.setdefault("HF_DATASETS_CACHE", os.path.join(args.output, ".hf-cache"))
     import datasets
-    import os as _os
-    _os.environ.setdefault("HF_HUB_OFFLINE", "1")
     loaded = datasets.load_dataset("json", data_files=shards, split="train")
     if len(loaded) != count or "metadata" not in loaded.column_names:
         fail("datasets", f"read {len(loaded)} rows with columns {loaded.column_names}")
