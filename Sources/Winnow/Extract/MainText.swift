@@ -1,4 +1,3 @@
-import Foundation
 /// Finds the main text of a segmented page.
 ///
 /// 1. Each prose-like block (paragraph, quote, list item, pre; few links) scores its nearest
@@ -153,12 +152,6 @@ struct MainTextFinder {
             if gain >= prose[Int(core)] * (ExtractRules.expansionRatio - 1) { core = ancestor }
             path = ancestor
             ancestor = elements[Int(ancestor)].parent
-        }
-        if ProcessInfo.processInfo.environment["WINNOW_DEBUG_EXTRACT"] != nil {
-            var chain: [String] = []
-            var a: Int32 = best
-            while a >= 0 { chain.append("\(a):\(elements[Int(a)].tag)[\(Int(prose[Int(a)]))\(negative[Int(a)] ? " NEG" : "")]"); a = elements[Int(a)].parent }
-            Log.writeStderr("extract: best \(best) core \(core) chain \(chain.joined(separator: " < "))\n")
         }
         var region = Set<Int32>([core])
         let parent = elements[Int(core)].parent
