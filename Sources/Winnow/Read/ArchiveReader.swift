@@ -57,14 +57,18 @@ public struct ArchiveReader: Sendable {
 
     static let wantedTypes: Set<String> = ["response", "resource"]
 
-    private func readWARC(_ file: InputFile, emit: (DocumentOrigin, WorkItem.Content) -> Void) {
-        let source: ByteSource
+    /// Opens `file` (decompressing `.gz`), or reports it as one `read_error` drop and returns nil.
+    private func open(_ file: InputFile, as kind: SourceKind, emit: (DocumentOrigin, WorkItem.Content) -> Void) -> ByteSource? {
         do {
-            source = try openByteSource(path: file.path)
+            return try openByteSource(path: file.path)
         } catch {
-            emit(fileOrigin(file, source: .warc), .dropped(Drop(.read, .readError, "\(error)")))
-            return
+            emit(fileOrigin(file, source: kind), .dropped(Drop(.read, .readError, "\(error)")))
+            return nil
         }
+    }
+
+    private func readWARC(_ file: InputFile, emit: (DocumentOrigin, WorkItem.Content) -> Void) {
+        guard let source = open(file, as: .warc, emit: emit) else { return }
         // Slack for the HTTP headers and transfer encoding around a document of the maximum size.
         let reader = WARCReader(source: source, maxBlock: settings.maxDocumentBytes + 1024 * 1024) {
             Self.wantedTypes.contains($0)
@@ -134,13 +138,7 @@ public struct ArchiveReader: Sendable {
     // MARK: NDJSON files
 
     private func readNDJSON(_ file: InputFile, emit: (DocumentOrigin, WorkItem.Content) -> Void) {
-        let source: ByteSource
-        do {
-            source = try openByteSource(path: file.path)
-        } catch {
-            emit(fileOrigin(file, source: .jsonl), .dropped(Drop(.read, .readError, "\(error)")))
-            return
-        }
+        guard let source = open(file, as: .jsonl, emit: emit) else { return }
         let reader = ByteReader(source: source)
         var lineNumber = 0
         while true {
