@@ -106,7 +106,7 @@ public struct DedupIndex {
         let digits = String(number)
         var name = "segment-" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits + ".wdx"
         if existing.contains(name) { name = "segment-" + digits + "-\(existing.count).wdx" }
-        try writeDurably(directory + "/" + name, encode(documents))
+        try Durable.write(directory + "/" + name, encode(documents))
         return name
     }
 
@@ -125,7 +125,7 @@ public struct DedupIndex {
         let count = try load(into: index)
         let documents = (0..<count).map { (index.signature($0), index.shingleSet($0), index.id($0) ?? "") }
         let name = "segment-compact-\(old.count).wdx"
-        try writeDurably(directory + "/" + name, encode(documents))
+        try Durable.write(directory + "/" + name, encode(documents))
         try writeManifest([name])
         for segment in old where segment != name { unlink(directory + "/" + segment) }
         return (count, try sizeOnDisk())
@@ -169,26 +169,7 @@ public struct DedupIndex {
         w.endObject()
         w.key("segments"); w.beginArray(); for s in segments { w.string(s) }; w.endArray()
         w.endObject()
-        try writeDurably(manifestPath, w.bytes + [0x0a])
-    }
-
-    /// Writes to a temporary name, syncs, renames over `path`, and syncs the directory.
-    func writeDurably(_ path: String, _ bytes: [UInt8]) throws {
-        let temporary = path + ".tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw IndexError(description: "cannot write \(temporary): \(String(cString: strerror(errno)))") }
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, bytes.count - offset) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { close(fd); throw IndexError(description: "cannot write \(temporary): \(String(cString: strerror(errno)))") }
-            offset += n
-        }
-        guard fsync(fd) == 0 else { close(fd); throw IndexError(description: "cannot sync \(temporary)") }
-        close(fd)
-        guard rename(temporary, path) == 0 else { throw IndexError(description: "cannot rename \(temporary): \(String(cString: strerror(errno)))") }
-        let dir = open(directory, O_RDONLY | O_DIRECTORY)
-        if dir >= 0 { fsync(dir); close(dir) }
+        try Durable.write(manifestPath, w.bytes + [0x0a])
     }
 
     private func read32(_ bytes: [UInt8], _ offset: Int) -> UInt32 {
