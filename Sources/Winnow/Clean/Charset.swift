@@ -84,11 +84,10 @@ public enum Charset {
         return best
     }
 
-    /// UTF-8 when the bytes are valid UTF-8, or when valid multi-byte sequences far outnumber
-    /// invalid bytes (a UTF-8 page with a few damaged bytes is still UTF-8; a legacy page
-    /// rarely forms valid UTF-8 sequences by chance).
+    /// For bytes that are not valid UTF-8: UTF-8 all the same when valid multi-byte sequences far
+    /// outnumber invalid bytes (a UTF-8 page with a few damaged bytes is still UTF-8; a legacy
+    /// page rarely forms valid UTF-8 sequences by chance).
     static func looksLikeUTF8(_ bytes: [UInt8]) -> Bool {
-        if isValidUTF8(bytes) { return true }
         var valid = 0, invalid = 0
         var i = 0
         let n = bytes.count

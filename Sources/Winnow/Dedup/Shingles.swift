@@ -141,21 +141,6 @@ public struct Shingler: Sendable {
         return x == paragraphBreak ? 1 : x
     }
 
-    /// True when every scalar of `text` is in the table and none needs NFKC (nearly all text;
-    /// letters outside the Basic Multilingual Plane take the slow path).
-    static func fastPathApplies(_ text: String) -> Bool {
-        let table = bmpTable
-        for scalar in text.unicodeScalars where scalar.value >= 0x80 {
-            let v = scalar.value
-            if v >= 0x10000 {
-                if scalar.properties.isAlphabetic { return false }
-                continue
-            }
-            if table[Int(v)] == needsNFKC { return false }
-        }
-        return true
-    }
-
     private func collectSlow(_ text: String, into out: inout [UInt64]) {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         var inWord = false

@@ -31,7 +31,7 @@ public struct StageBenchmark {
         let reader = ArchiveReader()
         var raws: [(DocumentOrigin, [UInt8])] = []
         var preExtracted: [Extraction] = []
-        var t = monotonicSeconds()
+        let t = monotonicSeconds()
         for _ in 0..<repeats {
             raws.removeAll(keepingCapacity: true)
             preExtracted.removeAll(keepingCapacity: true)
@@ -95,8 +95,6 @@ public struct StageBenchmark {
             }
             compressor.finish(into: &out)
         })
-        t = monotonicSeconds()
-        _ = t
         return results
     }
 

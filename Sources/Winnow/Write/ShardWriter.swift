@@ -122,13 +122,6 @@ public final class ShardWriter {
         shardIndex += 1
     }
 
-    /// Removes shards of this prefix numbered past the ones this writer produced (left by an
-    /// earlier, larger run into the same directory), so the directory holds exactly this run's.
-    public func removeStaleShards() {
-        var index = shardIndex
-        while unlink(directory + "/" + name(index)) == 0 { index += 1 }
-    }
-
     deinit {
         if fd >= 0 {
             close(fd)
