@@ -158,13 +158,3 @@ public final class WARCReader {
     }
 
 }
-
-extension String {
-    /// The string without leading and trailing ASCII spaces and tabs.
-    func trimmingSpaces() -> String {
-        var s = Substring(self)
-        while let f = s.first, f == " " || f == "\t" || f == "\r" || f == "\n" { s = s.dropFirst() }
-        while let l = s.last, l == " " || l == "\t" || l == "\r" || l == "\n" { s = s.dropLast() }
-        return String(s)
-    }
-}

@@ -63,4 +63,12 @@ extension String {
         let u = Array(utf8)
         return (String(decoding: u[0..<offset], as: UTF8.self), String(decoding: u[(offset + separator.utf8.count)...], as: UTF8.self))
     }
+
+    /// The string without leading and trailing ASCII spaces and tabs.
+    func trimmingSpaces() -> String {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\t" || f == "\r" || f == "\n" { s = s.dropFirst() }
+        while let l = s.last, l == " " || l == "\t" || l == "\r" || l == "\n" { s = s.dropLast() }
+        return String(s)
+    }
 }
