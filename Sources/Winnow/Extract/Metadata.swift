@@ -4,11 +4,9 @@ import Foundation
 /// `Article` and kin), OpenGraph and `article:*` meta, other `<meta>` names, `<time>`, the URL.
 /// A field no source gives is nil, never guessed.
 struct MetadataExtractor {
-    static let articleTypes: Set<String> = [
-        "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
-        "reviewnewsarticle", "backgroundnewsarticle", "scholarlyarticle", "techarticle", "report", "liveblogposting",
-        "posting", "socialmediaposting", "webpage", "review", "medicalwebpage", "qapage", "howto", "recipe",
-    ]
+    /// JSON-LD types whose fields describe the page's text: the article types page kinds use,
+    /// and the generic page types that still carry a headline, author and date.
+    static let articleTypes: Set<String> = PageKind.articleTypes.union(["posting", "webpage", "medicalwebpage", "qapage", "howto"])
 
     struct LD {
         var headline: String?

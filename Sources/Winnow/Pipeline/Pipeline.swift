@@ -118,10 +118,12 @@ public final class Pipeline: @unchecked Sendable {
         }
 
         var scanner = InputScanner()
-        var identities: [String: RunState.FinishedInput] = [:]
+        // Each input's identity (absolute path, size, mtime), by its path as scanned: read once,
+        // checked against the state now and recorded in it at the commit.
+        var identities: [String: (path: String, input: RunState.FinishedInput)] = [:]
         let files = scanner.scan(config.inputs).filter { file in
             guard let (path, identity) = RunState.identity(of: file.path) else { return true }
-            identities[path] = identity
+            identities[file.path] = (path, identity)
             if !config.full && state.finished[path] == identity {
                 summary.unchangedInputs += 1
                 return false
@@ -308,7 +310,7 @@ public final class Pipeline: @unchecked Sendable {
         state.runs.append(RunState.Run(number: runNumber, files: writer.shardNames + (explain?.shardNames ?? []),
                                        indexSegment: segment, finished: config.added))
         for file in files {
-            if let (path, _) = RunState.identity(of: file.path), let identity = identities[path] { state.finished[path] = identity }
+            if let (path, identity) = identities[file.path] { state.finished[path] = identity }
         }
         try state.save(config.output)
         if let index, let segment {

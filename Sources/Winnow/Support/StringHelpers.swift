@@ -64,7 +64,7 @@ extension String {
         return (String(decoding: u[0..<offset], as: UTF8.self), String(decoding: u[(offset + separator.utf8.count)...], as: UTF8.self))
     }
 
-    /// The string without leading and trailing ASCII spaces and tabs.
+    /// The string without leading and trailing ASCII spaces, tabs and line breaks.
     func trimmingSpaces() -> String {
         var s = Substring(self)
         while let f = s.first, f == " " || f == "\t" || f == "\r" || f == "\n" { s = s.dropFirst() }
