@@ -8,9 +8,10 @@ SHARED ?= ../shared
 SWIFT ?= swift
 BIN := .build/release/winnow
 DEBUG_BIN := .build/debug/winnow
+PIPELINE ?= Pipelines/default.yaml
 WINNOW_FLAGS ?=
 
-.PHONY: setup build build-debug run read clean-html segment extract dedup test golden bench bench-extract bench-dedup fuzz clean
+.PHONY: setup build build-debug run validate read clean-html segment extract language quality dedup test golden bench bench-extract bench-dedup fuzz clean
 
 ## setup: install the system libraries Winnow links (libxml2, zlib) when they are missing
 setup:
@@ -23,25 +24,35 @@ build: setup
 build-debug: setup
 	$(SWIFT) build
 
-## run: every stage over INPUT into OUTPUT (shards + summary.json)
+## run: the PIPELINE file (default: Pipelines/default.yaml) over INPUT into OUTPUT (shards + summary.json)
 run: build
-	$(BIN) run --input $(INPUT) --output $(OUTPUT) --jobs $(JOBS) $(WINNOW_FLAGS)
+	$(BIN) run $(PIPELINE) --input $(INPUT) --output $(OUTPUT) --jobs $(JOBS) $(WINNOW_FLAGS)
 
-## read / clean-html / segment / extract / dedup: one stage (and those before it) into OUTPUT/<stage>
+## validate: check every pipeline file in Pipelines/
+validate: build
+	$(BIN) validate Pipelines/*.yaml
+
+## read / clean-html / segment / extract / language / quality / dedup: the PIPELINE up to one stage into OUTPUT/<stage>
 read: build
-	$(BIN) read --input $(INPUT) --output $(OUTPUT)/read --jobs $(JOBS) $(WINNOW_FLAGS)
+	$(BIN) read $(PIPELINE) --input $(INPUT) --output $(OUTPUT)/read --jobs $(JOBS) $(WINNOW_FLAGS)
 
 clean-html: build
-	$(BIN) clean --input $(INPUT) --output $(OUTPUT)/clean --jobs $(JOBS) $(WINNOW_FLAGS)
+	$(BIN) clean $(PIPELINE) --input $(INPUT) --output $(OUTPUT)/clean --jobs $(JOBS) $(WINNOW_FLAGS)
 
 segment: build
-	$(BIN) segment --input $(INPUT) --output $(OUTPUT)/segment --jobs $(JOBS) $(WINNOW_FLAGS)
+	$(BIN) segment $(PIPELINE) --input $(INPUT) --output $(OUTPUT)/segment --jobs $(JOBS) $(WINNOW_FLAGS)
 
 extract: build
-	$(BIN) extract --input $(INPUT) --output $(OUTPUT)/extract --jobs $(JOBS) $(WINNOW_FLAGS)
+	$(BIN) extract $(PIPELINE) --input $(INPUT) --output $(OUTPUT)/extract --jobs $(JOBS) $(WINNOW_FLAGS)
+
+language: build
+	$(BIN) language $(PIPELINE) --input $(INPUT) --output $(OUTPUT)/language --jobs $(JOBS) $(WINNOW_FLAGS)
+
+quality: build
+	$(BIN) quality $(PIPELINE) --input $(INPUT) --output $(OUTPUT)/quality --jobs $(JOBS) $(WINNOW_FLAGS)
 
 dedup: build
-	$(BIN) dedup --input $(INPUT) --output $(OUTPUT)/dedup --jobs $(JOBS) $(WINNOW_FLAGS)
+	$(BIN) dedup $(PIPELINE) --input $(INPUT) --output $(OUTPUT)/dedup --jobs $(JOBS) $(WINNOW_FLAGS)
 
 ## test: unit and end-to-end tests, the output schema check and the extraction quality floor
 test: build-debug

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end checks of the built binary that need Python tools:
-#  1. a run over SampleCorpus, read back with gzip+json, pandas and DuckDB (scripts/check_schema.py);
+#  1. runs over SampleCorpus (default and pretraining pipelines), read back with gzip+json, pandas,
+#     DuckDB, Hugging Face datasets and jq (scripts/check_schema.py);
 #  2. the extraction quality floors on ../shared/bench/extraction and extraction-wcxb.
 # usage: check_output.sh WINNOW_BINARY SHARED_DIR
 set -euo pipefail
@@ -17,6 +18,9 @@ SOURCE_DATE_EPOCH=1700000000 "$bin" run -q --input SampleCorpus --output "$work/
 # 0, or 2 when a sample input is damaged; anything else is a failure.
 [ "$status" -eq 0 ] || { echo "check_output: winnow run exited $status on SampleCorpus" >&2; exit 1; }
 python3 scripts/check_schema.py "$work/sample" --min-docs 40
+# The pre-training pipeline: language filter, quality rules (annotations in metadata), dedup.
+SOURCE_DATE_EPOCH=1700000000 "$bin" run Pipelines/pretraining.yaml -q --output "$work/pretraining"
+python3 scripts/check_schema.py "$work/pretraining" --min-docs 30
 
 check_floor() {  # name, pages dir, truth, floor file
   local name=$1 dir=$2 floor

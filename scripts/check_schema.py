@@ -15,8 +15,9 @@ import sys
 
 ISO = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:\d{2})?)?$")
 TOP = {"id": str, "text": str, "source": str, "added": str, "created": (str, type(None)), "metadata": dict}
-META = ["url", "title", "author", "date_published", "language", "canonical_url", "site_name",
-        "description", "input", "warc_record_id"]
+META = ["url", "title", "author", "date_published", "language", "language_score", "language_declared",
+        "canonical_url", "site_name", "description", "input", "warc_record_id"]
+NUMBERS = {"language_score"}
 
 
 def fail(where, message):
@@ -40,6 +41,10 @@ def check_record(doc, where):
         if key not in meta:
             fail(where, f"metadata.{key} missing (unknown values are null, never absent)")
         value = meta[key]
+        if key in NUMBERS:
+            if value is not None and not (isinstance(value, (int, float)) and 0 <= value <= 1):
+                fail(where, f"metadata.{key} {value!r} is not a number from 0 to 1")
+            continue
         if value is not None and not isinstance(value, str):
             fail(where, f"metadata.{key} is {type(value).__name__}")
         if isinstance(value, str) and not value.strip():
@@ -48,8 +53,17 @@ def check_record(doc, where):
         fail(where, "metadata.input is null")
     if meta["date_published"] is not None and not ISO.match(meta["date_published"]):
         fail(where, f"metadata.date_published {meta['date_published']!r} is not ISO 8601")
-    if meta["language"] is not None and not re.match(r"^[a-z]{2,3}$", meta["language"]):
-        fail(where, f"metadata.language {meta['language']!r} is not an ISO 639 code")
+    for key in ("language", "language_declared"):
+        if meta[key] is not None and not re.match(r"^[a-z]{2,3}$", meta[key]):
+            fail(where, f"metadata.{key} {meta[key]!r} is not an ISO 639 code")
+    if (meta["language"] is None) != (meta["language_score"] is None):
+        fail(where, "metadata.language and language_score are set together")
+    if "quality_scores" in meta:
+        scores, flags = meta["quality_scores"], meta.get("quality_flags")
+        if not isinstance(scores, dict) or not all(isinstance(v, (int, float)) for v in scores.values()):
+            fail(where, "metadata.quality_scores is not an object of numbers")
+        if not isinstance(flags, list) or not set(flags) <= set(scores):
+            fail(where, "metadata.quality_flags is not a list of scored rule names")
 
 
 def main():

@@ -1,39 +1,47 @@
 import ArgumentParser
 import Foundation
 import Winnow
+import WinnowPipelineFile
 
-/// Options every pipeline command shares.
+/// Options every pipeline command shares. Each one, when given, overrides the pipeline file's
+/// setting; what neither gives takes the default (README, "Pipeline files").
 struct PipelineOptions: ParsableArguments {
+    @Argument(help: ArgumentHelp("A pipeline file (YAML, see Pipelines/); the options below override its settings.", valueName: "pipeline.yaml"))
+    var pipeline: String?
+
     @Option(name: .shortAndLong, parsing: .upToNextOption,
             help: ArgumentHelp("Input files or directories (searched recursively; hidden entries skipped).", valueName: "path"))
-    var input: [String]
+    var input: [String] = []
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Output directory for shards and summary.json.", valueName: "dir"))
-    var output: String
+    var output: String?
 
-    @Option(name: .shortAndLong, help: "Worker threads for clean, segment and extract (default: all cores).")
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(name: .shortAndLong, help: "Worker threads for clean, segment, extract and the filters (default: all cores).")
+    var jobs: Int?
 
-    @Option(help: "Close a shard after this many MiB of uncompressed JSON (fractions allowed).")
-    var shardSize: Double = 128
+    @Option(help: "Close a shard after this many MiB of uncompressed JSON (fractions allowed; default 128).")
+    var shardSize: Double?
 
-    @Option(help: "gzip level of the shards, 1 (fast) to 9 (small).")
-    var compressionLevel: Int = 6
+    @Option(help: "gzip level of the shards, 1 (fast) to 9 (small); default 6.")
+    var compressionLevel: Int?
 
-    @Option(help: "Drop documents larger than this many MiB (after decompression) as too_large.")
-    var maxDocumentSize: Int = 16
+    @Option(help: "Drop documents larger than this many MiB (after decompression) as too_large; default 16.")
+    var maxDocumentSize: Int?
 
-    @Option(help: "Drop pages with elements nested deeper than this (too_deep).")
-    var maxDepth: Int = 256
+    @Option(help: "Drop pages with elements nested deeper than this (too_deep); default 256.")
+    var maxDepth: Int?
 
-    @Option(help: "Drop pages whose parsing takes longer than this many seconds (parse_timeout).")
-    var maxParseSeconds: Double = 10
+    @Option(help: "Drop pages whose parsing takes longer than this many seconds (parse_timeout); default 10.")
+    var maxParseSeconds: Double?
 
-    @Option(help: ArgumentHelp("Form of the extracted text: text (paragraphs separated by a line break) or markdown (headings, lists, quotes, tables).", valueName: "text|markdown"))
-    var format: String = "text"
+    @Option(help: ArgumentHelp("Form of the extracted text: text (paragraphs separated by a line break, the default) or markdown (headings, lists, quotes, tables).", valueName: "text|markdown"))
+    var format: String?
 
-    @Flag(help: "Keep image captions and credits in the text (they are left out by default).")
-    var captions = false
+    @Flag(inversion: .prefixedNo, help: "Keep image captions and credits in the text (left out by default).")
+    var captions: Bool?
+
+    @Option(help: ArgumentHelp("Keep only documents whose text CLD2 finds in one of these languages (ISO 639-1 codes, comma-separated); sets the language stage to filter.", valueName: "en,de,..."))
+    var languages: String?
 
     @OptionGroup(title: "Deduplication") var dedup: DedupOptions
 
@@ -53,89 +61,119 @@ struct PipelineOptions: ParsableArguments {
     var metricsFile: String?
 
     func validate() throws {
-        guard !input.isEmpty else { throw ValidationError("give at least one --input path") }
-        guard jobs >= 1 && jobs <= 1024 else { throw ValidationError("--jobs must be between 1 and 1024") }
-        guard shardSize >= 0.001 else { throw ValidationError("--shard-size must be at least 0.001 (MiB)") }
-        guard (1...9).contains(compressionLevel) else { throw ValidationError("--compression-level must be 1 to 9") }
-        guard maxDocumentSize >= 1 else { throw ValidationError("--max-document-size must be at least 1 (MiB)") }
-        guard maxDepth >= 16 else { throw ValidationError("--max-depth must be at least 16") }
-        guard maxParseSeconds > 0 else { throw ValidationError("--max-parse-seconds must be positive") }
-        guard TextFormat(rawValue: format) != nil else { throw ValidationError("--format must be text or markdown") }
+        if let jobs { guard jobs >= 1 && jobs <= 1024 else { throw ValidationError("--jobs must be between 1 and 1024") } }
+        if let shardSize { guard shardSize >= 0.001 else { throw ValidationError("--shard-size must be at least 0.001 (MiB)") } }
+        if let compressionLevel { guard (1...9).contains(compressionLevel) else { throw ValidationError("--compression-level must be 1 to 9") } }
+        if let maxDocumentSize { guard maxDocumentSize >= 1 else { throw ValidationError("--max-document-size must be at least 1 (MiB)") } }
+        if let maxDepth { guard maxDepth >= 16 else { throw ValidationError("--max-depth must be at least 16") } }
+        if let maxParseSeconds { guard maxParseSeconds > 0 else { throw ValidationError("--max-parse-seconds must be positive") } }
+        if let format { guard TextFormat(rawValue: format) != nil else { throw ValidationError("--format must be text or markdown") } }
+        if pipeline == nil {
+            guard !input.isEmpty else { throw ValidationError("give at least one --input path (or a pipeline file that names its inputs)") }
+            guard output != nil else { throw ValidationError("give --output (or a pipeline file that names its output directory)") }
+        }
         try dedup.validate()
     }
 
-    func config(lastStage: StageName) -> PipelineConfig {
-        var config = PipelineConfig(inputs: input, output: output, added: Timestamps.added())
-        config.jobs = jobs
+    /// The run's configuration: the pipeline file's (or the defaults), then the options given.
+    func config(lastStage: StageName) throws -> (PipelineConfig, metricsFile: String?) {
+        var config = PipelineConfig(inputs: [], output: "", added: Timestamps.added())
+        var metrics: String?
+        if let pipeline {
+            let file = try PipelineFile.load(pipeline)
+            let added = config.added
+            config = file.config
+            config.added = added
+            if let jobs = file.jobs { config.jobs = jobs }
+            metrics = file.metricsFile
+        }
+        if !input.isEmpty { config.inputs = input }
+        if let output { config.output = output }
+        guard !config.inputs.isEmpty else { throw ValidationError("no inputs: give --input or `inputs` in the pipeline file") }
+        guard !config.output.isEmpty else { throw ValidationError("no output directory: give --output or `output.directory` in the pipeline file") }
         config.lastStage = lastStage
-        config.write.shardBytes = Int(shardSize * 1024 * 1024)
-        config.write.compressionLevel = Int32(compressionLevel)
-        config.read.maxDocumentBytes = maxDocumentSize * 1024 * 1024
-        config.clean.maxDepth = maxDepth
-        config.clean.maxParseSeconds = maxParseSeconds
-        config.extract.format = TextFormat(rawValue: format) ?? .text
-        config.extract.includeCaptions = captions
-        config.dedup = dedup.settings
+        if let jobs { config.jobs = jobs }
+        if let shardSize { config.write.shardBytes = Int(shardSize * 1024 * 1024) }
+        if let compressionLevel { config.write.compressionLevel = Int32(compressionLevel) }
+        if let maxDocumentSize { config.read.maxDocumentBytes = maxDocumentSize * 1024 * 1024 }
+        if let maxDepth { config.clean.maxDepth = maxDepth }
+        if let maxParseSeconds { config.clean.maxParseSeconds = maxParseSeconds }
+        if let format { config.extract.format = TextFormat(rawValue: format) ?? .text }
+        if let captions { config.extract.includeCaptions = captions }
+        if let languages {
+            var settings = config.language ?? LanguageSettings()
+            settings.mode = .filter
+            settings.languages = languages.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty }
+            config.language = settings
+        }
+        dedup.apply(to: &config.dedup)
         config.full = full
-        return config
+        return (config, metricsFile ?? metrics)
     }
 }
 
-/// Options of the dedup stage, shared by `run`, `dedup` and `index`.
+/// Options of the dedup stage, shared by `run`, `dedup`, `dedup-phase` and `index`. Each one,
+/// when given, overrides the pipeline file's setting.
 struct DedupOptions: ParsableArguments {
-    @Flag(name: .customLong("near-dup"), inversion: .prefixedNo, help: "Near-duplicate detection (MinHash LSH) after the exact pass.")
-    var nearDup = true
+    @Flag(name: .customLong("near-dup"), inversion: .prefixedNo, help: "Near-duplicate detection (MinHash LSH) after the exact pass (on by default).")
+    var nearDup: Bool?
 
-    @Option(help: "Words per shingle for near-duplicate detection.")
-    var shingleSize: Int = 5
+    @Option(help: "Words per shingle for near-duplicate detection (default 5).")
+    var shingleSize: Int?
 
-    @Option(help: "MinHash values per document; must equal --bands × --rows.")
-    var hashes: Int = 128
+    @Option(help: "MinHash values per document; must equal --bands × --rows (default 128).")
+    var hashes: Int?
 
-    @Option(help: "LSH bands.")
-    var bands: Int = 32
+    @Option(help: "LSH bands (default 32).")
+    var bands: Int?
 
-    @Option(help: "Rows (values) per LSH band.")
-    var rows: Int = 4
+    @Option(help: "Rows (values) per LSH band (default 4).")
+    var rows: Int?
 
-    @Option(help: "Estimated Jaccard similarity at or above which two documents are near-duplicates.")
-    var threshold: Double = 0.58
+    @Option(help: "Jaccard similarity of the shingle sets at or above which two documents are near-duplicates (default 0.58).")
+    var threshold: Double?
 
-    @Option(help: "Estimated containment (shared shingles over the smaller document's) at or above which two documents are near-duplicates too (truncated copies).")
-    var containment: Double = 0.9
+    @Option(help: "Share of the later document's shingles found in the earlier one at or above which it is a near-duplicate too (truncated copies; default 0.9).")
+    var containment: Double?
 
-    @Option(help: "At most about this many shingles per paragraph (a hash-chosen sample of longer ones), so one long shared paragraph does not make two documents duplicates.")
-    var paragraphCap: Int = 64
+    @Option(help: "At most about this many shingles per paragraph (a hash-chosen sample of longer ones), so one long shared paragraph does not make two documents duplicates (default 64).")
+    var paragraphCap: Int?
 
     @Option(help: ArgumentHelp("Cross-run index directory: documents duplicating an earlier run's kept documents are dropped (seen_in_earlier_run), and this run's kept documents are added.", valueName: "dir"))
     var index: String?
 
-    @Flag(help: "Write explain-NNNNN.jsonl.gz: each dropped duplicate's id, reason and keeper id.")
-    var explain = false
+    @Flag(inversion: .prefixedNo, help: "Write explain-NNNNN.jsonl.gz: each dropped duplicate's id, reason and keeper id.")
+    var explain: Bool?
 
-    @Option(help: "Remove paragraphs that this many earlier documents of the run held (cc_net-style boilerplate removal; 0 = off).")
-    var boilerplateParagraphs: Int = 0
+    @Option(help: "Remove paragraphs that this many earlier documents of the run held (cc_net-style boilerplate removal; 0 = off, the default).")
+    var boilerplateParagraphs: Int?
 
     func validate() throws {
-        guard boilerplateParagraphs >= 0 else { throw ValidationError("--boilerplate-paragraphs must be 0 or more") }
+        if let boilerplateParagraphs, boilerplateParagraphs < 0 { throw ValidationError("--boilerplate-paragraphs must be 0 or more") }
         guard settings.minHash.isValid else {
             throw ValidationError("MinHash settings: --hashes must equal --bands × --rows (8 to 1024), --shingle-size ≥ 1, 0 < --threshold ≤ 1")
         }
     }
 
+    /// Sets the options given over `d`.
+    func apply(to d: inout DedupSettings) {
+        if let nearDup { d.near = nearDup }
+        if let shingleSize { d.minHash.shingleSize = shingleSize }
+        if let hashes { d.minHash.hashes = hashes }
+        if let bands { d.minHash.bands = bands }
+        if let rows { d.minHash.rows = rows }
+        if let threshold { d.minHash.threshold = threshold }
+        if let containment { d.minHash.containment = containment }
+        if let paragraphCap { d.minHash.paragraphCap = paragraphCap }
+        if let index { d.indexDirectory = index }
+        if let explain { d.explain = explain }
+        if let boilerplateParagraphs { d.boilerplateParagraphs = boilerplateParagraphs }
+    }
+
+    /// The defaults with the options given.
     var settings: DedupSettings {
         var d = DedupSettings()
-        d.near = nearDup
-        d.minHash.shingleSize = shingleSize
-        d.minHash.hashes = hashes
-        d.minHash.bands = bands
-        d.minHash.rows = rows
-        d.minHash.threshold = threshold
-        d.minHash.containment = containment
-        d.minHash.paragraphCap = paragraphCap
-        d.indexDirectory = index
-        d.explain = explain
-        d.boilerplateParagraphs = boilerplateParagraphs
+        apply(to: &d)
         return d
     }
 }
@@ -145,13 +183,24 @@ enum Status {
     static let inputErrors: Int32 = 2
     static let lockHeld: Int32 = 75
     static let fatal: Int32 = 1
+    static let usage: Int32 = 64
 }
 
 /// Runs the pipeline up to `lastStage`, prints and writes the summary, and exits with the
 /// documented status.
 func runPipeline(_ options: PipelineOptions, lastStage: StageName, command: String) throws {
     Log.setLevel(options.quiet ? .error : (options.verbose ? .debug : .info))
-    let config = options.config(lastStage: lastStage)
+    let config: PipelineConfig
+    let metricsFile: String?
+    do {
+        (config, metricsFile) = try options.config(lastStage: lastStage)
+    } catch let error as PipelineFile.Invalid {
+        Log.writeStderr("winnow: the pipeline file is invalid:\n\(error)\n")
+        throw ExitCode(Status.usage)
+    } catch let error as ValidationError {
+        Log.writeStderr("Error: \(error.message)\n")
+        throw ExitCode(Status.usage)
+    }
     let pipeline = Pipeline(config: config)
     let progress = ProgressLine(terminal: !options.noProgress && !options.quiet && isatty(2) == 1, log: !options.quiet && isatty(2) != 1)
     let summary: RunSummary
@@ -165,7 +214,7 @@ func runPipeline(_ options: PipelineOptions, lastStage: StageName, command: Stri
     } catch {
         progress.clear()
         Log.error("\(error)")
-        if let path = options.metricsFile { try? Metrics.write(nil, command: command, status: Status.fatal, seconds: Date().timeIntervalSince(start), to: path) }
+        if let path = metricsFile { try? Metrics.write(nil, command: command, status: Status.fatal, seconds: Date().timeIntervalSince(start), to: path) }
         throw ExitCode(Status.fatal)
     }
     progress.clear()
@@ -181,7 +230,7 @@ func runPipeline(_ options: PipelineOptions, lastStage: StageName, command: Stri
     }
     if !options.quiet { Log.writeStderr(RunReport.text(summary, command: command)) }
     let status: Int32 = summary.hadInputErrors ? Status.inputErrors : 0
-    if let path = options.metricsFile {
+    if let path = metricsFile {
         do { try Metrics.write(summary, command: command, status: status, seconds: summary.wallSeconds, to: path) } catch { Log.error("\(error)") }
     }
     if status != 0 { throw ExitCode(status) }

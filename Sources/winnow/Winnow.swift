@@ -11,15 +11,17 @@ struct WinnowCommand: ParsableCommand {
         cleans and segments each page, extracts its main text and metadata, removes exact \
         duplicates and writes gzip-compressed NDJSON shards (dolma document format).
 
-        `run` does every stage. Each stage is also a command of its own (read, clean, segment, \
-        extract, dedup) that accepts raw archives or the shards of the stage before it.
+        `run` does every stage, as a pipeline file (Pipelines/*.yaml) lists them or by default. Each \
+        stage is also a command of its own (read, clean, segment, extract, language, quality, dedup) \
+        that accepts raw archives or the shards of a stage before it.
 
         Exit status: 0 success; 1 the run failed (nothing or only part written); 2 the run finished \
-        but some input was damaged or unreadable (see the summary); 64 usage error.
+        but some input was damaged or unreadable (see the summary); 64 usage error or invalid pipeline \
+        file; 75 another run holds the output directory's lock.
         """,
         version: "0.1.0",
         subcommands: [RunCommand.self, ReadCommand.self, CleanCommand.self, SegmentCommand.self,
-                      ExtractCommand.self, DedupCommand.self, DedupPhaseCommand.self, IndexCommand.self, BenchmarkCommand.self],
+                      ExtractCommand.self, LanguageCommand.self, QualityCommand.self, DedupCommand.self, ValidateCommand.self, DedupPhaseCommand.self, IndexCommand.self, BenchmarkCommand.self],
         defaultSubcommand: nil
     )
 }

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+@testable import Winnow
 
 /// Runs the real `winnow` binary, as a user would.
 final class CLITests: XCTestCase {
@@ -24,7 +25,7 @@ final class CLITests: XCTestCase {
 
     func testHelpOnEveryCommand() throws {
         XCTAssertTrue(FileManager.default.fileExists(atPath: binary.path), "swift build makes \(binary.path)")
-        for command in [[], ["run"], ["read"], ["clean"], ["segment"], ["extract"], ["dedup"]] {
+        for command in [[], ["run"], ["read"], ["clean"], ["segment"], ["extract"], ["language"], ["quality"], ["dedup"], ["validate"]] {
             let result = try run(command + ["--help"])
             XCTAssertEqual(result.status, 0, "\(command)")
             XCTAssertTrue(result.stdout.contains("USAGE"), "\(command): \(result.stdout)")
@@ -35,6 +36,62 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: binary.path), "swift build makes \(binary.path)")
         XCTAssertEqual(try run(["run", "--output", "/tmp/x"]).status, 64)
         XCTAssertEqual(try run(["run", "--input", "x", "--output", "/tmp/x", "--jobs", "0"]).status, 64)
+    }
+
+    func testValidateReportsEveryMistakeWithItsLine() throws {
+        let dir = try TemporaryDirectory()
+        let good = TestPaths.root.appendingPathComponent("Pipelines/default.yaml").path
+        let valid = try run(["validate", good])
+        XCTAssertEqual(valid.status, 0, valid.stderr)
+        XCTAssertTrue(valid.stdout.contains("valid pipeline \"default\""), valid.stdout)
+        let bad = try dir.write("bad.yaml", Array("""
+        name: broken
+        output:
+          shard_size: 12
+        stages:
+          - read
+          - clean: {max_depth: deep}
+          - segment
+          - extract
+          - write
+        """.utf8))
+        let result = try run(["validate", good, bad])
+        XCTAssertEqual(result.status, 64)
+        XCTAssertTrue(result.stderr.contains("bad.yaml:3:3: unknown key \"shard_size\" in output; accepted: directory, shard_size_mib"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("bad.yaml:6:24: clean.max_depth: expected a whole number"), result.stderr)
+        // A run refuses it the same way, before touching the output.
+        let refused = try run(["run", bad, "-i", TestPaths.sampleCorpus.path, "-o", dir.path("out")])
+        XCTAssertEqual(refused.status, 64)
+        XCTAssertTrue(refused.stderr.contains("unknown key \"shard_size\""), refused.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path("out")))
+    }
+
+    func testShippedPipelinesRunOnTheSampleCorpus() throws {
+        let dir = try TemporaryDirectory()
+        for name in ["default", "news-archive", "pretraining"] {
+            let file = TestPaths.root.appendingPathComponent("Pipelines/\(name).yaml").path
+            XCTAssertEqual(try run(["validate", file]).status, 0, name)
+            // The options override the file's paths (news-archive names /srv directories).
+            let out = dir.path(name)
+            let result = try run(["run", file, "-i", TestPaths.sampleCorpus.path, "-o", out, "--index", dir.path("\(name)-index"),
+                                  "--metrics-file", dir.path("\(name).prom"), "--quiet"])
+            XCTAssertEqual(result.status, 0, "\(name): \(result.stderr)")
+            let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/summary.json"))) as! [String: Any]
+            let stages = summary["stages"] as! [String: Any]
+            XCTAssertGreaterThan((stages["write"] as! [String: Any])["out"] as! Int, 10, name)
+            if name == "pretraining" {
+                // The filters ran and named their drops; every kept document is English.
+                XCTAssertEqual((stages["language"] as? [String: Any])?["dropped"] as? [String: Int], ["language_not_kept": 2])
+                let quality = (stages["quality"] as? [String: Any])?["dropped"] as? [String: Int] ?? [:]
+                XCTAssertFalse(quality.isEmpty)
+                XCTAssertTrue(quality.keys.allSatisfy { QualityRule.all.map(\.name).contains($0) }, "\(quality)")
+                for record in try readShards(out) {
+                    let metadata = record["metadata"] as! [String: Any]
+                    XCTAssertEqual(metadata["language"] as? String, "en")
+                    XCTAssertNotNil(metadata["quality_scores"] as? [String: Any])
+                }
+            }
+        }
     }
 
     func testExitStatusAndSummary() throws {

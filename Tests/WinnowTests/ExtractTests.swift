@@ -62,7 +62,7 @@ final class ExtractTests: XCTestCase {
         XCTAssertEqual(e.title, "LD headline")
         XCTAssertEqual(e.author, "Ann Writer; Bo Reporter")
         XCTAssertEqual(e.datePublished, "2019-11-19T05:00:00-05:00")
-        XCTAssertEqual(e.language, "de")
+        XCTAssertEqual(e.languageDeclared, "de")
         XCTAssertEqual(e.canonicalURL, "https://site.example/news/story")
         XCTAssertEqual(e.siteName, "The Site")
         XCTAssertEqual(e.description, "What it is about.")
@@ -73,7 +73,7 @@ final class ExtractTests: XCTestCase {
         let e = try extract(Array("<body><div><p>Just some text of a page without any metadata at all, and no title.</p></div></body>".utf8))
         XCTAssertNil(e.author)
         XCTAssertNil(e.datePublished)
-        XCTAssertNil(e.language)
+        XCTAssertNil(e.languageDeclared)
         XCTAssertNil(e.canonicalURL)
         XCTAssertNil(e.siteName)
     }

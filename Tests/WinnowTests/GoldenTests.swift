@@ -31,7 +31,7 @@ final class GoldenTests: XCTestCase {
             title: \(e.title ?? "null")
             author: \(e.author ?? "null")
             date_published: \(e.datePublished ?? "null")
-            language: \(e.language ?? "null")
+            language: \(e.languageDeclared ?? "null")
             canonical_url: \(e.canonicalURL ?? "null")
             site_name: \(e.siteName ?? "null")
             ---

@@ -137,7 +137,7 @@ struct MetadataExtractor {
         extraction.datePublished = dateCandidates.lazy.compactMap { $0.flatMap(DateParser.iso8601) }.first
             ?? byline.date ?? url.flatMap(DateParser.fromURL)
 
-        extraction.language = LanguageTag.primary(info.htmlLang ?? ld.language ?? info.meta("og:locale", "content-language", "language", "dc.language"))
+        extraction.languageDeclared = LanguageTag.primary(info.htmlLang ?? ld.language ?? info.meta("og:locale", "content-language", "language", "dc.language"))
         extraction.canonicalURL = resolve(info.canonical ?? info.meta("og:url") ?? ld.url, against: url)
         extraction.siteName = siteName ?? info.meta("twitter:site")
         extraction.description = info.meta("og:description", "description", "twitter:description") ?? ld.description

@@ -1,7 +1,7 @@
 /// The stages of the pipeline, in order. The name is the same in the CLI, the Makefile, the run
 /// summary and the intermediate shards.
 public enum StageName: String, CaseIterable, Sendable, Comparable, Codable {
-    case read, clean, segment, extract, dedup, write
+    case read, clean, segment, extract, language, quality, dedup, write
 
     public static func < (a: StageName, b: StageName) -> Bool {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
@@ -15,37 +15,51 @@ public enum StageName: String, CaseIterable, Sendable, Comparable, Codable {
     }
 }
 
-/// Why a document was not written. The raw value is the key in the run summary.
-public enum DropReason: String, CaseIterable, Sendable, Codable {
-    case readError = "read_error"
-    case truncatedGzip = "truncated_gzip"
-    case corruptGzip = "corrupt_gzip"
-    case malformedWARC = "malformed_warc"
-    case malformedJSON = "malformed_json"
-    case badContentEncoding = "bad_content_encoding"
-    case httpStatus = "http_status"
-    case notHTML = "not_html"
-    case tooLarge = "too_large"
-    case binaryContent = "binary_content"
-    case parseError = "parse_error"
-    case parseTimeout = "parse_timeout"
-    case tooDeep = "too_deep"
-    case noMainText = "no_main_text"
-    case exactDuplicate = "exact_duplicate"
-    case nearDuplicate = "near_duplicate"
-    case seenInEarlierRun = "seen_in_earlier_run"
-    case boilerplateOnly = "boilerplate_only"
+/// Why a document was not written. The raw value is the key in the run summary. The reasons of
+/// the fixed stages are listed here; the language and quality stages name their drops after the
+/// rule that made them (`language_not_kept`, `gopher_word_count`, ...).
+public struct DropReason: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public var description: String { rawValue }
 
-    /// True when the drop means the input was damaged or unreadable (it sets the exit status),
-    /// false when it is the pipeline's ordinary filtering.
-    public var isError: Bool {
-        switch self {
-        case .readError, .truncatedGzip, .corruptGzip, .malformedWARC, .malformedJSON, .badContentEncoding,
-             .binaryContent, .parseError:
-            return true
-        case .httpStatus, .notHTML, .tooLarge, .parseTimeout, .tooDeep, .noMainText, .exactDuplicate, .nearDuplicate, .seenInEarlierRun, .boilerplateOnly:
-            return false
-        }
+    public static let readError = DropReason(rawValue: "read_error")
+    public static let truncatedGzip = DropReason(rawValue: "truncated_gzip")
+    public static let corruptGzip = DropReason(rawValue: "corrupt_gzip")
+    public static let malformedWARC = DropReason(rawValue: "malformed_warc")
+    public static let malformedJSON = DropReason(rawValue: "malformed_json")
+    public static let badContentEncoding = DropReason(rawValue: "bad_content_encoding")
+    public static let httpStatus = DropReason(rawValue: "http_status")
+    public static let notHTML = DropReason(rawValue: "not_html")
+    public static let tooLarge = DropReason(rawValue: "too_large")
+    public static let binaryContent = DropReason(rawValue: "binary_content")
+    public static let parseError = DropReason(rawValue: "parse_error")
+    public static let parseTimeout = DropReason(rawValue: "parse_timeout")
+    public static let tooDeep = DropReason(rawValue: "too_deep")
+    public static let noMainText = DropReason(rawValue: "no_main_text")
+    public static let exactDuplicate = DropReason(rawValue: "exact_duplicate")
+    public static let nearDuplicate = DropReason(rawValue: "near_duplicate")
+    public static let seenInEarlierRun = DropReason(rawValue: "seen_in_earlier_run")
+    public static let boilerplateOnly = DropReason(rawValue: "boilerplate_only")
+    public static let languageNotKept = DropReason(rawValue: "language_not_kept")
+    public static let languageUnknown = DropReason(rawValue: "language_unknown")
+    public static let languageLowScore = DropReason(rawValue: "language_low_score")
+
+    /// The reasons that mean the input was damaged or unreadable (they set the exit status); the
+    /// others are the pipeline's ordinary filtering.
+    static let errors: Set<DropReason> = [
+        .readError, .truncatedGzip, .corruptGzip, .malformedWARC, .malformedJSON, .badContentEncoding, .binaryContent, .parseError,
+    ]
+
+    public var isError: Bool { DropReason.errors.contains(self) }
+
+    public init(from decoder: Decoder) throws {
+        rawValue = try decoder.singleValueContainer().decode(String.self)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(rawValue)
     }
 }
 

@@ -109,7 +109,16 @@ public struct Extraction: Sendable {
     public var title: String?
     public var author: String?
     public var datePublished: String?
+    /// The language CLD2 found in the text (the language stage), ISO 639-1 where one exists.
     public var language: String?
+    /// The share of the text in `language`, 0...1 (the language stage).
+    public var languageScore: Double?
+    /// The language the page declares (`<html lang>`, JSON-LD, meta), never trusted over the text.
+    public var languageDeclared: String?
+    /// Scores of the quality rules run in annotate mode, in rule order (the quality stage).
+    public var qualityScores: [(String, Double)]?
+    /// The annotate-mode rules the document would fail.
+    public var qualityFlags: [String]?
     public var canonicalURL: String?
     public var siteName: String?
     public var description: String?

@@ -15,6 +15,10 @@ public struct PipelineConfig: Sendable {
     public var extract = ExtractSettings()
     public var write = WriteSettings()
     public var dedup = DedupSettings()
+    /// The language stage's settings, nil when the pipeline has no language stage.
+    public var language: LanguageSettings? = LanguageSettings()
+    /// The quality stage's settings, nil when the pipeline has no quality stage.
+    public var quality: QualitySettings?
     /// Documents allowed between the reader and the writer per worker (bounds memory).
     public var inFlightPerJob = 16
     /// The `added` timestamp of every record (ISO 8601).
@@ -36,6 +40,8 @@ public struct PipelineConfig: Sendable {
 
 /// Settings of the dedup stage.
 public struct DedupSettings: Sendable {
+    /// The dedup stage at all (exact and near); a pipeline without it writes every document.
+    public var enabled = true
     /// Near-duplicate detection (MinHash LSH) after the exact pass.
     public var near = true
     public var minHash = NearDedupSettings()
@@ -196,7 +202,7 @@ public final class Pipeline: @unchecked Sendable {
         }
 
         // Dedup and write, in input order, on this thread.
-        let dedupping = config.lastStage >= .dedup
+        let dedupping = config.lastStage >= .dedup && config.dedup.enabled
         var dedup = ExactDedup(keepIDs: config.dedup.explain)
         let near = dedupping && config.dedup.near
             ? NearDuplicateIndex(settings: config.dedup.minHash, keepIDs: config.dedup.explain || config.dedup.indexDirectory != nil) : nil
@@ -323,7 +329,7 @@ public final class Pipeline: @unchecked Sendable {
         summary.stats.merge(workerStats)
         readCounts.seconds = readStats.seconds
         summary.stats[.read].merge(readCounts)
-        if config.lastStage >= .dedup {
+        if dedupping {
             dedupStats.seconds += workerStats[.dedup].seconds
             summary.stats[.dedup] = dedupStats
         }
@@ -339,7 +345,7 @@ public final class Pipeline: @unchecked Sendable {
     /// the MinHash signature the dedup stage needs.
     func process(_ item: WorkItem, stats: inout RunStats) -> WorkItem {
         var item = processStages(item, stats: &stats)
-        if config.lastStage >= .dedup && config.dedup.near, case .extracted(let extraction) = item.content {
+        if config.lastStage >= .dedup && config.dedup.enabled && config.dedup.near, case .extracted(let extraction) = item.content {
             let t = monotonicSeconds()
             minHasher.signature(extraction.text, into: &item.signature, shingles: &item.shingles)
             stats[.dedup].seconds += monotonicSeconds() - t
@@ -373,6 +379,29 @@ public final class Pipeline: @unchecked Sendable {
             }
             stats[next].seconds += monotonicSeconds() - t
         }
+        // The filtering stages keep the extraction's form: they annotate it, shorten it or drop it.
+        guard case .extracted(var extraction) = item.content else { return item }
+        for stage in [StageName.language, .quality] where stage <= config.lastStage {
+            let t = monotonicSeconds()
+            var drop: Drop?
+            switch stage {
+            case .language:
+                guard let settings = config.language else { continue }
+                drop = LanguageIdentifier.apply(settings, to: &extraction)
+            default:
+                guard let settings = config.quality else { continue }
+                drop = QualityFilter.apply(settings, to: &extraction)
+            }
+            stats[stage].documentsIn += 1
+            stats[stage].seconds += monotonicSeconds() - t
+            if let drop {
+                stats[stage].dropped[drop.reason, default: 0] += 1
+                item.content = .dropped(drop)
+                return item
+            }
+            stats[stage].documentsOut += 1
+        }
+        item.content = .extracted(extraction)
         return item
     }
 

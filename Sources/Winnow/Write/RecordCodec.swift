@@ -10,8 +10,8 @@ import WinnowHTML
 public enum RecordCodec {
     /// Metadata keys Winnow sets itself; an NDJSON input's other keys are passed through after them.
     static let ownMetadataKeys: Set<String> = [
-        "url", "title", "author", "date_published", "language", "canonical_url", "site_name", "description",
-        "input", "warc_record_id", "charset",
+        "url", "title", "author", "date_published", "language", "language_score", "language_declared", "canonical_url",
+        "site_name", "description", "input", "warc_record_id", "charset", "quality_scores", "quality_flags",
     ]
 
     /// Encodes a document at its current stage. Dropped documents are not encoded.
@@ -48,11 +48,23 @@ public enum RecordCodec {
         w.key("author"); w.string(extraction?.author)
         w.key("date_published"); w.string(extraction?.datePublished)
         w.key("language"); w.string(extraction?.language)
+        w.key("language_score"); w.double(extraction?.languageScore, digits: 2)
+        w.key("language_declared"); w.string(extraction?.languageDeclared)
         w.key("canonical_url"); w.string(extraction?.canonicalURL)
         w.key("site_name"); w.string(extraction?.siteName)
         w.key("description"); w.string(extraction?.description)
         w.key("input"); w.string(origin.input)
         w.key("warc_record_id"); w.string(origin.warcRecordID)
+        if let scores = extraction?.qualityScores {
+            w.key("quality_scores")
+            w.beginObject()
+            for (name, score) in scores { w.key(name); w.double(score) }
+            w.endObject()
+            w.key("quality_flags")
+            w.beginArray()
+            for name in extraction?.qualityFlags ?? [] { w.string(name) }
+            w.endArray()
+        }
         for (key, json) in origin.extraMetadata where !ownMetadataKeys.contains(key) {
             w.key(key); w.raw(json)
         }
@@ -192,6 +204,13 @@ public enum RecordCodec {
         extraction.author = metadata["author"] as? String
         extraction.datePublished = metadata["date_published"] as? String
         extraction.language = metadata["language"] as? String
+        extraction.languageScore = (metadata["language_score"] as? NSNumber)?.doubleValue
+        extraction.languageDeclared = metadata["language_declared"] as? String
+        if let scores = metadata["quality_scores"] as? [String: Any] {
+            let pairs: [(String, Double)] = scores.compactMap { k, v in (v as? NSNumber).map { (k, $0.doubleValue) } }
+            extraction.qualityScores = QualityRule.inCatalogueOrder(pairs)
+            extraction.qualityFlags = metadata["quality_flags"] as? [String] ?? []
+        }
         extraction.canonicalURL = metadata["canonical_url"] as? String
         extraction.siteName = metadata["site_name"] as? String
         extraction.description = metadata["description"] as? String
@@ -224,6 +243,14 @@ public enum RecordCodec {
                 extraction.author = meta?["author"]?.string
                 extraction.datePublished = meta?["date_published"]?.string
                 extraction.language = meta?["language"]?.string
+                if case .number(let score)? = meta?["language_score"] { extraction.languageScore = score }
+                extraction.languageDeclared = meta?["language_declared"]?.string
+                if case .object(let scores)? = meta?["quality_scores"] {
+                    extraction.qualityScores = scores.compactMap { m in
+                        if case .number(let n) = m.value { return (m.key, n) } else { return nil }
+                    }
+                    if case .array(let flags)? = meta?["quality_flags"] { extraction.qualityFlags = flags.compactMap(\.string) } else { extraction.qualityFlags = [] }
+                }
                 extraction.canonicalURL = meta?["canonical_url"]?.string
                 extraction.siteName = meta?["site_name"]?.string
                 extraction.description = meta?["description"]?.string
