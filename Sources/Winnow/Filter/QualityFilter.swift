@@ -23,10 +23,10 @@ public enum QualityFilter {
             var keep = [Bool](repeating: true, count: lines.count)
             var contentLines = 0
             for (i, line) in lines.enumerated() {
-                let trimmed = String(line).trimmingSpaces()
+                let trimmed = profile.trim(line)
                 guard !trimmed.isEmpty else { continue }
                 contentLines += 1
-                for (r, rule) in lineRules.enumerated() where !passes(rule, line: trimmed) {
+                for (r, rule) in lineRules.enumerated() where !passes(rule, line: trimmed, in: profile) {
                     failing[r] += 1
                     if rule.mode == .filter { keep[i] = false }
                 }
@@ -42,17 +42,24 @@ public enum QualityFilter {
                 }
             }
             guard keep.contains(false) else { return nil }
-            var kept: [Substring] = []
+            var kept: [Range<Int>] = []
             for (i, line) in lines.enumerated() where keep[i] {
-                if line.isEmpty && (kept.last?.isEmpty ?? true) { continue }
+                let blank = profile.trim(line).isEmpty
+                if blank && (kept.last.map { profile.trim($0).isEmpty } ?? true) { continue }
                 kept.append(line)
             }
-            while kept.last?.isEmpty == true { kept.removeLast() }
-            let text = kept.joined(separator: "\n")
-            if !text.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) {
+            while let last = kept.last, profile.trim(last).isEmpty { kept.removeLast() }
+            guard !kept.isEmpty else {
                 let name = worst?.1 ?? "c4_terminal_punctuation"
                 return Drop(.quality, DropReason(rawValue: name), "no line is left after \(name)")
             }
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(profile.bytes.count)
+            for (k, line) in kept.enumerated() {
+                if k > 0 { bytes.append(0x0a) }
+                bytes.append(contentsOf: profile.bytes[line])
+            }
+            let text = String(decoding: bytes, as: UTF8.self)
             extraction.text = text
             profile = TextProfile(text)
             return nil
@@ -85,137 +92,297 @@ public enum QualityFilter {
         return "\(rule.rule.name) \(value) (\(bounds.joined(separator: ", ")))"
     }
 
-    static let policyPhrases = ["terms of use", "privacy policy", "cookie policy", "uses cookies", "use of cookies", "use cookies"]
-    static let terminalEnds: [String] = [".", "!", "?", "\"", "'", "”", "’", "…", "。", "！", "？"]
+    static let policyPhrases: [[UInt8]] = ["terms of use", "privacy policy", "cookie policy", "uses cookies", "use of cookies", "use cookies"].map { Array($0.utf8) }
+    static let javascript = Array("javascript".utf8)
+    static let terminalEnds: [[UInt8]] = [".", "!", "?", "\"", "'", "”", "’", "…", "。", "！", "？"].map { Array($0.utf8) }
 
-    static func passes(_ rule: ConfiguredRule, line: String) -> Bool {
+    /// Whether a (trimmed, non-empty) line passes a line rule.
+    static func passes(_ rule: ConfiguredRule, line: Range<Int>, in profile: TextProfile) -> Bool {
         switch rule.rule.name {
         case "c4_terminal_punctuation":
-            return terminalEnds.contains { line.hasSuffix($0) }
+            return terminalEnds.contains { profile.hasSuffix(line, $0) }
         case "c4_min_words_per_line":
-            return Double(TextProfile.words(line).count) >= (rule.parameter("min") ?? 3)
+            return Double(profile.wordRanges(in: line).count) >= (rule.parameter("min") ?? 3)
         case "c4_max_word_length":
             let max = rule.parameter("max") ?? 1000
-            return !TextProfile.words(line).contains { Double($0.unicodeScalars.count) > max }
+            return !profile.wordRanges(in: line).contains { Double(profile.scalarCount($0)) > max }
         case "c4_javascript":
-            return !line.lowercased().contains("javascript")
+            return !profile.containsFolded(javascript, in: line)
         case "c4_policy":
-            let lower = line.lowercased()
-            return !policyPhrases.contains { lower.contains($0) }
+            return !policyPhrases.contains { profile.containsFolded($0, in: line) }
         default:
             return true
         }
     }
 }
 
-/// What the document rules measure, computed once per document.
+/// What the document rules measure, computed once per document on the text's UTF-8 bytes (no
+/// `Character` iteration: grapheme breaking and Foundation string search cost more than the rules).
 struct TextProfile {
-    let text: String
+    let bytes: [UInt8]
     /// The text split at line breaks, empty lines included.
-    let rawLines: [Substring]
+    let rawLines: [Range<Int>]
     /// Non-empty lines, trimmed.
-    let lines: [Substring]
+    let lines: [Range<Int>]
     /// Whitespace-separated words.
-    let words: [Substring]
-    /// The words lowercased without leading and trailing punctuation (empty for punctuation).
-    let normalized: [String]
+    let words: [Range<Int>]
+    /// Each word without leading and trailing punctuation (empty for a word of punctuation only).
+    let cores: [Range<Int>]
+    /// The n-gram words, computed for the first n-gram rule and kept for the others.
+    private var gramCache: (hashes: [UInt64], lengths: [Int])?
 
     init(_ text: String) {
-        self.text = text
-        rawLines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        lines = rawLines.map { Substring(String($0).trimmingSpaces()) }.filter { !$0.isEmpty }
-        words = TextProfile.words(text)
-        normalized = words.map(TextProfile.normalize)
+        bytes = Array(text.utf8)
+        let bytes = self.bytes
+        var raw: [Range<Int>] = []
+        var start = 0
+        for (i, b) in bytes.enumerated() where b == 0x0a {
+            raw.append(start..<i)
+            start = i + 1
+        }
+        raw.append(start..<bytes.count)
+        rawLines = raw
+        var trimmed: [Range<Int>] = []
+        for line in raw {
+            let t = TextProfile.trim(bytes, line)
+            if !t.isEmpty { trimmed.append(t) }
+        }
+        lines = trimmed
+        let b = bytes
+        let w = TextProfile.wordRanges(b, 0..<b.count)
+        words = w
+        cores = w.map { TextProfile.core(b, $0) }
+        gramCache = nil
     }
 
-    static func words<S: StringProtocol>(_ text: S) -> [Substring] where S.SubSequence == Substring {
-        text.split(whereSeparator: { $0.isWhitespace })
+    /// The length of a whitespace byte sequence at `i` (ASCII space, tab, CR, LF, no-break and
+    /// ideographic space), 0 when none.
+    @inline(__always)
+    static func spaceLength(_ b: [UInt8], _ i: Int, _ end: Int) -> Int {
+        let c = b[i]
+        if c == 0x20 || c == 0x0a || c == 0x09 || c == 0x0d { return 1 }
+        if c == 0xc2 && i + 1 < end && b[i + 1] == 0xa0 { return 2 }
+        if c == 0xe3 && i + 2 < end && b[i + 1] == 0x80 && b[i + 2] == 0x80 { return 3 }
+        return 0
     }
 
-    static func normalize(_ word: Substring) -> String {
-        let scalars = word.unicodeScalars
-        guard let first = scalars.firstIndex(where: { $0.properties.isAlphabetic || $0.properties.numericType != nil }),
-              let last = scalars.lastIndex(where: { $0.properties.isAlphabetic || $0.properties.numericType != nil }) else { return "" }
-        return String(scalars[first...last]).lowercased()
+    static func trim(_ b: [UInt8], _ r: Range<Int>) -> Range<Int> {
+        var lo = r.lowerBound, hi = r.upperBound
+        while lo < hi { let n = spaceLength(b, lo, hi); if n == 0 { break }; lo += n }
+        while hi > lo {
+            let c = b[hi - 1]
+            if c == 0x20 || c == 0x09 || c == 0x0d { hi -= 1 } else if hi - 2 >= lo && b[hi - 2] == 0xc2 && c == 0xa0 { hi -= 2 } else { break }
+        }
+        return lo..<hi
     }
 
-    static let stopWords: Set<String> = ["the", "be", "to", "of", "and", "that", "have", "with"]
-    static let bullets: [String] = ["•", "-", "*", "‣", "⁃", "◦", "▪", "●", "–", "—", "·"]
+    func trim(_ r: Range<Int>) -> Range<Int> { TextProfile.trim(bytes, r) }
 
-    /// Paragraphs: blocks between blank lines when the text has them (markdown), lines otherwise
-    /// (the text format writes one paragraph a line).
-    var paragraphs: [Substring] {
-        guard rawLines.contains(where: { $0.allSatisfy(\.isWhitespace) }) else { return lines }
-        var result: [Substring] = []
-        var start: Substring.Index?
-        var end = text.startIndex
-        for line in rawLines {
-            if line.allSatisfy(\.isWhitespace) {
-                if let s = start { result.append(text[s..<end]) }
-                start = nil
+    static func wordRanges(_ b: [UInt8], _ r: Range<Int>) -> [Range<Int>] {
+        var result: [Range<Int>] = []
+        var i = r.lowerBound
+        var start = -1
+        while i < r.upperBound {
+            let n = spaceLength(b, i, r.upperBound)
+            if n > 0 {
+                if start >= 0 { result.append(start..<i); start = -1 }
+                i += n
             } else {
-                if start == nil { start = line.startIndex }
-                end = line.endIndex
+                if start < 0 { start = i }
+                i += 1
             }
         }
-        if let s = start { result.append(text[s..<end]) }
+        if start >= 0 { result.append(start..<r.upperBound) }
         return result
     }
 
-    func score(_ rule: String) -> Double {
+    func wordRanges(in r: Range<Int>) -> [Range<Int>] { TextProfile.wordRanges(bytes, r) }
+
+    /// The scalar at `i` and its length in bytes (the input is valid UTF-8: it comes from a String).
+    @inline(__always)
+    static func scalar(_ b: [UInt8], _ i: Int) -> (Unicode.Scalar, Int) {
+        let c = b[i]
+        if c < 0x80 { return (Unicode.Scalar(c), 1) }
+        var length = 2, value = UInt32(c & 0x1f)
+        if c >= 0xf0 { length = 4; value = UInt32(c & 0x07) } else if c >= 0xe0 { length = 3; value = UInt32(c & 0x0f) }
+        for k in 1..<length where i + k < b.count { value = value << 6 | UInt32(b[i + k] & 0x3f) }
+        return (Unicode.Scalar(value) ?? "\u{FFFD}", length)
+    }
+
+    @inline(__always)
+    static func isWordScalar(_ s: Unicode.Scalar) -> Bool {
+        if s.value < 0x80 {
+            let c = UInt8(s.value)
+            return (c >= 0x30 && c <= 0x39) || (c | 0x20 >= 0x61 && c | 0x20 <= 0x7a)
+        }
+        return s.properties.isAlphabetic || s.properties.numericType != nil
+    }
+
+    /// A word without the punctuation around it.
+    static func core(_ b: [UInt8], _ r: Range<Int>) -> Range<Int> {
+        var lo = r.lowerBound
+        while lo < r.upperBound {
+            let (s, n) = scalar(b, lo)
+            if isWordScalar(s) { break }
+            lo += n
+        }
+        var hi = r.upperBound
+        while hi > lo {
+            var start = hi - 1
+            while start > lo && b[start] & 0xc0 == 0x80 { start -= 1 }
+            if isWordScalar(scalar(b, start).0) { break }
+            hi = start
+        }
+        return lo..<hi
+    }
+
+    func scalarCount(_ r: Range<Int>) -> Int {
+        var n = 0
+        for i in r where bytes[i] & 0xc0 != 0x80 { n += 1 }
+        return n
+    }
+
+    func hasPrefix(_ r: Range<Int>, _ p: [UInt8]) -> Bool {
+        r.count >= p.count && bytes[r.lowerBound..<(r.lowerBound + p.count)].elementsEqual(p)
+    }
+
+    func hasSuffix(_ r: Range<Int>, _ p: [UInt8]) -> Bool {
+        r.count >= p.count && bytes[(r.upperBound - p.count)..<r.upperBound].elementsEqual(p)
+    }
+
+    /// Whether `needle` (lowercase ASCII) occurs in `r`, ASCII case folded.
+    func containsFolded(_ needle: [UInt8], in r: Range<Int>) -> Bool {
+        guard let first = needle.first, r.count >= needle.count else { return false }
+        var i = r.lowerBound
+        let last = r.upperBound - needle.count
+        while i <= last {
+            if bytes[i] | 0x20 == first {
+                var k = 1
+                while k < needle.count && (bytes[i + k] >= 0x41 && bytes[i + k] <= 0x5a ? bytes[i + k] | 0x20 : bytes[i + k]) == needle[k] { k += 1 }
+                if k == needle.count { return true }
+            }
+            i += 1
+        }
+        return false
+    }
+
+    func count(_ needle: [UInt8]) -> Int {
+        guard !needle.isEmpty, bytes.count >= needle.count else { return 0 }
+        var n = 0, i = 0
+        while i <= bytes.count - needle.count {
+            if bytes[i] == needle[0] && bytes[i..<(i + needle.count)].elementsEqual(needle) { n += 1; i += needle.count } else { i += 1 }
+        }
+        return n
+    }
+
+    static let stopWords: Set<[UInt8]> = Set(["the", "be", "to", "of", "and", "that", "have", "with"].map { Array($0.utf8) })
+    static let bullets: [[UInt8]] = ["•", "-", "*", "‣", "⁃", "◦", "▪", "●", "–", "—", "·"].map { Array($0.utf8) }
+
+    /// Paragraphs: blocks between blank lines when the text has them (markdown), lines otherwise
+    /// (the text format writes one paragraph a line).
+    var paragraphs: [Range<Int>] {
+        guard rawLines.contains(where: { trim($0).isEmpty }) else { return lines }
+        var result: [Range<Int>] = []
+        var current: Range<Int>?
+        for line in rawLines {
+            let t = trim(line)
+            if t.isEmpty {
+                if let c = current { result.append(c) }
+                current = nil
+            } else {
+                current = current.map { $0.lowerBound..<t.upperBound } ?? t
+            }
+        }
+        if let c = current { result.append(c) }
+        return result
+    }
+
+    mutating func score(_ rule: String) -> Double {
+        if rule.hasPrefix("gopher_top_") || (rule.hasPrefix("gopher_dup_") && rule.hasSuffix("gram")) {
+            let gram = gramCache ?? gramWords
+            gramCache = gram
+            let n = Int(rule.dropFirst(11).dropLast(4)) ?? 0
+            return rule.hasPrefix("gopher_top_") ? topNGramShare(n, words: gram) : duplicateNGramShare(n, words: gram)
+        }
         switch rule {
         case "gopher_word_count":
             return Double(words.count)
         case "gopher_mean_word_length":
-            let real = normalized.filter { !$0.isEmpty }
+            let real = cores.filter { !$0.isEmpty }
             guard !real.isEmpty else { return 0 }
-            return Double(real.reduce(0) { $0 + $1.count }) / Double(real.count)
+            return Double(real.reduce(0) { $0 + scalarCount($1) }) / Double(real.count)
         case "gopher_symbol_ratio":
             guard !words.isEmpty else { return 0 }
-            let hashes = text.utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "#") ? 1 : 0) }
-            let ellipses = text.components(separatedBy: "...").count - 1 + text.components(separatedBy: "…").count - 1
+            let hashes = bytes.reduce(0) { $0 + ($1 == UInt8(ascii: "#") ? 1 : 0) }
+            let ellipses = count(Array("...".utf8)) + count(Array("…".utf8))
             return Double(max(hashes, ellipses)) / Double(words.count)
         case "gopher_bullet_lines":
             guard !lines.isEmpty else { return 0 }
-            return Double(lines.filter { line in TextProfile.bullets.contains { line.hasPrefix($0) } }.count) / Double(lines.count)
+            return Double(lines.filter { line in TextProfile.bullets.contains { hasPrefix(line, $0) } }.count) / Double(lines.count)
         case "gopher_ellipsis_lines":
             guard !lines.isEmpty else { return 0 }
-            return Double(lines.filter { $0.hasSuffix("...") || $0.hasSuffix("…") }.count) / Double(lines.count)
+            let dots = Array("...".utf8), ellipsis = Array("…".utf8)
+            return Double(lines.filter { hasSuffix($0, dots) || hasSuffix($0, ellipsis) }.count) / Double(lines.count)
         case "gopher_alpha_words":
             guard !words.isEmpty else { return 0 }
-            return Double(words.filter { $0.unicodeScalars.contains { $0.properties.isAlphabetic } }.count) / Double(words.count)
+            return Double(words.filter(hasLetter).count) / Double(words.count)
         case "gopher_stop_words":
-            return Double(Set(normalized).intersection(TextProfile.stopWords).count)
+            var found = Set<[UInt8]>()
+            for core in cores where core.count >= 2 && core.count <= 4 {
+                let folded = bytes[core].map { $0 >= 0x41 && $0 <= 0x5a ? $0 | 0x20 : $0 }
+                if TextProfile.stopWords.contains(folded) { found.insert(folded) }
+            }
+            return Double(found.count)
         case "gopher_dup_lines":
-            return TextProfile.duplicates(lines).share
+            return duplicates(lines).share
         case "gopher_dup_line_chars":
-            return TextProfile.duplicates(lines).charShare
+            return duplicates(lines).charShare
         case "gopher_dup_paragraphs":
-            return TextProfile.duplicates(paragraphs).share
+            return duplicates(paragraphs).share
         case "gopher_dup_paragraph_chars":
-            return TextProfile.duplicates(paragraphs).charShare
+            return duplicates(paragraphs).charShare
         case "c4_lorem_ipsum":
-            return text.lowercased().contains("lorem ipsum") ? 1 : 0
+            return containsFolded(Array("lorem ipsum".utf8), in: 0..<bytes.count) ? 1 : 0
         case "c4_curly_braces":
-            return text.contains("{") || text.contains("}") ? 1 : 0
+            return bytes.contains(UInt8(ascii: "{")) || bytes.contains(UInt8(ascii: "}")) ? 1 : 0
         case "c4_min_sentences":
-            return Double(lines.reduce(0) { $0 + SentenceSplitter.sentenceEnds(String($1)).count })
+            return Double(lines.reduce(0) { $0 + SentenceSplitter.sentenceEnds(String(decoding: bytes[$1], as: UTF8.self)).count })
         default:
-            if rule.hasPrefix("gopher_top_"), let n = Int(rule.dropFirst(11).dropLast(4)) { return topNGramShare(n) }
-            if rule.hasPrefix("gopher_dup_"), let n = Int(rule.dropFirst(11).dropLast(4)) { return duplicateNGramShare(n) }
             return 0
         }
     }
 
+    func hasLetter(_ r: Range<Int>) -> Bool {
+        var i = r.lowerBound
+        while i < r.upperBound {
+            let c = bytes[i]
+            if c < 0x80 {
+                if c | 0x20 >= 0x61 && c | 0x20 <= 0x7a { return true }
+                i += 1
+            } else {
+                let (s, n) = TextProfile.scalar(bytes, i)
+                if s.properties.isAlphabetic { return true }
+                i += n
+            }
+        }
+        return false
+    }
+
+    private func hash(_ r: Range<Int>) -> UInt64 {
+        var h: UInt64 = 0xcbf29ce484222325
+        for i in r { h = (h ^ UInt64(bytes[i])) &* 0x100000001b3 }
+        return Hash128.fmix(h)
+    }
+
     /// The share of items repeating an earlier one, and the share of characters in them.
-    static func duplicates(_ items: [Substring]) -> (share: Double, charShare: Double) {
+    func duplicates(_ items: [Range<Int>]) -> (share: Double, charShare: Double) {
         guard !items.isEmpty else { return (0, 0) }
-        var seen = Set<Substring>()
+        var seen = Set<UInt64>()
         var count = 0, chars = 0, total = 0
         for item in items {
-            let n = item.count
+            let n = scalarCount(item)
             total += n
-            if !seen.insert(item).inserted {
+            if !seen.insert(hash(item)).inserted {
                 count += 1
                 chars += n
             }
@@ -223,14 +390,14 @@ struct TextProfile {
         return (Double(count) / Double(items.count), total == 0 ? 0 : Double(chars) / Double(total))
     }
 
-    /// Words for n-grams: the normalized non-empty words, with a hash each.
-    private var gramWords: (hashes: [UInt64], lengths: [Int]) {
+    /// Words for n-grams: the non-empty word cores, with a hash and a length in characters each.
+    var gramWords: (hashes: [UInt64], lengths: [Int]) {
         var hashes: [UInt64] = [], lengths: [Int] = []
-        for w in normalized where !w.isEmpty {
-            var h: UInt64 = 0xcbf29ce484222325
-            for b in w.utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 }
-            hashes.append(h)
-            lengths.append(w.count)
+        hashes.reserveCapacity(cores.count)
+        lengths.reserveCapacity(cores.count)
+        for core in cores where !core.isEmpty {
+            hashes.append(hash(core))
+            lengths.append(scalarCount(core))
         }
         return (hashes, lengths)
     }
@@ -243,15 +410,15 @@ struct TextProfile {
 
     /// The characters of the most frequent n-gram times its count, over the characters of all
     /// words (Gopher's "top n-gram" share).
-    func topNGramShare(_ n: Int) -> Double {
-        let (hashes, lengths) = gramWords
+    func topNGramShare(_ n: Int, words gram: (hashes: [UInt64], lengths: [Int])? = nil) -> Double {
+        let (hashes, lengths) = gram ?? gramWords
         guard hashes.count >= n else { return 0 }
         let total = lengths.reduce(0, +)
         guard total > 0 else { return 0 }
         var counts: [UInt64: (count: Int, first: Int)] = [:]
+        counts.reserveCapacity(hashes.count)
         for i in 0...(hashes.count - n) {
-            let h = TextProfile.gramHash(hashes, i, n)
-            counts[h, default: (0, i)].count += 1
+            counts[TextProfile.gramHash(hashes, i, n), default: (0, i)].count += 1
         }
         guard let top = counts.values.max(by: { ($0.count, -$0.first) < ($1.count, -$1.first) }), top.count > 1 else { return 0 }
         let chars = lengths[top.first..<(top.first + n)].reduce(0, +)
@@ -260,12 +427,13 @@ struct TextProfile {
 
     /// The characters of words inside n-grams that repeat an earlier one (each counted once),
     /// over the characters of all words (Gopher's "duplicate n-gram" share).
-    func duplicateNGramShare(_ n: Int) -> Double {
-        let (hashes, lengths) = gramWords
+    func duplicateNGramShare(_ n: Int, words gram: (hashes: [UInt64], lengths: [Int])? = nil) -> Double {
+        let (hashes, lengths) = gram ?? gramWords
         guard hashes.count >= n else { return 0 }
         let total = lengths.reduce(0, +)
         guard total > 0 else { return 0 }
         var seen = Set<UInt64>()
+        seen.reserveCapacity(hashes.count)
         var repeated = 0
         var i = 0
         while i <= hashes.count - n {
