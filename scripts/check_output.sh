@@ -2,6 +2,7 @@
 # End-to-end checks of the built binary that need Python tools:
 #  1. runs over SampleCorpus (default and pretraining pipelines), read back with gzip+json, pandas,
 #     DuckDB, Hugging Face datasets and jq (scripts/check_schema.py);
+#     the report (report.html) in headless Chromium and `winnow inspect` in tmux (scripts/check_report.py);
 #  2. the extraction quality floors on ../shared/bench/extraction and extraction-wcxb.
 # usage: check_output.sh WINNOW_BINARY SHARED_DIR
 set -euo pipefail
@@ -9,7 +10,15 @@ bin=$1
 shared=$2
 cd "$(dirname "$0")/.."
 python3 -c 'import pandas, duckdb, datasets' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check pandas duckdb datasets
-command -v jq >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq; }
+missing=()
+command -v jq >/dev/null || missing+=(jq)
+command -v tmux >/dev/null || missing+=(tmux)
+command -v chromium >/dev/null || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -21,6 +30,8 @@ python3 scripts/check_schema.py "$work/sample" --min-docs 40
 # The pre-training pipeline: language filter, quality rules (annotations in metadata), dedup.
 SOURCE_DATE_EPOCH=1700000000 "$bin" run Pipelines/pretraining.yaml -q --output "$work/pretraining"
 python3 scripts/check_schema.py "$work/pretraining" --min-docs 30
+# The run report in headless Chromium, counts checked against the shards; inspect in tmux.
+python3 scripts/check_report.py "$bin" "$work"
 
 check_floor() {  # name, pages dir, truth, floor file
   local name=$1 dir=$2 floor
@@ -34,4 +45,4 @@ check_floor() {  # name, pages dir, truth, floor file
 }
 check_floor development "$shared/bench/extraction" "$shared/bench/extraction/truth.jsonl" Benchmarks/extraction-floor.txt
 check_floor wcxb "$shared/bench/extraction-wcxb" "$shared/bench/extraction-wcxb/truth.jsonl" Benchmarks/extraction-wcxb-floor.txt
-echo "3 passed, 0 failed"
+echo "4 passed, 0 failed"

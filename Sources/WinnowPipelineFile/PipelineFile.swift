@@ -226,8 +226,9 @@ struct SchemaReader {
     }
 
     mutating func readOutput(_ node: Node, _ config: inout PipelineConfig) {
-        for (key, _, value) in pairs(node, "output", accepted: ["directory", "shard_size_mib", "compression_level", "format"]) {
+        for (key, _, value) in pairs(node, "output", accepted: ["directory", "shard_size_mib", "compression_level", "format", "keep_dropped"]) {
             switch key {
+            case "keep_dropped": config.keepDroppedDirectory = string(value, "output.keep_dropped")
             case "directory": if let s = string(value, "output.directory") { config.output = s }
             case "shard_size_mib":
                 if let x = double(value, "output.shard_size_mib", 0.001...65536) { config.write.shardBytes = Int(x * 1024 * 1024) }

@@ -57,6 +57,12 @@ struct PipelineOptions: ParsableArguments {
     @Flag(help: "Process every input again, even those an earlier run finished unchanged, and replace the earlier runs' shards.")
     var full = false
 
+    @Option(help: ArgumentHelp("Also write every dropped document, with its reason in metadata, to dropped-RRRRRR-NNNNN.jsonl.gz shards in this directory (for `winnow inspect`).", valueName: "dir"))
+    var keepDropped: String?
+
+    @Flag(help: "Do not write report.html at the end of the run (`winnow report` writes it later).")
+    var noReport = false
+
     @Option(help: ArgumentHelp("Write run metrics in Prometheus text format to this file (for node_exporter's textfile collector), atomically.", valueName: "file"))
     var metricsFile: String?
 
@@ -108,6 +114,7 @@ struct PipelineOptions: ParsableArguments {
         }
         dedup.apply(to: &config.dedup)
         config.full = full
+        if let keepDropped { config.keepDroppedDirectory = keepDropped }
         return (config, metricsFile ?? metrics)
     }
 }
@@ -229,6 +236,14 @@ func runPipeline(_ options: PipelineOptions, lastStage: StageName, command: Stri
         throw ExitCode(Status.fatal)
     }
     if !options.quiet { Log.writeStderr(RunReport.text(summary, command: command)) }
+    if lastStage >= .dedup && !options.noReport {
+        do {
+            let path = try ReportPage.write(directory: config.output)
+            if !options.quiet { Log.writeStderr("report: \(path)\n") }
+        } catch {
+            Log.error("report: \(error)")
+        }
+    }
     let status: Int32 = summary.hadInputErrors ? Status.inputErrors : 0
     if let path = metricsFile {
         do { try Metrics.write(summary, command: command, status: status, seconds: summary.wallSeconds, to: path) } catch { Log.error("\(error)") }

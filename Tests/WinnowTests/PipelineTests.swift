@@ -65,6 +65,44 @@ final class PipelineTests: XCTestCase {
         XCTAssertEqual((read.first?["winnow"] as? [String: Any])?["stage"] as? String, "read")
     }
 
+    /// Every document read is either written or, with --keep-dropped, in a dropped shard with
+    /// its reason; the profile and the dropped shards do not depend on the thread count.
+    func testKeepDroppedAccountsForEveryDocument() throws {
+        let dir = try TemporaryDirectory()
+        var summaries: [RunSummary] = []
+        for jobs in [1, 3] {
+            summaries.append(try runPipeline(inputs: [TestPaths.sampleCorpus.path], output: dir.path("out\(jobs)"), jobs: jobs) { c in
+                c.keepDroppedDirectory = dir.path("out\(jobs)/dropped")
+                c.language?.mode = .filter
+                c.language?.languages = ["en"]
+                c.quality = QualitySettings.groups([.gopherQuality])
+            })
+        }
+        let kept = try readShards(dir.path("out1"))
+        let dropped = try readShards(dir.path("out1/dropped"), prefix: "dropped")
+        let summary = summaries[0]
+        XCTAssertEqual(kept.count + dropped.count, summary.stats[.read].documentsIn)
+        var reasons: [String: Int] = [:]
+        for record in dropped {
+            let metadata = try XCTUnwrap(record["metadata"] as? [String: Any])
+            reasons[try XCTUnwrap(metadata["drop_reason"] as? String), default: 0] += 1
+            XCTAssertNotNil(metadata["drop_stage"] as? String)
+        }
+        let counted = summary.stats.stages.values.reduce(into: [String: Int]()) { acc, s in
+            for (reason, n) in s.dropped { acc[reason.rawValue, default: 0] += n }
+        }
+        XCTAssertEqual(reasons, counted)
+        XCTAssertGreaterThan(reasons["language_not_kept"] ?? 0, 0)
+        // Text as far as the document got: duplicates and filtered documents keep theirs.
+        for record in dropped where (record["metadata"] as? [String: Any])?["drop_stage"] as? String == "dedup" {
+            XCTAssertFalse((record["text"] as? String ?? "").isEmpty)
+        }
+        XCTAssertEqual(try shardBytes(dir.path("out1/dropped")), try shardBytes(dir.path("out3/dropped")))
+        XCTAssertEqual(summaries[0].profile.languages, summaries[1].profile.languages)
+        XCTAssertEqual(summaries[0].profile.clusterSizes, summaries[1].profile.clusterSizes)
+        XCTAssertEqual(summaries[0].profile.samples.mapValues { $0.map(\.id) }, summaries[1].profile.samples.mapValues { $0.map(\.id) })
+    }
+
     func testShardsRotateBySize() throws {
         let dir = try TemporaryDirectory()
         var config = PipelineConfig(inputs: [TestPaths.sampleCorpus.path], output: dir.path("out"), added: "2024-01-01T00:00:00Z")

@@ -10,6 +10,8 @@
 ///    headline (`h1`), link lists, or short furniture ("Advertisement", "By ...").
 struct MainTextFinder {
     let page: SegmentedPage
+    /// When set, records why each block left out was left out (`winnow inspect --html`).
+    var trace: BlockTrace?
     /// Keep image captions and credits inside the main text (Markdown output's option).
     var includeCaptions = false
 
@@ -119,6 +121,7 @@ struct MainTextFinder {
             }
         }
         guard best >= 0 else { return fallback() }
+        trace?.core = describe(best)
 
         // Articles split over several containers (chunks between ads, sections between figures):
         // climb to the ancestor that holds clearly more of the page's prose.
@@ -170,8 +173,12 @@ struct MainTextFinder {
         // the blocks after it in its container are dropped, up to a heading of the same rank.
         var skipScope: Int32 = -1
         var skipLevel = 0
+        trace?.mode = "article: the best-scoring container \(describe(core)) and well-scoring siblings"
         for (index, block) in blocks.enumerated() {
-            guard let root = regionRoot(of: block, in: region) else { continue }
+            guard let root = regionRoot(of: block, in: region) else {
+                trace?.reasons[index] = "outside the main region"
+                continue
+            }
             if skipScope >= 0 {
                 let rankEnds = block.kind == .heading && block.level <= skipLevel
                 if rankEnds || !isInside(block.element, skipScope) { skipScope = -1 }
@@ -179,10 +186,14 @@ struct MainTextFinder {
             if skipScope < 0 && isBoilerplateHeading(block) {
                 skipScope = max(0, elements[Int(block.element)].parent)
                 skipLevel = block.kind == .heading ? block.level : 6
+                trace?.reasons[index] = "boilerplate heading: drops the section it heads"
                 continue
             }
-            if skipScope >= 0 { continue }
-            if keep(block, below: root) { kept.append(index) }
+            if skipScope >= 0 {
+                trace?.reasons[index] = "in a section under a boilerplate heading"
+                continue
+            }
+            if let why = dropReason(block, below: root) { trace?.reasons[index] = why } else { kept.append(index) }
         }
         return kept.isEmpty ? fallback() : kept
     }
@@ -237,7 +248,8 @@ struct MainTextFinder {
         return (1 + Double(min(commas, 10)) * 0.5 + min(Double(block.chars) / 100, 3)) * (1 - block.linkDensity)
     }
 
-    private func keep(_ block: Block, below root: Int32) -> Bool {
+    /// Why a block of the main region is left out, nil when it is kept.
+    private func dropReason(_ block: Block, below root: Int32) -> String? {
         // Boilerplate elements between the block and the region root; none count above an
         // embedded social post.
         var e = block.element
@@ -245,15 +257,27 @@ struct MainTextFinder {
             let element = page.elements[Int(e)]
             if !element.classID.isEmpty && ExtractRules.embedMatcher.groups(in: element.classID) != 0 { break }
             let isFigure = element.tag == "figure" || element.tag == "figcaption"
-            if negative[Int(e)] && !(includeCaptions && isFigure) { return false }
+            if negative[Int(e)] && !(includeCaptions && isFigure) { return "inside boilerplate element \(describe(e))" }
             e = element.parent
         }
-        if block.kind == .heading && block.level == 1 { return false }
-        if block.kind == .caption || block.inFigure { return includeCaptions && !isFurniture(block) }
-        if block.linkDensity > ExtractRules.maxLinkDensity && !(block.kind == .heading) { return false }
-        if block.kind == .heading && block.linkDensity > 0.9 { return false }
-        if isFurniture(block) { return false }
-        return true
+        if block.kind == .heading && block.level == 1 { return "the headline (h1; it is metadata.title)" }
+        if block.kind == .caption || block.inFigure {
+            if !includeCaptions { return "image caption or credit (--captions keeps them)" }
+            return isFurniture(block) ? "furniture: a short boilerplate phrase" : nil
+        }
+        if block.linkDensity > ExtractRules.maxLinkDensity && !(block.kind == .heading) {
+            return String(format: "link density %.2f over %.2f", block.linkDensity, ExtractRules.maxLinkDensity)
+        }
+        if block.kind == .heading && block.linkDensity > 0.9 { return "a heading that is a link" }
+        if isFurniture(block) { return "furniture: a short boilerplate phrase" }
+        return nil
+    }
+
+    /// An element as `tag.class-or-id` for explanations.
+    func describe(_ e: Int32) -> String {
+        guard e >= 0 && Int(e) < page.elements.count else { return "(none)" }
+        let element = page.elements[Int(e)]
+        return element.classID.isEmpty ? "<\(element.tag)>" : "<\(element.tag) \"\(element.classID.prefix(60))\">"
     }
 
     /// Short blocks that are page furniture by their words.
@@ -320,22 +344,34 @@ struct MainTextFinder {
             }
         }
         var kept: [Int] = []
+        trace?.mode = "full content: everything in \(describe(root)), the deepest element with most of the page's text"
         for (index, block) in blocks.enumerated() {
             var e = block.element
             var inside = root < 0
-            var boilerplate = false
+            var boilerplate: Int32 = -1
             while e >= 0 {
                 if e == root { inside = true; break }
                 let isFigure = elements[Int(e)].tag == "figure" || elements[Int(e)].tag == "figcaption"
-                if negative[Int(e)] && !(includeCaptions && isFigure) { boilerplate = true }
+                if negative[Int(e)] && !(includeCaptions && isFigure) { boilerplate = e }
                 e = elements[Int(e)].parent
             }
-            guard inside && !boilerplate else { continue }
-            if (block.kind == .caption || block.inFigure) && !includeCaptions { continue }
-            if block.kind == .heading && block.level == 1 { continue }
-            if block.linkDensity > 0.9 && block.kind == .listItem && block.chars < 40 { continue }
-            if isFurniture(block) { continue }
-            kept.append(index)
+            let why: String?
+            if !inside {
+                why = "outside the main content element"
+            } else if boilerplate >= 0 {
+                why = "inside boilerplate element \(describe(boilerplate))"
+            } else if (block.kind == .caption || block.inFigure) && !includeCaptions {
+                why = "image caption or credit (--captions keeps them)"
+            } else if block.kind == .heading && block.level == 1 {
+                why = "the headline (h1; it is metadata.title)"
+            } else if block.linkDensity > 0.9 && block.kind == .listItem && block.chars < 40 {
+                why = "a short link in a list (navigation)"
+            } else if isFurniture(block) {
+                why = "furniture: a short boilerplate phrase"
+            } else {
+                why = nil
+            }
+            if let why { trace?.reasons[index] = why } else { kept.append(index) }
         }
         return kept
     }
@@ -343,11 +379,20 @@ struct MainTextFinder {
     /// When no container stands out: every prose block with few links.
     private func fallback() -> [Int] {
         var kept: [Int] = []
-        for (i, block) in page.blocks.enumerated() where isProse(block) && block.chars >= 40 && !isFurniture(block) {
-            kept.append(i)
+        trace?.mode = "fallback: no container stands out; every prose block of 40 characters or more with few links"
+        trace?.reasons = [:]
+        for (i, block) in page.blocks.enumerated() {
+            if isProse(block) && block.chars >= 40 && !isFurniture(block) {
+                kept.append(i)
+            } else {
+                trace?.reasons[i] = isProse(block) && block.chars >= 40 ? "furniture: a short boilerplate phrase" : "not prose, or under 40 characters"
+            }
         }
         return kept
     }
+
+    /// The value a prose block gives its containers (0 for other blocks).
+    func value(of block: Block) -> Double { isProse(block) ? blockValue(block) : 0 }
 }
 
 /// Punctuation tests on Unicode scalars without Foundation's CharacterSet.
@@ -361,4 +406,11 @@ enum CharacterSetLite {
             return s == "\t" || s == "\n"
         }
     }
+}
+
+/// Why each block was left out of the main text, recorded when asked for (`winnow inspect --html`).
+final class BlockTrace {
+    var mode = ""
+    var core = ""
+    var reasons: [Int: String] = [:]
 }

@@ -138,6 +138,11 @@ public struct Drop: Sendable, Error {
     public var stage: StageName
     public var reason: DropReason
     public var detail: String
+    /// The extraction when the document got that far (language, quality and dedup drops), for
+    /// `--keep-dropped` and the report's samples.
+    public var extraction: Extraction?
+    /// For duplicates: a key of the cluster's keeper (its id with `--explain`, else its position).
+    public var keeper: String?
 
     public init(_ stage: StageName, _ reason: DropReason, _ detail: String) {
         self.stage = stage

@@ -25,6 +25,9 @@ public struct PipelineConfig: Sendable {
     public var added: String
     /// Process every input, even those a committed run already finished, and replace the output.
     public var full = false
+    /// Write dropped documents to `dropped-RRRRRR-NNNNN.jsonl.gz` shards in this directory, with
+    /// the reason in their metadata.
+    public var keepDroppedDirectory: String?
 
     public init(inputs: [String], output: String, added: String) {
         self.inputs = inputs
@@ -78,6 +81,11 @@ public struct RunSummary: Sendable {
     public var removedLeftovers: [String] = []
     /// Memory of the near-duplicate index per document, in bytes.
     public var nearDedupBytesPerDocument = 0
+    /// Distributions, domains, samples and timeline of the run (the report's data).
+    public var profile = RunProfile()
+    /// Shards of dropped documents (`--keep-dropped`), and their directory.
+    public var droppedShards: [String] = []
+    public var keepDroppedDirectory: String?
 
     /// 0 when nothing was dropped for an input error, `ExitCode.inputErrors` otherwise.
     public var hadInputErrors: Bool { stats.errorDrops > 0 || !unreadablePaths.isEmpty }
@@ -114,6 +122,11 @@ public final class Pipeline: @unchecked Sendable {
         defer { withExtendedLifetime(lock) {} }
         var state = try RunState.load(config.output)
         summary.removedLeftovers = state.removeUncommitted(in: config.output, prefixes: [config.shardPrefix, "explain"])
+        if let dir = config.keepDroppedDirectory {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            summary.removedLeftovers += state.removeUncommitted(in: dir, prefixes: ["dropped"])
+            summary.keepDroppedDirectory = dir
+        }
         for name in summary.removedLeftovers { Log.info("removed \(name), left by an interrupted run") }
         let runNumber = state.nextRun
         summary.runNumber = runNumber
@@ -203,7 +216,9 @@ public final class Pipeline: @unchecked Sendable {
 
         // Dedup and write, in input order, on this thread.
         let dedupping = config.lastStage >= .dedup && config.dedup.enabled
-        var dedup = ExactDedup(keepIDs: config.dedup.explain)
+        // Ids kept always: with --explain the keepers' ids, else their input positions (short
+        // strings, stored inline), which name the duplicate clusters of the report.
+        var dedup = ExactDedup(keepIDs: true)
         let near = dedupping && config.dedup.near
             ? NearDuplicateIndex(settings: config.dedup.minHash, keepIDs: config.dedup.explain || config.dedup.indexDirectory != nil) : nil
         if let index, let near {
@@ -213,6 +228,10 @@ public final class Pipeline: @unchecked Sendable {
             ? ParagraphBoilerplate(threshold: config.dedup.boilerplateParagraphs) : nil
         let explain = dedupping && config.dedup.explain
             ? try ShardWriter(directory: config.output, prefix: "explain-" + runTag, settings: config.write) : nil
+        let droppedWriter = try config.keepDroppedDirectory.map { try ShardWriter(directory: $0, prefix: "dropped-" + runTag, settings: config.write) }
+        var profile = RunProfile()
+        // This run's near-index position → input sequence, for the duplicate clusters' keepers.
+        var nearSequence: [Int32] = []
         var emitted = 0
         var writeStats = StageStats()
         var dedupStats = StageStats()
@@ -232,25 +251,41 @@ public final class Pipeline: @unchecked Sendable {
             } else {
                 readCounts.documentsOut += 1
             }
+            profile.tick(monotonicSeconds() - started, read: emitted, written: writer.recordsWritten)
             if case .dropped(let drop) = item.content {
                 logDrop(drop, item.origin)
+                profile.dropped(item.origin, drop)
+                if let droppedWriter, firstError == nil {
+                    do { try droppedWriter.write(RecordCodec.encodeDropped(item.origin, drop, added: config.added)) } catch { firstError = error }
+                }
                 continue
             }
             var current = item
             if dedupping, case .extracted(let extraction) = current.content {
                 let t = monotonicSeconds()
                 dedupStats.documentsIn += 1
-                var verdict: (DropReason, String?)?
-                if let keeper = dedup.keeper(of: extraction.text, id: current.origin.id) {
-                    verdict = (.exactDuplicate, keeper)
+                var verdict: (DropReason, String?, String)?
+                // Without --explain the exact pass remembers the keeper's position, not its id.
+                let exactID = config.dedup.explain ? current.origin.id : String(current.sequence)
+                if let keeper = dedup.keeper(of: extraction.text, id: exactID) {
+                    verdict = (.exactDuplicate, config.dedup.explain ? keeper : nil, keeper)
                 } else if let near, !current.signature.isEmpty {
                     if case .duplicate(let keeper, let earlierRun) = near.check(signature: current.signature, shingles: current.shingles, id: current.origin.id) {
-                        verdict = (earlierRun ? .seenInEarlierRun : .nearDuplicate, near.id(keeper))
+                        let key = earlierRun ? "earlier-\(keeper)" : (config.dedup.explain ? near.id(keeper) ?? "" : String(nearSequence[keeper - near.earlierCount]))
+                        verdict = (earlierRun ? .seenInEarlierRun : .nearDuplicate, near.id(keeper), key)
                     }
+                    nearSequence.append(Int32(current.sequence))
                 }
-                if let (reason, keeper) = verdict {
+                if let (reason, keeper, cluster) = verdict {
                     dedupStats.dropped[reason, default: 0] += 1
-                    current.content = .dropped(Drop(.dedup, reason, "duplicate of \(keeper ?? "an earlier document")"))
+                    var drop = Drop(.dedup, reason, "duplicate of \(keeper ?? "an earlier document")")
+                    drop.extraction = extraction
+                    drop.keeper = cluster
+                    profile.dropped(current.origin, drop)
+                    if let droppedWriter, firstError == nil {
+                        do { try droppedWriter.write(RecordCodec.encodeDropped(current.origin, drop, added: config.added)) } catch { firstError = error }
+                    }
+                    current.content = .dropped(drop)
                     if let explain {
                         var w = JSONWriter(capacity: 128)
                         w.beginObject()
@@ -268,7 +303,13 @@ public final class Pipeline: @unchecked Sendable {
                         dedupStats.documentsOut += 1
                     } else {
                         dedupStats.dropped[.boilerplateOnly, default: 0] += 1
-                        current.content = .dropped(Drop(.dedup, .boilerplateOnly, "every paragraph is repeated across the run"))
+                        var drop = Drop(.dedup, .boilerplateOnly, "every paragraph is repeated across the run")
+                        drop.extraction = kept
+                        profile.dropped(current.origin, drop)
+                        if let droppedWriter, firstError == nil {
+                            do { try droppedWriter.write(RecordCodec.encodeDropped(current.origin, drop, added: config.added)) } catch { firstError = error }
+                        }
+                        current.content = .dropped(drop)
                     }
                 } else {
                     dedupStats.documentsOut += 1
@@ -283,6 +324,7 @@ public final class Pipeline: @unchecked Sendable {
                 do {
                     try writer.write(record)
                     writeStats.documentsOut += 1
+                    if case .extracted(let kept) = current.content { profile.kept(current.origin, kept) }
                 } catch {
                     firstError = error
                 }
@@ -299,6 +341,8 @@ public final class Pipeline: @unchecked Sendable {
         if let firstError { throw firstError }
         try writer.finish()
         try explain?.finish()
+        try droppedWriter?.finish()
+        if let dir = config.keepDroppedDirectory { Durable.syncDirectory(dir) }
         Durable.syncDirectory(config.output)
         // The index segment is written, then the state names it (the commit), then the index's
         // manifest lists it: a run killed anywhere leaves either no trace or a complete run.
@@ -313,7 +357,7 @@ public final class Pipeline: @unchecked Sendable {
             state.runs = []
             state.finished = [:]
         }
-        state.runs.append(RunState.Run(number: runNumber, files: writer.shardNames + (explain?.shardNames ?? []),
+        state.runs.append(RunState.Run(number: runNumber, files: writer.shardNames + (explain?.shardNames ?? []) + (droppedWriter?.shardNames ?? []),
                                        indexSegment: segment, finished: config.added))
         for file in files {
             if let (path, identity) = identities[file.path] { state.finished[path] = identity }
@@ -323,7 +367,13 @@ public final class Pipeline: @unchecked Sendable {
             try index.list(segment)
             summary.indexBytes = try index.sizeOnDisk()
         }
-        for name in replaced where !writer.shardNames.contains(name) { unlink(config.output + "/" + name) }
+        for name in replaced where !writer.shardNames.contains(name) {
+            if name.hasPrefix("dropped-") {
+                if let dir = config.keepDroppedDirectory, !(droppedWriter?.shardNames.contains(name) ?? false) { unlink(dir + "/" + name) }
+            } else {
+                unlink(config.output + "/" + name)
+            }
+        }
         summary.nearDedupBytesPerDocument = near?.bytesPerDocument ?? 0
 
         summary.stats.merge(workerStats)
@@ -338,6 +388,9 @@ public final class Pipeline: @unchecked Sendable {
         summary.documentsWritten = writer.recordsWritten
         summary.outputBytes = writer.bytesWritten
         summary.wallSeconds = monotonicSeconds() - started
+        profile.tick(summary.wallSeconds, read: emitted, written: writer.recordsWritten, force: true)
+        summary.profile = profile
+        summary.droppedShards = droppedWriter?.shardNames ?? []
         return summary
     }
 
@@ -394,8 +447,9 @@ public final class Pipeline: @unchecked Sendable {
             }
             stats[stage].documentsIn += 1
             stats[stage].seconds += monotonicSeconds() - t
-            if let drop {
+            if var drop {
                 stats[stage].dropped[drop.reason, default: 0] += 1
+                drop.extraction = extraction
                 item.content = .dropped(drop)
                 return item
             }

@@ -62,6 +62,9 @@ public enum RunReport {
         w.key("shards"); w.beginArray(); for shard in s.shards { w.string((shard as NSString).lastPathComponent) }; w.endArray()
         w.key("skipped_files"); w.beginArray(); for f in s.skippedFiles { w.string(f) }; w.endArray()
         w.key("unreadable"); w.beginArray(); for f in s.unreadablePaths { w.string(f) }; w.endArray()
+        w.key("keep_dropped"); w.string(s.keepDroppedDirectory)
+        w.key("dropped_shards"); w.beginArray(); for f in s.droppedShards { w.string(f) }; w.endArray()
+        w.key("profile"); s.profile.write(&w)
         w.endObject()
         var bytes = w.bytes
         bytes.append(0x0a)

@@ -14,6 +14,26 @@ public enum RecordCodec {
         "site_name", "description", "input", "warc_record_id", "charset", "quality_scores", "quality_flags",
     ]
 
+    /// A dropped document for `--keep-dropped`: the final format, with the text as far as the
+    /// document got (empty before extraction) and `drop_stage`, `drop_reason`, `drop_detail` and
+    /// `duplicate_of` (the keeper's id, when known) at the end of `metadata`.
+    public static func encodeDropped(_ origin: DocumentOrigin, _ drop: Drop, added: String) -> [UInt8] {
+        var origin = origin
+        func json(_ value: String?) -> [UInt8] {
+            var w = JSONWriter(capacity: 64)
+            w.string(value)
+            return w.bytes
+        }
+        origin.extraMetadata.removeAll { ["drop_stage", "drop_reason", "drop_detail", "duplicate_of"].contains($0.key) }
+        origin.extraMetadata.append(("drop_stage", json(drop.stage.rawValue)))
+        origin.extraMetadata.append(("drop_reason", json(drop.reason.rawValue)))
+        origin.extraMetadata.append(("drop_detail", json(drop.detail)))
+        let keeper = drop.detail.hasPrefix("duplicate of ") && drop.detail != "duplicate of an earlier document" ? String(drop.detail.dropFirst(13)) : nil
+        origin.extraMetadata.append(("duplicate_of", json(keeper)))
+        let item = WorkItem(sequence: 0, origin: origin, content: .extracted(drop.extraction ?? Extraction(text: "")))
+        return encode(item, added: added) ?? []
+    }
+
     /// Encodes a document at its current stage. Dropped documents are not encoded.
     public static func encode(_ item: WorkItem, added: String) -> [UInt8]? {
         var w = JSONWriter(capacity: 8192)
