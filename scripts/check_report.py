@@ -174,7 +174,15 @@ def main():
     expect("text lengths", {k: v for k, v in page1.column("lengths-table").items() if v}, dict(buckets))
     expect("domains kept", page1.column("domains_kept-table"), dict(collections.Counter(domain(d["metadata"]["url"]) for d in kept)))
     expect("domains dropped", page1.column("domains_dropped-table"), dict(collections.Counter(domain(d["metadata"]["url"]) for d in drops)))
-    keepers = collections.Counter(d["metadata"]["duplicate_of"] for d in drops if d["metadata"]["drop_stage"] == "dedup")
+    # A duplicate's keeper may itself be a dropped duplicate (an exact copy of a near-duplicate):
+    # a cluster is named by the document at the end of the chain.
+    parent = {d["id"]: d["metadata"]["duplicate_of"] for d in drops if d["metadata"]["drop_stage"] == "dedup"}
+
+    def root(i):
+        while i in parent:
+            i = parent[i]
+        return i
+    keepers = collections.Counter(root(i) for i in parent)
     sizes = collections.Counter(n + 1 for n in keepers.values())
     expect("duplicate clusters", page1.column("clusters-table"), {str(k): v for k, v in sizes.items()})
     for reason, n in reasons.items():

@@ -232,6 +232,9 @@ public final class Pipeline: @unchecked Sendable {
         var profile = RunProfile()
         // This run's near-index position → input sequence, for the duplicate clusters' keepers.
         var nearSequence: [Int32] = []
+        // A near-duplicate's own exact key → its cluster, so that exact copies of it join that
+        // cluster rather than one of their own under a dropped document.
+        var clusterOfDropped: [String: String] = [:]
         var emitted = 0
         var writeStats = StageStats()
         var dedupStats = StageStats()
@@ -268,11 +271,12 @@ public final class Pipeline: @unchecked Sendable {
                 // Without --explain the exact pass remembers the keeper's position, not its id.
                 let exactID = config.dedup.explain ? current.origin.id : String(current.sequence)
                 if let keeper = dedup.keeper(of: extraction.text, id: exactID) {
-                    verdict = (.exactDuplicate, config.dedup.explain ? keeper : nil, keeper)
+                    verdict = (.exactDuplicate, config.dedup.explain ? keeper : nil, clusterOfDropped[keeper] ?? keeper)
                 } else if let near, !current.signature.isEmpty {
                     if case .duplicate(let keeper, let earlierRun) = near.check(signature: current.signature, shingles: current.shingles, id: current.origin.id) {
                         let key = earlierRun ? "earlier-\(keeper)" : (config.dedup.explain ? near.id(keeper) ?? "" : String(nearSequence[keeper - near.earlierCount]))
                         verdict = (earlierRun ? .seenInEarlierRun : .nearDuplicate, near.id(keeper), key)
+                        clusterOfDropped[exactID] = key
                     }
                     nearSequence.append(Int32(current.sequence))
                 }
