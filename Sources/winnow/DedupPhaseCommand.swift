@@ -1,24 +1,32 @@
 import ArgumentParser
 import Foundation
 import Winnow
+import WinnowPipelineFile
 
 struct DedupPhaseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dedup-phase",
-        abstract: "Run one phase of deduplication split across processes: signatures, buckets, clusters, filter.",
+        abstract: "Run one phase of deduplication split across processes: signatures, buckets, clusters, filter, merge.",
         discussion: """
         The phases are connected by files under --work (shared storage when tasks run on several \
-        machines) and give the same kept documents as `winnow dedup` on the same input:
-          winnow dedup-phase signatures --work W --input IN... --shard I/N   (each of N tasks)
-          winnow dedup-phase buckets    --work W --shard J/M                 (each of M tasks)
-          winnow dedup-phase clusters   --work W                             (one task)
-          winnow dedup-phase filter     --work W --input IN... --output OUT --shard I/N
-        Inputs are raw archives (extracted in-process) or documents with text.
+        machines) and give the same kept documents as `winnow run` on the same input. `winnow slurm` \
+        submits them as Slurm job arrays; by hand:
+          winnow dedup-phase signatures [P.yaml] --work W -i IN... --shard I/N [--buckets M]  (N tasks)
+          winnow dedup-phase buckets    [P.yaml] --work W --shard J/M                          (M tasks)
+          winnow dedup-phase clusters   [P.yaml] --work W                                      (one task)
+          winnow dedup-phase filter     [P.yaml] --work W -i IN... -o OUT --shard I/N          (N tasks)
+          winnow dedup-phase merge      [P.yaml] --work W -o OUT                               (one task)
+        A task that finished (its marker in W/markers) does nothing when run again; a phase \
+        refuses to start while a task of the phase before has no marker. Without --shard, \
+        SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT give the task's share.
         """
     )
 
-    @Argument(help: "signatures, buckets, clusters or filter")
+    @Argument(help: "signatures, buckets, clusters, filter or merge")
     var phase: String
+
+    @Argument(help: ArgumentHelp("The pipeline file (its inputs, output, and the settings of every stage).", valueName: "pipeline.yaml"))
+    var pipeline: String?
 
     @Option(help: ArgumentHelp("Folder for the phases' files.", valueName: "dir"))
     var work: String
@@ -26,55 +34,90 @@ struct DedupPhaseCommand: ParsableCommand {
     @Option(name: .shortAndLong, parsing: .upToNextOption, help: ArgumentHelp("Input files or directories (signatures, filter).", valueName: "path"))
     var input: [String] = []
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Output directory (filter).", valueName: "dir"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Output directory (filter, merge).", valueName: "dir"))
     var output: String?
 
     @Option(help: ArgumentHelp("This task's share, I/N (0-based), or SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT when unset.", valueName: "I/N"))
     var shard: String?
 
+    @Option(help: "signatures: the number of bucket tasks that follow (default: as many as signature tasks).")
+    var buckets: Int?
+
     @OptionGroup(title: "Deduplication") var dedup: DedupOptions
 
     func validate() throws {
-        guard ["signatures", "buckets", "clusters", "filter"].contains(phase) else {
-            throw ValidationError("the phase is signatures, buckets, clusters or filter")
+        guard DedupPhases.phaseNames.contains(phase) else {
+            throw ValidationError("the phase is signatures, buckets, clusters, filter or merge")
         }
-        if (phase == "signatures" || phase == "filter") && input.isEmpty { throw ValidationError("\(phase) needs --input") }
-        if phase == "filter" && output == nil { throw ValidationError("filter needs --output") }
+        if let buckets, buckets < 1 { throw ValidationError("--buckets must be at least 1") }
         _ = try taskShard()
         try dedup.validate()
     }
 
     func taskShard() throws -> DedupPhases.Shard {
-        let env = ProcessInfo.processInfo.environment
-        let text = shard ?? env["SLURM_ARRAY_TASK_ID"].map { "\($0)/\(env["SLURM_ARRAY_TASK_COUNT"] ?? "1")" } ?? "0/1"
-        let parts = text.split(separator: "/").compactMap { Int($0) }
-        guard parts.count == 2, parts[1] >= 1, parts[0] >= 0, parts[0] < parts[1] else {
-            throw ValidationError("--shard is I/N with 0 ≤ I < N")
-        }
-        return DedupPhases.Shard(index: parts[0], count: parts[1])
+        try parseShard(shard) ?? DedupPhases.Shard(index: 0, count: 1)
     }
 
     func run() throws {
-        let phases = DedupPhases(settings: dedup.settings, work: work)
+        var config = PipelineConfig(inputs: input, output: output ?? "", added: Timestamps.added())
+        if let pipeline {
+            do {
+                let file = try PipelineFile.load(pipeline)
+                let added = config.added
+                config = file.config
+                config.added = added
+            } catch let error as PipelineFile.Invalid {
+                Log.writeStderr("winnow: the pipeline file is invalid:\n\(error)\n")
+                throw ExitCode(Status.usage)
+            }
+            if !input.isEmpty { config.inputs = input }
+            if let output { config.output = output }
+        }
+        dedup.apply(to: &config.dedup)
+        if (phase == "signatures" || phase == "filter") && config.inputs.isEmpty { throw ValidationError("\(phase) needs --input (or a pipeline file's inputs)") }
+        if (phase == "filter" || phase == "merge") && config.output.isEmpty { throw ValidationError("\(phase) needs --output (or a pipeline file's output)") }
+        let phases = DedupPhases(settings: config.dedup, work: work, config: config)
         let shard = try taskShard()
         do {
             switch phase {
             case "signatures":
-                let n = try phases.signatures(inputs: input, shard: shard)
+                if phases.isDone("signatures", shard.index) { Log.info("signatures: task \(shard.index) finished already") }
+                let n = try phases.signatures(inputs: config.inputs, shard: shard, buckets: buckets)
                 Log.info("signatures: \(n) documents (task \(shard.index) of \(shard.count))")
             case "buckets":
                 let n = try phases.buckets(shard: shard)
-                Log.info("buckets: \(n) candidate pairs (task \(shard.index) of \(shard.count))")
+                Log.info("buckets: \(n) verified pairs (task \(shard.index) of \(shard.count))")
             case "clusters":
                 let verdicts = try phases.clusters()
                 Log.info("clusters: \(verdicts.dropped.count) documents to drop")
-            default:
-                let (kept, dropped) = try phases.filter(inputs: input, output: output ?? ".", shard: shard, added: Timestamps.added())
+            case "filter":
+                let (kept, dropped) = try phases.filter(inputs: config.inputs, output: config.output, shard: shard, added: config.added)
                 Log.info("filter: \(kept) documents kept, \(dropped) dropped (task \(shard.index) of \(shard.count))")
+            default:
+                let summary = try phases.merge(output: config.output, added: config.added)
+                Log.writeStderr(RunReport.text(summary, command: "slurm merge"))
+                if let path = try? ReportPage.write(directory: config.output) { Log.info("report: \(path)") }
             }
         } catch {
             Log.error("\(error)")
-            throw ExitCode(1)
+            throw ExitCode(Status.fatal)
         }
     }
+}
+
+/// `I/N` from the option, else from Slurm's array variables, else nil.
+func parseShard(_ option: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> DedupPhases.Shard? {
+    let text: String
+    if let option {
+        text = option
+    } else if let id = environment["SLURM_ARRAY_TASK_ID"], let count = environment["SLURM_ARRAY_TASK_COUNT"] {
+        text = "\(id)/\(count)"
+    } else {
+        return nil
+    }
+    let parts = text.split(separator: "/").compactMap { Int($0) }
+    guard parts.count == 2, parts[1] >= 1, parts[0] >= 0, parts[0] < parts[1] else {
+        throw ValidationError("--shard is I/N with 0 ≤ I < N (got \(text))")
+    }
+    return DedupPhases.Shard(index: parts[0], count: parts[1])
 }

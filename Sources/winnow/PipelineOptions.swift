@@ -63,6 +63,9 @@ struct PipelineOptions: ParsableArguments {
     @Flag(help: "Do not write report.html at the end of the run (`winnow report` writes it later).")
     var noReport = false
 
+    @Option(help: ArgumentHelp("Take every N-th input file from the I-th (0-based) and write to OUTPUT/task-IIIII, for a task of a sharded run (default: SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT when set). Deduplication is within the task; `winnow slurm` deduplicates across tasks.", valueName: "I/N"))
+    var shard: String?
+
     @Option(help: ArgumentHelp("Write run metrics in Prometheus text format to this file (for node_exporter's textfile collector), atomically.", valueName: "file"))
     var metricsFile: String?
 
@@ -115,6 +118,12 @@ struct PipelineOptions: ParsableArguments {
         dedup.apply(to: &config.dedup)
         config.full = full
         if let keepDropped { config.keepDroppedDirectory = keepDropped }
+        if let task = try parseShard(shard) {
+            config.inputShard = (task.index, task.count)
+            config.output += "/task-" + task.tag
+            if let dir = config.keepDroppedDirectory { config.keepDroppedDirectory = dir + "/task-" + task.tag }
+            if let dir = config.dedup.indexDirectory { config.dedup.indexDirectory = dir + "/task-" + task.tag }
+        }
         return (config, metricsFile ?? metrics)
     }
 }

@@ -28,6 +28,8 @@ public struct PipelineConfig: Sendable {
     /// Write dropped documents to `dropped-RRRRRR-NNNNN.jsonl.gz` shards in this directory, with
     /// the reason in their metadata.
     public var keepDroppedDirectory: String?
+    /// Take only every `count`-th input file, from the `index`-th (a task of a sharded run).
+    public var inputShard: (index: Int, count: Int)?
 
     public init(inputs: [String], output: String, added: String) {
         self.inputs = inputs
@@ -140,7 +142,9 @@ public final class Pipeline: @unchecked Sendable {
         // Each input's identity (absolute path, size, mtime), by its path as scanned: read once,
         // checked against the state now and recorded in it at the commit.
         var identities: [String: (path: String, input: RunState.FinishedInput)] = [:]
-        let files = scanner.scan(config.inputs).filter { file in
+        let scanned = scanner.scan(config.inputs)
+        let shardFiles = config.inputShard.map { shard in scanned.enumerated().filter { $0.offset % shard.count == shard.index }.map(\.element) } ?? scanned
+        let files = shardFiles.filter { file in
             guard let (path, identity) = RunState.identity(of: file.path) else { return true }
             identities[file.path] = (path, identity)
             if !config.full && state.finished[path] == identity {

@@ -114,7 +114,8 @@ public struct RunState {
 /// Durable file replacement: temporary name, fsync, rename, fsync of the directory.
 public enum Durable {
     public static func write(_ path: String, _ bytes: [UInt8]) throws {
-        let temporary = (path as NSString).deletingLastPathComponent + "/." + (path as NSString).lastPathComponent + ".tmp"
+        // The process id in the name: tasks of a job array may write the same file at once.
+        let temporary = (path as NSString).deletingLastPathComponent + "/." + (path as NSString).lastPathComponent + ".\(getpid()).tmp"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw OutputError(temporary, errno: errno) }
         var offset = 0

@@ -196,9 +196,9 @@ public enum ReportPage {
         let wall = dbl(timelineRun["wall_seconds"])
         let runRead = int(((timelineRun["stages"] as? [String: Any])?["read"] as? [String: Any])?["in"])
         body += "<section id=\"throughput\"><h2>Throughput</h2>"
-        body += String(format: "<p id=\"rate\" data-rate=\"%.1f\">Run %d: %.1f documents/s (%@ documents in %.1f s, %.1f MB of input, %d jobs).</p>",
-                       wall > 0 ? Double(runRead) / wall : 0, int(timelineRun["run"]), wall > 0 ? Double(runRead) / wall : 0, fmt(runRead), wall,
-                       Double(int(timelineRun["input_bytes"])) / 1e6, int(timelineRun["jobs"]))
+        let rate = wall > 0 ? Double(runRead) / wall : 0
+        body += "<p id=\"rate\" data-rate=\"\(String(format: "%.1f", rate))\">Run \(int(timelineRun["run"])): \(String(format: "%.1f", rate)) documents/s "
+        body += "(\(fmt(runRead)) documents in \(String(format: "%.1f", wall)) s, \(String(format: "%.1f", Double(int(timelineRun["input_bytes"])) / 1e6)) MB of input, \(int(timelineRun["jobs"])) jobs).</p>"
         var ratePoints: [(Double, Double)] = []
         for i in 1..<max(1, timeline.count) where timeline[i].0 > timeline[i - 1].0 {
             ratePoints.append((timeline[i].0, (timeline[i].1 - timeline[i - 1].1) / (timeline[i].0 - timeline[i - 1].0)))

@@ -1,0 +1,181 @@
+import ArgumentParser
+import Foundation
+import Winnow
+import WinnowPipelineFile
+
+/// `winnow slurm`: a pipeline as Slurm job arrays, one per dedup phase, chained with
+/// `--dependency=afterok`; no scheduler or daemon of Winnow's own.
+struct SlurmCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "slurm",
+        abstract: "Run a pipeline on a Slurm cluster as job arrays with global deduplication, or show their progress.",
+        subcommands: [SlurmSubmitCommand.self, SlurmStatusCommand.self],
+        defaultSubcommand: SlurmSubmitCommand.self
+    )
+}
+
+struct SlurmSubmitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "submit",
+        abstract: "Write and submit (or print, with --dry-run) the sbatch scripts of a pipeline.",
+        discussion: """
+        Five jobs: signatures (array of --tasks), buckets (array of --buckets), clusters (one task), \
+        filter (array of --tasks), merge (one task: summary.json and report.html), each depending \
+        on the one before (afterok). Files go through --work on shared storage. Submitting again \
+        skips every task that finished (its marker); a failed task can be re-run alone with \
+        `sbatch --array=I WORK/slurm/NAME.sbatch`. The result equals `winnow run` on the same input.
+        """
+    )
+
+    @Argument(help: ArgumentHelp("The pipeline file.", valueName: "pipeline.yaml"))
+    var pipeline: String
+
+    @Option(help: "Tasks of the signatures and filter arrays (each takes every N-th input file).")
+    var tasks: Int
+
+    @Option(help: "Tasks of the buckets array (default: --tasks).")
+    var buckets: Int?
+
+    @Option(name: .shortAndLong, parsing: .upToNextOption, help: ArgumentHelp("Input paths (default: the pipeline's).", valueName: "path"))
+    var input: [String] = []
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Output directory (default: the pipeline's).", valueName: "dir"))
+    var output: String?
+
+    @Option(help: ArgumentHelp("Work directory on shared storage (default: OUTPUT/.slurm-work).", valueName: "dir"))
+    var work: String?
+
+    @Option(name: .customLong("sbatch"), help: ArgumentHelp("An sbatch option for every job, e.g. --sbatch=--partition=cpu (repeatable).", valueName: "option"))
+    var sbatchOptions: [String] = []
+
+    @Option(help: ArgumentHelp("The batch script template (default: slurm.sbatch beside the pipeline file, else the checkout's Pipelines/slurm.sbatch).", valueName: "file"))
+    var template: String?
+
+    @Option(help: ArgumentHelp("The winnow binary the jobs run (default: this one).", valueName: "path"))
+    var winnow: String?
+
+    @Flag(help: "Write and print the scripts and the sbatch commands; submit nothing.")
+    var dryRun = false
+
+    func validate() throws {
+        guard tasks >= 1 && tasks <= 100_000 else { throw ValidationError("--tasks must be 1 to 100000") }
+        if let buckets { guard buckets >= 1 && buckets <= 100_000 else { throw ValidationError("--buckets must be 1 to 100000") } }
+    }
+
+    func run() throws {
+        let file: PipelineFile
+        do { file = try PipelineFile.load(pipeline) } catch let error as PipelineFile.Invalid {
+            Log.writeStderr("winnow: the pipeline file is invalid:\n\(error)\n")
+            throw ExitCode(Status.usage)
+        }
+        guard file.config.dedup.enabled else {
+            throw ValidationError("the pipeline has no dedup stage: run it as an array of `winnow run \(pipeline) --shard I/N` instead")
+        }
+        let cwd = FileManager.default.currentDirectoryPath
+        func absolute(_ p: String) -> String { p.hasPrefix("/") ? p : cwd + "/" + p }
+        let inputs = (input.isEmpty ? file.config.inputs : input).map(absolute)
+        guard !inputs.isEmpty, let out = (output ?? (file.config.output.isEmpty ? nil : file.config.output)).map(absolute) else {
+            throw ValidationError("give the inputs and output (in the pipeline file, or -i and -o)")
+        }
+        let workDir = absolute(work ?? out + "/.slurm-work")
+        let binary = absolute(winnow ?? CommandLine.arguments[0])
+        let pipelinePath = absolute(pipeline)
+        let bucketCount = buckets ?? tasks
+        // The template: given, beside the pipeline file, or the one of the checkout the binary was built in.
+        let candidates = [template.map(absolute), (pipelinePath as NSString).deletingLastPathComponent + "/slurm.sbatch",
+                          ((binary as NSString).deletingLastPathComponent as NSString).appendingPathComponent("../../Pipelines/slurm.sbatch")]
+        guard let templatePath = candidates.compactMap({ $0 }).first(where: { FileManager.default.fileExists(atPath: $0) }),
+              let templateText = try? String(contentsOfFile: templatePath, encoding: .utf8) else {
+            throw ValidationError("no batch script template: give --template (Pipelines/slurm.sbatch is one)")
+        }
+        let scripts = workDir + "/slurm"
+        try FileManager.default.createDirectory(atPath: scripts, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: workDir + "/logs", withIntermediateDirectories: true)
+
+        func q(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+        let base = "\(q(binary)) dedup-phase %@ \(q(pipelinePath)) --work \(q(workDir))"
+        let ins = "-i " + inputs.map(q).joined(separator: " ")
+        let phases: [(name: String, count: Int, args: String)] = [
+            ("signatures", tasks, "\(ins) --buckets \(bucketCount) --shard \"${SLURM_ARRAY_TASK_ID}/\(tasks)\""),
+            ("buckets", bucketCount, "--shard \"${SLURM_ARRAY_TASK_ID}/\(bucketCount)\""),
+            ("clusters", 1, ""),
+            ("filter", tasks, "\(ins) -o \(q(out)) --shard \"${SLURM_ARRAY_TASK_ID}/\(tasks)\""),
+            ("merge", 1, "-o \(q(out))"),
+        ]
+        // Jobs of an earlier submission still pending (behind a failed task, they never start)
+        // are cancelled: this submission replaces them, and finished tasks skip by their markers.
+        let jobsFile = scripts + "/jobs.txt"
+        if !dryRun, let earlier = try? String(contentsOfFile: jobsFile, encoding: .utf8) {
+            let ids = earlier.split(whereSeparator: \.isWhitespace).map(String.init)
+            if !ids.isEmpty {
+                let cancel = Process()
+                cancel.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+                cancel.arguments = ["scancel", "--state=PENDING"] + ids
+                try? cancel.run()
+                cancel.waitUntilExit()
+            }
+        }
+        var submitted: [String] = []
+        var previous: String?
+        for (n, phase) in phases.enumerated() {
+            let array = phase.name == "clusters" || phase.name == "merge"
+            let script = templateText
+                .replacingOccurrences(of: "{{NAME}}", with: "winnow-\(file.name)-\(phase.name)")
+                .replacingOccurrences(of: "{{LOG}}", with: workDir + "/logs/\(phase.name)-" + (array ? "0" : "%a") + ".log")
+                .replacingOccurrences(of: "{{ARRAY}}", with: array ? "" : "#SBATCH --array=0-\(phase.count - 1)")
+                .replacingOccurrences(of: "{{OPTIONS}}", with: sbatchOptions.map { "#SBATCH \($0)" }.joined(separator: "\n"))
+                .replacingOccurrences(of: "{{COMMAND}}", with: String(format: base, phase.name) + (phase.args.isEmpty ? "" : " " + phase.args))
+            let path = scripts + "/\(n + 1)-\(phase.name).sbatch"
+            try script.write(toFile: path, atomically: true, encoding: .utf8)
+            var arguments = ["--parsable"]
+            if let previous { arguments.append("--dependency=afterok:\(previous)") }
+            arguments.append(path)
+            if dryRun {
+                print("sbatch " + arguments.joined(separator: " "))
+                print(script)
+                previous = "<\(phase.name)-job-id>"
+                continue
+            }
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["sbatch"] + arguments
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            try process.run()
+            let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            guard process.terminationStatus == 0, let id = text.split(separator: ";").first.map({ $0.trimmingCharacters(in: .whitespacesAndNewlines) }), !id.isEmpty else {
+                Log.error("sbatch \(path) failed (status \(process.terminationStatus))")
+                throw ExitCode(Status.fatal)
+            }
+            print("\(phase.name): job \(id)" + (array ? "" : " (array of \(phase.count))"))
+            previous = id
+            submitted.append(id)
+            try (submitted.joined(separator: "\n") + "\n").write(toFile: jobsFile, atomically: true, encoding: .utf8)
+        }
+        if !dryRun { print("progress: winnow slurm status --work \(workDir)") }
+    }
+}
+
+struct SlurmStatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Finished tasks of each phase, from the markers in the work directory."
+    )
+
+    @Option(help: ArgumentHelp("The work directory of the submission.", valueName: "dir"))
+    var work: String
+
+    func run() throws {
+        let phases = DedupPhases(settings: DedupSettings(), work: work)
+        var complete = true
+        for (phase, done, of) in phases.status() {
+            let missing = (0..<of).filter { !phases.isDone(phase, $0) }
+            let list = missing.prefix(20).map(String.init).joined(separator: ",") + (missing.count > 20 ? ",..." : "")
+            print("\(phase.padding(toLength: 11, withPad: " ", startingAt: 0)) \(done)/\(of) done" + (missing.isEmpty ? "" : "; waiting: \(list)"))
+            if done < of || of == 0 { complete = false }
+        }
+        print(complete ? "complete" : "incomplete")
+        if !complete { throw ExitCode(3) }
+    }
+}
