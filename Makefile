@@ -9,9 +9,12 @@ SWIFT ?= swift
 BIN := .build/release/winnow
 DEBUG_BIN := .build/debug/winnow
 PIPELINE ?= Pipelines/default.yaml
+URLS ?= urls.txt
+ARCHIVE ?= archive
+FETCH_FLAGS ?=
 WINNOW_FLAGS ?=
 
-.PHONY: setup build build-debug run validate read clean-html segment extract language quality dedup test golden bench bench-extract bench-dedup fuzz clean
+.PHONY: setup build build-debug fetch run validate read clean-html segment extract language quality dedup test golden bench bench-extract bench-dedup fuzz clean
 
 ## setup: install the system libraries Winnow links (libxml2, zlib) when they are missing
 setup:
@@ -23,6 +26,10 @@ build: setup
 
 build-debug: setup
 	$(SWIFT) build
+
+## fetch: the URL list URLS into WARC files in ARCHIVE (then: make run INPUT=$(ARCHIVE))
+fetch: build
+	$(BIN) fetch --urls $(URLS) --output $(ARCHIVE) $(FETCH_FLAGS)
 
 ## run: the PIPELINE file (default: Pipelines/default.yaml) over INPUT into OUTPUT (shards + summary.json)
 run: build

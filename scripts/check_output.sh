@@ -3,6 +3,7 @@
 #  1. runs over SampleCorpus (default and pretraining pipelines), read back with gzip+json, pandas,
 #     DuckDB, Hugging Face datasets and jq (scripts/check_schema.py);
 #     the report (report.html) in headless Chromium and `winnow inspect` in tmux (scripts/check_report.py);
+#     `winnow fetch` against a local HTTP server (scripts/check_fetch.py);
 #     `winnow slurm` on a one-node Slurm against a single-process run (scripts/check_slurm.py);
 #  2. the extraction quality floors on ../shared/bench/extraction and extraction-wcxb.
 # usage: check_output.sh WINNOW_BINARY SHARED_DIR
@@ -34,6 +35,8 @@ python3 scripts/check_schema.py "$work/pretraining" --min-docs 30
 # The run report in headless Chromium, counts checked against the shards; inspect in tmux.
 python3 scripts/check_report.py "$bin" "$work"
 
+# winnow fetch against a local server on 127.0.0.1 (every failure kind, politeness, resume, warcio check).
+python3 scripts/check_fetch.py "$bin" "$shared" "$work"
 # winnow slurm on a real one-node Slurm (installed and started by scripts/slurm_local.sh, stopped after).
 python3 scripts/check_slurm.py "$bin" "$shared" "$work"
 
@@ -49,4 +52,4 @@ check_floor() {  # name, pages dir, truth, floor file
 }
 check_floor development "$shared/bench/extraction" "$shared/bench/extraction/truth.jsonl" Benchmarks/extraction-floor.txt
 check_floor wcxb "$shared/bench/extraction-wcxb" "$shared/bench/extraction-wcxb/truth.jsonl" Benchmarks/extraction-wcxb-floor.txt
-echo "5 passed, 0 failed"
+echo "6 passed, 0 failed"

@@ -20,7 +20,7 @@ struct WinnowCommand: ParsableCommand {
         file; 75 another run holds the output directory's lock.
         """,
         version: "0.1.0",
-        subcommands: [RunCommand.self, ReadCommand.self, CleanCommand.self, SegmentCommand.self,
+        subcommands: [RunCommand.self, FetchCommand.self, ReadCommand.self, CleanCommand.self, SegmentCommand.self,
                       ExtractCommand.self, LanguageCommand.self, QualityCommand.self, DedupCommand.self, ValidateCommand.self, ReportCommand.self, InspectCommand.self, DedupPhaseCommand.self, SlurmCommand.self, IndexCommand.self, BenchmarkCommand.self],
         defaultSubcommand: nil
     )
