@@ -177,6 +177,17 @@ def check(binary, shared, work, root, port, names, log):
     mb = re.search(r"([\d.]+) MB of bodies", r4.stderr)
     if r4.returncode != 0 or not m or int(m.group(1)) != len(bench):
         fail(f"the throughput run failed: {r4.stderr}")
+    # Every body as the server sent it (after undoing its encodings), byte for byte.
+    from warcio.archiveiterator import ArchiveIterator
+    bodies = {}
+    for w in glob.glob(os.path.join(work, "fetched-bench", "*.warc.gz")):
+        with open(w, "rb") as f:
+            for rec in ArchiveIterator(f):
+                if rec.rec_type == "response":
+                    bodies[rec.rec_headers.get_header("WARC-Target-URI").rsplit("/", 1)[-1]] = rec.content_stream().read()
+    wrong = [n for n in bench if bodies.get(n) != gzip.decompress(open(os.path.join(shared, "bench/extraction/pages", n), "rb").read())]
+    if wrong:
+        fail(f"{len(wrong)} of {len(bench)} recorded bodies differ from the served pages: {wrong[:3]}")
     print(f"fetch: throughput {len(bench)} pages ({mb.group(1)} MB) from the local server in {seconds:.1f} s = {len(bench) / seconds:.0f} pages/s "
           "(2 hosts, 4 connections each, no delay)")
 

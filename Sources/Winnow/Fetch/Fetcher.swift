@@ -99,8 +99,9 @@ final class HTTPClient: NSObject, URLSessionDataDelegate, @unchecked Sendable {
         config.httpCookieAcceptPolicy = .never
         config.urlCache = nil
         config.requestCachePolicy = .reloadIgnoringLocalCacheData
+        // A serial delegate queue: a task's data callbacks must arrive in order.
         let queue = OperationQueue()
-        queue.maxConcurrentOperationCount = 4
+        queue.maxConcurrentOperationCount = 1
         session = URLSession(configuration: config, delegate: self, delegateQueue: queue)
     }
 
@@ -406,8 +407,11 @@ public final class Fetcher: @unchecked Sendable {
             return nil
         }
         let req = request(job.url)
-        let exchange = client.get(req, limit: settings.maxBodyBytes, timeout: settings.timeout)
+        var exchange = client.get(req, limit: settings.maxBodyBytes, timeout: settings.timeout)
         cond.lock(); summary.requests += 1; cond.unlock()
+        // An exchange that ended without an error and without a response (a kept-alive connection
+        // the server closed under it) is a connection error: retried.
+        if exchange.failure == nil && exchange.status == 0 { exchange.failure = .connection("no response") }
         if let failure = exchange.failure {
             let reason: String
             switch failure {
