@@ -57,6 +57,9 @@ public enum TextNormalizer {
     static func mayNeedNFC(_ text: String) -> Bool {
         for scalar in text.unicodeScalars where scalar.value >= 0x300 {
             let v = scalar.value
+            // General punctuation (quotes, dashes, ellipsis) is common and never changes under NFC,
+            // but for the two spaces below.
+            if v >= 0x2002 && v <= 0x206F { continue }
             if scalar.properties.canonicalCombiningClass != .notReordered { return true }
             if (0x1100...0x11FF).contains(v) || (0xF900...0xFAFF).contains(v) || (0x2F800...0x2FA1F).contains(v) { return true }
             if (0x0340...0x0344).contains(v) || v == 0x0374 || v == 0x037E || v == 0x0387 || (0x1F71...0x1FFD).contains(v)
