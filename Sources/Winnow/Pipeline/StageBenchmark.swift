@@ -67,6 +67,13 @@ public struct StageBenchmark {
             extracted = segmented.compactMap { try? extractor.extract($0, url: nil) }
         })
         extracted += preExtracted
+        results.append(timed("language (CLD2)", extracted.count, bytes) {
+            for var e in extracted { _ = LanguageIdentifier.apply(LanguageSettings(), to: &e) }
+        })
+        let quality = QualitySettings.groups(QualityRule.Group.allCases, mode: .annotate)
+        results.append(timed("quality (28 rules, annotate)", extracted.count, bytes) {
+            for var e in extracted { _ = QualityFilter.apply(quality, to: &e) }
+        })
         results.append(timed("dedup (exact)", extracted.count, bytes) {
             var dedup = ExactDedup()
             for e in extracted { _ = dedup.admit(e.text) }
