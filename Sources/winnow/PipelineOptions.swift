@@ -217,6 +217,15 @@ func runPipeline(_ options: PipelineOptions, lastStage: StageName, command: Stri
         Log.writeStderr("Error: \(error.message)\n")
         throw ExitCode(Status.usage)
     }
+    // A task of a sharded run (a Slurm array re-submitted) whose marker is there and whose
+    // files are all finished unchanged has nothing to do.
+    let marker = config.inputShard.map { shard in
+        (config.output as NSString).deletingLastPathComponent + "/markers/run-" + String(format: "%05d", shard.index) + ".done"
+    }
+    if !config.full, let marker, FileManager.default.fileExists(atPath: marker), (try? config.allInputsFinished()) == true {
+        if !options.quiet { Log.info("task finished already (\(marker)); nothing new in its inputs") }
+        return
+    }
     let pipeline = Pipeline(config: config)
     let progress = ProgressLine(terminal: !options.noProgress && !options.quiet && isatty(2) == 1, log: !options.quiet && isatty(2) != 1)
     let summary: RunSummary
@@ -254,6 +263,14 @@ func runPipeline(_ options: PipelineOptions, lastStage: StageName, command: Stri
         }
     }
     let status: Int32 = summary.hadInputErrors ? Status.inputErrors : 0
+    if let marker {
+        do {
+            try FileManager.default.createDirectory(atPath: (marker as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try Durable.write(marker, Array("run \(summary.runNumber)\n".utf8))
+        } catch {
+            Log.error("\(error)")
+        }
+    }
     if let path = metricsFile {
         do { try Metrics.write(summary, command: command, status: status, seconds: summary.wallSeconds, to: path) } catch { Log.error("\(error)") }
     }

@@ -94,6 +94,27 @@ final class CLITests: XCTestCase {
         }
     }
 
+    func testShardedRunsSplitTheInputsAndSkipFinishedTasks() throws {
+        let dir = try TemporaryDirectory()
+        var read = 0
+        for task in 0..<3 {
+            let result = try run(["run", "-q", "--no-report", "-i", TestPaths.sampleCorpus.path, "-o", dir.path("out"), "--shard", "\(task)/3"])
+            XCTAssertEqual(result.status, 0, result.stderr)
+            let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.path("out/task-0000\(task)/summary.json")))) as! [String: Any]
+            read += summary["input_files"] as! Int
+            XCTAssertTrue(FileManager.default.fileExists(atPath: dir.path("out/markers/run-0000\(task).done")))
+        }
+        let whole = try run(["run", "-q", "--no-report", "-i", TestPaths.sampleCorpus.path, "-o", dir.path("whole")])
+        XCTAssertEqual(whole.status, 0)
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.path("whole/summary.json")))) as! [String: Any]
+        XCTAssertEqual(read, summary["input_files"] as! Int, "the tasks take every input file once")
+        // A re-submitted task with nothing new does nothing: no second run in its directory.
+        let again = try run(["run", "-i", TestPaths.sampleCorpus.path, "-o", dir.path("out"), "--no-report"], environment: ["SLURM_ARRAY_TASK_ID": "1", "SLURM_ARRAY_TASK_COUNT": "3"])
+        XCTAssertEqual(again.status, 0)
+        XCTAssertTrue(again.stderr.contains("task finished already"), again.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path("out/task-00001/summary-000002.json")))
+    }
+
     func testExitStatusAndSummary() throws {
         XCTAssertTrue(FileManager.default.fileExists(atPath: binary.path), "swift build makes \(binary.path)")
         let dir = try TemporaryDirectory()

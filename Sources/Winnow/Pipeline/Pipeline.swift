@@ -43,6 +43,25 @@ public struct PipelineConfig: Sendable {
     }
 }
 
+extension PipelineConfig {
+    /// The input files this run takes (its shard's, when sharded), in input order.
+    public func inputFiles() -> [InputFile] {
+        var scanner = InputScanner()
+        let scanned = scanner.scan(inputs)
+        guard let shard = inputShard else { return scanned }
+        return scanned.enumerated().filter { $0.offset % shard.count == shard.index }.map(\.element)
+    }
+
+    /// Whether every input file of this run was finished, unchanged, by a committed run.
+    public func allInputsFinished() throws -> Bool {
+        let state = try RunState.load(output)
+        return inputFiles().allSatisfy { file in
+            guard let (path, identity) = RunState.identity(of: file.path) else { return false }
+            return state.finished[path] == identity
+        }
+    }
+}
+
 /// Settings of the dedup stage.
 public struct DedupSettings: Sendable {
     /// The dedup stage at all (exact and near); a pipeline without it writes every document.
