@@ -48,6 +48,10 @@ struct InspectCommand: ParsableCommand {
     var pipeline: String?
 
     func run() throws {
+        guard FileManager.default.fileExists(atPath: output + "/" + RunState.fileName) else {
+            FileHandle.standardError.write(Data("winnow inspect: \(output) is not a Winnow output directory (no \(RunState.fileName))\n".utf8))
+            throw ExitCode(Status.usage)
+        }
         if let html { return try explain(html) }
         let filter = Inspector.Filter(reason: reason, language: language, domain: domain, search: search)
         let docs: [Inspector.Document]
