@@ -62,6 +62,12 @@ public final class FileByteSource: ByteSource {
         return got
     }
 
+    /// Moves to byte `offset` of the file (the corresponding C function is `lseek`).
+    public func seek(to offset: Int) throws(FileError) {
+        guard lseek(fd, off_t(offset), SEEK_SET) >= 0 else { throw FileError(path: path, errno: errno) }
+        fileOffset = offset
+    }
+
     /// Reads the whole file, refusing files over `limit` bytes.
     public static func readAll(path: String, limit: Int) throws -> [UInt8] {
         let source = try FileByteSource(path: path)
@@ -87,9 +93,57 @@ public final class GzipByteSource: ByteSource {
 
     public var fileOffset: Int { file.fileOffset - (input.count - inputPos) }
 
+    /// Where reading stops: at the first gzip member that starts at or after this offset.
+    private var end = Int.max
+
     public init(path: String) throws {
         file = try FileByteSource(path: path)
         inflater = try InflateStream(format: .gzipOrZlib)
+    }
+
+    /// Reads only the gzip members that start in `range` of the compressed file: from the first
+    /// member at or after its start (one whose data begins with `startMarker`, so that gzip magic
+    /// bytes inside compressed data are not taken for a member) to the last one starting before its
+    /// end. Adjacent ranges thus read every member exactly once (a file that is one member is read
+    /// whole by the range holding offset 0).
+    public init(path: String, range: Range<Int>, startMarker: [UInt8]) throws {
+        file = try FileByteSource(path: path)
+        inflater = try InflateStream(format: .gzipOrZlib)
+        end = range.upperBound
+        guard range.lowerBound > 0 else { return }
+        try file.seek(to: range.lowerBound)
+        while true {
+            while inputPos + 2 < input.count {
+                if input[inputPos] == 0x1f && input[inputPos + 1] == 0x8b && input[inputPos + 2] == 0x08 {
+                    if fileOffset >= end { inputPos = input.count; fileEnded = true; return }
+                    if try startsMember(with: startMarker) { return }
+                }
+                inputPos += 1
+            }
+            if fileEnded || fileOffset >= end { inputPos = input.count; fileEnded = true; return }
+            try refill()
+        }
+    }
+
+    /// Whether a gzip member at `inputPos` inflates to data starting with `marker`.
+    private func startsMember(with marker: [UInt8]) throws -> Bool {
+        while input.count - inputPos < 64 * 1024 && !fileEnded { try refill() }
+        let probe = try InflateStream(format: .gzipOrZlib)
+        var out = [UInt8](repeating: 0, count: max(marker.count, 1))
+        var result: Int32 = Z_OK
+        var produced = 0
+        input.withUnsafeBufferPointer { inBuf in
+            out.withUnsafeMutableBufferPointer { outBuf in
+                let z = probe.stream
+                z.pointee.next_in = UnsafeMutablePointer(mutating: inBuf.baseAddress! + inputPos)
+                z.pointee.avail_in = UInt32(input.count - inputPos)
+                z.pointee.next_out = outBuf.baseAddress!
+                z.pointee.avail_out = UInt32(outBuf.count)
+                result = inflate(z, Z_NO_FLUSH)
+                produced = outBuf.count - Int(z.pointee.avail_out)
+            }
+        }
+        return (result == Z_OK || result == Z_STREAM_END || result == Z_BUF_ERROR) && produced == marker.count && Array(out.prefix(produced)) == marker
     }
 
     private func refill() throws {
@@ -124,6 +178,8 @@ public final class GzipByteSource: ByteSource {
         let want = min(maxCount, scratch.count)
         var produced = 0
         while produced == 0 {
+            // The next member starts at or after the range's end: this range is done.
+            if !inMember && end != .max && fileOffset >= end { return 0 }
             if inputPos >= input.count {
                 if fileEnded {
                     if inMember {

@@ -43,6 +43,9 @@ struct DedupPhaseCommand: ParsableCommand {
     @Option(help: "signatures: the number of bucket tasks that follow (default: as many as signature tasks).")
     var buckets: Int?
 
+    @Option(help: ArgumentHelp("signatures, filter: .warc.gz files larger than this many MiB are cut into parts of that size, each taken by one task (the same value in both phases).", valueName: "MiB"))
+    var splitSize: Double = 1024
+
     @OptionGroup(title: "Deduplication") var dedup: DedupOptions
 
     func validate() throws {
@@ -50,6 +53,7 @@ struct DedupPhaseCommand: ParsableCommand {
             throw ValidationError("the phase is signatures, buckets, clusters, filter or merge")
         }
         if let buckets, buckets < 1 { throw ValidationError("--buckets must be at least 1") }
+        guard splitSize >= 0.1 else { throw ValidationError("--split-size must be at least 0.1 (MiB)") }
         _ = try taskShard()
         try dedup.validate()
     }
@@ -74,6 +78,7 @@ struct DedupPhaseCommand: ParsableCommand {
             if let output { config.output = output }
         }
         dedup.apply(to: &config.dedup)
+        config.splitBytes = Int(splitSize * 1024 * 1024)
         if (phase == "signatures" || phase == "filter") && config.inputs.isEmpty { throw ValidationError("\(phase) needs --input (or a pipeline file's inputs)") }
         if (phase == "filter" || phase == "merge") && config.output.isEmpty { throw ValidationError("\(phase) needs --output (or a pipeline file's output)") }
         let phases = DedupPhases(settings: config.dedup, work: work, config: config)

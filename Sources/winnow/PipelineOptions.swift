@@ -66,6 +66,9 @@ struct PipelineOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Take every N-th input file from the I-th (0-based) and write to OUTPUT/task-IIIII, for a task of a sharded run (default: SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT when set). Deduplication is within the task; `winnow slurm` deduplicates across tasks.", valueName: "I/N"))
     var shard: String?
 
+    @Option(help: ArgumentHelp("With --shard: .warc.gz files larger than this many MiB are cut into parts of that size, each taken by one task (records go to the part where their gzip member starts).", valueName: "MiB"))
+    var splitSize: Double = 1024
+
     @Option(help: ArgumentHelp("Write run metrics in Prometheus text format to this file (for node_exporter's textfile collector), atomically.", valueName: "file"))
     var metricsFile: String?
 
@@ -76,6 +79,7 @@ struct PipelineOptions: ParsableArguments {
         if let maxDocumentSize { guard maxDocumentSize >= 1 else { throw ValidationError("--max-document-size must be at least 1 (MiB)") } }
         if let maxDepth { guard maxDepth >= 16 else { throw ValidationError("--max-depth must be at least 16") } }
         if let maxParseSeconds { guard maxParseSeconds > 0 else { throw ValidationError("--max-parse-seconds must be positive") } }
+        guard splitSize >= 0.1 else { throw ValidationError("--split-size must be at least 0.1 (MiB)") }
         if let format { guard TextFormat(rawValue: format) != nil else { throw ValidationError("--format must be text or markdown") } }
         if pipeline == nil {
             guard !input.isEmpty else { throw ValidationError("give at least one --input path (or a pipeline file that names its inputs)") }
@@ -120,6 +124,7 @@ struct PipelineOptions: ParsableArguments {
         if let keepDropped { config.keepDroppedDirectory = keepDropped }
         if let task = try parseShard(shard) {
             config.inputShard = (task.index, task.count)
+            config.splitBytes = Int(splitSize * 1024 * 1024)
             config.output += "/task-" + task.tag
             if let dir = config.keepDroppedDirectory { config.keepDroppedDirectory = dir + "/task-" + task.tag }
             if let dir = config.dedup.indexDirectory { config.dedup.indexDirectory = dir + "/task-" + task.tag }

@@ -42,6 +42,9 @@ struct SlurmSubmitCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Output directory (default: the pipeline's).", valueName: "dir"))
     var output: String?
 
+    @Option(help: ArgumentHelp(".warc.gz files larger than this many MiB are cut into parts of that size, each taken by one task.", valueName: "MiB"))
+    var splitSize: Double = 1024
+
     @Option(help: ArgumentHelp("Work directory on shared storage (default: OUTPUT/.slurm-work).", valueName: "dir"))
     var work: String?
 
@@ -59,6 +62,7 @@ struct SlurmSubmitCommand: ParsableCommand {
 
     func validate() throws {
         guard tasks >= 1 && tasks <= 100_000 else { throw ValidationError("--tasks must be 1 to 100000") }
+        guard splitSize >= 0.1 else { throw ValidationError("--split-size must be at least 0.1 (MiB)") }
         if let buckets { guard buckets >= 1 && buckets <= 100_000 else { throw ValidationError("--buckets must be 1 to 100000") } }
     }
 
@@ -94,7 +98,7 @@ struct SlurmSubmitCommand: ParsableCommand {
 
         func q(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
         let base = "\(q(binary)) dedup-phase %@ \(q(pipelinePath)) --work \(q(workDir))"
-        let ins = "-i " + inputs.map(q).joined(separator: " ")
+        let ins = "-i " + inputs.map(q).joined(separator: " ") + " --split-size \(splitSize)"
         let phases: [(name: String, count: Int, args: String)] = [
             ("signatures", tasks, "\(ins) --buckets \(bucketCount) --shard \"${SLURM_ARRAY_TASK_ID}/\(tasks)\""),
             ("buckets", bucketCount, "--shard \"${SLURM_ARRAY_TASK_ID}/\(bucketCount)\""),

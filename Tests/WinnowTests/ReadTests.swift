@@ -119,3 +119,25 @@ final class ReadTests: XCTestCase {
         XCTAssertEqual(d3.reason, .malformedJSON)
     }
 }
+
+/// A large `.warc.gz` cut into byte ranges (tasks of a sharded run): every record is read by
+/// exactly one part, in order, whatever the cut points.
+final class SplitReadTests: XCTestCase {
+    func testPartsReadEveryRecordOnce() throws {
+        let path = TestPaths.sampleCorpus.appendingPathComponent("warc/news-sample.warc.gz").path
+        var scanner = InputScanner()
+        let file = try XCTUnwrap(scanner.scan([path]).first)
+        let reader = ArchiveReader()
+        var whole: [String] = []
+        reader.read(file) { origin, _ in whole.append(origin.id) }
+        XCTAssertGreaterThan(whole.count, 10)
+        for bytes in [9_973, 50_000, file.size / 3, file.size - 1] {
+            let parts = InputFile.split([file], bytes: bytes)
+            XCTAssertEqual(parts.count, (file.size + bytes - 1) / bytes)
+            var ids: [String] = []
+            for part in parts { reader.read(part) { origin, _ in ids.append(origin.id) } }
+            XCTAssertEqual(ids, whole, "parts of \(bytes) bytes")
+        }
+        XCTAssertEqual(InputFile.split([file], bytes: file.size), [file], "a file no larger than the part size stays whole")
+    }
+}

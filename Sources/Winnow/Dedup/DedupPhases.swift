@@ -114,7 +114,7 @@ public struct DedupPhases {
     func forEachDocument(inputs: [String], shard: Shard, stats: inout RunStats, _ body: (UInt64, DocumentOrigin, WorkItem) throws -> Void) throws -> (files: Int, bytes: Int) {
         var taken = (files: 0, bytes: 0)
         var scanner = InputScanner()
-        let files = scanner.scan(inputs)
+        let files = InputFile.split(scanner.scan(inputs), bytes: config.splitBytes)
         var config = self.config
         config.inputs = inputs
         config.lastStage = .quality
@@ -122,7 +122,7 @@ public struct DedupPhases {
         let reader = ArchiveReader(settings: config.read)
         for (rank, file) in files.enumerated() where shard.takes(rank) {
             taken.files += 1
-            taken.bytes += file.size
+            taken.bytes += file.bytes
             var record = 0
             var failure: Error?
             var local = RunStats()

@@ -30,6 +30,9 @@ public struct PipelineConfig: Sendable {
     public var keepDroppedDirectory: String?
     /// Take only every `count`-th input file, from the `index`-th (a task of a sharded run).
     public var inputShard: (index: Int, count: Int)?
+    /// With `inputShard`: `.warc.gz` files larger than this are cut into parts of this many bytes,
+    /// each taken by one task.
+    public var splitBytes: Int?
 
     public init(inputs: [String], output: String, added: String) {
         self.inputs = inputs
@@ -49,7 +52,7 @@ extension PipelineConfig {
         var scanner = InputScanner()
         let scanned = scanner.scan(inputs)
         guard let shard = inputShard else { return scanned }
-        return scanned.enumerated().filter { $0.offset % shard.count == shard.index }.map(\.element)
+        return InputFile.split(scanned, bytes: splitBytes).enumerated().filter { $0.offset % shard.count == shard.index }.map(\.element)
     }
 
     /// Whether every input file of this run was finished, unchanged, by a committed run.
@@ -162,7 +165,9 @@ public final class Pipeline: @unchecked Sendable {
         // checked against the state now and recorded in it at the commit.
         var identities: [String: (path: String, input: RunState.FinishedInput)] = [:]
         let scanned = scanner.scan(config.inputs)
-        let shardFiles = config.inputShard.map { shard in scanned.enumerated().filter { $0.offset % shard.count == shard.index }.map(\.element) } ?? scanned
+        let shardFiles = config.inputShard.map { shard in
+            InputFile.split(scanned, bytes: config.splitBytes).enumerated().filter { $0.offset % shard.count == shard.index }.map(\.element)
+        } ?? scanned
         let files = shardFiles.filter { file in
             guard let (path, identity) = RunState.identity(of: file.path) else { return true }
             identities[file.path] = (path, identity)
@@ -173,7 +178,7 @@ public final class Pipeline: @unchecked Sendable {
             return true
         }
         summary.files = files.count
-        summary.inputBytes = files.reduce(0) { $0 + $1.size }
+        summary.inputBytes = files.reduce(0) { $0 + $1.bytes }
         summary.skippedFiles = scanner.skipped
         summary.unreadablePaths = scanner.unreadable.map { "\($0.path): \($0.reason)" }
         for (path, reason) in scanner.unreadable { Log.error("\(path): \(reason)") }
@@ -192,7 +197,7 @@ public final class Pipeline: @unchecked Sendable {
         nonisolated(unsafe) var readStats = StageStats()
         nonisolated(unsafe) var total = -1
         nonisolated(unsafe) var bytesDone = 0
-        let totalBytes = max(1, files.reduce(0) { $0 + $1.size })
+        let totalBytes = max(1, files.reduce(0) { $0 + $1.bytes })
 
         let group = DispatchGroup()
         // The reader: documents in input order, each numbered.
@@ -204,7 +209,7 @@ public final class Pipeline: @unchecked Sendable {
             for file in files {
                 defer {
                     statsLock.lock()
-                    bytesDone += file.size
+                    bytesDone += file.bytes
                     statsLock.unlock()
                 }
                 reader.read(file) { origin, content in

@@ -60,6 +60,7 @@ public struct ArchiveReader: Sendable {
     /// Opens `file` (decompressing `.gz`), or reports it as one `read_error` drop and returns nil.
     private func open(_ file: InputFile, as kind: SourceKind, emit: (DocumentOrigin, WorkItem.Content) -> Void) -> ByteSource? {
         do {
+            if let range = file.range { return try GzipByteSource(path: file.path, range: range, startMarker: Array("WARC/".utf8)) }
             return try openByteSource(path: file.path)
         } catch {
             emit(fileOrigin(file, source: kind), .dropped(Drop(.read, .readError, "\(error)")))

@@ -33,6 +33,25 @@ public struct InputFile: Sendable, Equatable {
     public var relativePath: String
     public var format: InputFormat
     public var size: Int
+    /// For a part of a large `.warc.gz` (a task of a sharded run): the records whose gzip member
+    /// starts in this byte range.
+    public var range: Range<Int>?
+
+    /// The bytes this input stands for: its range's, or the whole file's.
+    public var bytes: Int { range?.count ?? size }
+
+    /// `files` with every `.warc.gz` larger than `bytes` cut into parts of about `bytes`, in order.
+    public static func split(_ files: [InputFile], bytes: Int?) -> [InputFile] {
+        guard let bytes, bytes > 0 else { return files }
+        return files.flatMap { file -> [InputFile] in
+            guard file.format == .warc(gzip: true), file.size > bytes else { return [file] }
+            return stride(from: 0, to: file.size, by: bytes).map { start in
+                var part = file
+                part.range = start..<min(file.size, start + bytes)
+                return part
+            }
+        }
+    }
 }
 
 /// Finds input files under the given paths: recursive, in byte order of their paths so every run
