@@ -415,14 +415,15 @@ struct TextProfile {
         guard hashes.count >= n else { return 0 }
         let total = lengths.reduce(0, +)
         guard total > 0 else { return 0 }
-        var counts: [UInt64: (count: Int, first: Int)] = [:]
-        counts.reserveCapacity(hashes.count)
+        var table = GramTable(capacity: hashes.count)
+        var best = (count: 0, first: 0)
         for i in 0...(hashes.count - n) {
-            counts[TextProfile.gramHash(hashes, i, n), default: (0, i)].count += 1
+            let (count, first) = table.add(TextProfile.gramHash(hashes, i, n), at: i)
+            if count > best.count || (count == best.count && first < best.first) { best = (count, first) }
         }
-        guard let top = counts.values.max(by: { ($0.count, -$0.first) < ($1.count, -$1.first) }), top.count > 1 else { return 0 }
-        let chars = lengths[top.first..<(top.first + n)].reduce(0, +)
-        return Double(chars * top.count) / Double(total)
+        guard best.count > 1 else { return 0 }
+        let chars = lengths[best.first..<(best.first + n)].reduce(0, +)
+        return Double(chars * best.count) / Double(total)
     }
 
     /// The characters of words inside n-grams that repeat an earlier one (each counted once),
@@ -432,20 +433,49 @@ struct TextProfile {
         guard hashes.count >= n else { return 0 }
         let total = lengths.reduce(0, +)
         guard total > 0 else { return 0 }
-        var seen = Set<UInt64>()
-        seen.reserveCapacity(hashes.count)
+        var seen = GramTable(capacity: hashes.count)
         var repeated = 0
         var i = 0
         while i <= hashes.count - n {
-            let h = TextProfile.gramHash(hashes, i, n)
-            if seen.contains(h) {
+            if seen.add(TextProfile.gramHash(hashes, i, n), at: i).count > 1 {
                 repeated += lengths[i..<(i + n)].reduce(0, +)
                 i += n
             } else {
-                seen.insert(h)
                 i += 1
             }
         }
         return Double(repeated) / Double(total)
+    }
+}
+
+/// Counts of 64-bit n-gram hashes with the position of their first occurrence: open addressing
+/// in two flat arrays (a Dictionary costs a hasher call and a tuple per entry, which dominated
+/// the repetition rules).
+struct GramTable {
+    private var keys: [UInt64]
+    private var counts: [Int32]
+    private var firsts: [Int32]
+    private let mask: Int
+
+    init(capacity: Int) {
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        keys = [UInt64](repeating: 0, count: size)
+        counts = [Int32](repeating: 0, count: size)
+        firsts = [Int32](repeating: 0, count: size)
+        mask = size - 1
+    }
+
+    /// Counts `key` once more; returns its count and first position.
+    @inline(__always)
+    mutating func add(_ key: UInt64, at position: Int) -> (count: Int, first: Int) {
+        var slot = Int(truncatingIfNeeded: key ^ (key >> 29)) & mask
+        while counts[slot] != 0 && keys[slot] != key { slot = (slot + 1) & mask }
+        if counts[slot] == 0 {
+            keys[slot] = key
+            firsts[slot] = Int32(position)
+        }
+        counts[slot] += 1
+        return (Int(counts[slot]), Int(firsts[slot]))
     }
 }
