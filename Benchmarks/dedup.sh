@@ -22,11 +22,11 @@ command -v taskset >/dev/null || one_core=""
 
 echo "== quality (default settings)"
 rm -rf out-day1 out-other out-day2 index
-"$bin" dedup -q --input day1.jsonl.gz --output out-day1 --index index
+"$bin" dedup "$here/dedup-only.yaml" -q --input day1.jsonl.gz --output out-day1 --index index
 echo "day1 (seed 1, 20,000 docs):   $(python3 "$score" --corpus day1.jsonl.gz --kept out-day1 | tail -1)"
-"$bin" dedup -q --input other.jsonl.gz --output out-other
+"$bin" dedup "$here/dedup-only.yaml" -q --input other.jsonl.gz --output out-other
 echo "other (seed 5, WCXB source):  $(python3 "$score" --corpus other.jsonl.gz --kept out-other | tail -1)"
-"$bin" dedup -q --input day2.jsonl.gz --output out-day2 --index index
+"$bin" dedup "$here/dedup-only.yaml" -q --input day2.jsonl.gz --output out-day2 --index index
 echo "day2 against day1's index:    $(python3 "$score" --corpus day2.jsonl.gz --earlier day1.jsonl.gz --kept out-day2 | tail -1)"
 "$bin" index stats --index index
 
@@ -35,7 +35,7 @@ python3 "$here/datasketch_dedup.py" day1.jsonl.gz datasketch-kept.txt > datasket
 cat datasketch.txt
 echo "datasketch quality:           $(python3 "$score" --corpus day1.jsonl.gz --kept datasketch-kept.txt | tail -1)"
 rm -rf out-speed
-$one_core "$bin" dedup -q --jobs 1 --input day1.jsonl.gz --output out-speed
+$one_core "$bin" dedup "$here/dedup-only.yaml" -q --jobs 1 --input day1.jsonl.gz --output out-speed
 python3 - "$work/out-speed/summary.json" "$work/datasketch.txt" <<'PY'
 import json, re, sys
 s = json.load(open(sys.argv[1]))
@@ -52,7 +52,7 @@ PY
 echo "== memory per document, 20,000 and 200,000 documents"
 for corpus in day1 big; do
   rm -rf out-mem
-  /usr/bin/time -f "%M" -o rss.txt "$bin" dedup -q --input $corpus.jsonl.gz --output out-mem --index index-$corpus
+  /usr/bin/time -f "%M" -o rss.txt "$bin" dedup "$here/dedup-only.yaml" -q --input $corpus.jsonl.gz --output out-mem --index index-$corpus
   docs=$(python3 -c "import json; print(json.load(open('out-mem/summary.json'))['stages']['read']['in'])")
   echo "$corpus: $docs documents, peak RSS $(( $(cat rss.txt) / 1024 )) MiB; $("$bin" index stats --index index-$corpus)"
   rm -rf index-$corpus
