@@ -239,7 +239,28 @@ public final class Fetcher: @unchecked Sendable {
 
     private let cond = NSCondition()
     private var hosts: [String: Host] = [:]
-    private var hostOrder: [String] = []
+    /// Hosts whose robots.txt is to be fetched, in the order they appeared.
+    private var robotsNeeded: [String] = []
+    private var robotsNext = 0
+    /// (time a host may be asked again, host) for hosts with queued URLs: a min-heap, so picking
+    /// the next URL costs log(hosts), not a scan of every host. Entries are checked when popped
+    /// (a host may have several, or none left to do).
+    private var ready = MinHeap<(Double, String)> { $0.0 < $1.0 }
+
+    /// Makes `key` known, and schedulable once its robots.txt is in.
+    private func schedule(_ key: String, notBefore: Double = 0) {
+        if hosts[key] == nil {
+            hosts[key] = Host()
+            if settings.obeyRobots {
+                robotsNeeded.append(key)
+                hosts[key]?.robotsPending = true
+                return
+            }
+            hosts[key]?.robots = .allowAll
+        }
+        guard let host = hosts[key], host.robots != nil else { return }
+        ready.push((max(notBefore, host.nextAllowed), key))
+    }
     private var outstanding = 0
     private var summary = FetchSummary()
     private var writeError: Error?
@@ -265,8 +286,8 @@ public final class Fetcher: @unchecked Sendable {
                 continue
             }
             let key = Fetcher.hostKey(url)
-            if hosts[key] == nil { hosts[key] = Host(); hostOrder.append(key) }
-            if !settings.obeyRobots { hosts[key]?.robots = .allowAll }
+            let isNew = hosts[key] == nil
+            if isNew { schedule(key) }
             hosts[key]?.queue.append(FetchJob(seed: url.absoluteString, url: url))
             outstanding += 1
         }
@@ -296,29 +317,32 @@ public final class Fetcher: @unchecked Sendable {
     private enum Next { case robots(String), job(String, FetchJob), wait(Double), finished }
 
     private func nextWork() -> Next {
+        if robotsNext < robotsNeeded.count {
+            let key = robotsNeeded[robotsNext]
+            robotsNext += 1
+            return .robots(key)
+        }
         let now = monotonicSeconds()
-        var earliest = Double.infinity
-        for key in hostOrder {
-            guard var host = hosts[key], !host.queue.isEmpty else { continue }
-            if host.robots == nil {
-                if !host.robotsPending {
-                    host.robotsPending = true
-                    host.active += 1
-                    hosts[key] = host
-                    return .robots(key)
-                }
+        while let (time, key) = ready.peek() {
+            guard var host = hosts[key], !host.queue.isEmpty, host.active < settings.perHost else {
+                _ = ready.pop()   // nothing to do there now; a finishing request schedules it again
                 continue
             }
-            guard host.active < settings.perHost else { continue }
-            if host.nextAllowed > now { earliest = min(earliest, host.nextAllowed); continue }
-            // The first job whose own retry time has come.
+            if host.nextAllowed > time {
+                _ = ready.pop()
+                ready.push((host.nextAllowed, key))
+                continue
+            }
+            if time > now { return .wait(time - now) }
+            _ = ready.pop()
             let job = host.queue.removeFirst()
             host.active += 1
             hosts[key] = host
+            if !host.queue.isEmpty && host.active < settings.perHost { ready.push((host.nextAllowed, key)) }
             return .job(key, job)
         }
         if outstanding == 0 { return .finished }
-        return .wait(earliest.isFinite ? earliest - now : 0.5)
+        return .wait(0.5)
     }
 
     private func work(client: HTTPClient, writer: WARCFileWriter, progress: (@Sendable (FetchSummary) -> Void)?) {
@@ -339,8 +363,8 @@ public final class Fetcher: @unchecked Sendable {
                 cond.lock()
                 hosts[key]?.robots = rules
                 hosts[key]?.robotsPending = false
-                hosts[key]?.active -= 1
                 hosts[key]?.nextAllowed = monotonicSeconds() + politeDelay(rules)
+                schedule(key)
                 cond.broadcast()
                 cond.unlock()
             case .job(let key, let job):
@@ -351,19 +375,18 @@ public final class Fetcher: @unchecked Sendable {
                 hosts[key]?.nextAllowed = monotonicSeconds() + rest
                 if let (again, wait) = requeue {
                     let againKey = Fetcher.hostKey(again.url)
-                    if hosts[againKey] == nil {
-                        hosts[againKey] = Host()
-                        hostOrder.append(againKey)
-                        if !settings.obeyRobots { hosts[againKey]?.robots = .allowAll }
-                    }
+                    if hosts[againKey] == nil { schedule(againKey) }
                     hosts[againKey]?.queue.append(again)
                     if wait > 0 {
+                        // 429, 5xx, timeouts: the whole host waits, not only this URL.
                         let allowed = max(hosts[againKey]?.nextAllowed ?? 0, monotonicSeconds() + wait)
                         hosts[againKey]?.nextAllowed = allowed
                     }
+                    if againKey != key { schedule(againKey) }
                 } else {
                     outstanding -= 1
                 }
+                schedule(key)
                 let snapshot = summary
                 cond.broadcast()
                 cond.unlock()
@@ -520,5 +543,43 @@ public final class Fetcher: @unchecked Sendable {
         } catch {
             writeError = writeError ?? error
         }
+    }
+}
+
+/// A binary min-heap.
+struct MinHeap<Element> {
+    private var items: [Element] = []
+    private let less: (Element, Element) -> Bool
+
+    init(less: @escaping (Element, Element) -> Bool) { self.less = less }
+
+    func peek() -> Element? { items.first }
+
+    mutating func push(_ e: Element) {
+        items.append(e)
+        var i = items.count - 1
+        while i > 0 {
+            let parent = (i - 1) / 2
+            guard less(items[i], items[parent]) else { break }
+            items.swapAt(i, parent)
+            i = parent
+        }
+    }
+
+    mutating func pop() -> Element? {
+        guard !items.isEmpty else { return nil }
+        items.swapAt(0, items.count - 1)
+        let top = items.removeLast()
+        var i = 0
+        while true {
+            let l = 2 * i + 1, r = l + 1
+            var m = i
+            if l < items.count && less(items[l], items[m]) { m = l }
+            if r < items.count && less(items[r], items[m]) { m = r }
+            if m == i { break }
+            items.swapAt(i, m)
+            i = m
+        }
+        return top
     }
 }
