@@ -122,7 +122,10 @@ public enum Charset {
             out = iconvToUTF8(bytes, from: encoding) ?? Array(String(decoding: bytes, as: UTF8.self).utf8)
             if out.starts(with: [0xef, 0xbb, 0xbf]) { out.removeFirst(3) }
         }
-        if out.contains(0) {
+        // NUL bytes become spaces (libxml2 stops at them); memchr, since a byte loop over every
+        // page showed in the profile.
+        let hasNUL = out.withUnsafeBufferPointer { b in b.count > 0 && memchr(b.baseAddress!, 0, b.count) != nil }
+        if hasNUL {
             for i in out.indices where out[i] == 0 { out[i] = 0x20 }
         }
         return out

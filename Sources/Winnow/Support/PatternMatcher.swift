@@ -70,6 +70,23 @@ public struct PatternMatcher: Sendable {
         return found
     }
 
-    /// The groups with a pattern in the UTF-8 of `text`.
-    public func groups(in text: String) -> UInt32 { groups(in: text.utf8) }
+    /// The groups with a pattern in the UTF-8 of `text` (over the contiguous bytes, without
+    /// bounds checks: class and id lists of every element go through here).
+    public func groups(in text: String) -> UInt32 {
+        var text = text
+        return text.withUTF8 { bytes in
+            table.withUnsafeBufferPointer { table in
+                output.withUnsafeBufferPointer { output in
+                    var state = 0
+                    var found: UInt32 = 0
+                    for var b in bytes {
+                        if b >= 0x41 && b <= 0x5a { b |= 0x20 }
+                        state = Int(table[state &* 256 &+ Int(b)])
+                        found |= output[state]
+                    }
+                    return found
+                }
+            }
+        }
+    }
 }
