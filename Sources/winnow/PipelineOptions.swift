@@ -80,6 +80,12 @@ struct PipelineOptions: ParsableArguments {
         if let maxDepth { guard maxDepth >= 16 else { throw ValidationError("--max-depth must be at least 16") } }
         if let maxParseSeconds { guard maxParseSeconds > 0 else { throw ValidationError("--max-parse-seconds must be positive") } }
         guard splitSize >= 0.1 else { throw ValidationError("--split-size must be at least 0.1 (MiB)") }
+        if let languages {
+            for code in languages.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where code.isEmpty
+                || !(2...3).contains(code.count) || !code.allSatisfy({ $0.isASCII && $0.isLetter }) {
+                throw ValidationError("--languages takes ISO 639-1 codes separated by commas (en,de,zh), not \"\(code)\"")
+            }
+        }
         if let format { guard TextFormat(rawValue: format) != nil else { throw ValidationError("--format must be text or markdown") } }
         if pipeline == nil {
             guard !input.isEmpty else { throw ValidationError("give at least one --input path (or a pipeline file that names its inputs)") }

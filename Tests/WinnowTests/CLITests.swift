@@ -36,6 +36,9 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: binary.path), "swift build makes \(binary.path)")
         XCTAssertEqual(try run(["run", "--output", "/tmp/x"]).status, 64)
         XCTAssertEqual(try run(["run", "--input", "x", "--output", "/tmp/x", "--jobs", "0"]).status, 64)
+        let languages = try run(["run", "--input", "x", "--output", "/tmp/x", "--languages", "en,english"])
+        XCTAssertEqual(languages.status, 64)
+        XCTAssertTrue(languages.stderr.contains("not \"english\""), languages.stderr)
     }
 
     func testValidateReportsEveryMistakeWithItsLine() throws {
