@@ -25,7 +25,7 @@ public struct Extractor: Sendable {
 
     public func extract(_ page: SegmentedPage, url: String?) throws(Drop) -> Extraction {
         let ld = MetadataExtractor.jsonLD(page.info.jsonLD)
-        let (indices, _) = mainBlocks(page, url: url, types: ld.types, trace: nil)
+        let (indices, _, _) = mainBlocks(page, url: url, types: ld.types, trace: nil)
         let visible = indices.reduce(0) { $0 + page.blocks[$1].chars }
         guard visible >= max(1, settings.minTextChars) else {
             throw Drop(.extract, .noMainText, "no main text found")
@@ -42,7 +42,7 @@ public struct Extractor: Sendable {
         return extraction
     }
 
-    private func mainBlocks(_ page: SegmentedPage, url: String?, types: Set<String>, trace: BlockTrace?) -> ([Int], PageKind) {
+    private func mainBlocks(_ page: SegmentedPage, url: String?, types: Set<String>, trace: BlockTrace?) -> ([Int], PageKind, MainTextFinder) {
         let kind = PageKind.classify(page, url: url, jsonLDTypes: types)
         var finder = MainTextFinder(page: page, commentsAreContent: kind == .discussion)
         finder.includeCaptions = settings.includeCaptions
@@ -58,16 +58,15 @@ public struct Extractor: Sendable {
                 indices = finder.mainBlocks()
             }
         }
-        return (indices, kind)
+        return (indices, kind, finder)
     }
 
     /// Each block of a page, kept or left out and why: what `winnow inspect --html` shows.
     public func explain(_ page: SegmentedPage, url: String?) -> BlockExplanation {
         let ld = MetadataExtractor.jsonLD(page.info.jsonLD)
         let trace = BlockTrace()
-        let (indices, kind) = mainBlocks(page, url: url, types: ld.types, trace: trace)
+        let (indices, kind, finder) = mainBlocks(page, url: url, types: ld.types, trace: trace)
         let kept = Set(indices)
-        let finder = MainTextFinder(page: page)
         let blocks = page.blocks.enumerated().map { i, block in
             BlockExplanation.Entry(kind: block.kind.rawValue, element: finder.describe(block.element), text: block.text,
                                    value: finder.value(of: block), linkDensity: block.linkDensity, kept: kept.contains(i),

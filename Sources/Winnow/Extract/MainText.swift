@@ -37,29 +37,30 @@ struct MainTextFinder {
                 e = page.elements[Int(e)].parent
             }
         }
+        // The class/id patterns of each element, matched once for both verdicts.
+        let groups = page.elements.map { $0.classID.isEmpty ? 0 : ExtractRules.classMatcher.groups(in: $0.classID) }
         negative = page.elements.indices.map { i in
-            Self.negativeKind(page.elements[i], holdsMostProse: total > 0 && proseAll[i] >= max(ExtractRules.weakNegativeProseChars, total * ExtractRules.weakNegativeProseShare),
+            Self.negativeKind(page.elements[i], groups: groups[i],
+                              holdsMostProse: total > 0 && proseAll[i] >= max(ExtractRules.weakNegativeProseChars, total * ExtractRules.weakNegativeProseShare),
                               commentsAreContent: commentsAreContent)
         }
-        positive = page.elements.indices.map { i in Self.isPositive(page.elements[i], negative: negative[i]) }
+        positive = page.elements.indices.map { i in Self.isPositive(page.elements[i], groups: groups[i], negative: negative[i]) }
     }
 
-    /// Whether an element is boilerplate by its tag or class/id.
-    static func negativeKind(_ e: ElementInfo, holdsMostProse: Bool, commentsAreContent: Bool = false) -> Bool {
+    /// Whether an element is boilerplate by its tag or class/id (`groups`: its class/id matches).
+    static func negativeKind(_ e: ElementInfo, groups found: UInt32, holdsMostProse: Bool, commentsAreContent: Bool = false) -> Bool {
         if e.tag == "body" || e.tag == "html" || e.tag == "main" { return false }
         if ExtractRules.boilerplateTags.contains(e.tag) && !holdsMostProse { return true }
         if e.classID.isEmpty { return false }
-        let found = ExtractRules.classMatcher.groups(in: e.classID)
         if found & ExtractRules.strongNegativeGroup != 0 && !commentsAreContent { return found & ExtractRules.overrideGroup == 0 }
         if holdsMostProse || found & ExtractRules.overrideGroup != 0 { return false }
         return found & ExtractRules.negativeGroup != 0
     }
 
-    static func isPositive(_ e: ElementInfo, negative: Bool) -> Bool {
+    static func isPositive(_ e: ElementInfo, groups: UInt32, negative: Bool) -> Bool {
         if negative { return false }
         if e.tag == "article" || e.tag == "main" { return true }
-        if e.classID.isEmpty { return false }
-        return ExtractRules.classMatcher.groups(in: e.classID) & (ExtractRules.overrideGroup | ExtractRules.positiveGroup) != 0
+        return groups & (ExtractRules.overrideGroup | ExtractRules.positiveGroup) != 0
     }
 
     /// Indices of the blocks that make up the main text, in order.

@@ -58,20 +58,8 @@ public struct PatternMatcher: Sendable {
         self.output = out
     }
 
-    /// The groups with at least one pattern in `bytes`, as a bit set.
-    public func groups<C: Sequence>(in bytes: C) -> UInt32 where C.Element == UInt8 {
-        var state = 0
-        var found: UInt32 = 0
-        for var b in bytes {
-            if b >= 0x41 && b <= 0x5a { b |= 0x20 }
-            state = Int(table[state &* 256 &+ Int(b)])
-            found |= output[state]
-        }
-        return found
-    }
-
-    /// The groups with a pattern in the UTF-8 of `text` (over the contiguous bytes, without
-    /// bounds checks: class and id lists of every element go through here).
+    /// The groups with at least one pattern in the UTF-8 of `text`, as a bit set (over the
+    /// contiguous bytes, without bounds checks: class and id lists of every element go through here).
     public func groups(in text: String) -> UInt32 {
         var text = text
         return text.withUTF8 { bytes in
