@@ -406,15 +406,7 @@ public struct DedupPhases {
                   let o = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
                 throw PhaseError(description: "\(path) is missing or unreadable: re-run filter task \(task)")
             }
-            for (name, value) in o["stages"] as? [String: Any] ?? [:] {
-                guard let stage = StageName(rawValue: name), let st = value as? [String: Any] else { continue }
-                var s = StageStats()
-                s.documentsIn = st["in"] as? Int ?? 0
-                s.documentsOut = st["out"] as? Int ?? 0
-                s.seconds = (st["seconds"] as? NSNumber)?.doubleValue ?? 0
-                for (k, v) in st["dropped"] as? [String: Any] ?? [:] { s.dropped[DropReason(rawValue: k)] = v as? Int ?? 0 }
-                summary.stats[stage].merge(s)
-            }
+            summary.stats.merge(RunStats(summaryStages: o["stages"] as? [String: Any] ?? [:]))
             summary.documentsWritten += o["documents_written"] as? Int ?? 0
             summary.outputBytes += o["output_bytes"] as? Int ?? 0
             // The slowest filter task (the tasks run side by side).

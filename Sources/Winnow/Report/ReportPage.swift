@@ -106,30 +106,16 @@ public enum ReportPage {
         return svg + "</svg>"
     }
 
-    static let stageOrder = ["read", "clean", "segment", "extract", "language", "quality", "dedup", "write"]
-    static let errorReasons: Set<String> = ["read_error", "truncated_gzip", "corrupt_gzip", "malformed_warc", "malformed_json",
-                                            "bad_content_encoding", "binary_content", "parse_error"]
-
     /// Sums the counts of several runs' summaries (the stages, the profile's tables); the
     /// timeline is the latest run's that read anything, the samples the latest runs' first.
-    static func merge(_ runs: [[String: Any]]) -> (stages: [String: Any], profile: [String: Any], timelineRun: [String: Any]) {
-        var stages: [String: [String: Any]] = [:]
+    static func merge(_ runs: [[String: Any]]) -> (stats: RunStats, profile: [String: Any], timelineRun: [String: Any]) {
+        var stats = RunStats()
         var profile: [String: Any] = [:]
         var tables: [String: [String: Int]] = [:]
         var lengths: [Int] = []
         var samples: [String: [Any]] = [:]
         for run in runs {
-            for (name, value) in run["stages"] as? [String: Any] ?? [:] {
-                let st = value as? [String: Any] ?? [:]
-                var m = stages[name] ?? ["in": 0, "out": 0, "seconds": 0.0, "dropped": [String: Int]()]
-                m["in"] = int(m["in"]) + int(st["in"])
-                m["out"] = int(m["out"]) + int(st["out"])
-                m["seconds"] = dbl(m["seconds"]) + dbl(st["seconds"])
-                var d = m["dropped"] as? [String: Int] ?? [:]
-                for (k, v) in st["dropped"] as? [String: Any] ?? [:] { d[k, default: 0] += int(v) }
-                m["dropped"] = d
-                stages[name] = m
-            }
+            stats.merge(RunStats(summaryStages: run["stages"] as? [String: Any] ?? [:]))
             let p = run["profile"] as? [String: Any] ?? [:]
             if profile["length_bounds"] == nil { profile["length_bounds"] = p["length_bounds"] }
             let l = (p["lengths"] as? [Any] ?? []).map { int($0) }
@@ -149,21 +135,21 @@ public enum ReportPage {
         profile["lengths"] = lengths
         for (k, v) in tables { profile[k] = v }
         profile["samples"] = samples
-        let timelineRun = runs.last { int(($0["stages"] as? [String: Any]).flatMap { ($0["read"] as? [String: Any])?["in"] }) > 0 } ?? runs.last ?? [:]
-        return (stages, profile, timelineRun)
+        let timelineRun = runs.last { RunStats(summaryStages: $0["stages"] as? [String: Any] ?? [:])[.read].documentsIn > 0 } ?? runs.last ?? [:]
+        return (stats, profile, timelineRun)
     }
 
     public static func render(summaries: [[String: Any]], current: [[String: Any]], directory: String) -> String {
         let latest = summaries.last ?? [:]
-        let (stages, mergedProfile, timelineRun) = merge(current)
+        let (stats, mergedProfile, timelineRun) = merge(current)
         var profile = mergedProfile
         profile["timeline"] = (timelineRun["profile"] as? [String: Any])?["timeline"]
         let run = int(latest["run"])
         var body = ""
 
         // Header.
-        let written = int((stages["write"] as? [String: Any])?["out"])
-        let read = int((stages["read"] as? [String: Any])?["in"])
+        let written = stats[.write].documentsOut
+        let read = stats[.read].documentsIn
         let runList = current.map { String(int($0["run"])) }.joined(separator: ", ")
         body += "<header><h1>Winnow run report</h1><p>Output directory <code>\(esc(directory))</code>, \(summaries.count) runs; latest: run \(run), "
         body += "<code>winnow \(esc(latest["command"] as? String ?? "run"))</code>, finished \(esc(latest["finished"] as? String ?? "?")). "
@@ -174,15 +160,14 @@ public enum ReportPage {
         var funnelRows: [[String]] = []
         var funnelBars: [(String, Int)] = [("documents read", read)]
         var dropRows: [[String]] = []
-        for name in stageOrder {
-            guard let st = stages[name] as? [String: Any] else { continue }
-            let dropped = st["dropped"] as? [String: Any] ?? [:]
-            let total = dropped.values.reduce(0) { $0 + int($1) }
-            let reasons = dropped.sorted { int($0.value) > int($1.value) }.map { "\($0.key) \(fmt(int($0.value)))" }.joined(separator: ", ")
-            funnelRows.append([name, String(int(st["in"])), String(int(st["out"])), String(total), reasons])
-            funnelBars.append((name, int(st["out"])))
-            for (reason, n) in dropped.sorted(by: { int($0.value) > int($1.value) }) {
-                dropRows.append([reason, name, String(int(n)), errorReasons.contains(reason) ? "yes" : "no"])
+        for stage in StageName.allCases {
+            guard let st = stats.stages[stage] else { continue }
+            let dropped = st.dropped.sorted { ($1.value, $0.key.rawValue) < ($0.value, $1.key.rawValue) }
+            let reasons = dropped.map { "\($0.key.rawValue) \(fmt($0.value))" }.joined(separator: ", ")
+            funnelRows.append([stage.rawValue, String(st.documentsIn), String(st.documentsOut), String(st.droppedTotal), reasons])
+            funnelBars.append((stage.rawValue, st.documentsOut))
+            for (reason, n) in dropped {
+                dropRows.append([reason.rawValue, stage.rawValue, String(n), reason.isError ? "yes" : "no"])
             }
         }
         body += "<section id=\"funnel\"><h2>Funnel</h2><p>Documents entering and leaving each stage; a document is either written or dropped with a reason.</p>"
@@ -194,7 +179,7 @@ public enum ReportPage {
         // Throughput.
         let timeline = (profile["timeline"] as? [[Any]] ?? []).map { (dbl($0.first), dbl($0.count > 1 ? $0[1] : 0), dbl($0.count > 2 ? $0[2] : 0)) }
         let wall = dbl(timelineRun["wall_seconds"])
-        let runRead = int(((timelineRun["stages"] as? [String: Any])?["read"] as? [String: Any])?["in"])
+        let runRead = RunStats(summaryStages: timelineRun["stages"] as? [String: Any] ?? [:])[.read].documentsIn
         body += "<section id=\"throughput\"><h2>Throughput</h2>"
         let rate = wall > 0 ? Double(runRead) / wall : 0
         body += "<p id=\"rate\" data-rate=\"\(String(format: "%.1f", rate))\">Run \(int(timelineRun["run"])): \(String(format: "%.1f", rate)) documents/s "
@@ -206,7 +191,7 @@ public enum ReportPage {
         body += line(timeline.map { ($0.0, $0.1) }, xLabel: "seconds", yLabel: "documents read", id: "progress-chart")
         body += line(ratePoints, xLabel: "seconds", yLabel: "documents/s", id: "rate-chart")
         var stageSeconds: [[String]] = []
-        for name in stageOrder { if let st = stages[name] as? [String: Any] { stageSeconds.append([name, String(format: "%.2f", dbl(st["seconds"]))]) } }
+        for stage in StageName.allCases { if let st = stats.stages[stage] { stageSeconds.append([stage.rawValue, String(format: "%.2f", st.seconds)]) } }
         body += table(["stage", "seconds of work (all threads)"], stageSeconds, id: "stage-seconds") + "</section>"
 
         // Distributions of the kept documents.
@@ -268,9 +253,9 @@ public enum ReportPage {
         // Trend over the directory's runs.
         var trendRows: [[String]] = []
         for s in summaries {
-            let st = s["stages"] as? [String: Any] ?? [:]
-            let inRead = int((st["read"] as? [String: Any])?["in"])
-            let dropped = st.values.reduce(0) { sum, v in sum + ((v as? [String: Any])?["dropped"] as? [String: Any] ?? [:]).values.reduce(0) { $0 + int($1) } }
+            let st = RunStats(summaryStages: s["stages"] as? [String: Any] ?? [:])
+            let inRead = st[.read].documentsIn
+            let dropped = st.stages.values.reduce(0) { $0 + $1.droppedTotal }
             let seconds = dbl(s["wall_seconds"])
             trendRows.append([String(int(s["run"])), s["finished"] as? String ?? "", String(int(s["input_files"])), String(inRead),
                               String(int(s["documents_written"])), String(dropped), String(int(s["input_errors"])), String(format: "%.1f", seconds),
