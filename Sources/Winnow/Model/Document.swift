@@ -141,8 +141,11 @@ public struct Drop: Sendable, Error {
     /// The extraction when the document got that far (language, quality and dedup drops), for
     /// `--keep-dropped` and the report's samples.
     public var extraction: Extraction?
-    /// For duplicates: a key of the cluster's keeper (its id with `--explain`, else its position).
-    public var keeper: String?
+    /// For duplicates: the keeper's id, when the run keeps ids (`--explain`).
+    public var duplicateOf: String?
+    /// For duplicates: a key of the cluster's first document (its id with `--explain`, else its
+    /// input position), the same for every document of the cluster.
+    public var cluster: String?
 
     public init(_ stage: StageName, _ reason: DropReason, _ detail: String) {
         self.stage = stage

@@ -283,14 +283,7 @@ public final class Pipeline: @unchecked Sendable {
                 readCounts.documentsOut += 1
             }
             profile.tick(monotonicSeconds() - started, read: emitted, written: writer.recordsWritten)
-            if case .dropped(let drop) = item.content {
-                logDrop(drop, item.origin)
-                profile.dropped(item.origin, drop)
-                if let droppedWriter, firstError == nil {
-                    do { try droppedWriter.write(RecordCodec.encodeDropped(item.origin, drop, added: config.added)) } catch { firstError = error }
-                }
-                continue
-            }
+            if case .dropped(let drop) = item.content { logDrop(drop, item.origin) }
             var current = item
             if dedupping, case .extracted(let extraction) = current.content {
                 let t = monotonicSeconds()
@@ -312,11 +305,8 @@ public final class Pipeline: @unchecked Sendable {
                     dedupStats.dropped[reason, default: 0] += 1
                     var drop = Drop(.dedup, reason, "duplicate of \(keeper ?? "an earlier document")")
                     drop.extraction = extraction
-                    drop.keeper = cluster
-                    profile.dropped(current.origin, drop)
-                    if let droppedWriter, firstError == nil {
-                        do { try droppedWriter.write(RecordCodec.encodeDropped(current.origin, drop, added: config.added)) } catch { firstError = error }
-                    }
+                    drop.duplicateOf = keeper
+                    drop.cluster = cluster
                     current.content = .dropped(drop)
                     if let explain {
                         var w = JSONWriter(capacity: 128)
@@ -337,10 +327,6 @@ public final class Pipeline: @unchecked Sendable {
                         dedupStats.dropped[.boilerplateOnly, default: 0] += 1
                         var drop = Drop(.dedup, .boilerplateOnly, "every paragraph is repeated across the run")
                         drop.extraction = kept
-                        profile.dropped(current.origin, drop)
-                        if let droppedWriter, firstError == nil {
-                            do { try droppedWriter.write(RecordCodec.encodeDropped(current.origin, drop, added: config.added)) } catch { firstError = error }
-                        }
                         current.content = .dropped(drop)
                     }
                 } else {
@@ -348,7 +334,14 @@ public final class Pipeline: @unchecked Sendable {
                 }
                 dedupStats.seconds += monotonicSeconds() - t
             }
-            if case .dropped = current.content { continue }
+            // Every drop, whichever stage made it, in input order: the report's profile and --keep-dropped.
+            if case .dropped(let drop) = current.content {
+                profile.dropped(current.origin, drop)
+                if let droppedWriter, firstError == nil {
+                    do { try droppedWriter.write(RecordCodec.encodeDropped(current.origin, drop, added: config.added)) } catch { firstError = error }
+                }
+                continue
+            }
             guard firstError == nil else { continue }
             let t = monotonicSeconds()
             writeStats.documentsIn += 1

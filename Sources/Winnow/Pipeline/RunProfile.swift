@@ -76,7 +76,7 @@ public struct RunProfile: Sendable {
     /// A dropped document (its extraction when it got that far, and its keeper for duplicates).
     mutating func dropped(_ origin: DocumentOrigin, _ drop: Drop) {
         RunProfile.count(RunProfile.domain(origin.url), in: &domainsDropped)
-        if let keeper = drop.keeper { clusters[keeper, default: 0] += 1 }
+        if let cluster = drop.cluster { clusters[cluster, default: 0] += 1 }
         sample(origin, stage: drop.stage.rawValue, reason: drop.reason.rawValue, detail: drop.detail, text: drop.extraction?.text ?? "")
     }
 

@@ -28,8 +28,7 @@ public enum RecordCodec {
         origin.extraMetadata.append(("drop_stage", json(drop.stage.rawValue)))
         origin.extraMetadata.append(("drop_reason", json(drop.reason.rawValue)))
         origin.extraMetadata.append(("drop_detail", json(drop.detail)))
-        let keeper = drop.detail.hasPrefix("duplicate of ") && drop.detail != "duplicate of an earlier document" ? String(drop.detail.dropFirst(13)) : nil
-        origin.extraMetadata.append(("duplicate_of", json(keeper)))
+        origin.extraMetadata.append(("duplicate_of", json(drop.duplicateOf)))
         let item = WorkItem(sequence: 0, origin: origin, content: .extracted(drop.extraction ?? Extraction(text: "")))
         return encode(item, added: added) ?? []
     }
