@@ -87,9 +87,9 @@ final class QualityTests: XCTestCase {
         // Curly quotes and no-break spaces around words, letters of other scripts.
         var profile = TextProfile("“The\u{00A0}cat” and… «the dog» — Привет мир 123")
         XCTAssertEqual(profile.words.count, 9)
-        XCTAssertEqual(profile.score("gopher_stop_words"), 2)          // the, and
-        XCTAssertEqual(profile.score("gopher_alpha_words"), 7.0 / 9)   // "—" and "123" have no letter
-        XCTAssertEqual(profile.score("gopher_mean_word_length"), 27.0 / 8)   // "—" has no core; Привет is 6
+        XCTAssertEqual(profile.score(.stopWords), 2)          // the, and
+        XCTAssertEqual(profile.score(.alphaWords), 7.0 / 9)   // "—" and "123" have no letter
+        XCTAssertEqual(profile.score(.meanWordLength), 27.0 / 8)   // "—" has no core; Привет is 6
     }
 
     func testLineRulesRemoveOnlyFailingLines() {

@@ -22,11 +22,13 @@ public enum QualityFilter {
             var failing = [Int](repeating: 0, count: lineRules.count)
             var keep = [Bool](repeating: true, count: lines.count)
             var contentLines = 0
+            let needsWords = lineRules.contains { $0.rule.measure == .wordsPerLine || $0.rule.measure == .wordLength }
             for (i, line) in lines.enumerated() {
                 let trimmed = profile.trim(line)
                 guard !trimmed.isEmpty else { continue }
                 contentLines += 1
-                for (r, rule) in lineRules.enumerated() where !passes(rule, line: trimmed, in: profile) {
+                let words = needsWords ? profile.wordRanges(in: trimmed) : []   // once per line, for the rules that count words
+                for (r, rule) in lineRules.enumerated() where !passes(rule, line: trimmed, words: words, in: profile) {
                     failing[r] += 1
                     if rule.mode == .filter { keep[i] = false }
                 }
@@ -70,7 +72,7 @@ public enum QualityFilter {
                 continue
             }
             if let drop = finishLines() { return drop }
-            let score = profile.score(rule.rule.name)
+            let score = profile.score(rule.rule.measure)
             let fails = (rule.parameter("min").map { score < $0 } ?? false) || (rule.parameter("max").map { score > $0 } ?? false)
             switch rule.mode {
             case .annotate:
@@ -96,19 +98,19 @@ public enum QualityFilter {
     static let javascript = Array("javascript".utf8)
     static let terminalEnds: [[UInt8]] = [".", "!", "?", "\"", "'", "”", "’", "…", "。", "！", "？"].map { Array($0.utf8) }
 
-    /// Whether a (trimmed, non-empty) line passes a line rule.
-    static func passes(_ rule: ConfiguredRule, line: Range<Int>, in profile: TextProfile) -> Bool {
-        switch rule.rule.name {
-        case "c4_terminal_punctuation":
+    /// Whether a (trimmed, non-empty) line passes a line rule; `words` are the line's words.
+    static func passes(_ rule: ConfiguredRule, line: Range<Int>, words: [Range<Int>], in profile: TextProfile) -> Bool {
+        switch rule.rule.measure {
+        case .terminalPunctuation:
             return terminalEnds.contains { profile.hasSuffix(line, $0) }
-        case "c4_min_words_per_line":
-            return Double(profile.wordRanges(in: line).count) >= (rule.parameter("min") ?? 3)
-        case "c4_max_word_length":
+        case .wordsPerLine:
+            return Double(words.count) >= (rule.parameter("min") ?? 3)
+        case .wordLength:
             let max = rule.parameter("max") ?? 1000
-            return !profile.wordRanges(in: line).contains { Double(profile.scalarCount($0)) > max }
-        case "c4_javascript":
+            return !words.contains { Double(profile.scalarCount($0)) > max }
+        case .javascript:
             return !profile.containsFolded(javascript, in: line)
-        case "c4_policy":
+        case .policy:
             return !policyPhrases.contains { profile.containsFolded($0, in: line) }
         default:
             return true
@@ -130,6 +132,9 @@ struct TextProfile {
     let cores: [Range<Int>]
     /// The n-gram words, computed for the first n-gram rule and kept for the others.
     private var gramCache: (hashes: [UInt64], lengths: [Int])?
+    /// Repeated lines and paragraphs, computed for the first rule that needs them (two rules read each).
+    private var lineDuplicates: (share: Double, charShare: Double)?
+    private var paragraphDuplicates: (share: Double, charShare: Double)?
 
     init(_ text: String) {
         bytes = Array(text.utf8)
@@ -153,6 +158,8 @@ struct TextProfile {
         words = w
         cores = w.map { TextProfile.core(b, $0) }
         gramCache = nil
+        lineDuplicates = nil
+        paragraphDuplicates = nil
     }
 
     /// The length of a whitespace byte sequence at `i` (ASCII space, tab, CR, LF, no-break and
@@ -275,6 +282,7 @@ struct TextProfile {
         return n
     }
 
+    static let threeDots = Array("...".utf8), ellipsis = Array("…".utf8)
     static let stopWords: Set<[UInt8]> = Set(["the", "be", "to", "of", "and", "that", "have", "with"].map { Array($0.utf8) })
     static let bullets: [[UInt8]] = ["•", "-", "*", "‣", "⁃", "◦", "▪", "●", "–", "—", "·"].map { Array($0.utf8) }
 
@@ -297,58 +305,56 @@ struct TextProfile {
         return result
     }
 
-    mutating func score(_ rule: String) -> Double {
-        if rule.hasPrefix("gopher_top_") || (rule.hasPrefix("gopher_dup_") && rule.hasSuffix("gram")) {
-            let gram = gramCache ?? gramWords
-            gramCache = gram
-            let n = Int(rule.dropFirst(11).dropLast(4)) ?? 0
-            return rule.hasPrefix("gopher_top_") ? topNGramShare(n, words: gram) : duplicateNGramShare(n, words: gram)
-        }
-        switch rule {
-        case "gopher_word_count":
+    mutating func score(_ measure: QualityRule.Measure) -> Double {
+        switch measure {
+        case .wordCount:
             return Double(words.count)
-        case "gopher_mean_word_length":
+        case .meanWordLength:
             let real = cores.filter { !$0.isEmpty }
             guard !real.isEmpty else { return 0 }
             return Double(real.reduce(0) { $0 + scalarCount($1) }) / Double(real.count)
-        case "gopher_symbol_ratio":
+        case .symbolRatio:
             guard !words.isEmpty else { return 0 }
             let hashes = bytes.reduce(0) { $0 + ($1 == UInt8(ascii: "#") ? 1 : 0) }
-            let ellipses = count(Array("...".utf8)) + count(Array("…".utf8))
+            let ellipses = count(TextProfile.threeDots) + count(TextProfile.ellipsis)
             return Double(max(hashes, ellipses)) / Double(words.count)
-        case "gopher_bullet_lines":
+        case .bulletLines:
             guard !lines.isEmpty else { return 0 }
             return Double(lines.filter { line in TextProfile.bullets.contains { hasPrefix(line, $0) } }.count) / Double(lines.count)
-        case "gopher_ellipsis_lines":
+        case .ellipsisLines:
             guard !lines.isEmpty else { return 0 }
-            let dots = Array("...".utf8), ellipsis = Array("…".utf8)
-            return Double(lines.filter { hasSuffix($0, dots) || hasSuffix($0, ellipsis) }.count) / Double(lines.count)
-        case "gopher_alpha_words":
+            return Double(lines.filter { hasSuffix($0, TextProfile.threeDots) || hasSuffix($0, TextProfile.ellipsis) }.count) / Double(lines.count)
+        case .alphaWords:
             guard !words.isEmpty else { return 0 }
             return Double(words.filter(hasLetter).count) / Double(words.count)
-        case "gopher_stop_words":
+        case .stopWords:
             var found = Set<[UInt8]>()
             for core in cores where core.count >= 2 && core.count <= 4 {
                 let folded = bytes[core].map { $0 >= 0x41 && $0 <= 0x5a ? $0 | 0x20 : $0 }
                 if TextProfile.stopWords.contains(folded) { found.insert(folded) }
             }
             return Double(found.count)
-        case "gopher_dup_lines":
-            return duplicates(lines).share
-        case "gopher_dup_line_chars":
-            return duplicates(lines).charShare
-        case "gopher_dup_paragraphs":
-            return duplicates(paragraphs).share
-        case "gopher_dup_paragraph_chars":
-            return duplicates(paragraphs).charShare
-        case "c4_lorem_ipsum":
+        case .duplicateLines, .duplicateLineChars:
+            let d = lineDuplicates ?? duplicates(lines)
+            lineDuplicates = d
+            return measure == .duplicateLines ? d.share : d.charShare
+        case .duplicateParagraphs, .duplicateParagraphChars:
+            let d = paragraphDuplicates ?? duplicates(paragraphs)
+            paragraphDuplicates = d
+            return measure == .duplicateParagraphs ? d.share : d.charShare
+        case .topNGram(let n), .duplicateNGram(let n):
+            let gram = gramCache ?? gramWords
+            gramCache = gram
+            if case .topNGram = measure { return topNGramShare(n, words: gram) }
+            return duplicateNGramShare(n, words: gram)
+        case .loremIpsum:
             return containsFolded(Array("lorem ipsum".utf8), in: 0..<bytes.count) ? 1 : 0
-        case "c4_curly_braces":
+        case .curlyBraces:
             return bytes.contains(UInt8(ascii: "{")) || bytes.contains(UInt8(ascii: "}")) ? 1 : 0
-        case "c4_min_sentences":
+        case .sentences:
             return Double(lines.reduce(0) { $0 + SentenceSplitter.sentenceEnds(String(decoding: bytes[$1], as: UTF8.self)).count })
-        default:
-            return 0
+        case .terminalPunctuation, .wordsPerLine, .wordLength, .javascript, .policy:
+            return 0   // line tests: QualityFilter.passes
         }
     }
 
