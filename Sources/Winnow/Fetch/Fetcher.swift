@@ -218,10 +218,7 @@ public final class Fetcher: @unchecked Sendable {
             let reader = WARCReader(source: source, maxBlock: 64 * 1024 * 1024) { $0 == "response" }
             while let event = reader.next() {
                 guard case .record(let record) = event, record.type == "response", let seed = record.header("WARC-Winnow-Seed-URI") else { continue }
-                let statusLine = record.block.prefix(64).split(separator: 0x20)
-                if statusLine.count >= 2, let status = Int(String(decoding: statusLine[1], as: UTF8.self)), (200..<300).contains(status) {
-                    done.insert(seed)
-                }
+                if let status = HTTPResponse.parse(record.block)?.status, (200..<300).contains(status) { done.insert(seed) }
             }
         }
         return done
@@ -395,6 +392,13 @@ public final class Fetcher: @unchecked Sendable {
         }
     }
 
+    /// The path and query of `url`, as a request line and robots.txt see it.
+    static func requestTarget(_ url: URL) -> String {
+        var path = url.path.isEmpty ? "/" : url.path
+        if let q = url.query { path += "?" + q }
+        return path
+    }
+
     private func politeDelay(_ robots: RobotsRules?) -> Double { max(settings.delay, robots?.crawlDelay ?? 0) }
 
     private func request(_ url: URL) -> URLRequest {
@@ -423,9 +427,7 @@ public final class Fetcher: @unchecked Sendable {
         cond.lock()
         let rules = hosts[key]?.robots ?? .allowAll
         cond.unlock()
-        var path = job.url.path.isEmpty ? "/" : job.url.path
-        if let q = job.url.query { path += "?" + q }
-        if !rules.allows(path) {
+        if !rules.allows(Fetcher.requestTarget(job.url)) {
             count(failure: rules.disallowAll ? "robots_unavailable" : "robots_disallowed")
             return nil
         }
@@ -515,8 +517,7 @@ public final class Fetcher: @unchecked Sendable {
     /// content encodings undone, so the record holds that body with `Content-Length` set to it; the
     /// original `Content-Encoding` and `Transfer-Encoding` are kept as `X-Winnow-Original-*`.
     private func record(_ job: FetchJob, request: URLRequest, exchange: Exchange, writer: WARCFileWriter) {
-        var path = job.url.path.isEmpty ? "/" : job.url.path
-        if let q = job.url.query { path += "?" + q }
+        let path = Fetcher.requestTarget(job.url)
         var hostHeader = job.url.host ?? ""
         if let port = job.url.port { hostHeader += ":\(port)" }
         var req = "GET \(path) HTTP/1.1\r\nHost: \(hostHeader)\r\n"
