@@ -248,11 +248,11 @@ struct SchemaReader {
         }
         let names = PipelineFile.stageOrder.map(\.rawValue)
         var listed: [(StageName, Node)] = []
-        var config = result.config
-        // A pipeline without a stage does not run it.
-        config.language = nil
-        config.quality = nil
-        config.dedup.enabled = false
+        // A pipeline without a stage does not run it. (The stages set other fields than `output`,
+        // so the two sections can come in either order.)
+        result.config.language = nil
+        result.config.quality = nil
+        result.config.dedup.enabled = false
         for item in seq {
             let nameNode: Node
             let settings: Node?
@@ -278,19 +278,13 @@ struct SchemaReader {
                 continue
             }
             listed.append((stage, nameNode))
-            readStage(stage, settings ?? Node(""), &config)
+            readStage(stage, settings ?? Node(""), &result.config)
         }
         let present = Set(listed.map(\.0))
         for stage in PipelineFile.stageOrder where PipelineFile.requiredStages.contains(stage) && !present.contains(stage) {
             problem(node, "stages: \(stage.rawValue) is missing; every pipeline has read, clean, segment, extract and write")
         }
         result.stages = listed.map(\.0)
-        result.config.read = config.read
-        result.config.clean = config.clean
-        result.config.extract.includeCaptions = config.extract.includeCaptions
-        result.config.language = config.language
-        result.config.quality = config.quality
-        result.config.dedup = config.dedup
     }
 
     mutating func readStage(_ stage: StageName, _ node: Node, _ config: inout PipelineConfig) {
