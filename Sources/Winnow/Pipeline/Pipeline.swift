@@ -50,7 +50,12 @@ extension PipelineConfig {
     /// The input files this run takes (its shard's, when sharded), in input order.
     public func inputFiles() -> [InputFile] {
         var scanner = InputScanner()
-        let scanned = scanner.scan(inputs)
+        return taken(scanner.scan(inputs))
+    }
+
+    /// Of the scanned files, those this run takes: all, or its shard's share of the inputs (large
+    /// `.warc.gz` files cut into parts first).
+    func taken(_ scanned: [InputFile]) -> [InputFile] {
         guard let shard = inputShard else { return scanned }
         return InputFile.split(scanned, bytes: splitBytes).enumerated().filter { $0.offset % shard.count == shard.index }.map(\.element)
     }
@@ -164,11 +169,7 @@ public final class Pipeline: @unchecked Sendable {
         // Each input's identity (absolute path, size, mtime), by its path as scanned: read once,
         // checked against the state now and recorded in it at the commit.
         var identities: [String: (path: String, input: RunState.FinishedInput)] = [:]
-        let scanned = scanner.scan(config.inputs)
-        let shardFiles = config.inputShard.map { shard in
-            InputFile.split(scanned, bytes: config.splitBytes).enumerated().filter { $0.offset % shard.count == shard.index }.map(\.element)
-        } ?? scanned
-        let files = shardFiles.filter { file in
+        let files = config.taken(scanner.scan(config.inputs)).filter { file in
             guard let (path, identity) = RunState.identity(of: file.path) else { return true }
             identities[file.path] = (path, identity)
             if !config.full && state.finished[path] == identity {
