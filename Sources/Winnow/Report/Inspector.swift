@@ -78,28 +78,16 @@ public enum Inspector {
             }
         }
         for (dir, name) in sources {
-            let source = try GzipByteSource(path: dir + "/" + name)
-            var pending: [UInt8] = []
-            var done = false
-            func take(_ line: ArraySlice<UInt8>) {
-                guard !line.isEmpty, let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else { return }
+            let lines = ByteReader(source: try GzipByteSource(path: dir + "/" + name))
+            while result.count < limit, let (line, _) = try lines.readLine(limit: 1 << 40) {
+                guard !line.isEmpty, let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else { continue }
                 let metadata = object["metadata"] as? [String: Any] ?? [:]
                 let doc = Document(id: object["id"] as? String ?? "", text: object["text"] as? String ?? "",
                                    reason: metadata["drop_reason"] as? String ?? "kept", stage: metadata["drop_stage"] as? String ?? "write",
                                    detail: metadata["drop_detail"] as? String ?? "", metadata: metadata, shard: name)
                 if filter.matches(doc) { result.append(doc) }
-                if result.count >= limit { done = true }
             }
-            while !done, try source.read(into: &pending, maxCount: 1 << 20) > 0 {
-                var start = 0
-                while !done, let newline = pending[start...].firstIndex(of: 0x0a) {
-                    take(pending[start..<newline])
-                    start = newline + 1
-                }
-                pending.removeFirst(start)
-            }
-            if !done { take(pending[...]) }
-            if done { break }
+            if result.count >= limit { break }
         }
         return result
     }
