@@ -130,18 +130,8 @@ public final class GzipByteSource: ByteSource {
         while input.count - inputPos < 64 * 1024 && !fileEnded { try refill() }
         let probe = try InflateStream(format: .gzipOrZlib)
         var out = [UInt8](repeating: 0, count: max(marker.count, 1))
-        var result: Int32 = Z_OK
-        var produced = 0
-        input.withUnsafeBufferPointer { inBuf in
-            out.withUnsafeMutableBufferPointer { outBuf in
-                let z = probe.stream
-                z.pointee.next_in = UnsafeMutablePointer(mutating: inBuf.baseAddress! + inputPos)
-                z.pointee.avail_in = UInt32(input.count - inputPos)
-                z.pointee.next_out = outBuf.baseAddress!
-                z.pointee.avail_out = UInt32(outBuf.count)
-                result = inflate(z, Z_NO_FLUSH)
-                produced = outBuf.count - Int(z.pointee.avail_out)
-            }
+        let (result, _, produced) = input.withUnsafeBufferPointer { inBuf in
+            out.withUnsafeMutableBufferPointer { outBuf in probe.step(inBuf, from: inputPos, into: outBuf.baseAddress!, capacity: outBuf.count) }
         }
         return (result == Z_OK || result == Z_STREAM_END || result == Z_BUF_ERROR) && produced == marker.count && Array(out.prefix(produced)) == marker
     }
@@ -191,18 +181,10 @@ public final class GzipByteSource: ByteSource {
                 try refill()
                 continue
             }
-            var result: Int32 = Z_OK
-            var used = 0
-            input.withUnsafeBufferPointer { inBuf in
-                let z = inflater.stream
-                z.pointee.next_in = UnsafeMutablePointer(mutating: inBuf.baseAddress! + inputPos)
-                z.pointee.avail_in = UInt32(input.count - inputPos)
-                z.pointee.next_out = scratch.baseAddress!.assumingMemoryBound(to: UInt8.self)
-                z.pointee.avail_out = UInt32(want)
-                result = inflate(z, Z_NO_FLUSH)
-                produced = want - Int(z.pointee.avail_out)
-                used = input.count - inputPos - Int(z.pointee.avail_in)
+            let (result, used, made) = input.withUnsafeBufferPointer { inBuf in
+                inflater.step(inBuf, from: inputPos, into: scratch.baseAddress!.assumingMemoryBound(to: UInt8.self), capacity: want)
             }
+            produced = made
             inputPos += used
             if used > 0 { inMember = true }
             switch result {

@@ -49,6 +49,17 @@ final class InflateStream {
         stream.deallocate()
     }
 
+    /// One `inflate` call from `input[from...]` into `output`: zlib's code, input bytes used,
+    /// output bytes produced.
+    func step(_ input: UnsafeBufferPointer<UInt8>, from: Int, into output: UnsafeMutablePointer<UInt8>, capacity: Int) -> (code: Int32, used: Int, produced: Int) {
+        stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress! + from)
+        stream.pointee.avail_in = UInt32(input.count - from)
+        stream.pointee.next_out = output
+        stream.pointee.avail_out = UInt32(capacity)
+        let code = inflate(stream, Z_NO_FLUSH)
+        return (code, input.count - from - Int(stream.pointee.avail_in), capacity - Int(stream.pointee.avail_out))
+    }
+
     /// Starts a new member with the same settings (the corresponding C function is `inflateReset`).
     func reset() { inflateReset(stream) }
 
@@ -72,20 +83,8 @@ public enum Inflate {
         var consumed = 0
         var ended = false
         while consumed < input.count {
-            var result: Int32 = Z_OK
-            var produced = 0
-            var used = 0
-            input.withUnsafeBufferPointer { inBuf in
-                chunk.withUnsafeMutableBufferPointer { outBuf in
-                    let z = inflater.stream
-                    z.pointee.next_in = UnsafeMutablePointer(mutating: inBuf.baseAddress! + consumed)
-                    z.pointee.avail_in = UInt32(input.count - consumed)
-                    z.pointee.next_out = outBuf.baseAddress
-                    z.pointee.avail_out = UInt32(outBuf.count)
-                    result = inflate(z, Z_NO_FLUSH)
-                    produced = outBuf.count - Int(z.pointee.avail_out)
-                    used = input.count - consumed - Int(z.pointee.avail_in)
-                }
+            let (result, used, produced) = input.withUnsafeBufferPointer { inBuf in
+                chunk.withUnsafeMutableBufferPointer { outBuf in inflater.step(inBuf, from: consumed, into: outBuf.baseAddress!, capacity: outBuf.count) }
             }
             consumed += used
             output.append(contentsOf: chunk[0..<produced])
