@@ -226,8 +226,26 @@ public final class Fetcher: @unchecked Sendable {
 
     // MARK: scheduling
 
+    /// A host's URLs, first in first out; taking one is O(1) (`removeFirst` on an array moved
+    /// every other URL of the host).
+    struct JobQueue {
+        private var items: [FetchJob] = []
+        private var head = 0
+        var isEmpty: Bool { head == items.count }
+        mutating func append(_ job: FetchJob) { items.append(job) }
+        mutating func popFirst() -> FetchJob {
+            let job = items[head]
+            head += 1
+            if head >= 1024 && head * 2 >= items.count {
+                items.removeFirst(head)
+                head = 0
+            }
+            return job
+        }
+    }
+
     private struct Host {
-        var queue: [FetchJob] = []
+        var queue = JobQueue()
         var active = 0
         var nextAllowed = 0.0
         var robots: RobotsRules?
@@ -321,21 +339,23 @@ public final class Fetcher: @unchecked Sendable {
         }
         let now = monotonicSeconds()
         while let (time, key) = ready.peek() {
-            guard var host = hosts[key], !host.queue.isEmpty, host.active < settings.perHost else {
+            // Fields read one by one: a copy of the Host held here would make taking from its
+            // queue copy the whole queue.
+            guard hosts[key]?.queue.isEmpty == false, let active = hosts[key]?.active, active < settings.perHost,
+                  let allowed = hosts[key]?.nextAllowed else {
                 _ = ready.pop()   // nothing to do there now; a finishing request schedules it again
                 continue
             }
-            if host.nextAllowed > time {
+            if allowed > time {
                 _ = ready.pop()
-                ready.push((host.nextAllowed, key))
+                ready.push((allowed, key))
                 continue
             }
             if time > now { return .wait(time - now) }
             _ = ready.pop()
-            let job = host.queue.removeFirst()
-            host.active += 1
-            hosts[key] = host
-            if !host.queue.isEmpty && host.active < settings.perHost { ready.push((host.nextAllowed, key)) }
+            let job = hosts[key]!.queue.popFirst()
+            hosts[key]!.active += 1
+            if !hosts[key]!.queue.isEmpty && hosts[key]!.active < settings.perHost { ready.push((allowed, key)) }
             return .job(key, job)
         }
         if outstanding == 0 { return .finished }
