@@ -1,9 +1,9 @@
 /// A parsed page reduced to what the pipeline needs: elements with their kept attributes and the
 /// text between them, in one array of nodes and one buffer of UTF-8 text. Built from libxml2's
 /// SAX events (see `HTMLParser`), it owns no C memory and can cross threads.
-public struct HTMLTree: Sendable {
+public struct HTMLTree: Sendable, Equatable {
     /// One element or run of text. Links are indices into `nodes`; -1 means none.
-    public struct Node: Sendable {
+    public struct Node: Sendable, Equatable {
         public var tag: Tag
         public var parent: Int32
         public var firstChild: Int32 = -1
@@ -19,7 +19,7 @@ public struct HTMLTree: Sendable {
     }
 
     /// One kept attribute: its name and its value's bytes in `text`.
-    public struct Attribute: Sendable {
+    public struct Attribute: Sendable, Equatable {
         public var name: AttributeName
         public var start: Int32
         public var count: Int32

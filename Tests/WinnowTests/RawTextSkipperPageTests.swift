@@ -1,0 +1,40 @@
+import Foundation
+import XCTest
+import WinnowCompression
+@testable import WinnowHTML
+@testable import Winnow
+
+/// The script/style cut before parsing (WinnowHTML's `RawTextSkipper`) on real pages: every page
+/// of both extraction benchmarks and the Wget WARC samples, decoded as the clean stage decodes
+/// them, must parse to the same tree with and without the cut, and most pages must be cut.
+final class RawTextSkipperPageTests: XCTestCase {
+    func testRealPagesParseToTheSameTree() throws {
+        var pages: [(String, [UInt8])] = []
+        for dir in [TestPaths.benchPages, TestPaths.shared.appendingPathComponent("bench/extraction-wcxb/pages")] {
+            let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".html.gz") }.sorted()
+            XCTAssertGreaterThan(names.count, 50, dir.path)
+            for name in names {
+                let gz = try [UInt8](Data(contentsOf: dir.appendingPathComponent(name)))
+                pages.append((name, try Inflate.decompress(gz, limit: 64 << 20)))
+            }
+        }
+        for warc in ["wget-dev-a.warc.gz", "wget-small.warc"] {
+            for (origin, content) in readDocuments(TestPaths.warcSamples.appendingPathComponent(warc).path) {
+                if case .raw(let body) = content { pages.append((origin.url ?? warc, body)) }
+            }
+        }
+        var cut = 0
+        var differing: [String] = []
+        for (name, raw) in pages {
+            let (encoding, _, valid) = Charset.detectAndValidate(contentType: nil, bytes: raw)
+            let utf8 = Charset.decode(raw, encoding: encoding, knownValid: valid)
+            if utf8.withUnsafeBufferPointer({ RawTextSkipper.strip($0) }) != nil { cut += 1 }
+            if HTMLParser.parse(utf8: utf8, skipRawText: true) != HTMLParser.parse(utf8: utf8, skipRawText: false) {
+                differing.append(name)
+            }
+        }
+        XCTAssertEqual(differing, [], "pages whose tree changes with the cut")
+        // 85 of the benchmark pages have no script or style body at all (most WCXB pages were saved without).
+        XCTAssertGreaterThan(Double(cut), 0.75 * Double(pages.count), "\(cut) of \(pages.count) pages cut")
+    }
+}
