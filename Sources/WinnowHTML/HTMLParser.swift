@@ -35,14 +35,14 @@ public enum HTMLParser {
 
     /// Parses UTF-8 HTML. Returns nil only when libxml2 cannot create a parser for the input.
     ///
-    /// With `skipRawText` (the default) the bodies of `<script>` and `<style>` elements, which
-    /// the tree does not keep, are cut before libxml2 reads the page (see `RawTextSkipper`); the
+    /// With `trim` (the default) the bodies of `<script>` and `<style>` elements, which
+    /// the tree does not keep, are cut before libxml2 reads the page (see `InputTrimmer`); the
     /// tree is the same either way.
-    public static func parse(utf8 bytes: [UInt8], limits: ParseLimits = ParseLimits(), skipRawText: Bool = true) -> HTMLTree? {
+    public static func parse(utf8 bytes: [UInt8], limits: ParseLimits = ParseLimits(), trim: Bool = true) -> HTMLTree? {
         initialize()
         if bytes.isEmpty { return HTMLTree() }
         guard bytes.count < Int(Int32.max) else { return nil }
-        if skipRawText, let cut = bytes.withUnsafeBufferPointer({ RawTextSkipper.strip($0) }) {
+        if trim, let cut = bytes.withUnsafeBufferPointer({ InputTrimmer.strip($0) }) {
             return parseWhole(cut, limits: limits)
         }
         return parseWhole(bytes, limits: limits)

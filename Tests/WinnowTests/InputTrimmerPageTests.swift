@@ -4,10 +4,10 @@ import WinnowCompression
 @testable import WinnowHTML
 @testable import Winnow
 
-/// The script/style cut before parsing (WinnowHTML's `RawTextSkipper`) on real pages: every page
+/// The cut before parsing (script and style bodies, attributes the tree does not keep) (WinnowHTML's `InputTrimmer`) on real pages: every page
 /// of both extraction benchmarks and the Wget WARC samples, decoded as the clean stage decodes
 /// them, must parse to the same tree with and without the cut, and most pages must be cut.
-final class RawTextSkipperPageTests: XCTestCase {
+final class InputTrimmerPageTests: XCTestCase {
     func testRealPagesParseToTheSameTree() throws {
         var pages: [(String, [UInt8])] = []
         for dir in [TestPaths.benchPages, TestPaths.shared.appendingPathComponent("bench/extraction-wcxb/pages")] {
@@ -28,8 +28,8 @@ final class RawTextSkipperPageTests: XCTestCase {
         for (name, raw) in pages {
             let (encoding, _, valid) = Charset.detectAndValidate(contentType: nil, bytes: raw)
             let utf8 = Charset.decode(raw, encoding: encoding, knownValid: valid)
-            if utf8.withUnsafeBufferPointer({ RawTextSkipper.strip($0) }) != nil { cut += 1 }
-            if HTMLParser.parse(utf8: utf8, skipRawText: true) != HTMLParser.parse(utf8: utf8, skipRawText: false) {
+            if utf8.withUnsafeBufferPointer({ InputTrimmer.strip($0) }) != nil { cut += 1 }
+            if HTMLParser.parse(utf8: utf8, trim: true) != HTMLParser.parse(utf8: utf8, trim: false) {
                 differing.append(name)
             }
         }

@@ -3,21 +3,27 @@ import XCTest
 
 /// libxml2 is the oracle: a page parsed with its script and style bodies cut must give the very
 /// tree the whole page gives.
-final class RawTextSkipperTests: XCTestCase {
+final class InputTrimmerTests: XCTestCase {
     private func assertSameTree(_ html: String, file: StaticString = #filePath, line: UInt = #line) {
         let bytes = Array(html.utf8)
-        let cut = HTMLParser.parse(utf8: bytes, skipRawText: true)
-        let whole = HTMLParser.parse(utf8: bytes, skipRawText: false)
+        let cut = HTMLParser.parse(utf8: bytes, trim: true)
+        let whole = HTMLParser.parse(utf8: bytes, trim: false)
         XCTAssertEqual(cut, whole, "trees differ for: \(html.prefix(300))", file: file, line: line)
     }
 
     private func stripped(_ html: String) -> String? {
-        Array(html.utf8).withUnsafeBufferPointer { RawTextSkipper.strip($0) }.map { String(decoding: $0, as: UTF8.self) }
+        Array(html.utf8).withUnsafeBufferPointer { InputTrimmer.strip($0) }.map { String(decoding: $0, as: UTF8.self) }
     }
 
     func testCutsScriptAndStyleBodies() {
         let html = #"<html><head><style>p { color: red }</style><script src="a.js"></script><script>var a = "<p>x</p>";</script></head><body><p>Text</p></body></html>"#
         XCTAssertEqual(stripped(html), #"<html><head><style></style><script src="a.js"></script><script></script></head><body><p>Text</p></body></html>"#)
+        assertSameTree(html)
+    }
+
+    func testDropsAttributesTheTreeDoesNotKeep() {
+        let html = #"<div data-a="1" CLASS="x"data-b='2' onclick=go() id=y hidden data-c><a href=/p target=_blank>t</a><svg><path d="M0 0L10 10"/></svg></div>"#
+        XCTAssertEqual(stripped(html), #"<div  CLASS="x"  id=y hidden ><a href=/p >t</a><svg><path /></svg></div>"#)
         assertSameTree(html)
     }
 
@@ -73,6 +79,14 @@ final class RawTextSkipperTests: XCTestCase {
             "< script>text</script><p>t</p>",
             "</ script><script>x</script><p>t</p>",
             "<p>a < b and c <d</p><script>x</script>",
+            // Attributes: valueless, spaced '=', duplicates, bogus ones, names past 100 bytes.
+            "<p data-x = 'a' class = b data-y class=c title>t</p>",
+            "<p class=a data-z=\"q\"r id=1>t</p>",
+            "<p @x=\"1 2\" data-a=3 =4 id='i'>t</p>",
+            "<p x" + String(repeating: "y", count: 120) + "=1 data-q=2 id=3>t</p>",
+            "<p " + String(repeating: "z", count: 99) + " class=k data-w=5>t</p>",
+            "<img data-src=a.png src=b.png alt='A > B'/><p>t</p>",
+            "<meta http-equiv=Content-Type content='text/html; charset=latin1' data-x=1><p>é</p>",
             "<textarea><script>x</script></textarea><p>t</p>",
             "<title>A <script>x</script> B</title><p>t</p>",
             "<noscript><p>no js</p></noscript><script>x</script>",
@@ -91,6 +105,7 @@ final class RawTextSkipperTests: XCTestCase {
             "<p>", "</p>", "<div class='a\"b'>", "</div>", "<br/>", "<a href=x>", "</a>", "<b>", "</b>",
             "<!--", "-->", "--!>", "<!DOCTYPE html>", "<?php echo 1 ?>", "<!x>", "<", ">", "</", "/>", "'", "\"",
             "=", " ", "\n", "&amp;", "&lt;script&gt;", "text", "é", "var s = '</p>';", "if (a<b) {}",
+            "<p data-a=1 class=\"c\">", "<div data-x='y' id=z hidden>", "<svg><path d=\"M0 0\"/>", " data-q=", " class=",
             "<textarea>", "</textarea>", "<noscript>", "<body>", "<frameset>", "<title>", "</title>", "<table>", "<td>", "<li>", "<body>", "<html>",
         ]
         var state: UInt64 = 0x9e37_79b9_7f4a_7c15
