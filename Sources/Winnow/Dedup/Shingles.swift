@@ -141,25 +141,44 @@ public struct Shingler: Sendable {
         return x == paragraphBreak ? 1 : x
     }
 
+    /// Words of NFKC-normalised, lowercased text. Each scalar is a word character, a separator,
+    /// or a nonspacing mark (part of its word but not hashed, so accents do not split words).
     private func collectSlow(_ text: String, into out: inout [UInt64]) {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         var inWord = false
+        let table = Self.slowClassTable
         for scalar in text.unicodeScalars {
-            let p = scalar.properties
-            let isWord = p.isAlphabetic || p.numericType != nil
-            if isWord && p.generalCategory != .nonspacingMark {
-                h = (h ^ UInt64(scalar.value)) &* 0x100_0000_01b3
+            let v = scalar.value
+            let kind = v < 0x10000 ? table[Int(v)] : Self.slowClass(scalar)
+            if kind == Self.wordScalar {
+                h = (h ^ UInt64(v)) &* 0x100_0000_01b3
                 inWord = true
-            } else if !isWord {
+            } else if kind == Self.separatorScalar {
                 if inWord {
                     out.append(Self.word(h))
                     h = 0xcbf2_9ce4_8422_2325
                     inWord = false
                 }
-                if scalar == "\n" && out.last != Self.paragraphBreak { out.append(Self.paragraphBreak) }
+                if v == 0x0a && out.last != Self.paragraphBreak { out.append(Self.paragraphBreak) }
             }
         }
         if inWord { out.append(Self.word(h)) }
+    }
+
+    static let separatorScalar: UInt8 = 0
+    static let wordScalar: UInt8 = 1
+    static let markScalar: UInt8 = 2
+
+    static func slowClass(_ scalar: Unicode.Scalar) -> UInt8 {
+        let p = scalar.properties
+        guard p.isAlphabetic || p.numericType != nil else { return separatorScalar }
+        return p.generalCategory == .nonspacingMark ? markScalar : wordScalar
+    }
+
+    /// `slowClass` of every scalar of the Basic Multilingual Plane. Built once.
+    static let slowClassTable: [UInt8] = (0..<0x10000).map { v in
+        guard let scalar = Unicode.Scalar(UInt32(v)) else { return separatorScalar }
+        return slowClass(scalar)
     }
 
     @inline(__always)

@@ -54,22 +54,58 @@ public enum TextNormalizer {
 
     /// False when `text` is certainly in NFC already: no combining mark, no conjoining Hangul jamo
     /// and no singleton that NFC replaces. Most web text passes, and skips Foundation's normaliser.
+    /// Reads UTF-8 bytes: scalars below U+0300 (lead bytes below 0xCC) never need NFC, the
+    /// others of the Basic Multilingual Plane are looked up in `nfcTable`.
     static func mayNeedNFC(_ text: String) -> Bool {
-        for scalar in text.unicodeScalars where scalar.value >= 0x300 {
-            let v = scalar.value
-            // General punctuation (quotes, dashes, ellipsis) is common and never changes under NFC,
-            // but for the two spaces below.
-            if v >= 0x2002 && v <= 0x206F { continue }
-            if scalar.properties.canonicalCombiningClass != .notReordered { return true }
-            if (0x1100...0x11FF).contains(v) || (0xF900...0xFAFF).contains(v) || (0x2F800...0x2FA1F).contains(v) { return true }
-            if (0x0340...0x0344).contains(v) || v == 0x0374 || v == 0x037E || v == 0x0387 || (0x1F71...0x1FFD).contains(v)
-                || v == 0x2000 || v == 0x2001 || v == 0x2126 || v == 0x212A || v == 0x212B || v == 0x2329 || v == 0x232A {
-                return true
+        var copy = text
+        return copy.withUTF8 { bytes -> Bool in
+            let n = bytes.count
+            var i = 0
+            while i < n {
+                let b = bytes[i]
+                if b < 0xcc { i += 1; continue }  // ASCII, a continuation byte, or a scalar below U+0300
+                if b < 0xe0 {
+                    guard i + 1 < n else { return false }
+                    let v = (Int(b & 0x1f) << 6) | Int(bytes[i + 1] & 0x3f)
+                    if nfcTable[v] != 0 { return true }
+                    i += 2
+                } else if b < 0xf0 {
+                    guard i + 2 < n else { return false }
+                    let v = (Int(b & 0x0f) << 12) | (Int(bytes[i + 1] & 0x3f) << 6) | Int(bytes[i + 2] & 0x3f)
+                    if nfcTable[v] != 0 { return true }
+                    i += 3
+                } else {
+                    guard i + 3 < n else { return false }
+                    let v = (UInt32(b & 0x07) << 18) | (UInt32(bytes[i + 1] & 0x3f) << 12)
+                        | (UInt32(bytes[i + 2] & 0x3f) << 6) | UInt32(bytes[i + 3] & 0x3f)
+                    if let scalar = Unicode.Scalar(v), scalarMayNeedNFC(scalar) { return true }
+                    i += 4
+                }
             }
-            // Vowel signs and other marks that compose without a combining class (Indic, Hangul syllable parts).
-            if scalar.properties.generalCategory == .spacingMark { return true }
+            return false
         }
-        return false
+    }
+
+    /// `scalarMayNeedNFC` for every scalar of the Basic Multilingual Plane, 1 where it may. Built once.
+    static let nfcTable: [UInt8] = (0..<0x10000).map { v in
+        guard let scalar = Unicode.Scalar(UInt32(v)) else { return 0 }
+        return scalarMayNeedNFC(scalar) ? 1 : 0
+    }
+
+    static func scalarMayNeedNFC(_ scalar: Unicode.Scalar) -> Bool {
+        let v = scalar.value
+        if v < 0x300 { return false }
+        // General punctuation (quotes, dashes, ellipsis) is common and never changes under NFC,
+        // but for the two spaces below.
+        if v >= 0x2002 && v <= 0x206F { return false }
+        if scalar.properties.canonicalCombiningClass != .notReordered { return true }
+        if (0x1100...0x11FF).contains(v) || (0xF900...0xFAFF).contains(v) || (0x2F800...0x2FA1F).contains(v) { return true }
+        if (0x0340...0x0344).contains(v) || v == 0x0374 || v == 0x037E || v == 0x0387 || (0x1F71...0x1FFD).contains(v)
+            || v == 0x2000 || v == 0x2001 || v == 0x2126 || v == 0x212A || v == 0x212B || v == 0x2329 || v == 0x232A {
+            return true
+        }
+        // Vowel signs and other marks that compose without a combining class (Indic, Hangul syllable parts).
+        return scalar.properties.generalCategory == .spacingMark
     }
 
     /// Preformatted text keeps its spaces and line breaks; only line ends and blank edges are trimmed.
