@@ -147,11 +147,13 @@ private func cStringBytes(_ p: UnsafePointer<xmlChar>) -> UnsafeBufferPointer<UI
 }
 
 final class TreeBuilder {
-    var tree = HTMLTree()
+    /// Only ever touched from libxml2's callbacks on one thread: the runtime's exclusivity checks
+    /// on each access (a tenth of the callbacks' time) buy nothing here.
+    @exclusivity(unchecked) var tree = HTMLTree()
     let limits: ParseLimits
     /// The open element's index; the root when none is open.
-    private var current: Int32 = HTMLTree.root
-    private var depth: Int32 = 0
+    @exclusivity(unchecked) private var current: Int32 = HTMLTree.root
+    @exclusivity(unchecked) private var depth: Int32 = 0
     /// Elements opened past the depth limit and not yet closed.
     private var suppressed = 0
     private var extraTags: [UInt64: Tag] = [:]
@@ -159,7 +161,7 @@ final class TreeBuilder {
     private var discardingRaw = false
     /// The parser, stopped when the time limit passes.
     var context: htmlParserCtxtPtr?
-    private var events = 0
+    @exclusivity(unchecked) private var events = 0
     private let deadline: timespec
 
     /// Checks the clock every few thousand events; past the deadline, stops libxml2.
