@@ -3,7 +3,7 @@ import Glibc
 #endif
 
 /// Removes from a page, before libxml2 reads it, what the tree would not keep: the bodies of
-/// `<script>` and `<style>` elements and the attributes `TreeBuilder` does not read.
+/// `<script>` and `<style>` elements and of comments, and the attributes `TreeBuilder` does not read.
 ///
 /// On real pages a third to a half of the bytes are script and style bodies, and two thirds of
 /// the rest are inside start tags (`class`, `href`, `data-*`, SVG path data...). The tree keeps
@@ -77,12 +77,20 @@ enum InputTrimmer {
             return gt + 1
         }
 
-        /// `<!--` to the first `-->` or `--!>` whose dashes come after the opening ones.
-        func comment(at lt: Int) -> Int? {
+        /// `<!--` to the first `-->` or `--!>` whose dashes come after the opening ones. The body
+        /// of one closed by `-->` is cut (`<!---->` is an empty comment to libxml2 too).
+        mutating func comment(at lt: Int) -> Int? {
             var i = lt + 4
             while let dash = next(UInt8(ascii: "-"), from: i) {
                 if at(dash + 1) == UInt8(ascii: "-") {
-                    if at(dash + 2) == UInt8(ascii: ">") { return dash + 3 }
+                    if at(dash + 2) == UInt8(ascii: ">") {
+                        if dash > lt + 4 {
+                            flush(upTo: lt + 4)
+                            copied = dash
+                            removed = true
+                        }
+                        return dash + 3
+                    }
                     if at(dash + 2) == UInt8(ascii: "!") && at(dash + 3) == UInt8(ascii: ">") { return dash + 4 }
                 }
                 i = dash + 1
@@ -278,10 +286,14 @@ enum InputTrimmer {
 
     /// The names of the attributes `TreeBuilder` keeps, as bytes.
     static let keptNames: [[UInt8]] = AttributeName.allCases.map { Array($0.html.utf8) }
+    static let maxKeptLength = keptNames.map(\.count).max() ?? 0
+    /// Bit n set when some kept name has n bytes (most dropped names are ruled out by length).
+    static let keptLengths: UInt64 = keptNames.reduce(0) { $0 | (1 << UInt64($1.count)) }
 
     /// Whether the attribute name in `bytes[start..<stop]` (any case) is one the tree keeps.
     static func isKept(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to stop: Int) -> Bool {
         let count = stop - start
+        guard count <= maxKeptLength, keptLengths & (1 << count) != 0 else { return false }
         names: for name in keptNames where name.count == count {
             for k in 0..<count where bytes[start + k] | 0x20 != name[k] | 0x20 { continue names }
             return true

@@ -33,6 +33,10 @@ final class InputTrimmerTests: XCTestCase {
         assertSameTree(html)
     }
 
+    func testCutsCommentBodies() {
+        XCTAssertEqual(stripped("<p>a<!-- note <b>x</b> -->b</p><!-- c --!>"), "<p>a<!---->b</p><!-- c --!>")
+    }
+
     func testNothingToCut() {
         XCTAssertNil(stripped("<p>plain</p>"))
         XCTAssertNil(stripped("<script></script><p>x</p>"))
@@ -57,6 +61,7 @@ final class InputTrimmerTests: XCTestCase {
             "<!--><script>z</script>--><p>t</p><script>w</script>",
             "<!---><p>t</p>--><script>u</script>",
             "<!-- unterminated <script>x</script>",
+            "<!--[if lt IE 9]><p>old</p><![endif]--><p>t</p><!-- a -- b --><!---><!----><p>u</p>-->",
             // Doctypes and processing instructions.
             #"<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd"><script>x</script><p>t</p>"#,
             "<!doctype html SYSTEM 'a>b'><script>x</script><p>t</p>",
