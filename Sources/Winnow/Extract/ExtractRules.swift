@@ -110,6 +110,8 @@ enum ExtractRules {
         "getty images", "ap photo", "reuters/", "(ap photo", "(reuters",
     ]
 
+    static let boilerplatePrefixesUTF8: [[UInt8]] = boilerplatePrefixes.map { Array($0.utf8) }
+
     /// Heading starts (lowercased) that introduce link lists, teasers, comments or sign-up boxes;
     /// the heading and what follows it, up to the next heading of the same rank, are dropped.
     static let boilerplateHeadings: [String] = [

@@ -267,11 +267,19 @@ struct MainTextFinder {
             return isFurniture(block) ? "furniture: a short boilerplate phrase" : nil
         }
         if block.linkDensity > ExtractRules.maxLinkDensity && !(block.kind == .heading) {
-            return String(format: "link density %.2f over %.2f", block.linkDensity, ExtractRules.maxLinkDensity)
+            return "link density \(twoDecimals(block.linkDensity)) over \(twoDecimals(ExtractRules.maxLinkDensity))"
         }
         if block.kind == .heading && block.linkDensity > 0.9 { return "a heading that is a link" }
         if isFurniture(block) { return "furniture: a short boilerplate phrase" }
         return nil
+    }
+
+    /// `x` with two decimals, as `%.2f` gives it, without Foundation's formatter (a reason is made
+    /// for every block left out, whether or not anyone reads it).
+    func twoDecimals(_ x: Double) -> String {
+        let hundredths = Int((abs(x) * 100).rounded())
+        let fraction = hundredths % 100
+        return (x < 0 ? "-" : "") + "\(hundredths / 100)." + (fraction < 10 ? "0" : "") + "\(fraction)"
     }
 
     /// An element as `tag.class-or-id` for explanations.
@@ -287,12 +295,11 @@ struct MainTextFinder {
         let lower = block.text.lowercased()
         if block.chars < 60 {
             // Whole-block phrases, punctuation aside ("Advertisement", "Share this:").
-            let trimmed = String(lower.unicodeScalars.filter { !CharacterSetLite.isPunctuationOrSpace($0) || $0 == " " })
-                .trimmingSpaces()
-            if ExtractRules.boilerplatePhrases.contains(trimmed) { return true }
+            if ExtractRules.boilerplatePhrases.contains(CharacterSetLite.withoutPunctuation(lower).trimmingSpaces()) { return true }
         }
         if block.chars < 60 || block.sentenceEnds.count <= 1 {
-            for prefix in ExtractRules.boilerplatePrefixes where lower.hasPrefix(prefix) { return true }
+            // Byte prefixes: the text and the table are both NFC.
+            for prefix in ExtractRules.boilerplatePrefixesUTF8 where lower.utf8.starts(with: prefix) { return true }
         }
         if block.chars < 80 && ExtractRules.furnitureMatcher.groups(in: lower) != 0 { return true }
         return false
@@ -398,6 +405,25 @@ struct MainTextFinder {
 
 /// Punctuation tests on Unicode scalars without Foundation's CharacterSet.
 enum CharacterSetLite {
+    /// `text` without its punctuation, symbols and whitespace but for plain spaces.
+    static func withoutPunctuation(_ text: String) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        var ascii = true
+        for b in text.utf8 {
+            if b >= 0x80 { ascii = false; break }
+            if !asciiDropped[Int(b)] { bytes.append(b) }
+        }
+        if ascii { return String(decoding: bytes, as: UTF8.self) }
+        return String(text.unicodeScalars.filter { !isPunctuationOrSpace($0) || $0 == " " })
+    }
+
+    /// For each ASCII byte: whether `withoutPunctuation` drops it.
+    private static let asciiDropped: [Bool] = (0..<128).map { v in
+        let s = Unicode.Scalar(UInt8(v))
+        return isPunctuationOrSpace(s) && s != " "
+    }
+
     static func isPunctuationOrSpace(_ s: Unicode.Scalar) -> Bool {
         switch s.properties.generalCategory {
         case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation,

@@ -7,48 +7,57 @@ public enum TextNormalizer {
     /// With `keepNewlines` (for `<pre>`), spaces and line breaks are kept as written.
     public static func normalize(_ bytes: [UInt8], keepNewlines: Bool = false) -> String {
         if keepNewlines { return preformatted(bytes) }
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
-        var pendingSpace = false
+        if bytes.isEmpty { return "" }
         var ascii = true
-        var i = 0
-        let n = bytes.count
-        while i < n {
-            let b = bytes[i]
-            if b < 0x80 {
-                if b == 0x20 || b == 0x09 || b == 0x0a || b == 0x0c || b == 0x0d || b == 0x0b {
-                    pendingSpace = true
-                    i += 1
-                    continue
+        // The output is never longer than the input: written straight into the String's storage.
+        let text = bytes.withUnsafeBufferPointer { input in
+            String(unsafeUninitializedCapacity: input.count) { out -> Int in
+                var count = 0
+                var pendingSpace = false
+                @inline(__always) func put(_ b: UInt8) {
+                    if pendingSpace {
+                        if count > 0 { out[count] = 0x20; count += 1 }
+                        pendingSpace = false
+                    }
+                    out[count] = b
+                    count += 1
                 }
-                if b < 0x20 || b == 0x7f { i += 1; continue }
-                flush(&out, &pendingSpace)
-                out.append(b)
-                i += 1
-                continue
+                var i = 0
+                let n = input.count
+                while i < n {
+                    let b = input[i]
+                    if b < 0x80 {
+                        if b == 0x20 || b == 0x09 || b == 0x0a || b == 0x0c || b == 0x0d || b == 0x0b {
+                            pendingSpace = true
+                        } else if b >= 0x20 && b != 0x7f {
+                            put(b)
+                        }
+                        i += 1
+                        continue
+                    }
+                    // Multi-byte: a few code points are whitespace or invisible.
+                    if b == 0xc2 && i + 1 < n {
+                        let c = input[i + 1]
+                        if c == 0xa0 || c == 0x85 { pendingSpace = true; i += 2; continue }   // NBSP, NEL
+                        if c == 0xad { i += 2; continue }                                      // soft hyphen
+                    } else if b == 0xe2 && i + 2 < n && input[i + 1] == 0x80 {
+                        let c = input[i + 2]
+                        if (c >= 0x80 && c <= 0x8a) || c == 0xaf || c == 0xa8 || c == 0xa9 { pendingSpace = true; i += 3; continue }
+                        if c == 0x8b { i += 3; continue }                                      // zero-width space
+                    } else if b == 0xe2 && i + 2 < n && input[i + 1] == 0x81 && input[i + 2] == 0x9f {
+                        pendingSpace = true; i += 3; continue                                  // medium math space
+                    } else if b == 0xe3 && i + 2 < n && input[i + 1] == 0x80 && input[i + 2] == 0x80 {
+                        pendingSpace = true; i += 3; continue                                  // ideographic space
+                    } else if b == 0xef && i + 2 < n && input[i + 1] == 0xbb && input[i + 2] == 0xbf {
+                        i += 3; continue                                                       // BOM
+                    }
+                    ascii = false
+                    put(b)
+                    i += 1
+                }
+                return count
             }
-            // Multi-byte: a few code points are whitespace or invisible.
-            if b == 0xc2 && i + 1 < n {
-                let c = bytes[i + 1]
-                if c == 0xa0 || c == 0x85 { pendingSpace = true; i += 2; continue }   // NBSP, NEL
-                if c == 0xad { i += 2; continue }                                      // soft hyphen
-            } else if b == 0xe2 && i + 2 < n && bytes[i + 1] == 0x80 {
-                let c = bytes[i + 2]
-                if (c >= 0x80 && c <= 0x8a) || c == 0xaf || c == 0xa8 || c == 0xa9 { pendingSpace = true; i += 3; continue }
-                if c == 0x8b { i += 3; continue }                                      // zero-width space
-            } else if b == 0xe2 && i + 2 < n && bytes[i + 1] == 0x81 && bytes[i + 2] == 0x9f {
-                pendingSpace = true; i += 3; continue                                  // medium math space
-            } else if b == 0xe3 && i + 2 < n && bytes[i + 1] == 0x80 && bytes[i + 2] == 0x80 {
-                pendingSpace = true; i += 3; continue                                  // ideographic space
-            } else if b == 0xef && i + 2 < n && bytes[i + 1] == 0xbb && bytes[i + 2] == 0xbf {
-                i += 3; continue                                                       // BOM
-            }
-            ascii = false
-            flush(&out, &pendingSpace)
-            out.append(b)
-            i += 1
         }
-        let text = String(decoding: out, as: UTF8.self)
         return ascii || !mayNeedNFC(text) ? text : text.precomposedStringWithCanonicalMapping
     }
 
@@ -121,14 +130,15 @@ public enum TextNormalizer {
         return lines.joined(separator: "\n").precomposedStringWithCanonicalMapping
     }
 
-    @inline(__always)
-    private static func flush(_ out: inout [UInt8], _ pendingSpace: inout Bool) {
-        if pendingSpace && !out.isEmpty { out.append(0x20) }
-        pendingSpace = false
-    }
-
     /// Characters of UTF-8 text that are not spaces (Unicode scalars, counted on bytes).
     public static func visibleCount<C: Collection>(_ bytes: C) -> Int where C.Element == UInt8 {
+        if let count = bytes.withContiguousStorageIfAvailable({ visibleCount(contiguous: $0) }) { return count }
+        var count = 0
+        for b in bytes where b & 0xc0 != 0x80 && b > 0x20 { count += 1 }
+        return count
+    }
+
+    private static func visibleCount(contiguous bytes: UnsafeBufferPointer<UInt8>) -> Int {
         var count = 0
         for b in bytes where b & 0xc0 != 0x80 && b > 0x20 { count += 1 }
         return count
