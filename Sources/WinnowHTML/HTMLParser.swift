@@ -119,17 +119,9 @@ private let saxIgnoreError: xmlStructuredErrorFunc = { _, _ in }
 
 /// Name lookups by a hash of the bytes, so no String is made per element or attribute.
 private enum NameTables {
-    static let tags: [UInt64: Tag] = {
-        var t: [UInt64: Tag] = [:]
-        for (i, name) in Tag.knownNames.enumerated() { t[hash(Array(name.utf8))] = Tag(rawValue: UInt16(i)) }
-        return t
-    }()
+    static let tags: NameTable<Tag> = NameTable(Tag.knownNames.enumerated().map { (hash(Array($0.element.utf8)), Tag(rawValue: UInt16($0.offset))) })
 
-    static let attributes: [UInt64: AttributeName] = {
-        var t: [UInt64: AttributeName] = [:]
-        for a in AttributeName.allCases { t[hash(Array(a.html.utf8))] = a }
-        return t
-    }()
+    static let attributes: NameTable<AttributeName> = NameTable(AttributeName.allCases.map { (hash(Array($0.html.utf8)), $0) })
 
     /// FNV-1a over ASCII-lowercased bytes.
     static func hash<C: Collection>(_ bytes: C) -> UInt64 where C.Element == UInt8 {
@@ -139,6 +131,41 @@ private enum NameTables {
             h = (h ^ UInt64(b)) &* 0x100_0000_01b3
         }
         return h
+    }
+}
+
+/// A fixed set of names by their 64-bit hash, in an open-addressing table: one multiply and a
+/// probe or two per lookup, where a `Dictionary` would run SipHash over the key every time.
+struct NameTable<Value: Sendable>: Sendable {
+    private var keys: [UInt64]
+    private var values: [Value?]
+    private let mask: Int
+
+    init(_ entries: [(UInt64, Value)]) {
+        var size = 16
+        while size < entries.count * 4 { size *= 2 }
+        keys = [UInt64](repeating: 0, count: size)
+        values = [Value?](repeating: nil, count: size)
+        mask = size - 1
+        for (key, value) in entries { insert(key, value) }
+    }
+
+    private func slot(_ key: UInt64) -> Int { Int(truncatingIfNeeded: (key &* 0x9e37_79b9_7f4a_7c15) >> 40) & mask }
+
+    mutating func insert(_ key: UInt64, _ value: Value) {
+        var i = slot(key)
+        while values[i] != nil && keys[i] != key { i = (i + 1) & mask }
+        keys[i] = key
+        values[i] = value
+    }
+
+    subscript(_ key: UInt64) -> Value? {
+        var i = slot(key)
+        while let value = values[i] {
+            if keys[i] == key { return value }
+            i = (i + 1) & mask
+        }
+        return nil
     }
 }
 

@@ -16,11 +16,16 @@ public struct ExactDedup {
     /// Unicode lowercasing would cost more than the rest of the stage; near-duplicate detection
     /// normalises further.)
     public static func key(_ text: String) -> Hash128 {
+        if let key = text.utf8.withContiguousStorageIfAvailable({ key(utf8: $0) }) { return key }
+        return key(utf8: Array(text.utf8))
+    }
+
+    private static func key<C: Collection>(utf8: C) -> Hash128 where C.Element == UInt8 {
         var h1: UInt64 = 0xcbf2_9ce4_8422_2325
         var h2: UInt64 = 0x6c62_272e_07bb_0142
         var space = false
         var started = false
-        for var b in text.utf8 {
+        for var b in utf8 {
             if b == 0x20 || b == 0x0a || b == 0x09 || b == 0x0d || b == 0x0c {
                 space = true
                 continue
