@@ -229,3 +229,45 @@ final class DedupTests: XCTestCase {
         XCTAssertEqual(summary.stats[.dedup].dropped[.boilerplateOnly] ?? 0, 0)
     }
 }
+
+/// The shingler's NFKC path folds case scalar by scalar from a table; it must give the words that
+/// NFKC, then `String.lowercased()`, then Unicode properties give.
+final class ShinglerCaseFoldingTests: XCTestCase {
+    private func reference(_ text: String) -> [UInt64] {
+        var out: [UInt64] = []
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        var inWord = false
+        for scalar in text.precomposedStringWithCompatibilityMapping.lowercased().unicodeScalars {
+            let p = scalar.properties
+            let isWord = p.isAlphabetic || p.numericType != nil
+            if isWord && p.generalCategory != .nonspacingMark {
+                h = (h ^ UInt64(scalar.value)) &* 0x100_0000_01b3
+                inWord = true
+            } else if !isWord {
+                if inWord {
+                    out.append(Shingler.word(h))
+                    h = 0xcbf2_9ce4_8422_2325
+                    inWord = false
+                }
+                if scalar == "\n" && out.last != Shingler.paragraphBreak { out.append(Shingler.paragraphBreak) }
+            }
+        }
+        if inWord { out.append(Shingler.word(h)) }
+        return out
+    }
+
+    func testFoldsLikeLowercasedAfterNFKC() {
+        let texts = [
+            "ＦＵＬＬ-width ＡＢＣ and ﬁne ligatures",                       // compatibility forms
+            "İSTANBUL'da ΣΟΦΙΑΣ ǅemal ẞ straße\nsecond line ①②",           // multi-scalar and title case
+            "Cafe\u{0301} re\u{0301}sume\u{0301} NAI\u{0308}VE",             // combining marks
+            "東京ＴＯＷＥＲは高さ３３３ｍ。한국어 가 텍스트",                   // CJK, Hangul jamo
+            "हिन्दी पाठ और English WORDS",                                    // spacing marks
+            "Emoji 𝐀𝐁𝐂 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 😀 done",                                    // beyond the BMP
+        ]
+        let shingler = Shingler(size: 3)
+        for text in texts {
+            XCTAssertEqual(shingler.wordHashes(text), reference(text), text)
+        }
+    }
+}

@@ -127,7 +127,7 @@ public struct Shingler: Sendable {
         }
         if needsSlowPath {
             out.removeAll(keepingCapacity: true)
-            collectSlow(text.precomposedStringWithCompatibilityMapping.lowercased(), into: &out)
+            collectSlow(text.precomposedStringWithCompatibilityMapping, into: &out)
             return out
         }
         if inWord { out.append(Self.word(h)) }
@@ -141,15 +141,16 @@ public struct Shingler: Sendable {
         return x == paragraphBreak ? 1 : x
     }
 
-    /// Words of NFKC-normalised, lowercased text. Each scalar is a word character, a separator,
-    /// or a nonspacing mark (part of its word but not hashed, so accents do not split words).
+    /// Words of NFKC-normalised text, lowercased here scalar by scalar (as `String.lowercased()`
+    /// does, without building that String). Each scalar is a word character, a separator, or a
+    /// nonspacing mark (part of its word but not hashed, so accents do not split words).
     private func collectSlow(_ text: String, into out: inout [UInt64]) {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         var inWord = false
-        let table = Self.slowClassTable
-        for scalar in text.unicodeScalars {
-            let v = scalar.value
-            let kind = v < 0x10000 ? table[Int(v)] : Self.slowClass(scalar)
+        let classes = Self.slowClassTable
+        let lower = Self.lowercaseTable
+        func take(_ v: UInt32) {
+            let kind = v < 0x10000 ? classes[Int(v)] : Unicode.Scalar(v).map(Self.slowClass) ?? Self.separatorScalar
             if kind == Self.wordScalar {
                 h = (h ^ UInt64(v)) &* 0x100_0000_01b3
                 inWord = true
@@ -162,8 +163,27 @@ public struct Shingler: Sendable {
                 if v == 0x0a && out.last != Self.paragraphBreak { out.append(Self.paragraphBreak) }
             }
         }
+        for scalar in text.unicodeScalars {
+            let v = scalar.value
+            if v < 0x10000 && lower[Int(v)] != Self.multiScalarLowercase {
+                take(lower[Int(v)])
+            } else {
+                for l in scalar.properties.lowercaseMapping.unicodeScalars { take(l.value) }
+            }
+        }
         if inWord { out.append(Self.word(h)) }
     }
+
+    /// For every scalar of the Basic Multilingual Plane, its lowercase mapping when that is one
+    /// scalar, else `multiScalarLowercase`. Built once.
+    static let lowercaseTable: [UInt32] = (0..<0x10000).map { v -> UInt32 in
+        guard let scalar = Unicode.Scalar(UInt32(v)) else { return UInt32(v) }
+        guard scalar.properties.changesWhenLowercased else { return UInt32(v) }
+        let mapping = scalar.properties.lowercaseMapping.unicodeScalars
+        return mapping.count == 1 ? mapping.first!.value : multiScalarLowercase
+    }
+
+    static let multiScalarLowercase: UInt32 = 0xFFFF_FFFF
 
     static let separatorScalar: UInt8 = 0
     static let wordScalar: UInt8 = 1
