@@ -268,6 +268,8 @@ final class ShinglerCaseFoldingTests: XCTestCase {
         let shingler = Shingler(size: 3)
         for text in texts {
             XCTAssertEqual(shingler.wordHashes(text), reference(text), text)
+            XCTAssertEqual(Array(FastCase.lowercased(text).unicodeScalars), Array(text.lowercased().unicodeScalars), text)
         }
+        XCTAssertEqual(FastCase.lowercased("ASCII Only"), "ascii only")
     }
 }

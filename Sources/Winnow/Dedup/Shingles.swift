@@ -40,6 +40,10 @@ public struct Shingler: Sendable {
                 table[v] = needsNFKC
                 continue
             }
+            guard p.changesWhenLowercased else {
+                table[v] = UInt32(v)
+                continue
+            }
             let lower = p.lowercaseMapping.unicodeScalars
             table[v] = lower.count == 1 ? lower.first!.value : UInt32(v)
         }
@@ -148,7 +152,7 @@ public struct Shingler: Sendable {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         var inWord = false
         let classes = Self.slowClassTable
-        let lower = Self.lowercaseTable
+        let lower = FastCase.lowercaseTable
         func take(_ v: UInt32) {
             let kind = v < 0x10000 ? classes[Int(v)] : Unicode.Scalar(v).map(Self.slowClass) ?? Self.separatorScalar
             if kind == Self.wordScalar {
@@ -165,7 +169,7 @@ public struct Shingler: Sendable {
         }
         for scalar in text.unicodeScalars {
             let v = scalar.value
-            if v < 0x10000 && lower[Int(v)] != Self.multiScalarLowercase {
+            if v < 0x10000 && lower[Int(v)] != FastCase.multiScalar {
                 take(lower[Int(v)])
             } else {
                 for l in scalar.properties.lowercaseMapping.unicodeScalars { take(l.value) }
@@ -174,16 +178,6 @@ public struct Shingler: Sendable {
         if inWord { out.append(Self.word(h)) }
     }
 
-    /// For every scalar of the Basic Multilingual Plane, its lowercase mapping when that is one
-    /// scalar, else `multiScalarLowercase`. Built once.
-    static let lowercaseTable: [UInt32] = (0..<0x10000).map { v -> UInt32 in
-        guard let scalar = Unicode.Scalar(UInt32(v)) else { return UInt32(v) }
-        guard scalar.properties.changesWhenLowercased else { return UInt32(v) }
-        let mapping = scalar.properties.lowercaseMapping.unicodeScalars
-        return mapping.count == 1 ? mapping.first!.value : multiScalarLowercase
-    }
-
-    static let multiScalarLowercase: UInt32 = 0xFFFF_FFFF
 
     static let separatorScalar: UInt8 = 0
     static let wordScalar: UInt8 = 1

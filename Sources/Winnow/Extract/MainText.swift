@@ -227,7 +227,7 @@ struct MainTextFinder {
                   !block.text.utf8.contains(UInt8(ascii: ":")), let last = block.text.unicodeScalars.last,
                   !".!?;,\"”’)".unicodeScalars.contains(last) else { return false }
         }
-        let lower = block.text.lowercased()
+        let lower = FastCase.lowercased(block.text)
         return ExtractRules.boilerplateHeadings.contains { lower.hasPrefix($0) }
     }
 
@@ -292,7 +292,7 @@ struct MainTextFinder {
     /// Short blocks that are page furniture by their words.
     private func isFurniture(_ block: Block) -> Bool {
         guard block.chars < ExtractRules.shortBlockChars else { return false }
-        let lower = block.text.lowercased()
+        let lower = FastCase.lowercased(block.text)
         if block.chars < 60 {
             // Whole-block phrases, punctuation aside ("Advertisement", "Share this:").
             if ExtractRules.boilerplatePhrases.contains(CharacterSetLite.withoutPunctuation(lower).trimmingSpaces()) { return true }

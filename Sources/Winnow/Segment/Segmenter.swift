@@ -114,7 +114,7 @@ public struct Segmenter: Sendable {
                         classID += "itemprop-" + String(decoding: itemprop, as: UTF8.self)
                     }
                     elements.append(ElementInfo(parent: parent, tag: tree.name(of: tree[index].tag),
-                                                classID: classID.lowercased(), depth: Int32(i)))
+                                                classID: FastCase.lowercased(classID), depth: Int32(i)))
                     stack[i].element = Int32(elements.count - 1)
                 }
                 parent = stack[i].element

@@ -72,3 +72,54 @@ extension String {
         return String(s)
     }
 }
+
+/// Case folding without `String.lowercased()`'s per-scalar String building on non-ASCII text.
+enum FastCase {
+    /// The same String as `text.lowercased()` (each scalar's full lowercase mapping, in order).
+    static func lowercased(_ text: String) -> String {
+        if text.utf8.withContiguousStorageIfAvailable({ !$0.contains(where: { $0 >= 0x80 }) }) ?? false {
+            return text.lowercased()  // the standard library's ASCII fast path
+        }
+        let table = lowercaseTable
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count + 8)
+        for scalar in text.unicodeScalars {
+            let v = scalar.value
+            if v < 0x10000 && table[Int(v)] != multiScalar {
+                appendUTF8(table[Int(v)], to: &out)
+            } else {
+                for l in scalar.properties.lowercaseMapping.unicodeScalars { appendUTF8(l.value, to: &out) }
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    @inline(__always)
+    static func appendUTF8(_ v: UInt32, to out: inout [UInt8]) {
+        if v < 0x80 {
+            out.append(UInt8(v))
+        } else if v < 0x800 {
+            out.append(UInt8(0xc0 | (v >> 6)))
+            out.append(UInt8(0x80 | (v & 0x3f)))
+        } else if v < 0x10000 {
+            out.append(UInt8(0xe0 | (v >> 12)))
+            out.append(UInt8(0x80 | ((v >> 6) & 0x3f)))
+            out.append(UInt8(0x80 | (v & 0x3f)))
+        } else {
+            out.append(UInt8(0xf0 | (v >> 18)))
+            out.append(UInt8(0x80 | ((v >> 12) & 0x3f)))
+            out.append(UInt8(0x80 | ((v >> 6) & 0x3f)))
+            out.append(UInt8(0x80 | (v & 0x3f)))
+        }
+    }
+
+    /// For every scalar of the Basic Multilingual Plane, its lowercase mapping when that is one
+    /// scalar, else `multiScalar`. Built once.
+    static let lowercaseTable: [UInt32] = (0..<0x10000).map { v -> UInt32 in
+        guard let scalar = Unicode.Scalar(UInt32(v)), scalar.properties.changesWhenLowercased else { return UInt32(v) }
+        let mapping = scalar.properties.lowercaseMapping.unicodeScalars
+        return mapping.count == 1 ? mapping.first!.value : multiScalar
+    }
+
+    static let multiScalar: UInt32 = 0xFFFF_FFFF
+}
