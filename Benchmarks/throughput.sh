@@ -30,21 +30,23 @@ import gzip,os
 d='$shared/bench/extraction/pages'
 print(sum(len(gzip.open(os.path.join(d,f)).read()) for f in os.listdir(d))/1e6)")
 
+rounds=${ROUNDS:-3}
 rows=()
-measure() {  # label, command...: one timed run, appended as label|docs/s|peak RSS MiB
+measure() {  # label, command...: one timed run, appended as label|docs/s|peak RSS MiB|docs per CPU-second
   local label=$1; shift
   rm -rf "$work/out"
   local start end
   start=$(date +%s.%N)
-  /usr/bin/time -f "%M" -o "$work/rss" "$@" -q --no-report --input "$warc" --output "$work/out" >/dev/null 2>&1 || true
+  /usr/bin/time -f "%M %U %S" -o "$work/rss" "$@" -q --no-report --input "$warc" --output "$work/out" >/dev/null 2>&1 || true
   end=$(date +%s.%N)
-  rows+=("$label|$(python3 -c "print($records / ($end - $start))")|$(( $(cat "$work/rss") / 1024 ))")
+  read -r rss user sys < <(tail -1 "$work/rss")
+  rows+=("$label|$(python3 -c "print($records / ($end - $start))")|$(( rss / 1024 ))|$(python3 -c "print($records / ($user + $sys))")")
 }
-# The machine is shared: libxml2 and each Winnow setting run in turn, three rounds, and the table
-# keeps each one's best round (the run least disturbed by other load).
-echo "running: libxml2 parse_limit and winnow (1 job, 1 job on one core, $(nproc) jobs), 3 rounds; then the peers" >&2
+# The machine is shared: libxml2 and each Winnow setting run in turn, ROUNDS rounds (3 unless
+# set), and the table keeps each one's best round (the run least disturbed by other load).
+echo "running: libxml2 parse_limit and winnow (1 job, 1 job on one core, $(nproc) jobs), $rounds rounds; then the peers" >&2
 : > "$work/parse_limit.txt"
-for round in 1 2 3; do
+for round in $(seq "$rounds"); do
   "$work/parse_limit" "$shared/bench/extraction/pages" 8 >> "$work/parse_limit.txt"
   measure "winnow run --jobs 1" "$bin" run --jobs 1
   [ -n "$one_core" ] && measure "winnow run --jobs 1, one core (taskset)" $one_core "$bin" run --jobs 1
@@ -61,19 +63,21 @@ pl = open(f"{work}/parse_limit.txt").read()
 sax = max(float(x) for x in re.findall(r"SAX parse: [\d.]+ MB/s, ([\d.]+) docs/s", pl))
 dom = max(float(x) for x in re.findall(r"DOM parse: [\d.]+ MB/s, ([\d.]+) docs/s", pl))
 peers = {m.group(1): float(m.group(2)) for m in re.finditer(r"^(.+?): ([\d.]+) docs/s", open(f"{work}/peers.txt").read(), re.M)}
-rows = [("libxml2 SAX parse only (parse_limit.c)", sax, None), ("libxml2 DOM parse only", dom, None)]
-rows += [(name, rate, None) for name, rate in peers.items()]
+# The references run on one thread without waiting, so their docs/s is also their docs per CPU-second.
+rows = [("libxml2 SAX parse only (parse_limit.c)", sax, None, sax), ("libxml2 DOM parse only", dom, None, dom)]
+rows += [(name, rate, None, rate) for name, rate in peers.items()]
 best = {}
-for r in sys.argv[4:]:   # several rounds per label: keep the fastest, and the largest peak RSS
-    label, rate, rss = r.split("|")
+for r in sys.argv[4:]:   # several rounds per label: keep the fastest, the largest peak RSS, the least CPU
+    label, rate, rss, cpu = r.split("|")
     old = best.get(label)
-    best[label] = (max(float(rate), old[0]) if old else float(rate), max(int(rss), old[1]) if old else int(rss))
-rows += [(label, rate, rss) for label, (rate, rss) in best.items()]
-print(f"| what | docs/s | MB/s of HTML | × libxml2 SAX | peak RSS |")
-print(f"|---|---|---|---|---|")
-for label, rate, rss in rows:
-    print(f"| {label} | {rate:,.0f} | {rate * mb_per_doc:.1f} | {rate / sax:.2f} | {'' if rss is None else f'{rss} MiB'} |")
-runs = {label: rate for label, rate, rss in rows}
+    best[label] = (max(float(rate), old[0]) if old else float(rate), max(int(rss), old[1]) if old else int(rss),
+                   max(float(cpu), old[2]) if old else float(cpu))
+rows += [(label, rate, rss, cpu) for label, (rate, rss, cpu) in best.items()]
+print(f"| what | docs/s | MB/s of HTML | × libxml2 SAX | docs per CPU-second | × libxml2 SAX | peak RSS |")
+print(f"|---|---|---|---|---|---|---|")
+for label, rate, rss, cpu in rows:
+    print(f"| {label} | {rate:,.0f} | {rate * mb_per_doc:.1f} | {rate / sax:.2f} | {cpu:,.0f} | {cpu / sax:.2f} | {'' if rss is None else f'{rss} MiB'} |")
+runs = {label: rate for label, rate, rss, cpu in rows}
 one = next((v for k, v in runs.items() if "one core" in k), None)
 many = next((v for k, v in runs.items() if k.startswith("winnow run --jobs") and not k.endswith("--jobs 1") and "one core" not in k), None)
 if one and many:
