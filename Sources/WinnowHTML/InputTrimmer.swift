@@ -284,18 +284,21 @@ enum InputTrimmer {
         }
     }
 
-    /// The names of the attributes `TreeBuilder` keeps, as bytes.
-    static let keptNames: [[UInt8]] = AttributeName.allCases.map { Array($0.html.utf8) }
-    static let maxKeptLength = keptNames.map(\.count).max() ?? 0
-    /// Bit n set when some kept name has n bytes (most dropped names are ruled out by length).
-    static let keptLengths: UInt64 = keptNames.reduce(0) { $0 | (1 << UInt64($1.count)) }
+    /// The names of the attributes `TreeBuilder` keeps, as bytes, by length.
+    static let keptByLength: [[[UInt8]]] = {
+        let names = AttributeName.allCases.map { Array($0.html.utf8) }
+        var table = [[[UInt8]]](repeating: [], count: (names.map(\.count).max() ?? 0) + 1)
+        for name in names { table[name.count].append(name) }
+        return table
+    }()
 
     /// Whether the attribute name in `bytes[start..<stop]` (any case) is one the tree keeps.
     static func isKept(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to stop: Int) -> Bool {
         let count = stop - start
-        guard count <= maxKeptLength, keptLengths & (1 << count) != 0 else { return false }
-        names: for name in keptNames where name.count == count {
-            for k in 0..<count where bytes[start + k] | 0x20 != name[k] | 0x20 { continue names }
+        guard count > 0, count < keptByLength.count else { return false }
+        let first = bytes[start] | 0x20
+        names: for name in keptByLength[count] where name[0] == first {
+            for k in 1..<count where bytes[start + k] | 0x20 != name[k] | 0x20 { continue names }
             return true
         }
         return false

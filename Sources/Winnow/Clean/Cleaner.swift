@@ -100,13 +100,19 @@ public struct Cleaner: Sendable {
     func removeNonContent(_ tree: inout HTMLTree) {
         var doomed: [Int32] = []
         var text: [UInt8] = []
-        tree.walk { index, node in
-            guard !node.isText else { return false }
-            if shouldRemove(index, node, tree, &text) {
-                doomed.append(index)
-                return false
+        // Walked as an immutable copy (shares storage): reading the inout `tree` from inside the
+        // closure made Swift retain and release its four arrays at every element.
+        // The copy ends with the `do` block, before `detach` writes (no copy-on-write).
+        do {
+            let snapshot = tree
+            snapshot.walk { index, node in
+                guard !node.isText else { return false }
+                if shouldRemove(index, node, snapshot, &text) {
+                    doomed.append(index)
+                    return false
+                }
+                return true
             }
-            return true
         }
         for index in doomed { tree.detach(index) }
     }

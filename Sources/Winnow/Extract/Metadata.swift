@@ -26,9 +26,10 @@ struct MetadataExtractor {
     static func jsonLD(_ scripts: [String]) -> LD {
         var candidates: [[String: Any]] = []
         for script in scripts {
-            guard let data = script.data(using: .utf8),
-                  let value = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else { continue }
-            collect(value, into: &candidates, depth: 0)
+            // Winnow's own JSON reader (strict JSON, as JSONSerialization): a third of the cost.
+            var bytes = script
+            guard let value = bytes.withUTF8({ try? JSONReader.parse($0) }) else { continue }
+            collect(value.foundationValue, into: &candidates, depth: 0)
         }
         // Prefer real article types over WebPage.
         func rank(_ o: [String: Any]) -> Int {

@@ -17,7 +17,7 @@ enum PageKind: Equatable {
 
     static func classify(_ page: SegmentedPage, url: String?, jsonLDTypes types: Set<String>) -> PageKind {
         if !types.isDisjoint(with: discussionTypes) { return .discussion }
-        if let path = url.flatMap({ URL(string: $0)?.path.lowercased() }), discussionPaths.contains(where: { path.contains($0) }) {
+        if let path = url.flatMap({ URL(string: $0)?.path.lowercased() }), discussionPaths.contains(where: { path.containsBytes($0) }) {
             return .discussion
         }
         if !types.isDisjoint(with: articleTypes) { return .article }

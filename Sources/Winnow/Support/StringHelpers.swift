@@ -123,3 +123,4 @@ enum FastCase {
 
     static let multiScalar: UInt32 = 0xFFFF_FFFF
 }
+
