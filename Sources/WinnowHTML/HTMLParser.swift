@@ -48,6 +48,12 @@ public enum HTMLParser {
         return parseWhole(bytes, limits: limits)
     }
 
+    /// The page as `parse` hands it to libxml2 (script, style and comment bodies and unread
+    /// attributes cut), or nil when nothing is cut. For measuring the cut (`winnow benchmark`).
+    public static func trimmed(utf8 bytes: [UInt8]) -> [UInt8]? {
+        bytes.withUnsafeBufferPointer { InputTrimmer.strip($0) }
+    }
+
     private static func parseWhole(_ bytes: [UInt8], limits: ParseLimits) -> HTMLTree? {
         let builder = TreeBuilder(limits: limits)
         let ok: Bool = bytes.withUnsafeBufferPointer { buffer -> Bool in

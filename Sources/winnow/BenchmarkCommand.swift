@@ -22,9 +22,9 @@ struct BenchmarkCommand: ParsableCommand {
 
     func run() throws {
         let results = try StageBenchmark(inputs: input, repeats: repeats).run()
-        print("stage                               docs    seconds     docs/s   MB/s of HTML")
+        print("stage                                         docs    seconds     docs/s   MB/s of HTML")
         for r in results {
-            let name = r.stage.padding(toLength: 34, withPad: " ", startingAt: 0)
+            let name = r.stage.padding(toLength: 44, withPad: " ", startingAt: 0)
             print(String(format: "%@ %6d %10.3f %10.0f %10.1f", name, r.documents, r.seconds, r.documentsPerSecond, r.megabytesPerSecond))
         }
     }

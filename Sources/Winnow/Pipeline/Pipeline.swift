@@ -201,8 +201,11 @@ public final class Pipeline: @unchecked Sendable {
         let totalBytes = max(1, files.reduce(0) { $0 + $1.bytes })
 
         let group = DispatchGroup()
-        // The reader: documents in input order, each numbered.
-        DispatchQueue.global().async(group: group) { [reader] in
+        // The reader and each worker get a serial queue of their own: such queues run on
+        // Dispatch's overcommit threads, one each at once. On the global concurrent queue these
+        // long, blocking loops waited for a pool sized to the cores, which lets a blocked thread's
+        // block wait about a second before it adds a thread (a second lost per run on one core).
+        DispatchQueue(label: "winnow.read").async(group: group) { [reader] in
             var sequence = 0
             var stats = StageStats()
             var waited = 0.0
@@ -231,8 +234,8 @@ public final class Pipeline: @unchecked Sendable {
             results.put(sequence, WorkItem(sequence: sequence, origin: DocumentOrigin(id: "", source: .html, input: ""), content: .raw([])))
         }
         // The workers.
-        for _ in 0..<jobs {
-            DispatchQueue.global().async(group: group) { [self] in
+        for worker in 0..<jobs {
+            DispatchQueue(label: "winnow.work.\(worker)").async(group: group) { [self] in
                 var stats = RunStats()
                 while let item = work.pop() {
                     results.put(item.sequence, process(item, stats: &stats))

@@ -45,7 +45,18 @@ public struct StageBenchmark {
         let bytes = raws.reduce(0) { $0 + $1.1.count }
         var results = [Result(stage: "read", seconds: (monotonicSeconds() - t) / Double(repeats), documents: raws.count, bytes: bytes)]
 
-        let parseOnly = timed("parse (libxml2 SAX into the tree)", raws.count, bytes) {
+        // The cut before libxml2 alone, and how much of the page libxml2 is left to read.
+        var kept = 0
+        var trim = timed("cut before parsing", raws.count, bytes) {
+            kept = 0
+            for (_, body) in raws { kept += HTMLParser.trimmed(utf8: body)?.count ?? body.count }
+        }
+        trim.stage += String(format: " (%.0f%% left)", 100 * Double(kept) / Double(max(1, bytes)))
+        results.append(trim)
+        results.append(timed("parse, whole page (no cut)", raws.count, bytes) {
+            for (_, body) in raws { _ = HTMLParser.parse(utf8: body, trim: false) }
+        })
+        let parseOnly = timed("parse (cut + libxml2 SAX into the tree)", raws.count, bytes) {
             for (_, body) in raws { _ = HTMLParser.parse(utf8: body) }
         }
         results.append(parseOnly)
