@@ -38,9 +38,13 @@ enum InputTrimmer {
         /// Attributes of the start tag being read that the tree does not keep.
         var unread: [Range<Int>] = []
 
+        /// `byteClasses`, read once per page rather than through the global's accessor per byte.
+        let classes: UnsafePointer<UInt8>
+
         init(bytes: UnsafeBufferPointer<UInt8>) {
             self.bytes = bytes
             self.end = bytes.count
+            self.classes = byteClasses
         }
 
         mutating func run() -> [UInt8]? {
@@ -216,7 +220,7 @@ enum InputTrimmer {
                 return close + 1
             }
             var j = i
-            while j < end && !isBlank(bytes[j]) && bytes[j] != UInt8(ascii: ">") { j += 1 }
+            while j < end && classes[Int(bytes[j])] & ByteClass.endsUnquoted == 0 { j += 1 }
             return j
         }
 
@@ -250,13 +254,13 @@ enum InputTrimmer {
         /// `htmlParseHTMLName`: ASCII letters, digits, ':', '-', '_', '.'; at most 100 of them.
         func nameEnd(from start: Int) -> Int {
             var i = start
-            while i < end && i - start < 100 && isNameChar(bytes[i]) { i += 1 }
+            while i < end && i - start < 100 && classes[Int(bytes[i])] & ByteClass.name != 0 { i += 1 }
             return i
         }
 
         func skipBlanks(from start: Int) -> Int {
             var i = start
-            while i < end && isBlank(bytes[i]) { i += 1 }
+            while i < end && classes[Int(bytes[i])] & ByteClass.blank != 0 { i += 1 }
             return i
         }
 
@@ -313,6 +317,31 @@ enum InputTrimmer {
         isNameStart(c) || (c >= 0x30 && c <= 0x39) || c == UInt8(ascii: "-")
     }
 }
+
+/// Bits of `byteClasses`.
+private enum ByteClass {
+    /// A byte of an HTML name (`htmlParseHTMLName`).
+    static let name: UInt8 = 1
+    /// A blank: space, tab, line feed, carriage return.
+    static let blank: UInt8 = 2
+    /// Ends an unquoted attribute value: a blank or `>`.
+    static let endsUnquoted: UInt8 = 4
+}
+
+/// The class bits of every byte value, for the scanner's hot loops. Allocated once, never freed.
+/// Written once when first read, then only read: safe to share between threads.
+nonisolated(unsafe) private let byteClasses: UnsafePointer<UInt8> = {
+    let table = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+    for value in 0..<256 {
+        let c = UInt8(value)
+        var bits: UInt8 = 0
+        if InputTrimmer.isNameChar(c) { bits |= ByteClass.name }
+        if InputTrimmer.isBlank(c) { bits |= ByteClass.blank | ByteClass.endsUnquoted }
+        if c == UInt8(ascii: ">") { bits |= ByteClass.endsUnquoted }
+        table[value] = bits
+    }
+    return UnsafePointer(table)
+}()
 
 private func isASCIILetter(_ c: UInt8) -> Bool { InputTrimmer.isASCIILetter(c) }
 private func isBlank(_ c: UInt8) -> Bool { InputTrimmer.isBlank(c) }

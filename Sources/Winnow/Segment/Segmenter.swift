@@ -99,22 +99,25 @@ public struct Segmenter: Sendable {
             for i in stack.indices {
                 if stack[i].element < 0 {
                     let index = stack[i].tree
-                    var classID = ""
-                    if let c = tree.attribute(.class, of: index) { classID += String(decoding: c, as: UTF8.self) }
-                    if let id = tree.attribute(.id, of: index) {
-                        if !classID.isEmpty { classID += " " }
-                        classID += String(decoding: id, as: UTF8.self)
+                    // class, id, role and itemprop, lowercased, in one String made once.
+                    var bytes: [UInt8] = []
+                    var ascii = true
+                    func add(_ prefix: StaticString, _ value: ArraySlice<UInt8>?) {
+                        guard let value else { return }
+                        if !bytes.isEmpty { bytes.append(0x20) }
+                        bytes.append(contentsOf: UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount))
+                        for b in value {
+                            if b >= 0x80 { ascii = false }
+                            bytes.append(b >= 0x41 && b <= 0x5a ? b | 0x20 : b)
+                        }
                     }
-                    if let role = tree.attribute(.role, of: index) {
-                        if !classID.isEmpty { classID += " " }
-                        classID += "role-" + String(decoding: role, as: UTF8.self)
-                    }
-                    if let itemprop = tree.attribute(.itemprop, of: index) {
-                        if !classID.isEmpty { classID += " " }
-                        classID += "itemprop-" + String(decoding: itemprop, as: UTF8.self)
-                    }
+                    add("", tree.attribute(.class, of: index))
+                    add("", tree.attribute(.id, of: index))
+                    add("role-", tree.attribute(.role, of: index))
+                    add("itemprop-", tree.attribute(.itemprop, of: index))
+                    let joined = String(decoding: bytes, as: UTF8.self)
                     elements.append(ElementInfo(parent: parent, tag: tree.name(of: tree[index].tag),
-                                                classID: FastCase.lowercased(classID), depth: Int32(i)))
+                                                classID: ascii ? joined : FastCase.lowercased(joined), depth: Int32(i)))
                     stack[i].element = Int32(elements.count - 1)
                 }
                 parent = stack[i].element

@@ -12,7 +12,11 @@ public enum SentenceSplitter {
 
     /// UTF-8 end offsets of the sentences of `text` (the last is `text.utf8.count`).
     public static func sentenceEnds(_ text: String) -> [Int] {
-        let bytes = Array(text.utf8)
+        var copy = text
+        return copy.withUTF8 { sentenceEnds(utf8: $0) }
+    }
+
+    private static func sentenceEnds(utf8 bytes: UnsafeBufferPointer<UInt8>) -> [Int] {
         var ends: [Int] = []
         var i = 0
         let n = bytes.count
@@ -55,7 +59,7 @@ public enum SentenceSplitter {
         return ends.filter { $0 > 0 }
     }
 
-    private static func endsWithAbbreviation(_ bytes: [UInt8], dot: Int) -> Bool {
+    private static func endsWithAbbreviation(_ bytes: UnsafeBufferPointer<UInt8>, dot: Int) -> Bool {
         var start = dot
         while start > 0 && bytes[start - 1] != 0x20 && bytes[start - 1] != UInt8(ascii: "(") { start -= 1 }
         let word = bytes[start..<dot]
