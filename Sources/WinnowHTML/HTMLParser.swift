@@ -38,24 +38,26 @@ public enum HTMLParser {
     /// With `trim` (the default) the bodies of `<script>` and `<style>` elements, which
     /// the tree does not keep, are cut before libxml2 reads the page (see `InputTrimmer`); the
     /// tree is the same either way.
-    public static func parse(utf8 bytes: [UInt8], limits: ParseLimits = ParseLimits(), trim: Bool = true) -> HTMLTree? {
+    /// `attributes` chooses which attributes the tree keeps (and so which the cut may remove).
+    public static func parse(utf8 bytes: [UInt8], limits: ParseLimits = ParseLimits(), trim: Bool = true,
+                             attributes: AttributeSelection = .all) -> HTMLTree? {
         initialize()
         if bytes.isEmpty { return HTMLTree() }
         guard bytes.count < Int(Int32.max) else { return nil }
-        if trim, let cut = bytes.withUnsafeBufferPointer({ InputTrimmer.strip($0) }) {
-            return parseWhole(cut, limits: limits)
+        if trim, let cut = bytes.withUnsafeBufferPointer({ InputTrimmer.strip($0, keeping: attributes) }) {
+            return parseWhole(cut, limits: limits, attributes: attributes)
         }
-        return parseWhole(bytes, limits: limits)
+        return parseWhole(bytes, limits: limits, attributes: attributes)
     }
 
     /// The page as `parse` hands it to libxml2 (script, style and comment bodies and unread
     /// attributes cut), or nil when nothing is cut. For measuring the cut (`winnow benchmark`).
-    public static func trimmed(utf8 bytes: [UInt8]) -> [UInt8]? {
-        bytes.withUnsafeBufferPointer { InputTrimmer.strip($0) }
+    public static func trimmed(utf8 bytes: [UInt8], attributes: AttributeSelection = .all) -> [UInt8]? {
+        bytes.withUnsafeBufferPointer { InputTrimmer.strip($0, keeping: attributes) }
     }
 
-    private static func parseWhole(_ bytes: [UInt8], limits: ParseLimits) -> HTMLTree? {
-        let builder = TreeBuilder(limits: limits)
+    private static func parseWhole(_ bytes: [UInt8], limits: ParseLimits, attributes: AttributeSelection) -> HTMLTree? {
+        let builder = TreeBuilder(limits: limits, attributes: attributes)
         let ok: Bool = bytes.withUnsafeBufferPointer { buffer -> Bool in
             let base = UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self)
             guard let ctxt = htmlCreateMemoryParserCtxt(base, Int32(buffer.count)) else { return false }
@@ -210,8 +212,12 @@ final class TreeBuilder {
         }
     }
 
-    init(limits: ParseLimits) {
+    /// The attributes kept.
+    let selection: AttributeSelection
+
+    init(limits: ParseLimits, attributes: AttributeSelection) {
         self.limits = limits
+        self.selection = attributes
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
         let whole = Int(limits.maxSeconds)
@@ -248,7 +254,7 @@ final class TreeBuilder {
             while let key = atts[i] {
                 let value = atts[i + 1]
                 i += 2
-                guard let attr = NameTables.attributes[NameTables.hash(cStringBytes(key))] else { continue }
+                guard let attr = NameTables.attributes[NameTables.hash(cStringBytes(key))], selection.keeps(attr, on: tag) else { continue }
                 let valueStart = Int32(tree.text.count)
                 if let value { tree.text.append(contentsOf: cStringBytes(value)) }
                 tree.attributes.append(.init(name: attr, start: valueStart, count: Int32(tree.text.count) - valueStart))

@@ -20,11 +20,11 @@ import Glibc
 /// tests parse real and random pages both ways and compare the trees.
 enum InputTrimmer {
     /// The page with raw-text bodies removed, or nil when nothing was removed.
-    static func strip(_ page: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+    static func strip(_ page: UnsafeBufferPointer<UInt8>, keeping selection: AttributeSelection = .all) -> [UInt8]? {
         guard let base = page.baseAddress, page.count > 0 else { return nil }
         // libxml2 stops at a NUL byte; such pages are left as they are.
         if memchr(base, 0, page.count) != nil { return nil }
-        var scanner = Scanner(bytes: page)
+        var scanner = Scanner(bytes: page, selection: selection)
         return scanner.run()
     }
 
@@ -41,10 +41,14 @@ enum InputTrimmer {
         /// `byteClasses`, read once per page rather than through the global's accessor per byte.
         let classes: UnsafePointer<UInt8>
 
-        init(bytes: UnsafeBufferPointer<UInt8>) {
+        /// The attributes the tree keeps; the others are cut.
+        let selection: AttributeSelection
+
+        init(bytes: UnsafeBufferPointer<UInt8>, selection: AttributeSelection) {
             self.bytes = bytes
             self.end = bytes.count
             self.classes = byteClasses
+            self.selection = selection
         }
 
         mutating func run() -> [UInt8]? {
@@ -129,6 +133,7 @@ enum InputTrimmer {
             i = nameEnd(from: i)
             let isScript = i - nameStart == 6 && matchesCaseless("script", at: nameStart)
             let isStyle = i - nameStart == 5 && matchesCaseless("style", at: nameStart)
+            let tag: Tag = i - nameStart == 4 && matchesCaseless("link", at: nameStart) ? .link : .span
             // A name cut at libxml2's 100 bytes goes on as an attribute: such tags stay whole.
             var plain = i - nameStart < 100
             unread.removeAll(keepingCapacity: true)
@@ -152,7 +157,8 @@ enum InputTrimmer {
                         guard let valueEnd = attributeValueEnd(from: i) else { return nil }
                         i = valueEnd
                     }
-                    if plain && !InputTrimmer.isKept(bytes, from: attributeStart, to: attributeNameEnd) {
+                    let kept = InputTrimmer.attribute(bytes, from: attributeStart, to: attributeNameEnd)
+                    if plain && !(kept.map { selection.keeps($0, on: tag) } ?? false) {
                         unread.append(attributeStart..<i)
                     }
                 } else {
@@ -288,24 +294,24 @@ enum InputTrimmer {
         }
     }
 
-    /// The names of the attributes `TreeBuilder` keeps, as bytes, by length.
-    static let keptByLength: [[[UInt8]]] = {
-        let names = AttributeName.allCases.map { Array($0.html.utf8) }
-        var table = [[[UInt8]]](repeating: [], count: (names.map(\.count).max() ?? 0) + 1)
-        for name in names { table[name.count].append(name) }
+    /// The names of the attributes `TreeBuilder` can keep, as bytes, by length.
+    static let namesByLength: [[(name: [UInt8], attribute: AttributeName)]] = {
+        let names = AttributeName.allCases.map { (name: Array($0.html.utf8), attribute: $0) }
+        var table = [[(name: [UInt8], attribute: AttributeName)]](repeating: [], count: (names.map(\.name.count).max() ?? 0) + 1)
+        for entry in names { table[entry.name.count].append(entry) }
         return table
     }()
 
-    /// Whether the attribute name in `bytes[start..<stop]` (any case) is one the tree keeps.
-    static func isKept(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to stop: Int) -> Bool {
+    /// The attribute named by `bytes[start..<stop]` (any case), when it is one the tree can keep.
+    static func attribute(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to stop: Int) -> AttributeName? {
         let count = stop - start
-        guard count > 0, count < keptByLength.count else { return false }
+        guard count > 0, count < namesByLength.count else { return nil }
         let first = bytes[start] | 0x20
-        names: for name in keptByLength[count] where name[0] == first {
-            for k in 1..<count where bytes[start + k] | 0x20 != name[k] | 0x20 { continue names }
-            return true
+        names: for entry in namesByLength[count] where entry.name[0] == first {
+            for k in 1..<count where bytes[start + k] | 0x20 != entry.name[k] | 0x20 { continue names }
+            return entry.attribute
         }
-        return false
+        return nil
     }
 
     static func isASCIILetter(_ c: UInt8) -> Bool { (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a }

@@ -134,6 +134,33 @@ public struct Tag: Hashable, Sendable, RawRepresentable {
     public var headingLevel: Int { isHeading ? Int(rawValue - Tag.h1.rawValue) + 1 : 0 }
 }
 
+/// Which of the `AttributeName` attributes a parse keeps.
+public enum AttributeSelection: Sendable {
+    /// All of them: for writing the cleaned page back as HTML (the `clean` stage's output).
+    case all
+    /// Those the later stages read: no `src`, `alt`, `title`, `dir`, `open`, `itemtype`,
+    /// `itemscope` or `charset`, and `href` only on `<link>` (the canonical URL). Link targets
+    /// are a tenth of a page's bytes; not keeping them spares libxml2 reading them.
+    case read
+
+    /// Whether an attribute of an element with `tag` is kept.
+    @inline(__always)
+    public func keeps(_ attribute: AttributeName, on tag: Tag) -> Bool {
+        switch self {
+        case .all: return true
+        case .read: return attribute == .href ? tag == .link : AttributeSelection.readMask & (1 << attribute.rawValue) != 0
+        }
+    }
+
+    /// The attributes read by the stages after cleaning (href aside).
+    static let readList: [AttributeName] = [.id, .class, .style, .hidden, .ariaHidden, .role, .type, .name, .property,
+                                        .content, .itemprop, .httpEquiv, .rel, .lang, .datetime]
+
+    /// `read` as bits by raw value: a literal, since a `static let` costs a lazy-init check on
+    /// every use in the parser's hot loop (`TagTests` checks it against `readList`).
+    static var readMask: UInt32 { 0x30_A7FF }
+}
+
 /// The attributes the pipeline reads; the others are not kept.
 public enum AttributeName: UInt8, CaseIterable, Sendable {
     case id, `class`, style, hidden, ariaHidden, role, type, name, property, content, itemprop

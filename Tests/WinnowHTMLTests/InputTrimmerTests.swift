@@ -6,9 +6,11 @@ import XCTest
 final class InputTrimmerTests: XCTestCase {
     private func assertSameTree(_ html: String, file: StaticString = #filePath, line: UInt = #line) {
         let bytes = Array(html.utf8)
-        let cut = HTMLParser.parse(utf8: bytes, trim: true)
-        let whole = HTMLParser.parse(utf8: bytes, trim: false)
-        XCTAssertEqual(cut, whole, "trees differ for: \(html.prefix(300))", file: file, line: line)
+        for selection in [AttributeSelection.all, .read] {
+            let cut = HTMLParser.parse(utf8: bytes, trim: true, attributes: selection)
+            let whole = HTMLParser.parse(utf8: bytes, trim: false, attributes: selection)
+            XCTAssertEqual(cut, whole, "trees differ (\(selection)) for: \(html.prefix(300))", file: file, line: line)
+        }
     }
 
     private func stripped(_ html: String) -> String? {
@@ -24,6 +26,13 @@ final class InputTrimmerTests: XCTestCase {
     func testDropsAttributesTheTreeDoesNotKeep() {
         let html = #"<div data-a="1" CLASS="x"data-b='2' onclick=go() id=y hidden data-c><a href=/p target=_blank>t</a><svg><path d="M0 0L10 10"/></svg></div>"#
         XCTAssertEqual(stripped(html), #"<div  CLASS="x"  id=y hidden ><a href=/p >t</a><svg><path /></svg></div>"#)
+        assertSameTree(html)
+    }
+
+    func testReadSelectionCutsLinkTargetsButTheCanonicalOne() {
+        let html = #"<link rel=canonical href="/c"><a href="/x" title=t class=k>a</a><img src=i.png alt="A">"#
+        let cut = Array(html.utf8).withUnsafeBufferPointer { InputTrimmer.strip($0, keeping: .read) }.map { String(decoding: $0, as: UTF8.self) }
+        XCTAssertEqual(cut, #"<link rel=canonical href="/c"><a   class=k>a</a><img  >"#)
         assertSameTree(html)
     }
 

@@ -5,6 +5,14 @@ import XCTest
 /// The known tags are written as numbers (inlinable constants); each must be its name's place in
 /// `Tag.knownNames`.
 final class TagTests: XCTestCase {
+    func testReadAttributeMaskMatchesItsList() {
+        XCTAssertEqual(AttributeSelection.readMask, AttributeSelection.readList.reduce(0) { $0 | (1 << $1.rawValue) })
+        XCTAssertTrue(AttributeSelection.read.keeps(.href, on: .link))
+        XCTAssertFalse(AttributeSelection.read.keeps(.href, on: .a))
+        XCTAssertFalse(AttributeSelection.read.keeps(.src, on: .img))
+        XCTAssertTrue(AttributeSelection.all.keeps(.src, on: .img))
+    }
+
     func testEveryTagConstantIsItsNamesNumber() throws {
         let source = try String(contentsOfFile: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("../../Sources/WinnowHTML/Tag.swift").standardized.path, encoding: .utf8)

@@ -29,8 +29,9 @@ final class InputTrimmerPageTests: XCTestCase {
             let (encoding, _, valid) = Charset.detectAndValidate(contentType: nil, bytes: raw)
             let utf8 = Charset.decode(raw, encoding: encoding, knownValid: valid)
             if utf8.withUnsafeBufferPointer({ InputTrimmer.strip($0) }) != nil { cut += 1 }
-            if HTMLParser.parse(utf8: utf8, trim: true) != HTMLParser.parse(utf8: utf8, trim: false) {
-                differing.append(name)
+            for selection in [AttributeSelection.all, .read]
+            where HTMLParser.parse(utf8: utf8, trim: true, attributes: selection) != HTMLParser.parse(utf8: utf8, trim: false, attributes: selection) {
+                differing.append("\(name) (\(selection))")
             }
         }
         XCTAssertEqual(differing, [], "pages whose tree changes with the cut")

@@ -6,6 +6,9 @@ public struct CleanSettings: Sendable {
     public var maxDepth: Int = 256
     /// Pages whose parse takes longer are dropped as `parse_timeout`.
     public var maxParseSeconds: Double = 10
+    /// The attributes kept in the tree: what the later stages read, unless the cleaned page is
+    /// the output (`winnow clean` writes it back as HTML, with links and images).
+    public var attributes: AttributeSelection = .read
     public init() {}
 }
 
@@ -23,7 +26,8 @@ public struct Cleaner: Sendable {
         }
         let (encoding, _, valid) = Charset.detectAndValidate(contentType: contentType, bytes: bytes)
         let utf8 = Charset.decode(bytes, encoding: encoding, knownValid: valid)
-        guard var tree = HTMLParser.parse(utf8: utf8, limits: ParseLimits(maxDepth: settings.maxDepth, maxSeconds: settings.maxParseSeconds)) else {
+        guard var tree = HTMLParser.parse(utf8: utf8, limits: ParseLimits(maxDepth: settings.maxDepth, maxSeconds: settings.maxParseSeconds),
+                                          attributes: settings.attributes) else {
             throw Drop(.clean, .parseError, "libxml2 could not parse the page")
         }
         if tree.timedOut {

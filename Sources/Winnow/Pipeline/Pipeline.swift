@@ -135,7 +135,10 @@ public final class Pipeline: @unchecked Sendable {
         self.config = config
         minHasher = MinHasher(settings: config.dedup.minHash)
         reader = ArchiveReader(settings: config.read)
-        cleaner = Cleaner(settings: config.clean)
+        var cleanSettings = config.clean
+        // The clean stage's own output is the page as HTML: it keeps every attribute it can.
+        if config.lastStage == .clean { cleanSettings.attributes = .all }
+        cleaner = Cleaner(settings: cleanSettings)
         extractor = Extractor(settings: config.extract)
         HTMLParser.initialize()
     }
