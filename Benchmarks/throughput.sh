@@ -44,13 +44,34 @@ measure() {  # label, command...: one timed run, appended as label|docs/s|peak R
 }
 # The machine is shared: libxml2 and each Winnow setting run in turn, ROUNDS rounds (3 unless
 # set), and the table keeps each one's best round (the run least disturbed by other load).
-echo "running: libxml2 parse_limit and winnow (1 job, 1 job on one core, $(nproc) jobs), $rounds rounds; then the peers" >&2
+echo "running: libxml2 parse_limit and winnow (1 job, 1 job on one core, $(nproc) jobs, one pinned run per core at once), $rounds rounds; then the peers" >&2
 : > "$work/parse_limit.txt"
+# The machine's own scaling, for reading the all-cores figure: one single-job run pinned to
+# each core, all at once (independent processes share nothing but the hardware).
+measure_each_core() {
+  local label=$1; shift
+  local start end pids=() user=0 sys=0 rss=0
+  start=$(date +%s.%N)
+  for core in $(seq 0 $(( $(nproc) - 1 ))); do
+    rm -rf "$work/out-core$core"
+    /usr/bin/time -f "%M %U %S" -o "$work/rss-core$core" taskset -c "$core" "$bin" run --jobs 1 -q --no-report \
+      --input "$warc" --output "$work/out-core$core" >/dev/null 2>&1 &
+    pids+=($!)
+  done
+  wait "${pids[@]}" || true
+  end=$(date +%s.%N)
+  for core in $(seq 0 $(( $(nproc) - 1 ))); do
+    read -r r u s < <(tail -1 "$work/rss-core$core")
+    user=$(python3 -c "print($user + $u)"); sys=$(python3 -c "print($sys + $s)"); rss=$(( r > rss ? r : rss ))
+  done
+  rows+=("$label|$(python3 -c "print($(nproc) * $records / ($end - $start))")|$(( rss / 1024 ))|$(python3 -c "print($(nproc) * $records / ($user + $sys))")")
+}
 for round in $(seq "$rounds"); do
   "$work/parse_limit" "$shared/bench/extraction/pages" 8 >> "$work/parse_limit.txt"
   measure "winnow run --jobs 1" "$bin" run --jobs 1
   [ -n "$one_core" ] && measure "winnow run --jobs 1, one core (taskset)" $one_core "$bin" run --jobs 1
   measure "winnow run --jobs $(nproc)" "$bin" run --jobs "$(nproc)"
+  [ -n "$one_core" ] && measure_each_core "$(nproc) separate one-core runs at once (the machine's scaling)"
 done
 "$work/venv/bin/python" "$shared/bench/perf/peers.py" "$shared/bench/extraction/pages" --repeats 3 > "$work/peers.txt"
 
@@ -78,9 +99,12 @@ print(f"|---|---|---|---|---|---|---|")
 for label, rate, rss, cpu in rows:
     print(f"| {label} | {rate:,.0f} | {rate * mb_per_doc:.1f} | {rate / sax:.2f} | {cpu:,.0f} | {cpu / sax:.2f} | {'' if rss is None else f'{rss} MiB'} |")
 runs = {label: rate for label, rate, rss, cpu in rows}
-one = next((v for k, v in runs.items() if "one core" in k), None)
+one = next((v for k, v in runs.items() if "one core (taskset)" in k), None)
 many = next((v for k, v in runs.items() if k.startswith("winnow run --jobs") and not k.endswith("--jobs 1") and "one core" not in k), None)
+each = next((v for k, v in runs.items() if "separate one-core runs" in k), None)
 if one and many:
-    print(f"\n{records} documents; all cores / one core = {many / one:.2f}; winnow one core / resiliparse = "
-          f"{one / peers.get('resiliparse main_content', float('nan')):.2f}; / trafilatura = {one / peers.get('trafilatura default', float('nan')):.1f}")
+    print(f"\n{records} documents; all cores / one core = {many / one:.2f}"
+          + (f" (separate one-core runs at once: {each / one:.2f}, the machine's own scaling)" if each else "")
+          + f"; winnow one core / resiliparse = {one / peers.get('resiliparse main_content', float('nan')):.2f}"
+          + f"; / trafilatura = {one / peers.get('trafilatura default', float('nan')):.1f}")
 PY
