@@ -19,7 +19,7 @@ import Glibc
 /// functions handle in a way it does not follow. Giving up costs speed, never correctness; the
 /// tests parse real and random pages both ways and compare the trees.
 enum InputTrimmer {
-    /// The page with raw-text bodies removed, or nil when nothing was removed.
+    /// The page with the cuts made, or nil when there was nothing to cut.
     static func strip(_ page: UnsafeBufferPointer<UInt8>, keeping selection: AttributeSelection = .all) -> [UInt8]? {
         guard let base = page.baseAddress, page.count > 0 else { return nil }
         // libxml2 stops at a NUL byte; such pages are left as they are.
