@@ -10,12 +10,21 @@ cd "$(dirname "$0")"
 targets=("${@:-FuzzWARC FuzzGzip FuzzCharset FuzzClean}")
 seconds=${FUZZ_SECONDS:-600}
 swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
+# The objects of a Swift module's current sources, from its output file map (SwiftPM leaves the
+# objects of deleted sources behind, which would collide with their successors at link time).
+objects() {
+  python3 -c 'import json, sys
+m = json.load(open(sys.argv[1] + "/output-file-map.json"))
+print(" ".join(v["object"] for k, v in m.items() if k.endswith(".swift") and "object" in v))' ".build/release/$1.build"
+}
 work=${FUZZ_DIR:-/tmp/winnow-fuzz}
 mkdir -p "$work"
 for target in ${targets[@]}; do
-  swiftc -sanitize=fuzzer,address .build/release/$target.build/*.o .build/release/Winnow.build/*.o \
-    .build/release/WinnowHTML.build/*.o .build/release/WinnowCompression.build/*.o \
-    -lxml2 -lz -lFoundation -o ".build/$target" 2>/dev/null
+  rm -f ".build/$target"
+  swiftc -sanitize=fuzzer,address $(objects "$target") $(objects Winnow) $(objects WinnowHTML) $(objects WinnowCompression) \
+    .build/release/CLD2Shim.build/*.o -lxml2 -lz -lcld2 -lstdc++ -lFoundation -o ".build/$target" 2>&1 \
+    | grep -v "Cannot export local symbol" || true
+  [ -x ".build/$target" ] || { echo "$target: link failed" >&2; exit 1; }
   corpus="$work/corpus-$target"
   mkdir -p "$corpus" "crashes/$target"
   if [ -z "$(ls -A "$corpus")" ]; then
