@@ -85,7 +85,7 @@ bench: bench-extract bench-dedup
 	Benchmarks/throughput.sh $(BIN) $(SHARED)
 	$(BIN) benchmark --input $(SHARED)/bench/extraction/pages
 
-## fuzz: libFuzzer on the WARC reader, gzip reader, charset decoder and cleaner, FUZZ_SECONDS each (default 600)
+## fuzz: libFuzzer on the WARC reader, gzip reader, charset decoder, cleaner and the cut before parsing, FUZZ_SECONDS each (default 600)
 fuzz:
 	Fuzz/run.sh $(SHARED)
 

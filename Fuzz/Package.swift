@@ -9,7 +9,7 @@ import PackageDescription
 let package = Package(
     name: "WinnowFuzz",
     dependencies: [.package(name: "Winnow", path: "..")],
-    targets: ["FuzzWARC", "FuzzCharset", "FuzzClean", "FuzzGzip"].map { name in
+    targets: ["FuzzWARC", "FuzzCharset", "FuzzClean", "FuzzGzip", "FuzzTrim"].map { name in
         .target(name: name, dependencies: [.product(name: "Winnow", package: "Winnow")])
     }
 )

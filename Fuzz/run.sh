@@ -7,7 +7,7 @@ set -euo pipefail
 shared=$(realpath "${1:-$(dirname "$0")/../../shared}")
 shift || true
 cd "$(dirname "$0")"
-targets=("${@:-FuzzWARC FuzzGzip FuzzCharset FuzzClean}")
+targets=("${@:-FuzzWARC FuzzGzip FuzzCharset FuzzClean FuzzTrim}")
 seconds=${FUZZ_SECONDS:-600}
 swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
 # The objects of a Swift module's current sources, from its output file map (SwiftPM leaves the
@@ -31,7 +31,7 @@ for target in ${targets[@]}; do
     case $target in
       FuzzWARC) cp "$shared/samples/warc/wget-small.warc" "$corpus/"; head -c 60000 "$shared/samples/warc/wget-dev-a.warc.gz" | gunzip 2>/dev/null | head -c 60000 > "$corpus/dev-a-part.warc" || true ;;
       FuzzGzip) head -c 40000 "$shared/samples/warc/wget-dev-a.warc.gz" > "$corpus/members.gz"; for f in $(ls "$shared/bench/extraction/pages" | head -5); do cp "$shared/bench/extraction/pages/$f" "$corpus/"; done ;;
-      FuzzCharset|FuzzClean) for f in $(ls "$shared/bench/extraction/pages" | head -8); do (gunzip -c "$shared/bench/extraction/pages/$f" | head -c 60000 > "$corpus/${f%.gz}") || true; done ;;
+      FuzzCharset|FuzzClean|FuzzTrim) for f in $(ls "$shared/bench/extraction/pages" | head -8); do (gunzip -c "$shared/bench/extraction/pages/$f" | head -c 60000 > "$corpus/${f%.gz}") || true; done ;;
     esac
   fi
   echo "== $target for $seconds s"
