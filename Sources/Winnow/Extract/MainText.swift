@@ -194,7 +194,9 @@ struct MainTextFinder {
                 trace?.reasons[index] = "in a section under a boilerplate heading"
                 continue
             }
-            if let why = dropReason(block, below: root) { trace?.reasons[index] = why } else { kept.append(index) }
+            // The reason's text is made only when traced (the right side of `trace?.` is not
+            // evaluated without a trace).
+            if let why = dropReason(block, below: root) { trace?.reasons[index] = describe(why) } else { kept.append(index) }
         }
         return kept.isEmpty ? fallback() : kept
     }
@@ -249,8 +251,34 @@ struct MainTextFinder {
         return (1 + Double(min(commas, 10)) * 0.5 + min(Double(block.chars) / 100, 3)) * (1 - block.linkDensity)
     }
 
+    /// Why a block is left out of the main text (described only when traced).
+    enum LeftOut {
+        case insideBoilerplate(Int32)
+        case headline
+        case caption
+        case furniture
+        case linkDensity(Double)
+        case linkHeading
+        case outsideMainContent
+        case navigationLink
+    }
+
+    /// A reason as `winnow inspect --html` shows it.
+    func describe(_ reason: LeftOut) -> String {
+        switch reason {
+        case .insideBoilerplate(let e): return "inside boilerplate element \(describe(e))"
+        case .headline: return "the headline (h1; it is metadata.title)"
+        case .caption: return "image caption or credit (--captions keeps them)"
+        case .furniture: return "furniture: a short boilerplate phrase"
+        case .linkDensity(let d): return String(format: "link density %.2f over %.2f", d, ExtractRules.maxLinkDensity)
+        case .linkHeading: return "a heading that is a link"
+        case .outsideMainContent: return "outside the main content element"
+        case .navigationLink: return "a short link in a list (navigation)"
+        }
+    }
+
     /// Why a block of the main region is left out, nil when it is kept.
-    private func dropReason(_ block: Block, below root: Int32) -> String? {
+    private func dropReason(_ block: Block, below root: Int32) -> LeftOut? {
         // Boilerplate elements between the block and the region root; none count above an
         // embedded social post.
         var e = block.element
@@ -258,28 +286,18 @@ struct MainTextFinder {
             let element = page.elements[Int(e)]
             if !element.classID.isEmpty && ExtractRules.embedMatcher.groups(in: element.classID) != 0 { break }
             let isFigure = element.tag == "figure" || element.tag == "figcaption"
-            if negative[Int(e)] && !(includeCaptions && isFigure) { return "inside boilerplate element \(describe(e))" }
+            if negative[Int(e)] && !(includeCaptions && isFigure) { return .insideBoilerplate(e) }
             e = element.parent
         }
-        if block.kind == .heading && block.level == 1 { return "the headline (h1; it is metadata.title)" }
+        if block.kind == .heading && block.level == 1 { return .headline }
         if block.kind == .caption || block.inFigure {
-            if !includeCaptions { return "image caption or credit (--captions keeps them)" }
-            return isFurniture(block) ? "furniture: a short boilerplate phrase" : nil
+            if !includeCaptions { return .caption }
+            return isFurniture(block) ? .furniture : nil
         }
-        if block.linkDensity > ExtractRules.maxLinkDensity && !(block.kind == .heading) {
-            return "link density \(twoDecimals(block.linkDensity)) over \(twoDecimals(ExtractRules.maxLinkDensity))"
-        }
-        if block.kind == .heading && block.linkDensity > 0.9 { return "a heading that is a link" }
-        if isFurniture(block) { return "furniture: a short boilerplate phrase" }
+        if block.linkDensity > ExtractRules.maxLinkDensity && !(block.kind == .heading) { return .linkDensity(block.linkDensity) }
+        if block.kind == .heading && block.linkDensity > 0.9 { return .linkHeading }
+        if isFurniture(block) { return .furniture }
         return nil
-    }
-
-    /// `x` with two decimals, as `%.2f` gives it, without Foundation's formatter (a reason is made
-    /// for every block left out, whether or not anyone reads it).
-    func twoDecimals(_ x: Double) -> String {
-        let hundredths = Int((abs(x) * 100).rounded())
-        let fraction = hundredths % 100
-        return (x < 0 ? "-" : "") + "\(hundredths / 100)." + (fraction < 10 ? "0" : "") + "\(fraction)"
     }
 
     /// An element as `tag.class-or-id` for explanations.
@@ -363,23 +381,23 @@ struct MainTextFinder {
                 if negative[Int(e)] && !(includeCaptions && isFigure) { boilerplate = e }
                 e = elements[Int(e)].parent
             }
-            let why: String?
+            let why: LeftOut?
             if !inside {
-                why = "outside the main content element"
+                why = .outsideMainContent
             } else if boilerplate >= 0 {
-                why = "inside boilerplate element \(describe(boilerplate))"
+                why = .insideBoilerplate(boilerplate)
             } else if (block.kind == .caption || block.inFigure) && !includeCaptions {
-                why = "image caption or credit (--captions keeps them)"
+                why = .caption
             } else if block.kind == .heading && block.level == 1 {
-                why = "the headline (h1; it is metadata.title)"
+                why = .headline
             } else if block.linkDensity > 0.9 && block.kind == .listItem && block.chars < 40 {
-                why = "a short link in a list (navigation)"
+                why = .navigationLink
             } else if isFurniture(block) {
-                why = "furniture: a short boilerplate phrase"
+                why = .furniture
             } else {
                 why = nil
             }
-            if let why { trace?.reasons[index] = why } else { kept.append(index) }
+            if let why { trace?.reasons[index] = describe(why) } else { kept.append(index) }
         }
         return kept
     }
