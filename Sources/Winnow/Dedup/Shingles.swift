@@ -40,12 +40,8 @@ public struct Shingler: Sendable {
                 table[v] = needsNFKC
                 continue
             }
-            guard p.changesWhenLowercased else {
-                table[v] = UInt32(v)
-                continue
-            }
-            let lower = p.lowercaseMapping.unicodeScalars
-            table[v] = lower.count == 1 ? lower.first!.value : UInt32(v)
+            let lower = FastCase.lowercaseTable[v]
+            table[v] = lower == FastCase.multiScalar ? UInt32(v) : lower
         }
         return table
     }()
@@ -177,7 +173,6 @@ public struct Shingler: Sendable {
         }
         if inWord { out.append(Self.word(h)) }
     }
-
 
     static let separatorScalar: UInt8 = 0
     static let wordScalar: UInt8 = 1

@@ -132,10 +132,8 @@ public enum TextNormalizer {
 
     /// Characters of UTF-8 text that are not spaces (Unicode scalars, counted on bytes).
     public static func visibleCount<C: Collection>(_ bytes: C) -> Int where C.Element == UInt8 {
-        if let count = bytes.withContiguousStorageIfAvailable({ visibleCount(contiguous: $0) }) { return count }
-        var count = 0
-        for b in bytes where b & 0xc0 != 0x80 && b > 0x20 { count += 1 }
-        return count
+        bytes.withContiguousStorageIfAvailable { visibleCount(contiguous: $0) }
+            ?? Array(bytes).withUnsafeBufferPointer { visibleCount(contiguous: $0) }
     }
 
     private static func visibleCount(contiguous bytes: UnsafeBufferPointer<UInt8>) -> Int {

@@ -85,32 +85,13 @@ enum FastCase {
         out.reserveCapacity(text.utf8.count + 8)
         for scalar in text.unicodeScalars {
             let v = scalar.value
-            if v < 0x10000 && table[Int(v)] != multiScalar {
-                appendUTF8(table[Int(v)], to: &out)
+            if v < 0x10000 && table[Int(v)] != multiScalar, let lower = Unicode.Scalar(table[Int(v)]) {
+                UTF8.encode(lower) { out.append($0) }
             } else {
-                for l in scalar.properties.lowercaseMapping.unicodeScalars { appendUTF8(l.value, to: &out) }
+                for l in scalar.properties.lowercaseMapping.unicodeScalars { UTF8.encode(l) { out.append($0) } }
             }
         }
         return String(decoding: out, as: UTF8.self)
-    }
-
-    @inline(__always)
-    static func appendUTF8(_ v: UInt32, to out: inout [UInt8]) {
-        if v < 0x80 {
-            out.append(UInt8(v))
-        } else if v < 0x800 {
-            out.append(UInt8(0xc0 | (v >> 6)))
-            out.append(UInt8(0x80 | (v & 0x3f)))
-        } else if v < 0x10000 {
-            out.append(UInt8(0xe0 | (v >> 12)))
-            out.append(UInt8(0x80 | ((v >> 6) & 0x3f)))
-            out.append(UInt8(0x80 | (v & 0x3f)))
-        } else {
-            out.append(UInt8(0xf0 | (v >> 18)))
-            out.append(UInt8(0x80 | ((v >> 12) & 0x3f)))
-            out.append(UInt8(0x80 | ((v >> 6) & 0x3f)))
-            out.append(UInt8(0x80 | (v & 0x3f)))
-        }
     }
 
     /// For every scalar of the Basic Multilingual Plane, its lowercase mapping when that is one
