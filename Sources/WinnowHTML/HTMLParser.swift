@@ -35,16 +35,16 @@ public enum HTMLParser {
 
     /// Parses UTF-8 HTML. Returns nil only when libxml2 cannot create a parser for the input.
     ///
-    /// With `trim` (the default) the bodies of `<script>` and `<style>` elements, which
-    /// the tree does not keep, are cut before libxml2 reads the page (see `InputTrimmer`); the
-    /// tree is the same either way.
+    /// With `trim` (the default) what the tree does not keep (script, style and comment bodies,
+    /// attributes outside `attributes`) is cut before libxml2 reads the page (see
+    /// `InputTrimmer`); the tree is the same either way.
     /// `attributes` chooses which attributes the tree keeps (and so which the cut may remove).
     public static func parse(utf8 bytes: [UInt8], limits: ParseLimits = ParseLimits(), trim: Bool = true,
                              attributes: AttributeSelection = .all) -> HTMLTree? {
         initialize()
         if bytes.isEmpty { return HTMLTree() }
         guard bytes.count < Int(Int32.max) else { return nil }
-        if trim, let cut = bytes.withUnsafeBufferPointer({ InputTrimmer.strip($0, keeping: attributes) }) {
+        if trim, let cut = trimmed(utf8: bytes, attributes: attributes) {
             return parseWhole(cut, limits: limits, attributes: attributes)
         }
         return parseWhole(bytes, limits: limits, attributes: attributes)

@@ -133,6 +133,7 @@ enum InputTrimmer {
             i = nameEnd(from: i)
             let isScript = i - nameStart == 6 && matchesCaseless("script", at: nameStart)
             let isStyle = i - nameStart == 5 && matchesCaseless("style", at: nameStart)
+            // The attribute selection only tells `<link>` from other elements.
             let tag: Tag = i - nameStart == 4 && matchesCaseless("link", at: nameStart) ? .link : .span
             // A name cut at libxml2's 100 bytes goes on as an attribute: such tags stay whole.
             var plain = i - nameStart < 100
@@ -171,12 +172,13 @@ enum InputTrimmer {
             let bodyStart = i + 1
             if plain { dropUnread() }
             guard isScript || isStyle else { return bodyStart }
-            return rawBody(from: bodyStart, tagStart: lt, name: isScript ? "script" : "style")
+            return rawBody(from: bodyStart, tagStart: lt, isScript: isScript)
         }
 
-        /// The body of a script or style element, from after its start tag to `</name`.
-        mutating func rawBody(from bodyStart: Int, tagStart: Int, name: StaticString) -> Int? {
+        /// The body of a script or style element, from after its start tag to `</script` or `</style`.
+        mutating func rawBody(from bodyStart: Int, tagStart: Int, isScript: Bool) -> Int? {
             guard bodyStart < end else { return nil }
+            let name: StaticString = isScript ? "script" : "style"
             let nameLength = name.utf8CodeUnitCount
             // A body opening with "<" meets libxml2's end-tag and auto-close checks before its
             // raw-text reading: an end tag there is read as one (and the raw text resumes after
@@ -193,7 +195,7 @@ enum InputTrimmer {
                     func opens(_ tag: StaticString) -> Bool {
                         tagLength == tag.utf8CodeUnitCount && matchesCaseless(tag, at: bodyStart + 1)
                     }
-                    if nameLength == 6 ? opens("noscript") : (opens("body") || opens("frameset")) { return nil }
+                    if isScript ? opens("noscript") : (opens("body") || opens("frameset")) { return nil }
                 }
             }
             var i = bodyStart
@@ -210,7 +212,7 @@ enum InputTrimmer {
             // "</scripts>" ends libxml2's raw reading but not the element; leave such pages be.
             guard !isNameChar(at(close + 2 + nameLength)) else { return nil }
             // JSON-LD scripts are read by the extractor: keep any body whose tag mentions it.
-            if name.utf8CodeUnitCount == 6 && tagContains("ld+json", from: tagStart, to: bodyStart) { return close }
+            if isScript && tagContains("ld+json", from: tagStart, to: bodyStart) { return close }
             flush(upTo: bodyStart)
             copied = close
             removed = true
@@ -281,16 +283,7 @@ enum InputTrimmer {
         func tagContains(_ word: StaticString, from start: Int, to stop: Int) -> Bool {
             let n = word.utf8CodeUnitCount
             guard stop - start >= n else { return false }
-            let w = word.utf8Start
-            outer: for i in start...(stop - n) {
-                for k in 0..<n {
-                    var b = bytes[i + k]
-                    if b >= 0x41 && b <= 0x5a { b |= 0x20 }
-                    if b != w[k] { continue outer }
-                }
-                return true
-            }
-            return false
+            return (start...(stop - n)).contains { matchesCaseless(word, at: $0) }
         }
     }
 

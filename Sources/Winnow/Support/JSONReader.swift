@@ -12,8 +12,8 @@ struct JSONReader {
 
         var string: String? { if case .string(let s) = self { return s } else { return nil } }
 
-        /// The value as JSONSerialization gives it: `[String: Any]` (the last of repeated keys),
-        /// `[Any]`, `String`, `Double`, `Bool`, and a boxed nil for null.
+        /// The value in the shapes code written for JSONSerialization reads: `[String: Any]` (the
+        /// last of repeated keys wins), `[Any]`, `String`, `Double`, `Bool`, and a boxed nil for null.
         var foundationValue: Any {
             switch self {
             case .string(let s): return s
