@@ -211,8 +211,12 @@ enum InputTrimmer {
             guard close >= 0 else { return nil }
             // "</scripts>" ends libxml2's raw reading but not the element; leave such pages be.
             guard !isNameChar(at(close + 2 + nameLength)) else { return nil }
-            // JSON-LD scripts are read by the extractor: keep any body whose tag mentions it.
-            if isScript && tagContains("ld+json", from: tagStart, to: bodyStart) { return close }
+            // JSON-LD scripts are read by the extractor: keep any body whose tag mentions it, or
+            // might once its character references are decoded (`type="application/ld&#x2B;json"`:
+            // the tree sees the decoded value). Scripts with a `&` in their tag are mostly
+            // `src=` ones with empty bodies, so keeping them all costs little.
+            if isScript && (tagContains("ld+json", from: tagStart, to: bodyStart)
+                || next(UInt8(ascii: "&"), from: tagStart).map { $0 < bodyStart } ?? false) { return close }
             flush(upTo: bodyStart)
             copied = close
             removed = true

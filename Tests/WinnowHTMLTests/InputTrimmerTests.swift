@@ -42,6 +42,20 @@ final class InputTrimmerTests: XCTestCase {
         assertSameTree(html)
     }
 
+    /// WCXB dev page 0381 writes `type="application/ld&#x2B;json"`: the tree decodes the reference
+    /// and keeps the body, so the cut must keep it too.
+    func testKeepsJSONLDWhoseTypeHasACharacterReference() {
+        let cases = [
+            #"<script type="application/ld&#x2B;json">{"@type":"Article"}</script><p>t</p>"#,
+            #"<script type="application/ld&#43;json">{"@type":"Article"}</script><p>t</p>"#,
+            #"<script type="application/&#108;d+json">{"@type":"Article"}</script><p>t</p>"#,
+        ]
+        for html in cases {
+            XCTAssertNil(stripped(html), html)
+            assertSameTree(html)
+        }
+    }
+
     func testCutsCommentBodies() {
         XCTAssertEqual(stripped("<p>a<!-- note <b>x</b> -->b</p><!-- c --!>"), "<p>a<!---->b</p><!-- c --!>")
     }
