@@ -14,7 +14,7 @@ ARCHIVE ?= archive
 FETCH_FLAGS ?=
 WINNOW_FLAGS ?=
 
-.PHONY: setup build build-debug fetch run validate read clean-html segment extract language quality dedup test golden bench bench-extract bench-dedup fuzz clean
+.PHONY: setup build build-debug fetch run validate read clean-html segment extract language quality dedup test golden bench bench-extract bench-dedup train-extract fuzz clean
 
 ## setup: install the system libraries Winnow links (libxml2, zlib) when they are missing
 setup:
@@ -72,9 +72,20 @@ golden: build-debug
 	git --no-pager diff --stat -- Tests/WinnowTests/Golden
 	git --no-pager diff -- Tests/WinnowTests/Golden
 
-## bench-extract: extraction quality (score.py) and speed on the benchmark's development pages
+## bench-extract: extraction quality on every development set fed as WARCs (per set, kind and domain fold; the
+## shipped model's fitted figures, then the cross-validated ones), and the stages' speed
 bench-extract: build
+	python3 Benchmarks/extraction_eval.py $(BIN) $(SHARED)
+	python3 -c 'import sklearn' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check scikit-learn==1.9.1
+	python3 scripts/train_extract.py $(BIN) $(SHARED)
 	Benchmarks/extraction.sh $(BIN) $(SHARED)
+
+## train-extract: retrain the extraction's block model on the development sets (cross-validated by domain first)
+## and rewrite Sources/Winnow/Extract/BlockModelParameters.swift and its parity fixture
+train-extract: build
+	python3 -c 'import sklearn' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check scikit-learn==1.9.1
+	python3 scripts/train_extract.py $(BIN) $(SHARED) --write-swift Sources/Winnow/Extract/BlockModelParameters.swift \
+	  --write-parity Tests/WinnowTests/Fixtures/block-model-parity.jsonl
 
 ## bench-dedup: near-duplicate quality (../shared/bench/dedup) and speed against datasketch, memory per document
 bench-dedup: build

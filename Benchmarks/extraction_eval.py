@@ -9,13 +9,15 @@ one copy, seed 1), `winnow extract` reads the WARC, and the output is scored aga
   * metadata where the truth has the field: title (one normalised string contains the other and
     the shorter is over 60% of the longer), author (containment), date (same YYYY-MM-DD);
   * the same shingle F1 on each of five folds, split by domain (a stable hash of the domain), so
-    a change is seen on pages of sites it was not looked at on, and the spread between folds says
-    how far a figure can be trusted. A learned part is trained on four folds and scored on the
-    fifth (`--fold-model`), which makes its figure cross-validated rather than fitted.
+    the spread between sites shows how far a figure can be trusted.
+These are the shipped binary's figures on the pages its block model was trained on (fitted). The
+cross-validated figures, the ones that predict pages nobody trained on, come from
+scripts/train_extract.py (a model trained on four domain folds picks the blocks of the fifth);
+`make bench-extract` prints both.
 
 usage: extraction_eval.py WINNOW_BINARY SHARED_DIR [--work DIR] [--sets news,wcxb]
                           [--pages-out FILE] [--flags "..."]
-The last line printed is "cv F1 <news> <wcxb>".
+The last line printed is "F1 news <f1> wcxb <f1>".
 """
 import argparse
 import gzip
@@ -141,7 +143,7 @@ def main():
     work = args.work or tempfile.mkdtemp(prefix="winnow-extract-eval-")
     os.makedirs(work, exist_ok=True)
     sets = {"news": "bench/extraction", "wcxb": "bench/extraction-wcxb"}
-    cv_line = []
+    f1_line = []
     page_rows = []
     for name in args.sets.split(","):
         set_dir = os.path.join(args.shared, sets[name])
@@ -177,7 +179,7 @@ def main():
         meta = metadata_scores(truth, preds)
         if meta:
             print("  metadata: " + "  ".join(f"{k} {v:.3f} ({n})" for k, (v, n) in meta.items()))
-        cv_line.append(f"{overall['f1']:.3f}")
+        f1_line.append(f"{name} {overall['f1']:.3f}")
         per_page = {p[3]: p for p in pages}
         for i in ids:
             f1, p, r, _id = per_page.get(i, (0, 0, 0, i))
@@ -187,7 +189,7 @@ def main():
         with open(args.pages_out, "w", encoding="utf-8") as f:
             for row in page_rows:
                 f.write(json.dumps(row) + "\n")
-    print("cv F1 " + " ".join(cv_line))
+    print("F1 " + " ".join(f1_line))
 
 
 if __name__ == "__main__":

@@ -305,8 +305,13 @@ struct SchemaReader {
         case .segment, .write:
             _ = pairs(node, what, accepted: [])
         case .extract:
-            for (key, _, value) in pairs(node, what, accepted: ["captions"]) {
-                if key == "captions", let b = bool(value, "extract.captions") { config.extract.includeCaptions = b }
+            for (key, _, value) in pairs(node, what, accepted: ["captions", "method"]) {
+                switch key {
+                case "captions": if let b = bool(value, "extract.captions") { config.extract.includeCaptions = b }
+                case "method":
+                    if let s = choice(value, "extract.method", ExtractMethod.allCases.map(\.rawValue)) { config.extract.method = ExtractMethod(rawValue: s)! }
+                default: break
+                }
             }
         case .language:
             var settings = LanguageSettings()

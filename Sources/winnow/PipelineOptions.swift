@@ -40,6 +40,9 @@ struct PipelineOptions: ParsableArguments {
     @Flag(inversion: .prefixedNo, help: "Keep image captions and credits in the text (left out by default).")
     var captions: Bool?
 
+    @Option(help: ArgumentHelp("How the main text's blocks are chosen: model (the learned block model, the default) or rules (the hand-written rules alone).", valueName: "model|rules"))
+    var extractMethod: String?
+
     @Option(help: ArgumentHelp("Keep only documents whose text CLD2 finds in one of these languages (ISO 639-1 codes, comma-separated); sets the language stage to filter.", valueName: "en,de,..."))
     var languages: String?
 
@@ -119,6 +122,12 @@ struct PipelineOptions: ParsableArguments {
         if let maxParseSeconds { config.clean.maxParseSeconds = maxParseSeconds }
         if let format { config.extract.format = TextFormat(rawValue: format) ?? .text }
         if let captions { config.extract.includeCaptions = captions }
+        if let extractMethod {
+            guard let method = ExtractMethod(rawValue: extractMethod) else {
+                throw ValidationError("--extract-method must be one of \(ExtractMethod.allCases.map(\.rawValue).joined(separator: ", ")), not \(extractMethod)")
+            }
+            config.extract.method = method
+        }
         if let languages {
             var settings = config.language ?? LanguageSettings()
             settings.mode = .filter

@@ -21,7 +21,7 @@ struct WinnowCommand: ParsableCommand {
         """,
         version: "0.1.0",
         subcommands: [RunCommand.self, FetchCommand.self, ReadCommand.self, CleanCommand.self, SegmentCommand.self,
-                      ExtractCommand.self, LanguageCommand.self, QualityCommand.self, DedupCommand.self, ValidateCommand.self, ReportCommand.self, InspectCommand.self, DedupPhaseCommand.self, SlurmCommand.self, IndexCommand.self, BenchmarkCommand.self],
+                      ExtractCommand.self, LanguageCommand.self, QualityCommand.self, DedupCommand.self, ValidateCommand.self, ReportCommand.self, InspectCommand.self, DedupPhaseCommand.self, SlurmCommand.self, IndexCommand.self, BenchmarkCommand.self, FeaturesCommand.self],
         defaultSubcommand: nil
     )
 }

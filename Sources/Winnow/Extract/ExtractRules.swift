@@ -144,6 +144,10 @@ enum ExtractRules {
     /// Link density above which a block is navigation, not prose.
     static let maxLinkDensity = 0.5
 
+    /// Pages with fewer blocks are left to the rules: the block model was trained on whole pages
+    /// (on the development sets, rules and model agree on all nine pages that small).
+    static let modelMinBlocks = 6
+
     /// Blocks shorter than this add nothing to container scores (they are labels, not paragraphs).
     static let minScoringChars = 25
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Settings of the extract stage.
 public struct ExtractSettings: Sendable {
     /// Documents whose main text has fewer visible characters are dropped as `no_main_text`.
@@ -6,7 +8,18 @@ public struct ExtractSettings: Sendable {
     public var format: TextFormat = .text
     /// Keep image captions and credits (off by default: they are not the article's prose).
     public var includeCaptions = false
+    /// How the blocks of the main text are chosen.
+    public var method: ExtractMethod = .model
     public init() {}
+}
+
+/// How the extract stage chooses the blocks of the main text.
+public enum ExtractMethod: String, Sendable, CaseIterable {
+    /// The learned block model (`BlockModel`), which reads the rules' choices among its features.
+    case model
+    /// The hand-written rules alone (`MainTextFinder`): the best-scoring container on article
+    /// pages, the element with most of the text on others.
+    case rules
 }
 
 /// The form of the extracted text.
@@ -46,19 +59,69 @@ public struct Extractor: Sendable {
         let kind = PageKind.classify(page, url: url, jsonLDTypes: types)
         var finder = MainTextFinder(page: page, commentsAreContent: kind == .discussion)
         finder.includeCaptions = settings.includeCaptions
-        finder.trace = trace
-        var indices: [Int]
+        // The model learned from whole pages; a fragment of a few blocks is outside what it saw.
+        let method = page.blocks.count < ExtractRules.modelMinBlocks ? .rules : settings.method
+        switch method {
+        case .rules:
+            finder.trace = trace
+            return (Self.rulesBlocks(finder, kind: kind, trace: trace), kind, finder)
+        case .model:
+            // The features read the rules as trained: without the captions option.
+            var plain = finder
+            plain.includeCaptions = false
+            let vectors = Self.features(page, url: url, types: types, kind: kind, finder: plain)
+            let model = BlockModel.shipped
+            var kept: [Int] = []
+            trace?.mode = "model: blocks whose probability of being main text is at least \(BlockModel.keepThreshold)"
+            for (index, vector) in vectors.enumerated() {
+                let p = model.probability(vector)
+                if p >= BlockModel.keepThreshold || (settings.includeCaptions && isCaptionOfKept(index, page: page, kept: kept, vectors: vectors, model: model)) {
+                    kept.append(index)
+                } else {
+                    trace?.reasons[index] = String(format: "model: probability %.2f", p)
+                }
+            }
+            return (kept, kind, finder)
+        }
+    }
+
+    /// The rules' choice: the best-scoring container on article pages, the element with most of
+    /// the text on others (the container's choice when that finds nothing).
+    private static func rulesBlocks(_ finder: MainTextFinder, kind: PageKind, trace: BlockTrace?) -> [Int] {
         switch kind {
         case .article:
-            indices = finder.mainBlocks()
+            return finder.mainBlocks()
         case .discussion, .other:
-            indices = finder.fullContentBlocks()
-            if indices.isEmpty {
-                trace?.reasons = [:]
-                indices = finder.mainBlocks()
-            }
+            let indices = finder.fullContentBlocks()
+            if !indices.isEmpty { return indices }
+            trace?.reasons = [:]
+            return finder.mainBlocks()
         }
-        return (indices, kind, finder)
+    }
+
+    /// With `includeCaptions`: a caption or figure block next to a kept block (before it, or
+    /// after it when the next text block is kept).
+    private func isCaptionOfKept(_ index: Int, page: SegmentedPage, kept: [Int], vectors: [[Double]], model: BlockModel) -> Bool {
+        let block = page.blocks[index]
+        guard block.kind == .caption || block.inFigure else { return false }
+        if kept.last == index - 1 { return true }
+        var next = index + 1
+        while next < page.blocks.count && (page.blocks[next].kind == .caption || page.blocks[next].inFigure) { next += 1 }
+        return next < vectors.count && model.probability(vectors[next]) >= BlockModel.keepThreshold
+    }
+
+    /// The learned model's features of each block (`BlockFeatures`), with the rules' decisions among them.
+    func featureVectors(_ page: SegmentedPage, url: String?) -> [[Double]] {
+        let ld = MetadataExtractor.jsonLD(page.info.jsonLD)
+        let kind = PageKind.classify(page, url: url, jsonLDTypes: ld.types)
+        let finder = MainTextFinder(page: page, commentsAreContent: kind == .discussion)
+        return Self.features(page, url: url, types: ld.types, kind: kind, finder: finder)
+    }
+
+    private static func features(_ page: SegmentedPage, url: String?, types: Set<String>, kind: PageKind, finder: MainTextFinder) -> [[Double]] {
+        let rules = BlockFeatures.Rules(kind: kind, articleKept: Set(finder.mainBlocks()), fullKept: Set(finder.fullContentBlocks()),
+                                        negative: finder.negative, positive: finder.positive)
+        return BlockFeatures(page: page, url: url, ldTypes: types, rules: rules).vectors()
     }
 
     /// Each block of a page, kept or left out and why: what `winnow inspect --html` shows.

@@ -16,8 +16,8 @@ struct MainTextFinder {
     var includeCaptions = false
 
     /// Per element: whether its own class/id (not its ancestors') marks it boilerplate or content.
-    private var negative: [Bool] = []
-    private var positive: [Bool] = []
+    private(set) var negative: [Bool] = []
+    private(set) var positive: [Bool] = []
 
     /// On forum and Q&A pages the replies are the content: comment patterns do not mark boilerplate.
     var commentsAreContent = false
@@ -307,8 +307,10 @@ struct MainTextFinder {
         return element.classID.isEmpty ? "<\(element.tag)>" : "<\(element.tag) \"\(element.classID.prefix(60))\">"
     }
 
+    private func isFurniture(_ block: Block) -> Bool { Self.isFurnitureText(block) }
+
     /// Short blocks that are page furniture by their words.
-    private func isFurniture(_ block: Block) -> Bool {
+    static func isFurnitureText(_ block: Block) -> Bool {
         guard block.chars < ExtractRules.shortBlockChars else { return false }
         let lower = FastCase.lowercased(block.text)
         if block.chars < 60 {

@@ -1,0 +1,341 @@
+import Foundation
+
+/// The numbers the learned block model (`BlockModel`) reads for each block of a page.
+///
+/// Every feature is generic: the block's own text and links, where it sits (position, tags on its
+/// path, the share of the page's text its containers hold, repeated sibling structures), words of
+/// class/id names grouped into families and matched as whole tokens, the page's declared types
+/// and URL shape, and what the rule-based extractor decided. No feature names a site.
+/// `winnow features` writes them for `make train-extract`, so training and run time read the
+/// very same numbers.
+struct BlockFeatures {
+    /// Names of the features, in vector order (written beside the model so a mismatch is caught).
+    static let names: [String] = {
+        var n: [String] = []
+        n += BlockKindIndex.allCases.map { "kind_\($0)" }
+        n += ["heading_level", "log_chars", "link_density", "sentences", "punctuation_per_100", "ends_sentence",
+              "digit_share", "upper_start", "has_currency", "furniture", "in_quote", "in_list", "in_table", "in_figure",
+              "position", "char_position", "depth"]
+        n += ["rule_article_kept", "rule_full_kept", "rule_kind_article", "rule_kind_discussion", "rule_kind_other",
+              "rule_negative_path", "rule_positive_path"]
+        n += PathTag.allCases.map { "path_\($0)" }
+        n += TokenFamily.allCases.map { "near_\($0)" } + TokenFamily.allCases.map { "path_tok_\($0)" }
+        n += ["container_share", "container_link_density", "container_log_blocks", "parent_share",
+              "in_half_element", "in_most_element", "repeat_log", "repeat_depth"]
+        n += ["prev_link_density", "prev_log_chars", "prev_heading", "prev_rule_kept",
+              "next_link_density", "next_log_chars", "next_heading", "next_rule_kept"]
+        n += ["page_log_chars", "page_log_blocks", "page_link_density", "page_prose_share"]
+        n += LDFamily.allCases.map { "ld_\($0)" } + ["og_article", "og_product", "og_other"]
+        n += ["url_depth", "url_last_digits", "url_query", "url_slash_end"] + URLFamily.allCases.map { "url_\($0)" }
+        return n
+    }()
+
+    enum BlockKindIndex: Int, CaseIterable { case heading, paragraph, listItem, tableCell, quote, pre, caption }
+
+    /// Tags on the block's path (the cleaned tree's block-level elements).
+    enum PathTag: String, CaseIterable {
+        case article, main, section, header, footer, aside, form, li, table, blockquote, details, figure, dl, center
+    }
+
+    /// Families of class/id words, matched as whole tokens (split on anything but letters and
+    /// digits; a word of five letters or more also matches as a prefix: "comments", "sharing").
+    enum TokenFamily: String, CaseIterable {
+        case navigation, share, promo, related, comment, post, content, meta, media, hidden, product, docs, title
+        var words: [String] {
+            switch self {
+            case .navigation: return ["nav", "navbar", "navigation", "menu", "breadcrumb", "breadcrumbs", "pagination", "pager", "toolbar",
+                                      "header", "masthead", "footer", "sidebar", "aside", "widget", "rail", "topbar", "skip"]
+            case .share: return ["share", "sharing", "social", "follow", "sharethis", "addthis"]
+            case .promo: return ["ad", "ads", "advert", "advertisement", "promo", "promotion", "sponsor", "sponsored", "banner",
+                                 "newsletter", "subscribe", "subscription", "signup", "cta", "paywall", "dfp", "gpt"]
+            case .related: return ["related", "recommend", "recommended", "trending", "popular", "more", "teaser", "card", "cards",
+                                   "tile", "tiles", "grid", "carousel", "slider", "swiper", "feed", "latest"]
+            case .comment: return ["comment", "comments", "reply", "replies", "respond", "discussion", "disqus"]
+            case .post: return ["post", "posts", "message", "messages", "thread", "topic", "answer", "answers", "question", "review",
+                                "reviews", "forum", "userpost", "bbcode"]
+            case .content: return ["article", "content", "body", "text", "story", "entry", "main", "prose", "rich", "richtext",
+                                   "markdown", "description", "detail", "details", "copy", "wysiwyg", "editorial"]
+            case .meta: return ["meta", "byline", "author", "date", "time", "timestamp", "tags", "tag", "category", "categories",
+                                "dateline", "published", "updated", "info"]
+            case .media: return ["caption", "credit", "photo", "image", "img", "gallery", "figure", "video", "media", "thumbnail", "thumb"]
+            case .hidden: return ["hidden", "hide", "sr", "visually", "collapse", "collapsed", "dropdown", "modal", "popup", "overlay",
+                                  "tooltip", "offcanvas", "drawer", "cookie", "consent", "gdpr"]
+            case .product: return ["product", "products", "price", "cart", "buy", "variant", "variants", "sku", "rating", "stars",
+                                   "qty", "quantity", "shipping", "shop", "checkout", "specs", "specification", "specifications"]
+            case .docs: return ["doc", "docs", "documentation", "api", "code", "highlight", "toc", "reference", "manual", "sphinx", "md"]
+            case .title: return ["title", "headline", "heading", "h1", "name", "subtitle", "dek", "lede", "lead", "intro", "summary", "excerpt"]
+            }
+        }
+    }
+
+    /// Families of JSON-LD `@type`s.
+    enum LDFamily: String, CaseIterable {
+        case article, product, discussion, listing, faq, howto, organization, webpage, event, software
+        var types: Set<String> {
+            switch self {
+            case .article: return PageKind.articleTypes
+            case .product: return ["product", "productgroup", "offer", "aggregateoffer", "car", "vehicle", "book"]
+            case .discussion: return ["discussionforumposting", "comment", "question", "answer", "qapage"]
+            case .listing: return ["itemlist", "collectionpage", "searchresultspage", "listitem", "offercatalog"]
+            case .faq: return ["faqpage"]
+            case .howto: return ["howto", "recipe", "course"]
+            case .organization: return ["organization", "localbusiness", "corporation", "service", "store", "restaurant", "professionalservice"]
+            case .webpage: return ["webpage", "website", "aboutpage", "contactpage", "itempage", "medicalwebpage"]
+            case .event: return ["event", "place", "jobposting"]
+            case .software: return ["softwareapplication", "softwaresourcecode", "mobileapplication", "webapplication", "apireference"]
+            }
+        }
+    }
+
+    /// Families of URL path words.
+    enum URLFamily: String, CaseIterable {
+        case forum, product, category, docs, news, search
+        var words: Set<String> {
+            switch self {
+            case .forum: return ["t", "threads", "thread", "comments", "topic", "forum", "forums", "questions", "question", "discussion",
+                                 "discussions", "community", "d", "viewtopic", "showthread"]
+            case .product: return ["p", "product", "products", "dp", "item", "itm", "ip", "app", "sku", "buy", "shop"]
+            case .category: return ["c", "category", "categories", "collections", "collection", "tag", "tags", "browse", "list",
+                                    "catalog", "department", "b", "s"]
+            case .docs: return ["docs", "doc", "documentation", "api", "reference", "manual", "wiki", "guide", "guides", "help",
+                                "tutorial", "learn", "kb", "support"]
+            case .news: return ["news", "blog", "article", "articles", "story", "stories", "post", "posts", "opinion", "2015", "2016",
+                                "2017", "2018", "2019", "2020", "2021", "2022", "2023", "2024", "2025", "2026"]
+            case .search: return ["search", "results", "find"]
+            }
+        }
+    }
+
+    /// The rule-based decisions the features include.
+    struct Rules {
+        var kind: PageKind
+        var articleKept: Set<Int>
+        var fullKept: Set<Int>
+        var negative: [Bool]
+        var positive: [Bool]
+    }
+
+    let page: SegmentedPage
+    let url: String?
+    let ldTypes: Set<String>
+    let rules: Rules
+
+    /// One vector per block, in block order.
+    func vectors() -> [[Double]] {
+        let blocks = page.blocks
+        let elements = page.elements
+        guard !blocks.isEmpty else { return [] }
+        let count = elements.count
+        // Text below each element: all characters, link characters, non-link characters, blocks.
+        var chars = [Double](repeating: 0, count: count)
+        var linkChars = [Double](repeating: 0, count: count)
+        var blockCount = [Double](repeating: 0, count: count)
+        var totalChars = 0.0, totalLinks = 0.0, proseChars = 0.0
+        for block in blocks {
+            totalChars += Double(block.chars)
+            totalLinks += Double(block.linkChars)
+            if MainTextFinder.isProse(block) { proseChars += Double(block.chars) }
+            var e = block.element
+            while e >= 0 {
+                chars[Int(e)] += Double(block.chars)
+                linkChars[Int(e)] += Double(block.linkChars)
+                blockCount[Int(e)] += 1
+                e = elements[Int(e)].parent
+            }
+        }
+        let total = max(totalChars, 1)
+        // The deepest elements holding half and 85% of the page's non-link text.
+        func deepest(holding share: Double) -> Int32 {
+            var best: Int32 = -1
+            var bestDepth: Int32 = -1
+            for i in 0..<count where chars[i] - linkChars[i] >= share * (totalChars - totalLinks) && elements[i].depth > bestDepth {
+                best = Int32(i)
+                bestDepth = elements[i].depth
+            }
+            return best
+        }
+        let half = deepest(holding: 0.5)
+        let most = deepest(holding: ExtractRules.fullContentShare)
+        // Elements sharing tag and class/id with others: cards, posts, list items.
+        var signatureCount: [String: Int] = [:]
+        for e in elements where !e.classID.isEmpty { signatureCount[e.tag + " " + e.classID, default: 0] += 1 }
+        let families = elements.map { Self.tokenFamilies($0.classID) }
+        let pathTags = elements.map { Self.pathTagBits($0.tag) }
+
+        var pageFeatures: [Double] = [
+            log1p(totalChars), log1p(Double(blocks.count)), totalLinks / total, proseChars / total,
+        ]
+        pageFeatures += LDFamily.allCases.map { ldTypes.isDisjoint(with: $0.types) ? 0 : 1 }
+        let og = page.info.meta("og:type")?.lowercased() ?? ""
+        pageFeatures += [og == "article" ? 1 : 0, og.hasPrefix("product") ? 1 : 0, !og.isEmpty && og != "article" && !og.hasPrefix("product") ? 1 : 0]
+        pageFeatures += Self.urlFeatures(url)
+
+        var out: [[Double]] = []
+        out.reserveCapacity(blocks.count)
+        var charsBefore = 0.0
+        for (index, block) in blocks.enumerated() {
+            var f: [Double] = []
+            f.reserveCapacity(Self.names.count)
+            let kindIndex = Self.kindIndex(block.kind)
+            for k in BlockKindIndex.allCases { f.append(k == kindIndex ? 1 : 0) }
+            f.append(Double(block.level))
+            f.append(log1p(Double(block.chars)))
+            f.append(block.linkDensity)
+            f.append(Double(min(block.sentenceEnds.count, 20)))
+            let text = Self.textStats(block.text)
+            f.append(block.chars == 0 ? 0 : 100 * text.punctuation / Double(block.chars))
+            f.append(text.endsSentence ? 1 : 0)
+            f.append(block.chars == 0 ? 0 : text.digits / Double(block.chars))
+            f.append(text.upperStart ? 1 : 0)
+            f.append(text.currency ? 1 : 0)
+            f.append(MainTextFinder.isFurnitureText(block) ? 1 : 0)
+            f += [block.inQuote ? 1 : 0, block.inList ? 1 : 0, block.inTable ? 1 : 0, block.inFigure ? 1 : 0]
+            f.append(Double(index) / Double(blocks.count))
+            f.append(charsBefore / total)
+            charsBefore += Double(block.chars)
+            f.append(Double(block.element >= 0 ? elements[Int(block.element)].depth : 0))
+            // Rules.
+            f.append(rules.articleKept.contains(index) ? 1 : 0)
+            f.append(rules.fullKept.contains(index) ? 1 : 0)
+            f += [rules.kind == .article ? 1 : 0, rules.kind == .discussion ? 1 : 0, rules.kind == .other ? 1 : 0]
+            var negativePath = 0.0, positivePath = 0.0
+            var tagBits = 0
+            var near = 0, anywhere = 0
+            var container: Int32 = -1
+            var repeatCount = 0, repeatDepth = 0
+            var inHalf = false, inMost = false
+            var e = block.element
+            var level = 0
+            while e >= 0 {
+                let i = Int(e)
+                if rules.negative[i] { negativePath = 1 }
+                if rules.positive[i] { positivePath = 1 }
+                tagBits |= pathTags[i]
+                if level < 3 { near |= families[i] }
+                anywhere |= families[i]
+                if container < 0 && ExtractRules.containerTags.contains(elements[i].tag) { container = e }
+                if level < 6 && repeatCount == 0 && !elements[i].classID.isEmpty,
+                   let n = signatureCount[elements[i].tag + " " + elements[i].classID], n >= 3 {
+                    repeatCount = n
+                    repeatDepth = level + 1
+                }
+                if e == half { inHalf = true }
+                if e == most { inMost = true }
+                level += 1
+                e = elements[i].parent
+            }
+            f += [negativePath, positivePath]
+            for (k, _) in PathTag.allCases.enumerated() { f.append(tagBits & (1 << k) != 0 ? 1 : 0) }
+            for (k, _) in TokenFamily.allCases.enumerated() { f.append(near & (1 << k) != 0 ? 1 : 0) }
+            for (k, _) in TokenFamily.allCases.enumerated() { f.append(anywhere & (1 << k) != 0 ? 1 : 0) }
+            if container >= 0 {
+                let c = Int(container)
+                f += [chars[c] / total, chars[c] == 0 ? 0 : linkChars[c] / chars[c], log1p(blockCount[c])]
+            } else {
+                f += [1, totalLinks / total, log1p(Double(blocks.count))]
+            }
+            let parent = block.element >= 0 ? elements[Int(block.element)].parent : -1
+            f.append(parent >= 0 ? chars[Int(parent)] / total : 1)
+            f += [inHalf ? 1 : 0, inMost ? 1 : 0, log1p(Double(repeatCount)), Double(repeatDepth)]
+            for neighbour in [index - 1, index + 1] {
+                if neighbour >= 0 && neighbour < blocks.count {
+                    let b = blocks[neighbour]
+                    f += [b.linkDensity, log1p(Double(b.chars)), b.kind == .heading ? 1 : 0, rules.articleKept.contains(neighbour) ? 1 : 0]
+                } else {
+                    f += [0, 0, 0, 0]
+                }
+            }
+            f += pageFeatures
+            out.append(f)
+        }
+        return out
+    }
+
+    static func kindIndex(_ kind: BlockKind) -> BlockKindIndex {
+        switch kind {
+        case .heading: return .heading
+        case .paragraph: return .paragraph
+        case .listItem: return .listItem
+        case .tableCell: return .tableCell
+        case .quote: return .quote
+        case .pre: return .pre
+        case .caption: return .caption
+        }
+    }
+
+    static func pathTagBits(_ tag: String) -> Int {
+        for (k, t) in PathTag.allCases.enumerated() where t.rawValue == tag { return 1 << k }
+        if tag == "ul" || tag == "ol" { return 1 << PathTag.allCases.firstIndex(of: .li)! }
+        if tag == "td" || tag == "th" || tag == "tr" { return 1 << PathTag.allCases.firstIndex(of: .table)! }
+        return 0
+    }
+
+    /// Whole-word token → family bits, and the prefixes of five letters or more.
+    private static let tokenTable: [String: Int] = {
+        var table: [String: Int] = [:]
+        for (k, family) in TokenFamily.allCases.enumerated() {
+            for word in family.words { table[word, default: 0] |= 1 << k }
+        }
+        return table
+    }()
+    private static let prefixWords: [(String, Int)] = tokenTable.filter { $0.key.count >= 5 }.map { ($0.key, $0.value) }.sorted { $0.0 < $1.0 }
+
+    /// The token families of a lowercased class/id string.
+    static func tokenFamilies(_ classID: String) -> Int {
+        guard !classID.isEmpty else { return 0 }
+        var bits = 0
+        for token in classID.split(whereSeparator: { !($0.isLetter || $0.isNumber) }) {
+            let word = String(token)
+            if let b = tokenTable[word] {
+                bits |= b
+                continue
+            }
+            if word.count > 5 {
+                for (prefix, b) in prefixWords where word.hasPrefix(prefix) { bits |= b }
+            }
+        }
+        return bits
+    }
+
+    struct TextStats {
+        var punctuation = 0.0
+        var digits = 0.0
+        var endsSentence = false
+        var upperStart = false
+        var currency = false
+    }
+
+    static func textStats(_ text: String) -> TextStats {
+        var s = TextStats()
+        var last: Unicode.Scalar = " "
+        var first = true
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case ".", ",", ";", "!", "?", "。", "、", "，", "！", "？": s.punctuation += 1
+            case "0"..."9": s.digits += 1
+            case "$", "€", "£", "¥", "₹", "₩": s.currency = true
+            default: break
+            }
+            if first && scalar != " " {
+                s.upperStart = scalar.properties.isUppercase
+                first = false
+            }
+            if scalar != " " { last = scalar }
+        }
+        s.endsSentence = ".!?。！？\"”'’:)".unicodeScalars.contains(last)
+        return s
+    }
+
+    static func urlFeatures(_ url: String?) -> [Double] {
+        guard let url, let parsed = URLComponents(string: url) else { return [0, 0, 0, 0] + URLFamily.allCases.map { _ in 0 } }
+        let path = parsed.path.lowercased()
+        let segments = path.split(separator: "/").map(String.init)
+        let words = Set(segments.flatMap { $0.split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map(String.init) })
+        var f: [Double] = [Double(min(segments.count, 10))]
+        f.append(segments.last.map { $0.contains(where: \.isNumber) ? 1 : 0 } ?? 0)
+        f.append(parsed.query == nil ? 0 : 1)
+        f.append(path.hasSuffix("/") ? 1 : 0)
+        f += URLFamily.allCases.map { $0.words.isDisjoint(with: words) ? 0 : 1 }
+        return f
+    }
+}

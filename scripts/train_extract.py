@@ -1,0 +1,267 @@
+#!/usr/bin/env python3
+"""Train the extraction's block model on the development sets, cross-validated by domain.
+
+usage: train_extract.py WINNOW_BINARY SHARED_DIR [--work DIR] [--write-swift FILE --write-parity FILE] [--no-cv]
+
+1. Each development set (../shared/bench/extraction: 91 news pages; ../shared/bench/extraction-wcxb:
+   1,358 pages of seven kinds) is written into a WARC with its pages' URLs (build_warc.py, seed 1),
+   and `winnow features` writes every block of every page with the features Winnow computes at
+   run time (Sources/Winnow/Extract/BlockFeatures.swift): training and run time read the same numbers.
+2. A block's label: most of its 4-token shingles (all its words, for a block under four words)
+   are in the page's truth text. Blocks are weighted by their share of the page's words, so every
+   page weighs the same, as in the metric.
+3. Five folds by domain (the fold of Benchmarks/extraction_eval.py): a model trained on four folds
+   picks the blocks of the fifth, and the texts so made are scored with the benchmarks' own
+   scorer, per set and per page kind, beside the rules' texts on the same pages. These are the
+   cross-validated figures; the fitted ones are never reported as quality.
+4. The model for Winnow is trained on all folds with the same settings and written as Swift source
+   (--write-swift), with the feature names, so `BlockModel` can check it reads what was trained.
+
+Deterministic: fixed seeds, no early stopping, single-threaded scoring. Needs scikit-learn (pip).
+"""
+import argparse
+import base64
+import hashlib
+import importlib.util
+import json
+import os
+import re
+import struct
+import subprocess
+import sys
+from collections import Counter, defaultdict
+from urllib.parse import urlparse
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOKEN = re.compile(r"\w+")
+FOLDS = 5
+SETS = {"news": "bench/extraction", "wcxb": "bench/extraction-wcxb"}
+KINDS = ["article", "service", "product", "collection", "forum", "listing", "documentation"]
+# The model's settings, chosen by the cross-validated figure this script prints.
+PARAMS = dict(max_iter=200, learning_rate=0.08, max_leaf_nodes=24, min_samples_leaf=40, l2_regularization=1.0)
+THRESHOLD = 0.5
+
+
+def load_module(name, path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def domain_of(row):
+    host = row.get("domain") or urlparse(row.get("url") or "").hostname or row["id"]
+    return host[4:] if host.startswith("www.") else host
+
+
+def fold_of(domain):
+    return int(hashlib.sha1(domain.encode()).hexdigest(), 16) % FOLDS
+
+
+def shingles(tokens, n=4):
+    if len(tokens) < n:
+        return [tuple(tokens)] if tokens else []
+    return [tuple(tokens[i:i + n]) for i in range(len(tokens) - n + 1)]
+
+
+def label(block_text, truth_shingles, truth_words):
+    tokens = TOKEN.findall(block_text)
+    if not tokens:
+        return 0, 0
+    if len(tokens) < 4:
+        return int(all(t in truth_words for t in tokens)), len(tokens)
+    sh = shingles(tokens)
+    found = sum(1 for s in sh if s in truth_shingles)
+    return int(found >= 0.5 * len(sh)), len(tokens)
+
+
+def load_pages(binary, shared, work):
+    """[(set, truth row, blocks, X)] for every page, and the feature names."""
+    pages = []
+    names = None
+    for set_name, rel in SETS.items():
+        set_dir = os.path.join(shared, rel)
+        with open(os.path.join(set_dir, "truth.jsonl"), encoding="utf-8") as f:
+            truth = {str(r["id"]): r for r in map(json.loads, filter(str.strip, f))}
+        warc = os.path.join(work, f"{set_name}.warc.gz")
+        if not os.path.exists(warc):
+            subprocess.run([sys.executable, os.path.join(shared, "bench/warc/build_warc.py"), "--pages", os.path.join(set_dir, "pages"),
+                            "--truth", os.path.join(set_dir, "truth.jsonl"), "--out", warc, "--copies", "1", "--seed", "1"], check=True)
+        features = os.path.join(work, f"{set_name}-features.jsonl")
+        subprocess.run([binary, "features", "--input", warc, "--output", features], check=True)
+        by_url = defaultdict(list)
+        for page_id in sorted(truth):
+            by_url[truth[page_id].get("url")].append(page_id)
+        seen = set()
+        with open(features, encoding="utf-8") as f:
+            header = json.loads(f.readline())
+            if names is None:
+                names = header["names"]
+            for line in f:
+                row = json.loads(line)
+                ids = by_url.get(row["url"])
+                if not ids:
+                    continue
+                page_id = ids.pop(0)
+                seen.add(page_id)
+                blocks = [b["text"] for b in row["blocks"]]
+                X = np.array([b["f"] for b in row["blocks"]], dtype=np.float64).reshape(len(blocks), len(names))
+                pages.append((set_name, truth[page_id], blocks, X))
+        for page_id in sorted(set(truth) - seen):  # pages Winnow could not clean: no blocks
+            pages.append((set_name, truth[page_id], [], np.zeros((0, len(names)))))
+    return pages, names
+
+
+def rules_text(blocks, X, names):
+    """The text the rules give (Extractor.mainBlocks' choice), from the features that record it."""
+    a, f, kind_article = names.index("rule_article_kept"), names.index("rule_full_kept"), names.index("rule_kind_article")
+    if not blocks:
+        return ""
+    if X[0, kind_article] == 1:
+        keep = X[:, a] == 1
+    else:
+        keep = X[:, f] == 1
+        if not keep.any():
+            keep = X[:, a] == 1
+    return "\n".join(b for b, k in zip(blocks, keep) if k)
+
+
+def model_text(blocks, probabilities, threshold):
+    return "\n".join(b for b, p in zip(blocks, probabilities) if p >= threshold)
+
+
+def training_arrays(pages):
+    Xs, ys, ws = [], [], []
+    for _, truth, blocks, X in pages:
+        if not blocks:
+            continue
+        truth_tokens = TOKEN.findall(truth["text"])
+        truth_shingles = set(shingles(truth_tokens))
+        truth_words = set(truth_tokens)
+        labels = [label(b, truth_shingles, truth_words) for b in blocks]
+        total = sum(n for _, n in labels) or 1
+        Xs.append(X)
+        ys.append(np.array([l for l, _ in labels]))
+        ws.append(np.array([(n / total) + 0.02 / len(blocks) for _, n in labels]))
+    return np.vstack(Xs), np.concatenate(ys), np.concatenate(ws)
+
+
+def new_model():
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    return HistGradientBoostingClassifier(early_stopping=False, random_state=0, **PARAMS)
+
+
+def score_texts(score, pages, texts):
+    """{(set, group): F1} with groups all and each kind."""
+    out = {}
+    for set_name in SETS:
+        ids = [i for i, p in enumerate(pages) if p[0] == set_name]
+        if not ids:
+            continue
+        groups = {"all": ids}
+        for kind in KINDS:
+            k = [i for i in ids if pages[i][1].get("page_type", "article") == kind]
+            if k and set_name == "wcxb":
+                groups[kind] = k
+        for group, members in groups.items():
+            truth = {str(i): pages[i][1]["text"] for i in members}
+            pred = {str(i): texts[i] for i in members}
+            out[(set_name, group)] = score.evaluate(truth, pred, 0)[0]["f1"]
+    return out
+
+
+def write_swift(path, model, names, threshold):
+    """The fitted trees as Swift source: node arrays packed little-endian, base64 in a string."""
+    feature, threshold_values, left, right, value, roots = [], [], [], [], [], []
+    for predictors in model._predictors:
+        nodes = predictors[0].nodes
+        base = len(feature)
+        roots.append(base)
+        for node in nodes:
+            leaf = bool(node["is_leaf"])
+            feature.append(-1 if leaf else int(node["feature_idx"]))
+            threshold_values.append(0.0 if leaf else float(node["num_threshold"]))
+            left.append(0 if leaf else base + int(node["left"]))
+            right.append(0 if leaf else base + int(node["right"]))
+            value.append(float(node["value"]) if leaf else 0.0)
+    blob = b"".join([
+        struct.pack(f"<{len(feature)}i", *feature), struct.pack(f"<{len(left)}i", *left), struct.pack(f"<{len(right)}i", *right),
+        struct.pack(f"<{len(threshold_values)}d", *threshold_values), struct.pack(f"<{len(value)}d", *value),
+        struct.pack(f"<{len(roots)}i", *roots),
+    ])
+    encoded = base64.b64encode(blob).decode()
+    lines = [encoded[i:i + 120] for i in range(0, len(encoded), 120)]
+    baseline = float(np.ravel(model._baseline_prediction)[0])
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("// Generated by scripts/train_extract.py (`make train-extract`); do not edit.\n")
+        import sklearn
+        f.write(f"// {len(roots)} trees, {len(feature)} nodes; scikit-learn {sklearn.__version__}, {PARAMS}.\n\n")
+        f.write("extension BlockModel {\n")
+        f.write("    /// The feature names the trees were trained on, in vector order.\n")
+        f.write("    static let trainedFeatureNames: [String] = [\n")
+        for i in range(0, len(names), 6):
+            f.write("        " + " ".join(json.dumps(n) + "," for n in names[i:i + 6]) + "\n")
+        f.write("    ]\n")
+        f.write(f"    static let baseline: Double = {baseline!r}\n")
+        f.write(f"    static let keepThreshold: Double = {threshold!r}\n")
+        f.write(f"    static let nodeCount = {len(feature)}\n")
+        f.write(f"    static let treeCount = {len(roots)}\n")
+        f.write("    /// Node features (Int32, -1 for a leaf), left and right children (Int32), thresholds and\n")
+        f.write("    /// leaf values (Float64), tree roots (Int32); little-endian, base64.\n")
+        f.write("    static let packed = \"\"\"\n")
+        for line in lines:
+            f.write("        " + line + "\n")
+        f.write("        \"\"\"\n}\n")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("binary")
+    parser.add_argument("shared")
+    parser.add_argument("--work", default="/tmp/winnow-train-extract")
+    parser.add_argument("--write-swift")
+    parser.add_argument("--write-parity", help="with --write-swift: sample vectors and sklearn's probabilities, for the Swift test")
+    parser.add_argument("--no-cv", action="store_true", help="skip the cross-validation")
+    args = parser.parse_args()
+    os.makedirs(args.work, exist_ok=True)
+    score = load_module("score", os.path.join(args.shared, "bench/extraction/score.py"))
+    pages, names = load_pages(args.binary, args.shared, args.work)
+    folds = np.array([fold_of(domain_of(p[1])) for p in pages])
+    print(f"{len(pages)} pages, {sum(len(p[2]) for p in pages)} blocks, {len(names)} features", file=sys.stderr)
+
+    if not args.no_cv:
+        probabilities = [None] * len(pages)
+        for k in range(FOLDS):
+            train = [p for p, fold in zip(pages, folds) if fold != k]
+            X, y, w = training_arrays(train)
+            model = new_model().fit(X, y, sample_weight=w)
+            for i, p in enumerate(pages):
+                if folds[i] == k:
+                    probabilities[i] = model.predict_proba(p[3])[:, 1] if p[2] else np.zeros(0)
+        rules = [rules_text(p[2], p[3], names) for p in pages]
+        learned = [model_text(p[2], probabilities[i], THRESHOLD) for i, p in enumerate(pages)]
+        kind_article = names.index("rule_kind_article")
+        mixed = [rules[i] if (p[2] and p[3][0, kind_article] == 1) else learned[i] for i, p in enumerate(pages)]
+        results = {name: score_texts(score, pages, texts) for name, texts in
+                   [("rules", rules), ("model", learned), ("rules on article pages, model elsewhere", mixed)]}
+        print(f"{'cross-validated shingle F1 (5 domain folds)':<44}" + "".join(f"{s + ':' + g:>16}" for s, g in results["rules"]))
+        for name, r in results.items():
+            print(f"{name:<44}" + "".join(f"{r[key]:>16.3f}" for key in results["rules"]))
+    if args.write_swift:
+        X, y, w = training_arrays(pages)
+        model = new_model().fit(X, y, sample_weight=w)
+        write_swift(args.write_swift, model, names, THRESHOLD)
+        print(f"wrote {args.write_swift}", file=sys.stderr)
+        if args.write_parity:
+            # Every 5,000th block: Swift's trees must give sklearn's probabilities.
+            sample = X[::5000]
+            with open(args.write_parity, "w", encoding="utf-8") as f:
+                for x, p in zip(sample, model.predict_proba(sample)[:, 1]):
+                    f.write(json.dumps({"f": [float(v) for v in x], "p": float(p)}) + "\n")
+            print(f"wrote {args.write_parity}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
