@@ -4,7 +4,8 @@ another address: every failure kind, politeness per host (127.0.0.1 and localhos
 an interrupted run, `warcio check` and `warcio index`, and `winnow run` on the fetched archive
 against the original pages. Prints the fetch throughput against the local server.
 
-usage: check_fetch.py WINNOW_BINARY SHARED_DIR WORK_DIR
+usage: check_fetch.py WINNOW_BINARY BENCH_PAGES_DIR WORK_DIR
+(BENCH_PAGES_DIR: the news pages of Tests/WinnowTests/Fixtures/news/pages, for the throughput figure)
 """
 import glob
 import gzip
@@ -26,7 +27,7 @@ def log_entries(path):
 
 
 def main():
-    binary, shared, work = os.path.abspath(sys.argv[1]), sys.argv[2], os.path.abspath(sys.argv[3])
+    binary, bench_pages, work = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2]), os.path.abspath(sys.argv[3])
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     try:
         import warcio  # noqa: F401
@@ -38,7 +39,7 @@ def main():
     server = subprocess.Popen([sys.executable, os.path.join(root, "scripts/fetch_test_server.py"), pages, log], stdout=subprocess.PIPE, text=True)
     try:
         port = int(server.stdout.readline())
-        check(binary, shared, work, root, port, names, log)
+        check(binary, bench_pages, work, root, port, names, log)
     finally:
         server.kill()
 
@@ -48,7 +49,7 @@ def fetch(binary, urls, out, *extra, timeout=300):
                           capture_output=True, text=True, timeout=timeout)
 
 
-def check(binary, shared, work, root, port, names, log):
+def check(binary, bench_pages, work, root, port, names, log):
     a, b = f"http://127.0.0.1:{port}", f"http://localhost:{port}"
     urls = os.path.join(work, "urls.txt")
     listed = [f"{a}/page/{names[0]}", f"{b}/page/{names[5]}", f"{a}/redirect", f"{a}/loop/a", f"{a}/missing", f"{a}/flaky",
@@ -160,9 +161,9 @@ def check(binary, shared, work, root, port, names, log):
     print(f"fetch: winnow extract on the fetched archive gives the same text as on the {len(names)} original pages")
 
     # Throughput against the local server: the benchmark pages, two hosts, no delay.
-    bench = sorted(os.listdir(os.path.join(shared, "bench/extraction/pages")))
+    bench = sorted(os.listdir(bench_pages))
     tp_urls = os.path.join(work, "urls-bench.txt")
-    server2 = subprocess.Popen([sys.executable, os.path.join(root, "scripts/fetch_test_server.py"), os.path.join(shared, "bench/extraction/pages"),
+    server2 = subprocess.Popen([sys.executable, os.path.join(root, "scripts/fetch_test_server.py"), bench_pages,
                                 os.path.join(work, "fetch-server2.log")], stdout=subprocess.PIPE, text=True)
     try:
         port2 = int(server2.stdout.readline())
@@ -185,7 +186,7 @@ def check(binary, shared, work, root, port, names, log):
             for rec in ArchiveIterator(f):
                 if rec.rec_type == "response":
                     bodies[rec.rec_headers.get_header("WARC-Target-URI").rsplit("/", 1)[-1]] = rec.content_stream().read()
-    wrong = [n for n in bench if bodies.get(n) != gzip.decompress(open(os.path.join(shared, "bench/extraction/pages", n), "rb").read())]
+    wrong = [n for n in bench if bodies.get(n) != gzip.decompress(open(os.path.join(bench_pages, n), "rb").read())]
     if wrong:
         fail(f"{len(wrong)} of {len(bench)} recorded bodies differ from the served pages: {wrong[:3]}")
     print(f"fetch: throughput {len(bench)} pages ({mb.group(1)} MB) from the local server in {seconds:.1f} s = {len(bench) / seconds:.0f} pages/s "

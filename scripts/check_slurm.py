@@ -67,6 +67,9 @@ def submit(binary, *args):
 def main():
     binary, shared, work = os.path.abspath(sys.argv[1]), sys.argv[2], os.path.abspath(sys.argv[3])
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    if not os.path.exists(os.path.join(shared, "bench/dedup/make_corpus.py")):
+        print(f"slurm: SKIPPED, needs {shared}/bench/dedup (the benchmark data beside the repository)")
+        return
     started = subprocess.run([os.path.join(root, "scripts/slurm_local.sh"), "start"], capture_output=True, text=True)
     if started.returncode == 3:
         print(f"slurm: SKIPPED, Slurm cannot start here: {started.stderr.strip()}")

@@ -8,21 +8,31 @@ import WinnowCompression
 /// of both extraction benchmarks and the Wget WARC samples, decoded as the clean stage decodes
 /// them, must parse to the same tree with and without the cut, and most pages must be cut.
 final class InputTrimmerPageTests: XCTestCase {
-    func testRealPagesParseToTheSameTree() throws {
-        var pages: [(String, [UInt8])] = []
-        for dir in [TestPaths.benchPages, TestPaths.shared.appendingPathComponent("bench/extraction-wcxb/pages")] {
-            let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".html.gz") }.sorted()
-            XCTAssertGreaterThan(names.count, 50, dir.path)
-            for name in names {
-                let gz = try [UInt8](Data(contentsOf: dir.appendingPathComponent(name)))
-                pages.append((name, try Inflate.decompress(gz, limit: 64 << 20)))
-            }
-        }
+    /// The 91 news pages and the Wget WARCs kept in Fixtures/.
+    func testFixturePagesParseToTheSameTree() throws {
+        var pages = try gzipPages(in: TestPaths.benchPages)
         for warc in ["wget-dev-a.warc.gz", "wget-small.warc"] {
             for (origin, content) in readDocuments(TestPaths.warcSamples.appendingPathComponent(warc).path) {
                 if case .raw(let body) = content { pages.append((origin.url ?? warc, body)) }
             }
         }
+        try check(pages)
+    }
+
+    /// The 1,358 WCXB development pages of ../shared (skipped without it).
+    func testWCXBPagesParseToTheSameTree() throws {
+        try check(try gzipPages(in: try TestPaths.sharedOrSkip("bench/extraction-wcxb/pages")))
+    }
+
+    private func gzipPages(in dir: URL) throws -> [(String, [UInt8])] {
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".html.gz") }.sorted()
+        XCTAssertGreaterThan(names.count, 50, dir.path)
+        return try names.map { name in
+            (name, try Inflate.decompress(try [UInt8](Data(contentsOf: dir.appendingPathComponent(name))), limit: 64 << 20))
+        }
+    }
+
+    private func check(_ pages: [(String, [UInt8])]) throws {
         var cut = 0
         var differing: [String] = []
         for (name, raw) in pages {

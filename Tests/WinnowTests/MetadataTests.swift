@@ -55,6 +55,15 @@ final class MetadataTests: XCTestCase {
         return abs(a.timeIntervalSince(b)) <= 86_400
     }
 
+    /// An `<h1>` whose lines are broken by `<br>` is one headline, its lines joined by a space.
+    func testHeadlineBrokenByBrIsOneTitle() throws {
+        let html = "<html><head><title>Pet Insurance | Example</title></head><body><h1>Pet Insurance<br>for Dogs &amp; Cats</h1>"
+            + (1...8).map { "<p>Paragraph \($0) about insuring pets, long enough to be prose, with a comma, and a full stop.</p>" }.joined()
+            + "</body></html>"
+        let page = Segmenter().segment(try Cleaner().clean(Array(html.utf8), contentType: nil))
+        XCTAssertEqual(try Extractor().extract(page, url: "https://example.org/pet-insurance").title, "Pet Insurance for Dogs & Cats")
+    }
+
     func testMetadataAccuracyOnLabelledPages() throws {
         let truth = try benchmarkTruth()
         let all = try labels()

@@ -6,12 +6,25 @@ import XCTest
 enum TestPaths {
     /// The repository root (two levels above this file's folder).
     static let root: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    /// `../shared` beside the repository (CI has it too).
+    /// `../shared` beside the repository (CI has it; a user's clone may not): only the checks
+    /// that need the large benchmark sets read it, through `sharedOrSkip`.
     static let shared = root.deletingLastPathComponent().appendingPathComponent("shared")
     static let sampleCorpus = root.appendingPathComponent("SampleCorpus")
-    static let benchPages = shared.appendingPathComponent("bench/extraction/pages")
-    static let truth = shared.appendingPathComponent("bench/extraction/truth.jsonl")
-    static let warcSamples = shared.appendingPathComponent("samples/warc")
+    static let fixtures = root.appendingPathComponent("Tests/WinnowTests/Fixtures")
+    /// The 91 news pages of the extraction benchmark's development split, and their truth (Fixtures/README.md).
+    static let benchPages = fixtures.appendingPathComponent("news/pages")
+    static let truth = fixtures.appendingPathComponent("news/truth.jsonl")
+    /// Real GNU Wget WARC files of those pages (Fixtures/README.md).
+    static let warcSamples = fixtures.appendingPathComponent("warc")
+
+    /// `../shared/<relative>`, or a skip that says what is missing.
+    static func sharedOrSkip(_ relative: String) throws -> URL {
+        let url = shared.appendingPathComponent(relative)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw XCTSkip("needs \(url.path), the benchmark data beside the repository (CI has it; a clone alone does not)")
+        }
+        return url
+    }
 }
 
 /// A temporary directory removed at the end of the test.

@@ -4,8 +4,9 @@ import Foundation
 ///
 /// Every feature is generic: the block's own text and links, where it sits (position, tags on its
 /// path, the share of the page's text its containers hold, repeated sibling structures), words of
-/// class/id names grouped into families and matched as whole tokens, the page's declared types
-/// and URL shape, and what the rule-based extractor decided. No feature names a site.
+/// class/id names grouped into families and matched as whole tokens, the page's declared types, and what the rule-based extractor decided. No feature names a site, and none reads the URL:
+/// folders of saved pages have none (on the development sets URL features added nothing
+/// measurable to the cross-validated figure).
 /// `winnow features` writes them for `make train-extract`, so training and run time read the
 /// very same numbers.
 struct BlockFeatures {
@@ -26,7 +27,6 @@ struct BlockFeatures {
               "next_link_density", "next_log_chars", "next_heading", "next_rule_kept"]
         n += ["page_log_chars", "page_log_blocks", "page_link_density", "page_prose_share"]
         n += LDFamily.allCases.map { "ld_\($0)" } + ["og_article", "og_product", "og_other"]
-        n += ["url_depth", "url_last_digits", "url_query", "url_slash_end"] + URLFamily.allCases.map { "url_\($0)" }
         return n
     }()
 
@@ -87,25 +87,6 @@ struct BlockFeatures {
         }
     }
 
-    /// Families of URL path words.
-    enum URLFamily: String, CaseIterable {
-        case forum, product, category, docs, news, search
-        var words: Set<String> {
-            switch self {
-            case .forum: return ["t", "threads", "thread", "comments", "topic", "forum", "forums", "questions", "question", "discussion",
-                                 "discussions", "community", "d", "viewtopic", "showthread"]
-            case .product: return ["p", "product", "products", "dp", "item", "itm", "ip", "app", "sku", "buy", "shop"]
-            case .category: return ["c", "category", "categories", "collections", "collection", "tag", "tags", "browse", "list",
-                                    "catalog", "department", "b", "s"]
-            case .docs: return ["docs", "doc", "documentation", "api", "reference", "manual", "wiki", "guide", "guides", "help",
-                                "tutorial", "learn", "kb", "support"]
-            case .news: return ["news", "blog", "article", "articles", "story", "stories", "post", "posts", "opinion", "2015", "2016",
-                                "2017", "2018", "2019", "2020", "2021", "2022", "2023", "2024", "2025", "2026"]
-            case .search: return ["search", "results", "find"]
-            }
-        }
-    }
-
     /// The rule-based decisions the features include.
     struct Rules {
         var kind: PageKind
@@ -116,7 +97,6 @@ struct BlockFeatures {
     }
 
     let page: SegmentedPage
-    let url: String?
     let ldTypes: Set<String>
     let rules: Rules
 
@@ -168,7 +148,6 @@ struct BlockFeatures {
         pageFeatures += LDFamily.allCases.map { ldTypes.isDisjoint(with: $0.types) ? 0 : 1 }
         let og = page.info.meta("og:type")?.lowercased() ?? ""
         pageFeatures += [og == "article" ? 1 : 0, og.hasPrefix("product") ? 1 : 0, !og.isEmpty && og != "article" && !og.hasPrefix("product") ? 1 : 0]
-        pageFeatures += Self.urlFeatures(url)
 
         var out: [[Double]] = []
         out.reserveCapacity(blocks.count)
@@ -324,18 +303,5 @@ struct BlockFeatures {
         }
         s.endsSentence = ".!?。！？\"”'’:)".unicodeScalars.contains(last)
         return s
-    }
-
-    static func urlFeatures(_ url: String?) -> [Double] {
-        guard let url, let parsed = URLComponents(string: url) else { return [0, 0, 0, 0] + URLFamily.allCases.map { _ in 0 } }
-        let path = parsed.path.lowercased()
-        let segments = path.split(separator: "/").map(String.init)
-        let words = Set(segments.flatMap { $0.split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map(String.init) })
-        var f: [Double] = [Double(min(segments.count, 10))]
-        f.append(segments.last.map { $0.contains(where: \.isNumber) ? 1 : 0 } ?? 0)
-        f.append(parsed.query == nil ? 0 : 1)
-        f.append(path.hasSuffix("/") ? 1 : 0)
-        f += URLFamily.allCases.map { $0.words.isDisjoint(with: words) ? 0 : 1 }
-        return f
     }
 }

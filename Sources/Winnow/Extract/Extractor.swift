@@ -121,7 +121,7 @@ public struct Extractor: Sendable {
     private static func features(_ page: SegmentedPage, url: String?, types: Set<String>, kind: PageKind, finder: MainTextFinder) -> [[Double]] {
         let rules = BlockFeatures.Rules(kind: kind, articleKept: Set(finder.mainBlocks()), fullKept: Set(finder.fullContentBlocks()),
                                         negative: finder.negative, positive: finder.positive)
-        return BlockFeatures(page: page, url: url, ldTypes: types, rules: rules).vectors()
+        return BlockFeatures(page: page, ldTypes: types, rules: rules).vectors()
     }
 
     /// Each block of a page, kept or left out and why: what `winnow inspect --html` shows.

@@ -166,7 +166,7 @@ struct MetadataExtractor {
         let metaTitles = [ld.headline, info.meta("og:title", "twitter:title", "dc.title", "headline"), info.title]
             .compactMap { $0 }.map { stripSiteSuffix($0, siteNames: siteNames) }
         let end = min(mainStart ?? page.blocks.count, page.blocks.count)
-        let h1s = page.blocks.enumerated().filter { $0.element.kind == .heading && $0.element.level == 1 && !siteNames.contains(comparable($0.element.text)) }
+        let h1s = headlines(page).filter { !siteNames.contains(comparable($0.element.text)) }
         // The last h1 before the main text, or any h1 that says what the metadata says.
         if let nearest = h1s.last(where: { $0.offset < end }), end - nearest.offset <= 12, nearest.element.text.split(separator: " ").count >= 2 {
             return nearest.element.text
@@ -175,6 +175,23 @@ struct MetadataExtractor {
             return h1.text
         }
         return metaTitles.first ?? h1s.first?.element.text
+    }
+
+    /// The `<h1>` blocks with their index; the lines of one `<h1>` broken by `<br>` (one block
+    /// each) are one headline, joined by a space.
+    static func headlines(_ page: SegmentedPage) -> [(offset: Int, element: Block)] {
+        var out: [(offset: Int, element: Block)] = []
+        for (index, block) in page.blocks.enumerated() where block.kind == .heading && block.level == 1 {
+            if let last = out.last, last.offset == index - 1, last.element.element == block.element {
+                var merged = last.element
+                merged.text += " " + block.text
+                merged.chars += 1 + block.chars
+                out[out.count - 1] = (index, merged)
+            } else {
+                out.append((index, block))
+            }
+        }
+        return out
     }
 
     /// Shared words over the words of the shorter text.
