@@ -78,6 +78,9 @@ bench-extract: build
 	python3 Benchmarks/extraction_eval.py $(BIN) $(SHARED)
 	python3 -c 'import sklearn' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check scikit-learn==1.9.1
 	python3 scripts/train_extract.py $(BIN) $(SHARED)
+	python3 -c 'import trafilatura, readability, resiliparse' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check \
+	  trafilatura==2.3.1 readability-lxml==0.9 resiliparse==2.0.1
+	python3 Benchmarks/extraction_peers.py $(SHARED)
 	Benchmarks/extraction.sh $(BIN) $(SHARED)
 
 ## train-extract: retrain the extraction's block model on the development sets (cross-validated by domain first)
