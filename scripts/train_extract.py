@@ -40,7 +40,9 @@ FOLDS = 5
 SETS = {"news": "bench/extraction", "wcxb": "bench/extraction-wcxb"}
 KINDS = ["article", "service", "product", "collection", "forum", "listing", "documentation"]
 # The model's settings, chosen by the cross-validated figure this script prints.
-PARAMS = dict(max_iter=200, learning_rate=0.08, max_leaf_nodes=24, min_samples_leaf=40, l2_regularization=1.0)
+# 100 trees of 31 leaves cost half the run time of 200 of 24 for 0.001 of WCXB F1 (cross-validated:
+# 0.839 against 0.840; news 0.969 against 0.973, one page's worth on 91).
+PARAMS = dict(max_iter=100, learning_rate=0.15, max_leaf_nodes=31, min_samples_leaf=40, l2_regularization=1.0)
 THRESHOLD = 0.5
 
 

@@ -17,7 +17,8 @@ final class BlockModelTests: XCTestCase {
             let features = Array(numbers.dropLast())
             let expected = try XCTUnwrap(numbers.last)
             XCTAssertEqual(features.count, BlockFeatures.names.count)
-            XCTAssertEqual(model.probability(features), expected, accuracy: 1e-9)
+            let p = model.probabilities(BlockFeatures.FeatureMatrix(rows: 1, values: features))
+            XCTAssertEqual(p[0], expected, accuracy: 1e-9)
         }
     }
 
@@ -27,8 +28,8 @@ final class BlockModelTests: XCTestCase {
             + "</article><footer class=\"site-footer\"><a href=\"/\">Home</a></footer></body></html>"
         let page = Segmenter().segment(try Cleaner().clean(Array(html.utf8), contentType: nil))
         let vectors = Extractor().featureVectors(page, url: "https://example.org/news/2024/a-story")
-        XCTAssertEqual(vectors.count, page.blocks.count)
-        for v in vectors { XCTAssertEqual(v.count, BlockFeatures.names.count) }
+        XCTAssertEqual(vectors.rows, page.blocks.count)
+        XCTAssertEqual(vectors.values.count, page.blocks.count * BlockFeatures.names.count)
         let families = BlockFeatures.tokenFamilies("message-threadstarterpost hidden-down-md")
         XCTAssertEqual(families & (1 << BlockFeatures.TokenFamily.allCases.firstIndex(of: .promo)!), 0, "\"ads\" is not a token of threadstarterpost")
         XCTAssertNotEqual(families & (1 << BlockFeatures.TokenFamily.allCases.firstIndex(of: .post)!), 0)

@@ -32,6 +32,10 @@ struct BlockFeatures {
 
     enum BlockKindIndex: Int, CaseIterable { case heading, paragraph, listItem, tableCell, quote, pre, caption }
 
+    static let pathTagCount = PathTag.allCases.count
+    static let familyCount = TokenFamily.allCases.count
+    static let blockKindCount = BlockKindIndex.allCases.count
+
     /// Tags on the block's path (the cleaned tree's block-level elements).
     enum PathTag: String, CaseIterable {
         case article, main, section, header, footer, aside, form, li, table, blockquote, details, figure, dl, center
@@ -68,6 +72,14 @@ struct BlockFeatures {
         }
     }
 
+    /// One row of `names.count` values per block, in one array.
+    struct FeatureMatrix {
+        var rows: Int
+        var values: [Double]
+        static var columns: Int { BlockFeatures.names.count }
+        subscript(row: Int) -> ArraySlice<Double> { values[(row * Self.columns)..<((row + 1) * Self.columns)] }
+    }
+
     /// Families of JSON-LD `@type`s.
     enum LDFamily: String, CaseIterable {
         case article, product, discussion, listing, faq, howto, organization, webpage, event, software
@@ -94,6 +106,8 @@ struct BlockFeatures {
         var fullKept: Set<Int>
         var negative: [Bool]
         var positive: [Bool]
+        /// Per block: furniture by its words (`MainTextFinder.isFurnitureText`).
+        var furniture: [Bool]
     }
 
     let page: SegmentedPage
@@ -101,11 +115,13 @@ struct BlockFeatures {
     let rules: Rules
 
     /// One vector per block, in block order.
-    func vectors() -> [[Double]] {
+    func vectors() -> FeatureMatrix {
         let blocks = page.blocks
         let elements = page.elements
-        guard !blocks.isEmpty else { return [] }
+        guard !blocks.isEmpty else { return FeatureMatrix(rows: 0, values: []) }
         let count = elements.count
+        let parents = elements.map(\.parent)
+        let negative = rules.negative, positive = rules.positive
         // Text below each element: all characters, link characters, non-link characters, blocks.
         var chars = [Double](repeating: 0, count: count)
         var linkChars = [Double](repeating: 0, count: count)
@@ -120,7 +136,7 @@ struct BlockFeatures {
                 chars[Int(e)] += Double(block.chars)
                 linkChars[Int(e)] += Double(block.linkChars)
                 blockCount[Int(e)] += 1
-                e = elements[Int(e)].parent
+                e = parents[Int(e)]
             }
         }
         let total = max(totalChars, 1)
@@ -137,10 +153,19 @@ struct BlockFeatures {
         let half = deepest(holding: 0.5)
         let most = deepest(holding: ExtractRules.fullContentShare)
         // Elements sharing tag and class/id with others: cards, posts, list items.
-        var signatureCount: [String: Int] = [:]
-        for e in elements where !e.classID.isEmpty { signatureCount[e.tag + " " + e.classID, default: 0] += 1 }
-        let families = elements.map { Self.tokenFamilies($0.classID) }
+        struct Signature: Hashable { var tag: String; var classID: String }
+        var signatureCount: [Signature: Int] = [:]
+        for e in elements where !e.classID.isEmpty { signatureCount[Signature(tag: e.tag, classID: e.classID), default: 0] += 1 }
+        let repeats = elements.map { $0.classID.isEmpty ? 0 : signatureCount[Signature(tag: $0.tag, classID: $0.classID)] ?? 0 }
+        var familyOf: [String: Int] = [:]  // class/id strings recur on a page (cards, list items)
+        let families = elements.map { e in
+            if let bits = familyOf[e.classID] { return bits }
+            let bits = Self.tokenFamilies(e.classID)
+            familyOf[e.classID] = bits
+            return bits
+        }
         let pathTags = elements.map { Self.pathTagBits($0.tag) }
+        let isContainer = elements.map { ExtractRules.containerTags.contains($0.tag) }
 
         var pageFeatures: [Double] = [
             log1p(totalChars), log1p(Double(blocks.count)), totalLinks / total, proseChars / total,
@@ -149,34 +174,37 @@ struct BlockFeatures {
         let og = page.info.meta("og:type")?.lowercased() ?? ""
         pageFeatures += [og == "article" ? 1 : 0, og.hasPrefix("product") ? 1 : 0, !og.isEmpty && og != "article" && !og.hasPrefix("product") ? 1 : 0]
 
-        var out: [[Double]] = []
-        out.reserveCapacity(blocks.count)
+        var out: [Double] = []
+        out.reserveCapacity(blocks.count * Self.names.count)
         var charsBefore = 0.0
         for (index, block) in blocks.enumerated() {
-            var f: [Double] = []
-            f.reserveCapacity(Self.names.count)
-            let kindIndex = Self.kindIndex(block.kind)
-            for k in BlockKindIndex.allCases { f.append(k == kindIndex ? 1 : 0) }
-            f.append(Double(block.level))
-            f.append(log1p(Double(block.chars)))
-            f.append(block.linkDensity)
-            f.append(Double(min(block.sentenceEnds.count, 20)))
+            let kindIndex = Self.kindIndex(block.kind).rawValue
+            for k in 0..<Self.blockKindCount { out.append(k == kindIndex ? 1 : 0) }
+            out.append(Double(block.level))
+            out.append(log1p(Double(block.chars)))
+            out.append(block.linkDensity)
+            out.append(Double(min(block.sentenceEnds.count, 20)))
             let text = Self.textStats(block.text)
-            f.append(block.chars == 0 ? 0 : 100 * text.punctuation / Double(block.chars))
-            f.append(text.endsSentence ? 1 : 0)
-            f.append(block.chars == 0 ? 0 : text.digits / Double(block.chars))
-            f.append(text.upperStart ? 1 : 0)
-            f.append(text.currency ? 1 : 0)
-            f.append(MainTextFinder.isFurnitureText(block) ? 1 : 0)
-            f += [block.inQuote ? 1 : 0, block.inList ? 1 : 0, block.inTable ? 1 : 0, block.inFigure ? 1 : 0]
-            f.append(Double(index) / Double(blocks.count))
-            f.append(charsBefore / total)
+            out.append(block.chars == 0 ? 0 : 100 * text.punctuation / Double(block.chars))
+            out.append(text.endsSentence ? 1 : 0)
+            out.append(block.chars == 0 ? 0 : text.digits / Double(block.chars))
+            out.append(text.upperStart ? 1 : 0)
+            out.append(text.currency ? 1 : 0)
+            out.append(rules.furniture[index] ? 1 : 0)
+            out.append(block.inQuote ? 1 : 0)
+            out.append(block.inList ? 1 : 0)
+            out.append(block.inTable ? 1 : 0)
+            out.append(block.inFigure ? 1 : 0)
+            out.append(Double(index) / Double(blocks.count))
+            out.append(charsBefore / total)
             charsBefore += Double(block.chars)
-            f.append(Double(block.element >= 0 ? elements[Int(block.element)].depth : 0))
+            out.append(Double(block.element >= 0 ? elements[Int(block.element)].depth : 0))
             // Rules.
-            f.append(rules.articleKept.contains(index) ? 1 : 0)
-            f.append(rules.fullKept.contains(index) ? 1 : 0)
-            f += [rules.kind == .article ? 1 : 0, rules.kind == .discussion ? 1 : 0, rules.kind == .other ? 1 : 0]
+            out.append(rules.articleKept.contains(index) ? 1 : 0)
+            out.append(rules.fullKept.contains(index) ? 1 : 0)
+            out.append(rules.kind == .article ? 1 : 0)
+            out.append(rules.kind == .discussion ? 1 : 0)
+            out.append(rules.kind == .other ? 1 : 0)
             var negativePath = 0.0, positivePath = 0.0
             var tagBits = 0
             var near = 0, anywhere = 0
@@ -187,47 +215,59 @@ struct BlockFeatures {
             var level = 0
             while e >= 0 {
                 let i = Int(e)
-                if rules.negative[i] { negativePath = 1 }
-                if rules.positive[i] { positivePath = 1 }
+                if negative[i] { negativePath = 1 }
+                if positive[i] { positivePath = 1 }
                 tagBits |= pathTags[i]
                 if level < 3 { near |= families[i] }
                 anywhere |= families[i]
-                if container < 0 && ExtractRules.containerTags.contains(elements[i].tag) { container = e }
-                if level < 6 && repeatCount == 0 && !elements[i].classID.isEmpty,
-                   let n = signatureCount[elements[i].tag + " " + elements[i].classID], n >= 3 {
-                    repeatCount = n
+                if container < 0 && isContainer[i] { container = e }
+                if level < 6 && repeatCount == 0 && repeats[i] >= 3 {
+                    repeatCount = repeats[i]
                     repeatDepth = level + 1
                 }
                 if e == half { inHalf = true }
                 if e == most { inMost = true }
                 level += 1
-                e = elements[i].parent
+                e = parents[i]
             }
-            f += [negativePath, positivePath]
-            for (k, _) in PathTag.allCases.enumerated() { f.append(tagBits & (1 << k) != 0 ? 1 : 0) }
-            for (k, _) in TokenFamily.allCases.enumerated() { f.append(near & (1 << k) != 0 ? 1 : 0) }
-            for (k, _) in TokenFamily.allCases.enumerated() { f.append(anywhere & (1 << k) != 0 ? 1 : 0) }
+            out.append(negativePath)
+            out.append(positivePath)
+            for k in 0..<Self.pathTagCount { out.append(tagBits & (1 << k) != 0 ? 1 : 0) }
+            for k in 0..<Self.familyCount { out.append(near & (1 << k) != 0 ? 1 : 0) }
+            for k in 0..<Self.familyCount { out.append(anywhere & (1 << k) != 0 ? 1 : 0) }
             if container >= 0 {
                 let c = Int(container)
-                f += [chars[c] / total, chars[c] == 0 ? 0 : linkChars[c] / chars[c], log1p(blockCount[c])]
+                out.append(chars[c] / total)
+                out.append(chars[c] == 0 ? 0 : linkChars[c] / chars[c])
+                out.append(log1p(blockCount[c]))
             } else {
-                f += [1, totalLinks / total, log1p(Double(blocks.count))]
+                out.append(1)
+                out.append(totalLinks / total)
+                out.append(log1p(Double(blocks.count)))
             }
             let parent = block.element >= 0 ? elements[Int(block.element)].parent : -1
-            f.append(parent >= 0 ? chars[Int(parent)] / total : 1)
-            f += [inHalf ? 1 : 0, inMost ? 1 : 0, log1p(Double(repeatCount)), Double(repeatDepth)]
+            out.append(parent >= 0 ? chars[Int(parent)] / total : 1)
+            out.append(inHalf ? 1 : 0)
+            out.append(inMost ? 1 : 0)
+            out.append(log1p(Double(repeatCount)))
+            out.append(Double(repeatDepth))
             for neighbour in [index - 1, index + 1] {
                 if neighbour >= 0 && neighbour < blocks.count {
                     let b = blocks[neighbour]
-                    f += [b.linkDensity, log1p(Double(b.chars)), b.kind == .heading ? 1 : 0, rules.articleKept.contains(neighbour) ? 1 : 0]
+                    out.append(b.linkDensity)
+                    out.append(log1p(Double(b.chars)))
+                    out.append(b.kind == .heading ? 1 : 0)
+                    out.append(rules.articleKept.contains(neighbour) ? 1 : 0)
                 } else {
-                    f += [0, 0, 0, 0]
+                    out.append(0)
+                    out.append(0)
+                    out.append(0)
+                    out.append(0)
                 }
             }
-            f += pageFeatures
-            out.append(f)
+            out.append(contentsOf: pageFeatures)
         }
-        return out
+        return FeatureMatrix(rows: blocks.count, values: out)
     }
 
     static func kindIndex(_ kind: BlockKind) -> BlockKindIndex {
@@ -242,12 +282,16 @@ struct BlockFeatures {
         }
     }
 
-    static func pathTagBits(_ tag: String) -> Int {
-        for (k, t) in PathTag.allCases.enumerated() where t.rawValue == tag { return 1 << k }
-        if tag == "ul" || tag == "ol" { return 1 << PathTag.allCases.firstIndex(of: .li)! }
-        if tag == "td" || tag == "th" || tag == "tr" { return 1 << PathTag.allCases.firstIndex(of: .table)! }
-        return 0
-    }
+    static func pathTagBits(_ tag: String) -> Int { pathTagTable[tag] ?? 0 }
+
+    /// Tag name → its `PathTag` bit; lists count as `li`, table parts as `table`.
+    private static let pathTagTable: [String: Int] = {
+        var table: [String: Int] = [:]
+        for (k, t) in PathTag.allCases.enumerated() { table[t.rawValue] = 1 << k }
+        for tag in ["ul", "ol"] { table[tag] = table[PathTag.li.rawValue] }
+        for tag in ["td", "th", "tr"] { table[tag] = table[PathTag.table.rawValue] }
+        return table
+    }()
 
     /// Whole-word token → family bits, and the prefixes of five letters or more.
     private static let tokenTable: [String: Int] = {
@@ -258,10 +302,75 @@ struct BlockFeatures {
         return table
     }()
     private static let prefixWords: [(String, Int)] = tokenTable.filter { $0.key.count >= 5 }.map { ($0.key, $0.value) }.sorted { $0.0 < $1.0 }
+    /// `prefixWords` as bytes, grouped by first byte.
+    private static let prefixesByFirstByte: [[([UInt8], Int)]] = {
+        var table = [[([UInt8], Int)]](repeating: [], count: 256)
+        for (word, bits) in prefixWords { table[Int(word.utf8.first!)].append((Array(word.utf8), bits)) }
+        return table
+    }()
 
-    /// The token families of a lowercased class/id string.
+    /// `tokenTable` as an open-addressing table on the token's bytes (FNV-1a), for the ASCII path:
+    /// no String is made per token. Slots hold an index into `tokenEntries`, or -1.
+    private static let tokenEntries: [(word: [UInt8], bits: Int)] = tokenTable.map { (Array($0.key.utf8), $0.value) }.sorted { $0.word.lexicographicallyPrecedes($1.word) }
+    private static let tokenSlots: [Int32] = {
+        var slots = [Int32](repeating: -1, count: tokenSlotCount)
+        for (index, entry) in tokenEntries.enumerated() {
+            var slot = Int(fnv1a(entry.word[...]) & UInt64(tokenSlotCount - 1))
+            while slots[slot] >= 0 { slot = (slot + 1) & (tokenSlotCount - 1) }
+            slots[slot] = Int32(index)
+        }
+        return slots
+    }()
+    private static let tokenSlotCount = 1024
+
+    private static func fnv1a(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+        var h: UInt64 = 0xcbf29ce484222325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+        return h
+    }
+
+    private static func tokenBits(_ token: ArraySlice<UInt8>) -> Int? {
+        var slot = Int(fnv1a(token) & UInt64(tokenSlotCount - 1))
+        while true {
+            let index = Int(tokenSlots[slot])
+            if index < 0 { return nil }
+            if tokenEntries[index].word.elementsEqual(token) { return tokenEntries[index].bits }
+            slot = (slot + 1) & (tokenSlotCount - 1)
+        }
+    }
+
+    /// The token families of a lowercased class/id string: tokens split on anything but letters
+    /// and digits, each looked up whole, and a token of more than five letters also by the
+    /// family words of five letters or more it starts with.
     static func tokenFamilies(_ classID: String) -> Int {
         guard !classID.isEmpty else { return 0 }
+        guard classID.utf8.allSatisfy({ $0 < 0x80 }) else { return tokenFamiliesOfScalars(classID) }
+        // ASCII: letters and digits by byte, the same split as Character's isLetter/isNumber.
+        var bits = 0
+        var utf8 = Array(classID.utf8)
+        utf8.append(0x20)
+        var start = -1
+        for (i, b) in utf8.enumerated() {
+            let wordByte = (b >= 0x61 && b <= 0x7a) || (b >= 0x41 && b <= 0x5a) || (b >= 0x30 && b <= 0x39)
+            if wordByte {
+                if start < 0 { start = i }
+                continue
+            }
+            guard start >= 0 else { continue }
+            let token = utf8[start..<i]
+            start = -1
+            if let b = tokenBits(token) {
+                bits |= b
+                continue
+            }
+            if token.count > 5 {
+                for (prefix, b) in prefixesByFirstByte[Int(token.first!)] where token.starts(with: prefix) { bits |= b }
+            }
+        }
+        return bits
+    }
+
+    private static func tokenFamiliesOfScalars(_ classID: String) -> Int {
         var bits = 0
         for token in classID.split(whereSeparator: { !($0.isLetter || $0.isNumber) }) {
             let word = String(token)
@@ -285,6 +394,7 @@ struct BlockFeatures {
     }
 
     static func textStats(_ text: String) -> TextStats {
+        if text.utf8.withContiguousStorageIfAvailable({ $0.allSatisfy { $0 < 0x80 } }) ?? false { return asciiTextStats(text) }
         var s = TextStats()
         var last: Unicode.Scalar = " "
         var first = true
@@ -303,5 +413,43 @@ struct BlockFeatures {
         }
         s.endsSentence = ".!?。！？\"”'’:)".unicodeScalars.contains(last)
         return s
+    }
+
+    /// `textStats` of ASCII text, by byte (the same counts: no other scalar can occur).
+    private static func asciiTextStats(_ text: String) -> TextStats {
+        var s = TextStats()
+        var last: UInt8 = 0x20
+        var first = true
+        var punctuation = 0, digits = 0, currency = 0
+        text.utf8.withContiguousStorageIfAvailable { bytes in
+            for b in bytes {
+                let c = asciiClasses[Int(b)]
+                punctuation += Int(c & 1)
+                digits += Int((c >> 1) & 1)
+                currency |= Int(c >> 2)
+                if b != 0x20 {
+                    if first {
+                        s.upperStart = b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z")
+                        first = false
+                    }
+                    last = b
+                }
+            }
+        }
+        s.punctuation = Double(punctuation)
+        s.digits = Double(digits)
+        s.currency = currency != 0
+        s.endsSentence = Array(".!?\"':)".utf8).contains(last)
+        return s
+    }
+
+    /// Per ASCII byte: 1 sentence punctuation, 2 digit, 4 currency sign.
+    private static let asciiClasses: [UInt8] = (0..<128).map { v in
+        switch UInt8(v) {
+        case UInt8(ascii: "."), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "!"), UInt8(ascii: "?"): return 1
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return 2
+        case UInt8(ascii: "$"): return 4
+        default: return 0
+        }
     }
 }

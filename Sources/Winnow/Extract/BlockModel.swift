@@ -5,11 +5,17 @@ import Foundation
 /// generated source (`BlockModelParameters.swift`). A block is main text when the model's
 /// probability is at least `keepThreshold`.
 struct BlockModel: Sendable {
-    let feature: [Int32]
-    let left: [Int32]
-    let right: [Int32]
-    let threshold: [Double]
-    let value: [Double]
+    /// One node of a tree: a split (`feature` ≥ 0: go to `left` when the value is at most
+    /// `threshold`, else to `right`) or a leaf (`feature` -1) whose `threshold` slot holds the
+    /// value it adds to the raw score. 24 bytes, loaded whole per level (measured faster than
+    /// separate arrays of features, thresholds and children).
+    struct Node: Sendable {
+        var threshold: Double
+        var feature: Int32
+        var left: Int32
+        var right: Int32
+    }
+    let nodes: [Node]
     let roots: [Int32]
 
     /// The shipped model, decoded once.
@@ -23,7 +29,7 @@ struct BlockModel: Sendable {
     }()
 
     init?(packed: String, nodes: Int, trees: Int) {
-        guard let data = Data(base64Encoded: packed.filter { !$0.isWhitespace }), data.count == nodes * (4 * 3 + 8 * 2) + trees * 4 else {
+        guard let data = Data(base64Encoded: packed, options: .ignoreUnknownCharacters), data.count == nodes * (4 * 3 + 8 * 2) + trees * 4 else {
             return nil
         }
         let bytes = [UInt8](data)
@@ -43,28 +49,44 @@ struct BlockModel: Sendable {
                 return Double(bitPattern: bits)
             }
         }
-        feature = int32s(nodes)
-        left = int32s(nodes)
-        right = int32s(nodes)
-        threshold = doubles(nodes)
-        value = doubles(nodes)
+        let feature = int32s(nodes)
+        let left = int32s(nodes)
+        let right = int32s(nodes)
+        let threshold = doubles(nodes)
+        let value = doubles(nodes)
         roots = int32s(trees)
+        // Every child index and split feature must be in range, so the walk can go unchecked.
+        for n in 0..<nodes where feature[n] >= 0 {
+            guard Int(feature[n]) < Self.trainedFeatureNames.count, left[n] > 0, right[n] > 0, Int(left[n]) < nodes, Int(right[n]) < nodes else { return nil }
+        }
+        guard roots.allSatisfy({ $0 >= 0 && Int($0) < nodes }) else { return nil }
+        self.nodes = (0..<nodes).map {
+            Node(threshold: feature[$0] >= 0 ? threshold[$0] : value[$0], feature: feature[$0], left: left[$0], right: right[$0])
+        }
     }
 
-    /// The probability that the block with features `x` is main text.
-    func probability(_ x: [Double]) -> Double {
-        var raw = Self.baseline
-        feature.withUnsafeBufferPointer { feature in
-            threshold.withUnsafeBufferPointer { threshold in
-                for root in roots {
-                    var node = Int(root)
-                    while feature[node] >= 0 {
-                        node = Int(x[Int(feature[node])] <= threshold[node] ? left[node] : right[node])
+    /// The probability that each block (a row of `features`) is main text. Trees are the outer
+    /// loop and blocks the inner one (the same additions, in the same order, as block by block).
+    func probabilities(_ features: BlockFeatures.FeatureMatrix) -> [Double] {
+        let columns = BlockFeatures.FeatureMatrix.columns
+        precondition(columns == Self.trainedFeatureNames.count && features.values.count == features.rows * columns)
+        var raw = [Double](repeating: Self.baseline, count: features.rows)
+        nodes.withUnsafeBufferPointer { nodes in
+            features.values.withUnsafeBufferPointer { x in
+                raw.withUnsafeMutableBufferPointer { raw in
+                    for root in roots {
+                        for row in 0..<raw.count {
+                            let base = row * columns
+                            var node = nodes[Int(root)]
+                            while node.feature >= 0 {
+                                node = nodes[Int(x[base + Int(node.feature)] <= node.threshold ? node.left : node.right)]
+                            }
+                            raw[row] += node.threshold
+                        }
                     }
-                    raw += value[node]
                 }
             }
         }
-        return 1 / (1 + exp(-raw))
+        return raw.map { 1 / (1 + exp(-$0)) }
     }
 }

@@ -79,6 +79,11 @@ enum ExtractRules {
         "this article is more than 1 year old", "this article is more than 2 years old",
     ]
 
+    /// The byte length of the longest entry of `boilerplatePhrases`.
+    static let longestBoilerplatePhrase = boilerplatePhrases.map(\.utf8.count).max() ?? 0
+    /// The first two bytes of each entry of `boilerplatePhrases` (all have two or more).
+    static let boilerplatePhraseStarts = Set(boilerplatePhrases.map { p in UInt16(Array(p.utf8)[0]) << 8 | UInt16(Array(p.utf8)[1]) })
+
     /// Substrings that make a short block (under `shortBlockChars`) a call to action, wherever they stand.
     static let furnitureSubstrings: [String] = [
         "share this", "share it with", "share with a friend", "like this story", "like this article", "liked this article",

@@ -70,12 +70,11 @@ public struct Extractor: Sendable {
             var plain = finder
             plain.includeCaptions = false
             let vectors = Self.features(page, url: url, types: types, kind: kind, finder: plain)
-            let model = BlockModel.shipped
+            let probabilities = BlockModel.shipped.probabilities(vectors)
             var kept: [Int] = []
             trace?.mode = "model: blocks whose probability of being main text is at least \(BlockModel.keepThreshold)"
-            for (index, vector) in vectors.enumerated() {
-                let p = model.probability(vector)
-                if p >= BlockModel.keepThreshold || (settings.includeCaptions && isCaptionOfKept(index, page: page, kept: kept, vectors: vectors, model: model)) {
+            for (index, p) in probabilities.enumerated() {
+                if p >= BlockModel.keepThreshold || (settings.includeCaptions && isCaptionOfKept(index, page: page, kept: kept, probabilities: probabilities)) {
                     kept.append(index)
                 } else {
                     trace?.reasons[index] = String(format: "model: probability %.2f", p)
@@ -101,26 +100,26 @@ public struct Extractor: Sendable {
 
     /// With `includeCaptions`: a caption or figure block next to a kept block (before it, or
     /// after it when the next text block is kept).
-    private func isCaptionOfKept(_ index: Int, page: SegmentedPage, kept: [Int], vectors: [[Double]], model: BlockModel) -> Bool {
+    private func isCaptionOfKept(_ index: Int, page: SegmentedPage, kept: [Int], probabilities: [Double]) -> Bool {
         let block = page.blocks[index]
         guard block.kind == .caption || block.inFigure else { return false }
         if kept.last == index - 1 { return true }
         var next = index + 1
         while next < page.blocks.count && (page.blocks[next].kind == .caption || page.blocks[next].inFigure) { next += 1 }
-        return next < vectors.count && model.probability(vectors[next]) >= BlockModel.keepThreshold
+        return next < probabilities.count && probabilities[next] >= BlockModel.keepThreshold
     }
 
     /// The learned model's features of each block (`BlockFeatures`), with the rules' decisions among them.
-    func featureVectors(_ page: SegmentedPage, url: String?) -> [[Double]] {
+    func featureVectors(_ page: SegmentedPage, url: String?) -> BlockFeatures.FeatureMatrix {
         let ld = MetadataExtractor.jsonLD(page.info.jsonLD)
         let kind = PageKind.classify(page, url: url, jsonLDTypes: ld.types)
         let finder = MainTextFinder(page: page, commentsAreContent: kind == .discussion)
         return Self.features(page, url: url, types: ld.types, kind: kind, finder: finder)
     }
 
-    private static func features(_ page: SegmentedPage, url: String?, types: Set<String>, kind: PageKind, finder: MainTextFinder) -> [[Double]] {
+    private static func features(_ page: SegmentedPage, url: String?, types: Set<String>, kind: PageKind, finder: MainTextFinder) -> BlockFeatures.FeatureMatrix {
         let rules = BlockFeatures.Rules(kind: kind, articleKept: Set(finder.mainBlocks()), fullKept: Set(finder.fullContentBlocks()),
-                                        negative: finder.negative, positive: finder.positive)
+                                        negative: finder.negative, positive: finder.positive, furniture: finder.furniture)
         return BlockFeatures(page: page, ldTypes: types, rules: rules).vectors()
     }
 

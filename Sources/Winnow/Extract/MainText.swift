@@ -18,6 +18,9 @@ struct MainTextFinder {
     /// Per element: whether its own class/id (not its ancestors') marks it boilerplate or content.
     private(set) var negative: [Bool] = []
     private(set) var positive: [Bool] = []
+    /// Per block: short furniture by its words (`isFurnitureText`), worked out once for the
+    /// rules and the model's features.
+    private(set) var furniture: [Bool] = []
 
     /// On forum and Q&A pages the replies are the content: comment patterns do not mark boilerplate.
     var commentsAreContent = false
@@ -45,6 +48,7 @@ struct MainTextFinder {
                               commentsAreContent: commentsAreContent)
         }
         positive = page.elements.indices.map { i in Self.isPositive(page.elements[i], groups: groups[i], negative: negative[i]) }
+        furniture = page.blocks.map(Self.isFurnitureText)
     }
 
     /// Whether an element is boilerplate by its tag or class/id (`groups`: its class/id matches).
@@ -196,7 +200,7 @@ struct MainTextFinder {
             }
             // The reason's text is made only when traced (the right side of `trace?.` is not
             // evaluated without a trace).
-            if let why = dropReason(block, below: root) { trace?.reasons[index] = describe(why) } else { kept.append(index) }
+            if let why = dropReason(block, at: index, below: root) { trace?.reasons[index] = describe(why) } else { kept.append(index) }
         }
         return kept.isEmpty ? fallback() : kept
     }
@@ -278,7 +282,7 @@ struct MainTextFinder {
     }
 
     /// Why a block of the main region is left out, nil when it is kept.
-    private func dropReason(_ block: Block, below root: Int32) -> LeftOut? {
+    private func dropReason(_ block: Block, at index: Int, below root: Int32) -> LeftOut? {
         // Boilerplate elements between the block and the region root; none count above an
         // embedded social post.
         var e = block.element
@@ -292,11 +296,11 @@ struct MainTextFinder {
         if block.kind == .heading && block.level == 1 { return .headline }
         if block.kind == .caption || block.inFigure {
             if !includeCaptions { return .caption }
-            return isFurniture(block) ? .furniture : nil
+            return furniture[index] ? .furniture : nil
         }
         if block.linkDensity > ExtractRules.maxLinkDensity && !(block.kind == .heading) { return .linkDensity(block.linkDensity) }
         if block.kind == .heading && block.linkDensity > 0.9 { return .linkHeading }
-        if isFurniture(block) { return .furniture }
+        if furniture[index] { return .furniture }
         return nil
     }
 
@@ -307,22 +311,46 @@ struct MainTextFinder {
         return element.classID.isEmpty ? "<\(element.tag)>" : "<\(element.tag) \"\(element.classID.prefix(60))\">"
     }
 
-    private func isFurniture(_ block: Block) -> Bool { Self.isFurnitureText(block) }
-
     /// Short blocks that are page furniture by their words.
     static func isFurnitureText(_ block: Block) -> Bool {
         guard block.chars < ExtractRules.shortBlockChars else { return false }
         let lower = FastCase.lowercased(block.text)
-        if block.chars < 60 {
-            // Whole-block phrases, punctuation aside ("Advertisement", "Share this:").
+        // Whole-block phrases, punctuation aside ("Advertisement", "Share this:"). The phrase
+        // keeps every ASCII letter and digit, so a block with more of them than the longest
+        // phrase has bytes cannot be one.
+        if block.chars < 60 && mayBeBoilerplatePhrase(lower) {
             if ExtractRules.boilerplatePhrases.contains(CharacterSetLite.withoutPunctuation(lower).trimmingSpaces()) { return true }
         }
         if block.chars < 60 || block.sentenceEnds.count <= 1 {
             // Byte prefixes: the text and the table are both NFC.
-            for prefix in ExtractRules.boilerplatePrefixesUTF8 where lower.utf8.starts(with: prefix) { return true }
+            let prefixed = lower.utf8.withContiguousStorageIfAvailable { bytes in
+                ExtractRules.boilerplatePrefixesUTF8.contains { bytes.starts(with: $0) }
+            } ?? ExtractRules.boilerplatePrefixesUTF8.contains { lower.utf8.starts(with: $0) }
+            if prefixed { return true }
         }
         if block.chars < 80 && ExtractRules.furnitureMatcher.groups(in: lower) != 0 { return true }
         return false
+    }
+
+    /// False when `withoutPunctuation(lower).trimmingSpaces()` cannot be a boilerplate phrase, told
+    /// cheaply on ASCII text: too many letters and digits for the longest phrase, or first two
+    /// bytes that start no phrase. Non-ASCII text always goes to the full check.
+    private static func mayBeBoilerplatePhrase(_ lower: String) -> Bool {
+        lower.utf8.withContiguousStorageIfAvailable { bytes in
+            var alphanumerics = 0
+            var start: UInt16 = 0
+            var kept = 0
+            for b in bytes {
+                if b >= 0x80 { return true }
+                if (b >= 0x61 && b <= 0x7a) || (b >= 0x41 && b <= 0x5a) || (b >= 0x30 && b <= 0x39) { alphanumerics += 1 }
+                if kept < 2 && !CharacterSetLite.dropsASCII(b) && !(kept == 0 && (b == 0x20 || b == 0x0d)) {
+                    start = start << 8 | UInt16(b)
+                    kept += 1
+                }
+            }
+            guard alphanumerics <= ExtractRules.longestBoilerplatePhrase, kept == 2 else { return false }
+            return ExtractRules.boilerplatePhraseStarts.contains(start)
+        } ?? true
     }
 
     /// The whole main content of a page that is not one article (product, listing, forum, service,
@@ -394,7 +422,7 @@ struct MainTextFinder {
                 why = .headline
             } else if block.linkDensity > 0.9 && block.kind == .listItem && block.chars < 40 {
                 why = .navigationLink
-            } else if isFurniture(block) {
+            } else if furniture[index] {
                 why = .furniture
             } else {
                 why = nil
@@ -410,7 +438,7 @@ struct MainTextFinder {
         trace?.mode = "fallback: no container stands out; every prose block of 40 characters or more with few links"
         trace?.reasons = [:]
         for (i, block) in page.blocks.enumerated() {
-            if isProse(block) && block.chars >= 40 && !isFurniture(block) {
+            if isProse(block) && block.chars >= 40 && !furniture[i] {
                 kept.append(i)
             } else {
                 trace?.reasons[i] = isProse(block) && block.chars >= 40 ? "furniture: a short boilerplate phrase" : "not prose, or under 40 characters"
@@ -437,6 +465,9 @@ enum CharacterSetLite {
         if ascii { return String(decoding: bytes, as: UTF8.self) }
         return String(text.unicodeScalars.filter { !isPunctuationOrSpace($0) || $0 == " " })
     }
+
+    /// Whether `withoutPunctuation` drops the ASCII byte `b`.
+    static func dropsASCII(_ b: UInt8) -> Bool { asciiDropped[Int(b)] }
 
     /// For each ASCII byte: whether `withoutPunctuation` drops it.
     private static let asciiDropped: [Bool] = (0..<128).map { v in

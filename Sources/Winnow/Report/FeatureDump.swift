@@ -21,11 +21,11 @@ public enum FeatureDump {
                 json.key("id"); json.string(origin.id)
                 json.key("url"); json.string(origin.url)
                 json.key("blocks"); json.beginArray()
-                for (block, vector) in zip(segmented.blocks, vectors) {
+                for (row, block) in segmented.blocks.enumerated() {
                     json.beginObject()
                     json.key("text"); json.string(block.text)
                     json.key("f"); json.beginArray()
-                    for value in vector { json.raw(Array("\(value)".utf8)) }
+                    for value in vectors[row] { json.raw(Array("\(value)".utf8)) }
                     json.endArray()
                     json.endObject()
                 }
