@@ -74,9 +74,8 @@ def main():
             row = f"  {tool:<24}{E.shingle_f1(score, truth, texts, ids):>7.3f}"
             row += "".join(f"{E.shingle_f1(score, truth, texts, [i for i in ids if truth[i].get('page_type') == k]):>12.3f}" for k in kinds)
             print(row + f"{rate:>9.0f}")
-            if any(meta.values()):
-                docs = {i: {"metadata": m} for i, m in meta.items()}
-                scores = E.metadata_scores(truth, docs)
+            scores = E.metadata_scores(truth, {i: {"metadata": m} for i, m in meta.items()}) if any(meta.values()) else {}
+            if scores:
                 print(f"  {'':<24}metadata: " + "  ".join(f"{k} {v:.3f} ({n})" for k, (v, n) in scores.items()))
 
 
