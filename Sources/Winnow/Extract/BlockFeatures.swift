@@ -122,6 +122,10 @@ struct BlockFeatures {
         let count = elements.count
         let parents = elements.map(\.parent)
         let negative = rules.negative, positive = rules.positive
+        var articleKept = [Bool](repeating: false, count: blocks.count)
+        var fullKept = [Bool](repeating: false, count: blocks.count)
+        for i in rules.articleKept where i < blocks.count { articleKept[i] = true }
+        for i in rules.fullKept where i < blocks.count { fullKept[i] = true }
         // Text below each element: all characters, link characters, non-link characters, blocks.
         var chars = [Double](repeating: 0, count: count)
         var linkChars = [Double](repeating: 0, count: count)
@@ -200,8 +204,8 @@ struct BlockFeatures {
             charsBefore += Double(block.chars)
             out.append(Double(block.element >= 0 ? elements[Int(block.element)].depth : 0))
             // Rules.
-            out.append(rules.articleKept.contains(index) ? 1 : 0)
-            out.append(rules.fullKept.contains(index) ? 1 : 0)
+            out.append(articleKept[index] ? 1 : 0)
+            out.append(fullKept[index] ? 1 : 0)
             out.append(rules.kind == .article ? 1 : 0)
             out.append(rules.kind == .discussion ? 1 : 0)
             out.append(rules.kind == .other ? 1 : 0)
@@ -251,13 +255,12 @@ struct BlockFeatures {
             out.append(inMost ? 1 : 0)
             out.append(log1p(Double(repeatCount)))
             out.append(Double(repeatDepth))
-            for neighbour in [index - 1, index + 1] {
+            for neighbour in stride(from: index - 1, through: index + 1, by: 2) {
                 if neighbour >= 0 && neighbour < blocks.count {
-                    let b = blocks[neighbour]
-                    out.append(b.linkDensity)
-                    out.append(log1p(Double(b.chars)))
-                    out.append(b.kind == .heading ? 1 : 0)
-                    out.append(rules.articleKept.contains(neighbour) ? 1 : 0)
+                    out.append(blocks[neighbour].linkDensity)
+                    out.append(log1p(Double(blocks[neighbour].chars)))
+                    out.append(blocks[neighbour].kind == .heading ? 1 : 0)
+                    out.append(articleKept[neighbour] ? 1 : 0)
                 } else {
                     out.append(0)
                     out.append(0)
