@@ -97,6 +97,20 @@ final class ReadTests: XCTestCase {
         XCTAssertEqual(scanner.skipped.count, 1)
     }
 
+    /// Issue 16: a link back up the tree (`nested/loop -> ..`) had every file read about 40 times.
+    func testSymlinksReachNothingTwice() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("a.html", Array("<p>a".utf8))
+        try dir.write("nested/b.html", Array("<p>b".utf8))
+        try FileManager.default.createSymbolicLink(atPath: dir.path("nested/loop"), withDestinationPath: "..")
+        try FileManager.default.createSymbolicLink(atPath: dir.path("nested/alias.html"), withDestinationPath: "b.html")
+        try FileManager.default.createSymbolicLink(atPath: dir.path("z-link"), withDestinationPath: "nested")
+        var scanner = InputScanner()
+        let files = scanner.scan([dir.url.path, dir.path("a.html")])
+        XCTAssertEqual(files.map(\.relativePath), ["a.html", "nested/alias.html"])
+        XCTAssertEqual(Set(scanner.repeated.map { URL(fileURLWithPath: $0).lastPathComponent }), ["b.html", "loop", "z-link", "a.html"])
+    }
+
     func testNDJSONDocumentsKeepIdAndMetadata() throws {
         let dir = try TemporaryDirectory()
         let path = try dir.write("docs.jsonl", Array("""

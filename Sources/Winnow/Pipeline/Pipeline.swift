@@ -186,6 +186,8 @@ public final class Pipeline: @unchecked Sendable {
         summary.skippedFiles = scanner.skipped
         summary.unreadablePaths = scanner.unreadable.map { "\($0.path): \($0.reason)" }
         for (path, reason) in scanner.unreadable { Log.error("\(path): \(reason)") }
+        for path in scanner.skipped { Log.debug("\(path): not an input format Winnow reads (skipped)") }
+        for path in scanner.repeated { Log.debug("\(path): reaches a file or directory already read (skipped)") }
         if !scanner.unreadable.isEmpty {
             summary.stats[.read].dropped[.readError, default: 0] += scanner.unreadable.count
         }

@@ -55,14 +55,36 @@ public struct InputFile: Sendable, Equatable {
 }
 
 /// Finds input files under the given paths: recursive, in byte order of their paths so every run
-/// sees the same order, skipping hidden files and folders (names starting with `.`).
+/// sees the same order, skipping hidden files and folders (names starting with `.`). Symbolic
+/// links are followed, but a directory is entered once and a file listed once (by device and
+/// inode), however many paths reach it: a link back up the tree (`loop -> ..`) or a second link
+/// to the same file reads nothing twice. The first path in that order is the one kept.
 public struct InputScanner {
     /// Files skipped because their names are not of a known format.
     public private(set) var skipped: [String] = []
     /// Paths that could not be read, with the reason.
     public private(set) var unreadable: [(path: String, reason: String)] = []
+    /// Paths passed over because the directory or file they reach was reached before.
+    public private(set) var repeated: [String] = []
+
+    private struct FileID: Hashable {
+        var device: UInt64
+        var inode: UInt64
+        init(_ st: stat) {
+            device = UInt64(st.st_dev)
+            inode = UInt64(st.st_ino)
+        }
+    }
+    private var seen = Set<FileID>()
 
     public init() {}
+
+    /// Records `st`'s file as seen; false when it was seen before (and notes `path` as repeated).
+    private mutating func firstVisit(_ st: stat, _ path: String) -> Bool {
+        if seen.insert(FileID(st)).inserted { return true }
+        repeated.append(path)
+        return false
+    }
 
     public mutating func scan(_ roots: [String]) -> [InputFile] {
         var files: [InputFile] = []
@@ -72,6 +94,7 @@ public struct InputScanner {
                 unreadable.append((root, String(cString: strerror(errno))))
                 continue
             }
+            guard firstVisit(st, root) else { continue }
             if (st.st_mode & S_IFMT) == S_IFDIR {
                 walk(directory: root, relative: "", into: &files)
             } else {
@@ -109,9 +132,11 @@ public struct InputScanner {
                 unreadable.append((path, String(cString: strerror(errno))))
                 continue
             }
-            if (st.st_mode & S_IFMT) == S_IFDIR {
+            let kind = st.st_mode & S_IFMT
+            guard kind != S_IFDIR && kind != S_IFREG || firstVisit(st, path) else { continue }
+            if kind == S_IFDIR {
                 walk(directory: path, relative: rel, into: &files)
-            } else if (st.st_mode & S_IFMT) == S_IFREG {
+            } else if kind == S_IFREG {
                 if let format = InputFormat(fileName: name) {
                     files.append(InputFile(path: path, relativePath: rel, format: format, size: Int(st.st_size)))
                 } else {
