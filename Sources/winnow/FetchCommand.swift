@@ -104,7 +104,9 @@ struct FetchCommand: ParsableCommand {
             summary = try fetcher.run(list: String(decoding: data, as: UTF8.self))
         } catch let error as OutputLock.LockError {
             Log.error("\(error)")
-            throw ExitCode(Status.lockHeld)
+            // 75 only when a live run holds the lock; a directory that cannot be locked is a failure.
+            if case .held = error { throw ExitCode(Status.lockHeld) }
+            throw ExitCode(Status.fatal)
         } catch {
             Log.error("\(error)")
             throw ExitCode(Status.fatal)

@@ -255,7 +255,9 @@ func runPipeline(_ options: PipelineOptions, lastStage: StageName, command: Stri
     } catch let error as OutputLock.LockError {
         progress.clear()
         Log.error("\(error)")
-        throw ExitCode(Status.lockHeld)
+        // 75 only when a live run holds the lock; a directory that cannot be locked is a failure.
+        if case .held = error { throw ExitCode(Status.lockHeld) }
+        throw ExitCode(Status.fatal)
     } catch {
         progress.clear()
         Log.error("\(error)")

@@ -72,6 +72,14 @@ final class OperationTests: XCTestCase {
         withExtendedLifetime(lock) {}
     }
 
+    /// Issue 16: an output that cannot be written was exit 75 ("another run holds the lock"),
+    /// which cron reports as "still running". It is a failure: 1, with the path and the reason.
+    func testUnwritableOutputIsAFailureNotALock() throws {
+        let dir = try TemporaryDirectory()
+        let file = try dir.write("not-a-directory", Array("x".utf8))
+        XCTAssertEqual(try run(["run", "-q", "-i", TestPaths.sampleCorpus.path, "-o", file]), 1)
+    }
+
     func testKilledRunsRestartToTheSameDocuments() throws {
         let dir = try TemporaryDirectory()
         let inputs = [TestPaths.sampleCorpus.path, TestPaths.benchPages.path, TestPaths.warcSamples.path]
