@@ -142,6 +142,15 @@ def check(binary, bench_pages, work, root, port, names, log):
         fail(f"the run after the kill did not complete cleanly: {r3.stderr} {os.listdir(slow_out)}")
     print("fetch: a run killed mid-file leaves no visible WARC file; the next run removes its temporary file and completes")
 
+    # A URL that robots.txt excludes is the site's policy: counted, exit 0 when nothing else failed.
+    only_excluded = os.path.join(work, "urls-excluded.txt")
+    with open(only_excluded, "w") as f:
+        f.write(f"{a}/private/secret\n")
+    r = fetch(binary, only_excluded, os.path.join(work, "fetched-excluded"), *flags)
+    if r.returncode != 0 or "robots_disallowed 1" not in r.stderr:
+        fail(f"a robots.txt exclusion alone: exit {r.returncode} (0 expected), counted:\n{r.stderr}")
+    print("fetch: a URL robots.txt excludes alone is counted and exits 0")
+
     # winnow run on the fetched archive extracts what it extracts from the pages themselves.
     ext_f, ext_o = os.path.join(work, "fetch-extract"), os.path.join(work, "fetch-extract-orig")
     subprocess.run([binary, "extract", "-q", "-i", slow_out, "-o", ext_f], check=True)

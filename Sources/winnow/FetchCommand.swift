@@ -69,6 +69,9 @@ struct FetchCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Errors only, no summary.")
     var quiet = false
 
+    /// The failure reason that is a site's policy rather than a failure.
+    static let policyExclusion = "robots_disallowed"
+
     func validate() throws {
         guard concurrency >= 1 && concurrency <= 1024 else { throw ValidationError("--concurrency must be 1 to 1024") }
         guard perHost >= 1 else { throw ValidationError("--per-host must be at least 1") }
@@ -118,11 +121,17 @@ struct FetchCommand: ParsableCommand {
             if !summary.failures.isEmpty {
                 lines.append("failures: " + summary.failures.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
             }
+            if let excluded = summary.failures[Self.policyExclusion] {
+                lines.append("\(Self.policyExclusion) \(excluded): excluded by the sites' robots.txt, which does not change the exit status")
+            }
             lines.append("requests \(summary.requests) (robots.txt \(summary.robotsFetched), retries \(summary.retries), redirects \(summary.redirects), truncated \(summary.truncated)); \(String(format: "%.1f", Double(summary.bytes) / 1e6)) MB of bodies")
             lines.append(String(format: "throughput %.1f requests/s", summary.seconds > 0 ? Double(summary.requests) / summary.seconds : 0))
             lines.append("files: " + (summary.files.isEmpty ? "none" : summary.files.joined(separator: ", ")))
             Log.writeStderr(lines.joined(separator: "\n") + "\n")
         }
-        if !summary.failures.isEmpty || !summary.invalid.isEmpty { throw ExitCode(Status.inputErrors) }
+        // A URL robots.txt excludes is the site's policy, not a failure: counted and reported,
+        // but it would otherwise mail cron's owner every night.
+        let realFailures = summary.failures.filter { $0.key != Self.policyExclusion }
+        if !realFailures.isEmpty || !summary.invalid.isEmpty { throw ExitCode(Status.inputErrors) }
     }
 }
