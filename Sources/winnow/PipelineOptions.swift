@@ -113,6 +113,10 @@ struct PipelineOptions: ParsableArguments {
         if let output { config.output = output }
         guard !config.inputs.isEmpty else { throw ValidationError("no inputs: give --input or `inputs` in the pipeline file") }
         guard !config.output.isEmpty else { throw ValidationError("no output directory: give --output or `output.directory` in the pipeline file") }
+        // Remote storage is not read or written yet: a URL would become a local folder named "s3:".
+        for path in config.inputs + [config.output] where path.contains("://") {
+            throw ValidationError("\(path): remote locations (s3://, https://, ...) are not supported yet; give a local path")
+        }
         config.lastStage = lastStage
         if let jobs { config.jobs = jobs }
         if let shardSize { config.write.shardBytes = Int(shardSize * 1024 * 1024) }
@@ -186,6 +190,15 @@ struct DedupOptions: ParsableArguments {
 
     func validate() throws {
         if let boilerplateParagraphs, boilerplateParagraphs < 0 { throw ValidationError("--boilerplate-paragraphs must be 0 or more") }
+        // A near-duplicate setting beside --no-near-dup would be accepted and do nothing.
+        if nearDup == false {
+            let given = [("--shingle-size", shingleSize != nil), ("--hashes", hashes != nil), ("--bands", bands != nil), ("--rows", rows != nil),
+                         ("--threshold", threshold != nil), ("--containment", containment != nil), ("--paragraph-cap", paragraphCap != nil)]
+                .filter(\.1).map(\.0)
+            if !given.isEmpty {
+                throw ValidationError("\(given.joined(separator: ", ")) set(s) near-duplicate detection, which --no-near-dup turns off: drop one or the other")
+            }
+        }
         guard settings.minHash.isValid else {
             throw ValidationError("MinHash settings: --hashes must equal --bands × --rows (8 to 1024), --shingle-size ≥ 1, 0 < --threshold ≤ 1")
         }

@@ -41,6 +41,18 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(languages.stderr.contains("not \"english\""), languages.stderr)
     }
 
+    /// Issue 16: settings that would do nothing, and URLs where paths are expected, were accepted.
+    func testSettingsThatWouldDoNothingAreUsageErrors() throws {
+        let dir = try TemporaryDirectory()
+        let remote = try run(["run", "--input", TestPaths.sampleCorpus.path, "--output", "s3://bucket/out"])
+        XCTAssertEqual(remote.status, 64)
+        XCTAssertTrue(remote.stderr.contains("not supported yet"), remote.stderr)
+        let near = try run(["run", "--input", TestPaths.sampleCorpus.path, "--output", dir.path("out"), "--no-near-dup", "--threshold", "0.3"])
+        XCTAssertEqual(near.status, 64)
+        XCTAssertTrue(near.stderr.contains("--threshold"), near.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path("out")), "nothing was run")
+    }
+
     func testValidateReportsEveryMistakeWithItsLine() throws {
         let dir = try TemporaryDirectory()
         let good = TestPaths.root.appendingPathComponent("Pipelines/default.yaml").path
