@@ -32,6 +32,18 @@ struct BlockFeatures {
 
     enum BlockKindIndex: Int, CaseIterable { case heading, paragraph, listItem, tableCell, quote, pre, caption }
 
+    /// What the path from an element up to the top of the page holds (see `vectors`).
+    struct PathSummary {
+        var negative = false, positive = false
+        var tagBits = 0, near = 0, anywhere = 0
+        /// The nearest container element (itself included), -1 for none.
+        var container: Int32 = -1
+        /// The nearest element within six levels (itself level 1) whose tag and class/id recur
+        /// three times or more, and its level; 0 for none.
+        var repeatCount = 0, repeatDepth = 0
+        var inHalf = false, inMost = false
+    }
+
     static let pathTagCount = PathTag.allCases.count
     static let familyCount = TokenFamily.allCases.count
     static let blockKindCount = BlockKindIndex.allCases.count
@@ -170,6 +182,32 @@ struct BlockFeatures {
         }
         let pathTags = elements.map { Self.pathTagBits($0.tag) }
         let isContainer = elements.map { ExtractRules.containerTags.contains($0.tag) }
+        // What each element's path up to the top says, built top-down (a parent always comes
+        // before its children in `elements`), so a block reads its element's summary.
+        var paths = [PathSummary](repeating: PathSummary(), count: count)
+        for i in 0..<count {
+            let p = Int(parents[i])
+            var s = p >= 0 ? paths[p] : PathSummary()
+            s.negative = s.negative || negative[i]
+            s.positive = s.positive || positive[i]
+            s.tagBits |= pathTags[i]
+            s.anywhere |= families[i]
+            // The element itself and its two nearest ancestors.
+            s.near = families[i] | (p >= 0 ? families[p] : 0) | (p >= 0 && parents[p] >= 0 ? families[Int(parents[p])] : 0)
+            if isContainer[i] { s.container = Int32(i) }
+            if repeats[i] >= 3 {
+                s.repeatCount = repeats[i]
+                s.repeatDepth = 1
+            } else if s.repeatDepth > 0 && s.repeatDepth < 6 {
+                s.repeatDepth += 1
+            } else {
+                s.repeatCount = 0
+                s.repeatDepth = 0
+            }
+            s.inHalf = s.inHalf || Int32(i) == half
+            s.inMost = s.inMost || Int32(i) == most
+            paths[i] = s
+        }
 
         var pageFeatures: [Double] = [
             log1p(totalChars), log1p(Double(blocks.count)), totalLinks / total, proseChars / total,
@@ -209,31 +247,12 @@ struct BlockFeatures {
             out.append(rules.kind == .article ? 1 : 0)
             out.append(rules.kind == .discussion ? 1 : 0)
             out.append(rules.kind == .other ? 1 : 0)
-            var negativePath = 0.0, positivePath = 0.0
-            var tagBits = 0
-            var near = 0, anywhere = 0
-            var container: Int32 = -1
-            var repeatCount = 0, repeatDepth = 0
-            var inHalf = false, inMost = false
-            var e = block.element
-            var level = 0
-            while e >= 0 {
-                let i = Int(e)
-                if negative[i] { negativePath = 1 }
-                if positive[i] { positivePath = 1 }
-                tagBits |= pathTags[i]
-                if level < 3 { near |= families[i] }
-                anywhere |= families[i]
-                if container < 0 && isContainer[i] { container = e }
-                if level < 6 && repeatCount == 0 && repeats[i] >= 3 {
-                    repeatCount = repeats[i]
-                    repeatDepth = level + 1
-                }
-                if e == half { inHalf = true }
-                if e == most { inMost = true }
-                level += 1
-                e = parents[i]
-            }
+            let path = block.element >= 0 ? paths[Int(block.element)] : PathSummary()
+            let negativePath: Double = path.negative ? 1 : 0, positivePath: Double = path.positive ? 1 : 0
+            let tagBits = path.tagBits, near = path.near, anywhere = path.anywhere
+            let container = path.container
+            let repeatCount = path.repeatCount, repeatDepth = path.repeatDepth
+            let inHalf = path.inHalf, inMost = path.inMost
             out.append(negativePath)
             out.append(positivePath)
             for k in 0..<Self.pathTagCount { out.append(tagBits & (1 << k) != 0 ? 1 : 0) }
