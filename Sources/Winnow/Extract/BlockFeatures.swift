@@ -4,7 +4,8 @@ import Foundation
 ///
 /// Every feature is generic: the block's own text and links, where it sits (position, tags on its
 /// path, the share of the page's text its containers hold, repeated sibling structures), words of
-/// class/id names grouped into families and matched as whole tokens, the page's declared types, and what the rule-based extractor decided. No feature names a site, and none reads the URL:
+/// class/id names grouped into families and matched as whole tokens, the page's declared types,
+/// and what the rule-based extractor decided. No feature names a site, and none reads the URL:
 /// folders of saved pages have none (on the development sets URL features added nothing
 /// measurable to the cross-validated figure).
 /// `winnow features` writes them for `make train-extract`, so training and run time read the
@@ -126,7 +127,7 @@ struct BlockFeatures {
     let ldTypes: Set<String>
     let rules: Rules
 
-    /// One vector per block, in block order.
+    /// One row of features per block, in block order.
     func vectors() -> FeatureMatrix {
         let blocks = page.blocks
         let elements = page.elements
