@@ -103,6 +103,22 @@ final class CleanTests: XCTestCase {
         XCTAssertTrue(String(decoding: text, as: UTF8.self).contains("ASP.NET"))
     }
 
+    /// Issue 15: a `<nav>` or hidden wrapper that holds the page's text (mis-nested markup that
+    /// libxml2 recovers into it, a tab panel holding the article) is not removed with its text.
+    func testRemovedElementsHoldingThePagesTextStay() throws {
+        let prose = String(repeating: "A sentence of the article that the page is about. ", count: 20)
+        func text(_ body: String) throws -> String {
+            let page = try Cleaner().clean(Array("<html><body>\(body)</body></html>".utf8), contentType: nil)
+            var bytes: [UInt8] = []
+            page.tree.appendText(of: HTMLTree.root, to: &bytes)
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        XCTAssertTrue(try text("<nav><ul><li><a href=/>Home</a></li><li><p>\(prose)</p></li></ul></nav>").contains("A sentence"))
+        XCTAssertTrue(try text("<p>Short intro.</p><div style='display:none'><main><p>Body.</p></main></div>").contains("Body."))
+        let small = try text("<nav><a href=/>Home</a> <a href=/about>About</a></nav><p>\(prose)</p>")
+        XCTAssertFalse(small.contains("About"), "a menu beside the text still goes")
+    }
+
     func testSerializedCleanPageParsesToTheSameBlocks() throws {
         let bytes = try fileBytes(TestPaths.benchPages.appendingPathComponent("04a6711caa7c687592777718866e781e976e0fe684faebe8b3cedcef8cd0ea34.html.gz").path)
         let page = try Cleaner().clean(bytes, contentType: nil)

@@ -16,6 +16,14 @@ enum CleanRules {
         .rp,        // ruby fallback parentheses
     ])
 
+    /// Removed elements that can never hold the page's text, whatever they hold: the others are
+    /// kept when they hold most of the page's text or its `<main>` or `<article>`.
+    static let neverText = TagSet([
+        .script, .style, .template, .iframe, .frame, .frameset, .noframes, .object, .embed, .applet,
+        .svg, .math, .canvas, .video, .audio, .map, .input, .button, .select, .option, .textarea, .datalist, .output, .rp, .head,
+        .noscript, .form, .dialog,  // these have rules of their own (text thresholds), or hold banners on app shells
+    ])
+
     /// ARIA roles whose elements are removed like `<nav>`.
     static let removedRoles: Set<String> = [
         "navigation", "menu", "menubar", "search", "dialog", "alertdialog", "tooltip", "toolbar",
