@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 @testable import Winnow
 
-/// Near-duplicate detection on copies made the ways ../shared/bench/dedup makes them, the keeper
+/// Near-duplicate detection on copies made the ways the benchmark's dedup corpus generator makes them, the keeper
 /// rule, and the cross-run index.
 final class DedupTests: XCTestCase {
     private func articles() throws -> [[String]] {

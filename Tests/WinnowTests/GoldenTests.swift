@@ -5,7 +5,7 @@ import XCTest
 /// Extraction output on real pages, checked in under Golden/. An extraction change shows as a
 /// reviewable diff: `make golden` rewrites the files and prints `git diff` of them.
 final class GoldenTests: XCTestCase {
-    /// Pages of ../shared/bench/extraction chosen for their variety (split articles, embedded
+    /// News pages of Fixtures/news (the extraction benchmark's development split) chosen for their variety (split articles, embedded
     /// tweets, comments, lists, tables, non-Latin scripts), by id prefix, and the form to check.
     static let cases: [(prefix: String, format: TextFormat)] = [
         ("04a6711caa7c", .text), ("2f42ef1d3ea0", .text), ("bdb56ac83513", .text), ("aade2ec8d1e7", .text),
