@@ -109,10 +109,11 @@ public struct Cleaner: Sendable {
         // The copy ends with the `do` block, before `detach` writes (no copy-on-write).
         do {
             let snapshot = tree
-            let pageText = textCount(snapshot.first(.body) ?? HTMLTree.root, snapshot, &text)
+            // The page's text is counted only when an element that might hold it is up for removal.
+            var pageText: Int?
             snapshot.walk { index, node in
                 guard !node.isText else { return false }
-                if shouldRemove(index, node, snapshot, &text, pageText: pageText) {
+                if shouldRemove(index, node, snapshot, &text, pageText: &pageText) {
                     doomed.append(index)
                     return false
                 }
@@ -122,14 +123,16 @@ public struct Cleaner: Sendable {
         for index in doomed { tree.detach(index) }
     }
 
-    private func shouldRemove(_ index: Int32, _ node: HTMLTree.Node, _ tree: HTMLTree, _ text: inout [UInt8], pageText: Int) -> Bool {
+    private func shouldRemove(_ index: Int32, _ node: HTMLTree.Node, _ tree: HTMLTree, _ text: inout [UInt8], pageText: inout Int?) -> Bool {
         guard wouldRemove(index, node, tree, &text) else { return false }
         // Code, styles and media never hold the text; anything else that does (a <nav> or a
         // hidden wrapper that swallowed the page after mis-nested markup, a tab panel holding
         // the article) stays: it holds most of the page's text, or its <main> or <article>.
         if CleanRules.neverText.contains(node.tag) { return true }
         if tree.first(.main, under: index) != nil || tree.first(.article, under: index) != nil { return false }
-        return textCount(index, tree, &text) * 2 < pageText
+        let total = pageText ?? textCount(tree.first(.body) ?? HTMLTree.root, tree, &text)
+        pageText = total
+        return textCount(index, tree, &text) * 2 < total
     }
 
     private func wouldRemove(_ index: Int32, _ node: HTMLTree.Node, _ tree: HTMLTree, _ text: inout [UInt8]) -> Bool {

@@ -69,7 +69,7 @@ public struct Extractor: Sendable {
             // The features read the rules as trained: without the captions option.
             var plain = finder
             plain.includeCaptions = false
-            let vectors = Self.features(page, url: url, types: types, kind: kind, finder: plain)
+            let vectors = Self.features(page, types: types, kind: kind, finder: plain)
             let probabilities = BlockModel.shipped.probabilities(vectors)
             var kept: [Int] = []
             trace?.mode = "model: blocks whose probability of being main text is at least \(BlockModel.keepThreshold)"
@@ -114,10 +114,10 @@ public struct Extractor: Sendable {
         let ld = MetadataExtractor.jsonLD(page.info.jsonLD)
         let kind = PageKind.classify(page, url: url, jsonLDTypes: ld.types)
         let finder = MainTextFinder(page: page, commentsAreContent: kind == .discussion)
-        return Self.features(page, url: url, types: ld.types, kind: kind, finder: finder)
+        return Self.features(page, types: ld.types, kind: kind, finder: finder)
     }
 
-    private static func features(_ page: SegmentedPage, url: String?, types: Set<String>, kind: PageKind, finder: MainTextFinder) -> BlockFeatures.FeatureMatrix {
+    private static func features(_ page: SegmentedPage, types: Set<String>, kind: PageKind, finder: MainTextFinder) -> BlockFeatures.FeatureMatrix {
         let rules = BlockFeatures.Rules(kind: kind, articleKept: Set(finder.mainBlocks()), fullKept: Set(finder.fullContentBlocks()),
                                         negative: finder.negative, positive: finder.positive, furniture: finder.furniture)
         return BlockFeatures(page: page, ldTypes: types, rules: rules).vectors()

@@ -315,9 +315,7 @@ struct MainTextFinder {
     static func isFurnitureText(_ block: Block) -> Bool {
         guard block.chars < ExtractRules.shortBlockChars else { return false }
         let lower = FastCase.lowercased(block.text)
-        // Whole-block phrases, punctuation aside ("Advertisement", "Share this:"). The phrase
-        // keeps every ASCII letter and digit, so a block with more of them than the longest
-        // phrase has bytes cannot be one.
+        // Whole-block phrases, punctuation aside ("Advertisement", "Share this:").
         if block.chars < 60 && mayBeBoilerplatePhrase(lower) {
             if ExtractRules.boilerplatePhrases.contains(CharacterSetLite.withoutPunctuation(lower).trimmingSpaces()) { return true }
         }
