@@ -1,0 +1,184 @@
+#!/usr/bin/env python3
+"""Refactors keep behaviour: run two winnow binaries on the same inputs and compare what they write.
+
+usage: compare_outputs.py OLD_BINARY NEW_BINARY [SHARED_DIR] [WORK_DIR]
+
+A binary of an earlier commit:
+    git worktree add /tmp/winnow-base <commit> && (cd /tmp/winnow-base && swift build -c release)
+    python3 scripts/compare_outputs.py /tmp/winnow-base/.build/release/winnow .build/release/winnow
+
+Runs, each with both binaries (SOURCE_DATE_EPOCH fixed, --no-report):
+- the sample corpus: `run` of every pipeline in Pipelines/, and every stage command (read ... dedup);
+- the benchmark WARC (../shared/bench/warc/build_warc.py over the 91 news pages, 3 copies
+  each, and the WCXB pages) with --explain and --keep-dropped, at --jobs 1 and 2;
+- the dedup corpora (../shared/bench/dedup/make_corpus.py): a day's corpus and a second day
+  against its cross-run index, with boilerplate-paragraph removal on the second;
+- the Slurm test's work without the scheduler: the five dedup phases by hand, 4 tasks and 3
+  buckets over 8 files (the commands `winnow slurm` submits), and `winnow slurm --dry-run`'s scripts;
+- `winnow validate`, `winnow index stats` and `winnow slurm status` outputs.
+
+Every file of every output directory must be byte-identical, except that the JSON summaries are
+compared without their timings (seconds, rates, timeline), the output directory's and the binary's
+paths are replaced by placeholders, and the lock file and report.html (timings) are left out.
+Without SHARED_DIR's benchmark data only the sample corpus is compared (said so).
+Exit 0 when identical; 1 with the differing files listed.
+"""
+import glob
+import gzip
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ENV = dict(os.environ, SOURCE_DATE_EPOCH="1700000000")
+TIMING_KEYS = {"seconds", "wall_seconds", "timeline", "docs_per_second", "mb_per_second"}
+
+
+def sh(*args, cwd=None, check=True):
+    r = subprocess.run([str(a) for a in args], capture_output=True, text=True, env=ENV, cwd=cwd)
+    if check and r.returncode not in (0, 2):
+        sys.exit(f"compare_outputs: {' '.join(map(str, args))} exited {r.returncode}:\n{r.stderr[-2000:]}")
+    return r
+
+
+def build_inputs(shared, work):
+    """The inputs both binaries read, built once."""
+    inputs = {"sample": os.path.join(ROOT, "SampleCorpus")}
+    if not shared:
+        return inputs
+    warc = os.path.join(work, "inputs/bench.warc.gz")
+    if not os.path.exists(warc):
+        os.makedirs(os.path.dirname(warc), exist_ok=True)
+        sh(sys.executable, os.path.join(shared, "bench/warc/build_warc.py"), "--pages", os.path.join(shared, "bench/extraction/pages"),
+           "--truth", os.path.join(shared, "bench/extraction/truth.jsonl"), "--out", warc, "--copies", "3", "--seed", "3")
+    inputs["warc"] = warc
+    wcxb = os.path.join(work, "inputs/wcxb.warc.gz")
+    if not os.path.exists(wcxb):
+        sh(sys.executable, os.path.join(shared, "bench/warc/build_warc.py"), "--pages", os.path.join(shared, "bench/extraction-wcxb/pages"),
+           "--truth", os.path.join(shared, "bench/extraction-wcxb/truth.jsonl"), "--out", wcxb, "--copies", "1", "--seed", "3")
+    inputs["wcxb"] = wcxb
+    make_corpus = os.path.join(shared, "bench/dedup/make_corpus.py")
+    source = os.path.join(shared, "bench/extraction/truth.jsonl")
+    day1 = os.path.join(work, "inputs/day1.jsonl.gz")
+    day2 = os.path.join(work, "inputs/day2.jsonl.gz")
+    if not os.path.exists(day2):
+        sh(sys.executable, make_corpus, "--source", source, "--docs", "4000", "--seed", "1", "--out", day1)
+        sh(sys.executable, make_corpus, "--source", source, "--docs", "1000", "--seed", "2", "--day2-of", day1, "--out", day2)
+    inputs["day1"], inputs["day2"] = day1, day2
+    parts = os.path.join(work, "inputs/slurm-in")
+    if not os.path.isdir(parts):
+        corpus = os.path.join(work, "inputs/slurm-corpus.jsonl.gz")
+        sh(sys.executable, make_corpus, "--source", source, "--docs", "1500", "--seed", "4", "--out", corpus)
+        os.makedirs(parts)
+        files = [gzip.open(os.path.join(parts, f"part-{i}.jsonl.gz"), "wt", encoding="utf-8") for i in range(8)]
+        with gzip.open(corpus, "rt", encoding="utf-8") as f:
+            for n, line in enumerate(f):
+                files[n % 8].write(line)
+        for f in files:
+            f.close()
+    inputs["parts"] = parts
+    return inputs
+
+
+def run_all(binary, inputs, out):
+    """Every output of one binary under `out`; the commands' own printed results in out/stdout/."""
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out + "/stdout")
+    default = os.path.join(ROOT, "Pipelines/default.yaml")
+
+    def keep(name, r):
+        with open(f"{out}/stdout/{name}.txt", "w") as f:
+            f.write(f"exit {r.returncode}\n{r.stdout}")
+
+    for pipeline in sorted(glob.glob(os.path.join(ROOT, "Pipelines/*.yaml"))):
+        name = os.path.basename(pipeline)[:-5]
+        # The shipped pipelines name server paths for their index and metrics: both go under out.
+        sh(binary, "run", pipeline, "-q", "--no-report", "-i", inputs["sample"], "-o", f"{out}/sample-run-{name}",
+           "--index", f"{out}/sample-index-{name}", "--metrics-file", f"{out}/scratch/{name}.prom")
+    for stage in ["read", "clean", "segment", "extract", "language", "quality", "dedup"]:
+        sh(binary, stage, default, "-q", "--no-report", "-i", inputs["sample"], "-o", f"{out}/sample-{stage}")
+    keep("validate", sh(binary, "validate", *sorted(glob.glob(os.path.join(ROOT, "Pipelines/*.yaml"))), check=False))
+    if "warc" not in inputs:
+        return
+    for jobs in ["1", "2"]:
+        sh(binary, "run", default, "-q", "--no-report", "--jobs", jobs, "--explain", "--keep-dropped", f"{out}/warc-dropped-{jobs}",
+           "-i", inputs["warc"], "-o", f"{out}/warc-run-{jobs}")
+    sh(binary, "extract", default, "-q", "--no-report", "-i", inputs["wcxb"], "-o", f"{out}/wcxb-extract")
+    sh(binary, "extract", default, "-q", "--no-report", "--extract-method", "rules", "--format", "markdown",
+       "-i", inputs["wcxb"], "-o", f"{out}/wcxb-extract-rules-markdown")
+    dedup_only = os.path.join(ROOT, "Benchmarks/dedup-only.yaml")
+    sh(binary, "dedup", dedup_only, "-q", "--no-report", "--explain", "-i", inputs["day1"], "-o", f"{out}/dedup-day1", "--index", f"{out}/dedup-index")
+    sh(binary, "dedup", dedup_only, "-q", "--no-report", "--explain", "--boilerplate-paragraphs", "3", "-i", inputs["day2"],
+       "-o", f"{out}/dedup-day2", "--index", f"{out}/dedup-index")
+    keep("index-stats", sh(binary, "index", "stats", "--index", f"{out}/dedup-index"))
+    work, phases = f"{out}/phases-work", f"{out}/phases-out"
+    for task in range(4):
+        sh(binary, "dedup-phase", "signatures", default, "--work", work, "-i", inputs["parts"], "--shard", f"{task}/4", "--buckets", "3")
+    for bucket in range(3):
+        sh(binary, "dedup-phase", "buckets", default, "--work", work, "--shard", f"{bucket}/3")
+    sh(binary, "dedup-phase", "clusters", default, "--work", work)
+    for task in range(4):
+        sh(binary, "dedup-phase", "filter", default, "--work", work, "-i", inputs["parts"], "-o", phases, "--shard", f"{task}/4")
+    sh(binary, "dedup-phase", "merge", default, "--work", work, "-o", phases)
+    keep("slurm-status", sh(binary, "slurm", "status", "--work", work, check=False))
+    dry = sh(binary, "slurm", default, "--dry-run", "--tasks", "4", "--buckets", "3", "-i", inputs["parts"], "-o", f"{out}/slurm-out")
+    keep("slurm-dry-run", dry)
+
+
+def normalized(path, top, binary):
+    """A file's bytes with the output directory and the binary's path replaced by placeholders,
+    JSON summaries without their timings."""
+    data = open(path, "rb").read()
+    if not path.endswith(".gz"):
+        data = data.replace(top.encode(), b"OUT").replace(binary.encode(), b"WINNOW")
+    if path.endswith(".json"):
+        def strip(o):
+            if isinstance(o, dict):
+                return {k: strip(v) for k, v in o.items() if k not in TIMING_KEYS}
+            if isinstance(o, list):
+                return [strip(v) for v in o]
+            return o
+        return json.dumps(strip(json.loads(data)), sort_keys=True).encode()
+    return data
+
+
+def files(top):
+    """Every file below top but the lock (a process id), report.html and metrics (timings throughout)."""
+    return sorted(os.path.relpath(os.path.join(d, f), top) for d, _, fs in os.walk(top) for f in fs
+                  if f not in (".winnow.lock", "report.html") and "/scratch" not in d)
+
+
+def main():
+    if len(sys.argv) < 3:
+        sys.exit(__doc__)
+    old, new = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+    shared = sys.argv[3] if len(sys.argv) > 3 else os.path.join(ROOT, "../shared")
+    work = os.path.abspath(sys.argv[4] if len(sys.argv) > 4 else "/tmp/winnow-compare")
+    if not os.path.exists(os.path.join(shared, "bench/dedup/make_corpus.py")):
+        print(f"compare_outputs: {shared}/bench is missing: comparing the sample corpus only")
+        shared = None
+    inputs = build_inputs(shared and os.path.abspath(shared), work)
+    run_all(old, inputs, work + "/old")
+    run_all(new, inputs, work + "/new")
+    a, b = files(work + "/old"), files(work + "/new")
+    differ = sorted(set(a) ^ set(b))
+    same = 0
+    for name in sorted(set(a) & set(b)):
+        if normalized(f"{work}/old/{name}", work + "/old", old) == normalized(f"{work}/new/{name}", work + "/new", new):
+            same += 1
+        else:
+            differ.append(name)
+    total_bytes = sum(os.path.getsize(f"{work}/new/{n}") for n in b)
+    if differ:
+        print(f"compare_outputs: {len(differ)} of {len(set(a) | set(b))} files differ:")
+        for name in differ[:50]:
+            print("  " + name)
+        sys.exit(1)
+    print(f"compare_outputs: {same} files ({total_bytes / 1e6:.1f} MB) identical between {old} and {new} "
+          f"(JSON summaries without timings){'' if shared else '; sample corpus only'}")
+
+
+if __name__ == "__main__":
+    main()
