@@ -188,3 +188,13 @@ public struct Cleaner: Sendable {
         return false
     }
 }
+
+extension Cleaner: Stage {
+    public var name: StageName { .clean }
+    public var input: StageName { .read }
+
+    public func process(_ content: WorkItem.Content, origin: DocumentOrigin) -> Disposition {
+        guard case .raw(let bytes) = content else { return .kept(content) }
+        do { return .kept(.cleaned(try clean(bytes, contentType: origin.contentType))) } catch { return .dropped(error) }
+    }
+}

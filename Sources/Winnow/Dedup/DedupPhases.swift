@@ -118,7 +118,7 @@ public struct DedupPhases {
         var config = self.config
         config.inputs = inputs
         config.lastStage = .quality
-        let pipeline = Pipeline(config: config)
+        let plan = PipelinePlan(config)
         let reader = ArchiveReader(settings: config.read)
         for (rank, file) in files.enumerated() where shard.takes(rank) {
             taken.files += 1
@@ -131,7 +131,7 @@ public struct DedupPhases {
                 guard failure == nil else { return }
                 local[.read].documentsIn += 1
                 if case .dropped(let drop) = content { local[.read].dropped[drop.reason, default: 0] += 1 } else { local[.read].documentsOut += 1 }
-                let item = pipeline.processStages(WorkItem(sequence: record, origin: origin, content: content), stats: &local)
+                let item = plan.process(WorkItem(sequence: record, origin: origin, content: content), stats: &local)
                 do { try body(Self.position(file: rank, record: record), origin, item) } catch { failure = error }
             }
             stats.merge(local)
@@ -266,9 +266,8 @@ public struct DedupPhases {
         public var dropped: [UInt64: (reason: DropReason, keeper: String)] = [:]
     }
 
-    /// Exact groups, then each later document's earliest verified earlier partner (exact
-    /// duplicates never take part, as in the single pass), keepers in input order; writes
-    /// `verdicts.bin`.
+    /// The verified pairs of every bucket, then `DedupDecisions` over the documents in input order
+    /// (the single pass's decisions, the same code); writes `verdicts.bin`.
     @discardableResult
     public func clusters() throws -> Verdicts {
         let plan = try readPlan()
@@ -286,32 +285,25 @@ public struct DedupPhases {
         docs.sort { $0.position < $1.position }
         var rank: [UInt64: Int] = [:]
         for (i, d) in docs.enumerated() { rank[d.position] = i }
-        var verdicts = Verdicts()
-        var firstOfKey: [Hash128: Int] = [:]
-        var exact = [Bool](repeating: false, count: docs.count)
-        for (i, d) in docs.enumerated() {
-            if let first = firstOfKey[d.key] {
-                exact[i] = true
-                verdicts.dropped[d.position] = (.exactDuplicate, docs[first].id)
-            } else {
-                firstOfKey[d.key] = i
-            }
-        }
-        var best = [Int](repeating: -1, count: docs.count)
+        // Each document's verified earlier partners, by rank.
+        var partners: [Int: [Int]] = [:]
         if settings.near {
             for bucket in 0..<plan.buckets {
                 var reader = try BinaryReader(path: work + "/verified/part-" + String(format: "%05d", bucket) + ".bin")
                 while !reader.atEnd {
-                    guard let e = rank[try reader.u64()], let l = rank[try reader.u64()] else { continue }
-                    guard !exact[e], !exact[l], best[l] < 0 || e < best[l] else { continue }
-                    best[l] = e
+                    guard let e = rank[try reader.u64()], let l = rank[try reader.u64()], e < l else { continue }
+                    partners[l, default: []].append(e)
                 }
             }
         }
-        var keeper = Array(0..<docs.count)
-        for i in docs.indices where !exact[i] && best[i] >= 0 {
-            keeper[i] = keeper[best[i]]
-            verdicts.dropped[docs[i].position] = (.nearDuplicate, docs[keeper[i]].id)
+        let decisions = DedupDecisions()
+        var verdicts = Verdicts()
+        for (i, d) in docs.enumerated() {
+            switch decisions.decide(key: d.key, nearPartners: { partners[i] ?? [] }) {
+            case .kept: break
+            case .exactDuplicate(let first, _): verdicts.dropped[d.position] = (.exactDuplicate, docs[first].id)
+            case .nearDuplicate(let root, _): verdicts.dropped[d.position] = (.nearDuplicate, docs[root].id)
+            }
         }
         var out = BinaryWriter()
         for (position, verdict) in verdicts.dropped.sorted(by: { $0.key < $1.key }) {

@@ -64,6 +64,14 @@ public final class NearDuplicateIndex {
 
     /// Verifies `signature` against earlier documents, then indexes it. Returns the verdict.
     public func check(signature: [UInt32], shingles docShingles: [UInt32], id: String) -> Verdict {
+        guard let partner = earliestPartner(signature: signature, shingles: docShingles, id: id) else { return .unique }
+        let keeper = Int(keeperOf[partner])
+        return .duplicate(keeper: keeper, earlierRun: keeper < earlierCount)
+    }
+
+    /// The earliest indexed document that `signature`'s document duplicates (verified on the
+    /// shingle sets), or nil; then indexes the document (its keeper: that partner's keeper).
+    public func earliestPartner(signature: [UInt32], shingles docShingles: [UInt32], id: String) -> Int? {
         let index = Int32(count)
         var best: Int32 = -1
         visitMark &+= 1
@@ -87,10 +95,8 @@ public final class NearDuplicateIndex {
             }
           }
         }
-        let keeper = best >= 0 ? keeperOf[Int(best)] : index
-        insert(signature[...], shingles: docShingles[...], id: id, keeper: keeper)
-        if best < 0 { return .unique }
-        return .duplicate(keeper: Int(keeper), earlierRun: Int(keeper) < earlierCount)
+        insert(signature[...], shingles: docShingles[...], id: id, keeper: best >= 0 ? keeperOf[Int(best)] : index)
+        return best >= 0 ? Int(best) : nil
     }
 
     private func insert(_ signature: ArraySlice<UInt32>, shingles docShingles: ArraySlice<UInt32>, id: String, keeper: Int32) {

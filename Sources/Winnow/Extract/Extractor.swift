@@ -154,3 +154,13 @@ public struct BlockExplanation: Sendable {
     public var mode: String
     public var blocks: [Entry]
 }
+
+extension Extractor: Stage {
+    public var name: StageName { .extract }
+    public var input: StageName { .segment }
+
+    public func process(_ content: WorkItem.Content, origin: DocumentOrigin) -> Disposition {
+        guard case .segmented(let page) = content else { return .kept(content) }
+        do { return .kept(.extracted(try extract(page, url: origin.url))) } catch { return .dropped(error) }
+    }
+}

@@ -81,3 +81,11 @@ public enum LanguageIdentifier {
         return nil
     }
 }
+
+/// The language stage: CLD2's language and score on every extraction; drops by `LanguageSettings`.
+public struct LanguageStage: ExtractionFilter {
+    public let settings: LanguageSettings
+    public init(settings: LanguageSettings) { self.settings = settings }
+    public var name: StageName { .language }
+    public func filter(_ extraction: inout Extraction) -> Drop? { LanguageIdentifier.apply(settings, to: &extraction) }
+}

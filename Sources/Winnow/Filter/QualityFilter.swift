@@ -485,3 +485,11 @@ struct GramTable {
         return (Int(counts[slot]), Int(firsts[slot]))
     }
 }
+
+/// The quality stage: the configured Gopher and C4 rules on every extraction.
+public struct QualityStage: ExtractionFilter {
+    public let settings: QualitySettings
+    public init(settings: QualitySettings) { self.settings = settings }
+    public var name: StageName { .quality }
+    public func filter(_ extraction: inout Extraction) -> Drop? { QualityFilter.apply(settings, to: &extraction) }
+}

@@ -159,3 +159,13 @@ public struct Segmenter: Sendable {
         }
     }
 }
+
+extension Segmenter: Stage {
+    public var name: StageName { .segment }
+    public var input: StageName { .clean }
+
+    public func process(_ content: WorkItem.Content, origin: DocumentOrigin) -> Disposition {
+        guard case .cleaned(let page) = content else { return .kept(content) }
+        return .kept(.segmented(segment(page)))
+    }
+}

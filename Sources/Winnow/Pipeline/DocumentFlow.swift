@@ -1,0 +1,96 @@
+import Foundation
+import Synchronization
+
+/// The reader thread and the worker threads of a run: the reader walks the input files in order
+/// and numbers their documents, `jobs` workers run the document stages on them, and `next()`
+/// hands them back in input order. The queues between are bounded (`window` documents), so memory
+/// depends on the settings, not on the input size.
+final class DocumentFlow: Sendable {
+    /// What the threads report, behind one lock.
+    private struct Shared {
+        var bytesDone = 0
+        /// Documents read, known once the reader has finished.
+        var total: Int?
+        var readSeconds = 0.0
+        var workerStats = RunStats()
+    }
+
+    private let files: [InputFile]
+    private let reader: ArchiveReader
+    private let plan: PipelinePlan
+    private let jobs: Int
+    private let work: BoundedQueue<WorkItem?>
+    private let results: ReorderBuffer<WorkItem>
+    private let shared = Mutex(Shared())
+    private let group = DispatchGroup()
+    let totalBytes: Int
+
+    init(files: [InputFile], reader: ArchiveReader, plan: PipelinePlan, jobs: Int, window: Int) {
+        self.files = files
+        self.reader = reader
+        self.plan = plan
+        self.jobs = jobs
+        work = BoundedQueue(capacity: window)
+        results = ReorderBuffer(window: window)
+        totalBytes = max(1, files.reduce(0) { $0 + $1.bytes })
+    }
+
+    /// Starts the reader and the workers. Each gets a serial queue of its own: such queues run on
+    /// Dispatch's overcommit threads, one each at once. On the global concurrent queue these long,
+    /// blocking loops waited for a pool sized to the cores, which lets a blocked thread's block
+    /// wait about a second before it adds a thread (a second lost per run on one core).
+    func start() {
+        DispatchQueue(label: "winnow.read").async(group: group) { self.readAll() }
+        for worker in 0..<jobs {
+            DispatchQueue(label: "winnow.work.\(worker)").async(group: group) { self.workLoop() }
+        }
+    }
+
+    private func readAll() {
+        var sequence = 0
+        var waited = 0.0
+        let start = monotonicSeconds()
+        for file in files {
+            reader.read(file) { origin, content in
+                let before = monotonicSeconds()
+                results.reserve(sequence)
+                work.push(WorkItem(sequence: sequence, origin: origin, content: content))
+                waited += monotonicSeconds() - before
+                sequence += 1
+            }
+            shared.withLock { $0.bytesDone += file.bytes }
+        }
+        let seconds = monotonicSeconds() - start - waited
+        for _ in 0..<jobs { work.push(nil) }
+        shared.withLock {
+            $0.readSeconds = seconds
+            $0.total = sequence
+        }
+        // The end mark, in sequence after the last document.
+        results.put(sequence, WorkItem(sequence: sequence, origin: DocumentOrigin(id: "", source: .html, input: ""), content: .raw([])))
+    }
+
+    private func workLoop() {
+        var stats = RunStats()
+        while let item = work.pop() {
+            results.put(item.sequence, plan.prepare(item, stats: &stats))
+        }
+        shared.withLock { $0.workerStats.merge(stats) }
+    }
+
+    /// The next document in input order, nil after the last.
+    func next() -> WorkItem? {
+        let item = results.take()
+        let end = shared.withLock { $0.total }
+        return item.sequence == end ? nil : item
+    }
+
+    /// The share of input bytes in files the reader has finished.
+    var fractionRead: Double { Double(shared.withLock { $0.bytesDone }) / Double(totalBytes) }
+
+    /// Waits for the threads; the workers' counts and the reader's time (without its waits).
+    func finish() -> (workerStats: RunStats, readSeconds: Double) {
+        group.wait()
+        return shared.withLock { ($0.workerStats, $0.readSeconds) }
+    }
+}

@@ -1,0 +1,89 @@
+/// The writing side of a run, on the calling thread: takes the documents in input order, counts
+/// the read stage, runs the dedup stage, writes kept documents to the shards and dropped ones to
+/// `--keep-dropped`, and gathers the report's profile. After the first write error it only
+/// drains (the run then fails and commits nothing).
+struct RunOutput {
+    let config: PipelineConfig
+    let writer: ShardWriter
+    let explain: ShardWriter?
+    let droppedWriter: ShardWriter?
+    var dedup: DedupSink?
+    var profile = RunProfile()
+    var readCounts = StageStats()
+    var writeStats = StageStats()
+    /// Documents taken so far.
+    private(set) var emitted = 0
+    private(set) var firstError: Error?
+    private let started: Double
+
+    init(config: PipelineConfig, plan: PipelinePlan, run: Int, started: Double) throws {
+        self.config = config
+        self.started = started
+        let runTag = String(repeating: "0", count: max(0, 6 - String(run).count)) + String(run)
+        writer = try ShardWriter(directory: config.output, prefix: config.shardPrefix + "-" + runTag, settings: config.write)
+        explain = plan.dedup && config.dedup.explain
+            ? try ShardWriter(directory: config.output, prefix: "explain-" + runTag, settings: config.write) : nil
+        droppedWriter = try config.keepDroppedDirectory.map { try ShardWriter(directory: $0, prefix: "dropped-" + runTag, settings: config.write) }
+        dedup = plan.dedup ? DedupSink(settings: config.dedup, explain: explain) : nil
+    }
+
+    mutating func take(_ item: WorkItem) {
+        guard firstError == nil else { return }
+        do { try handle(item) } catch { firstError = error }
+    }
+
+    private mutating func handle(_ item: WorkItem) throws {
+        emitted += 1
+        // Every document passes the read stage's counters here, in order.
+        readCounts.documentsIn += 1
+        if case .dropped(let drop) = item.content, drop.stage == .read {
+            readCounts.dropped[drop.reason, default: 0] += 1
+        } else {
+            readCounts.documentsOut += 1
+        }
+        profile.tick(monotonicSeconds() - started, read: emitted, written: writer.recordsWritten)
+        var current = item
+        if case .dropped(let drop) = item.content { Self.log(drop, item.origin) }
+        if dedup != nil, case .extracted(let extraction) = current.content {
+            let t = monotonicSeconds()
+            current.content = try dedup!.take(current, extraction: extraction)
+            dedup!.stats.seconds += monotonicSeconds() - t
+        }
+        // Every drop, whichever stage made it, in input order: the report's profile and --keep-dropped.
+        if case .dropped(let drop) = current.content {
+            profile.dropped(current.origin, drop)
+            try droppedWriter?.write(RecordCodec.encodeDropped(current.origin, drop, added: config.added))
+            return
+        }
+        let t = monotonicSeconds()
+        writeStats.documentsIn += 1
+        if let record = RecordCodec.encode(current, added: config.added) {
+            try writer.write(record)
+            writeStats.documentsOut += 1
+            if case .extracted(let kept) = current.content { profile.kept(current.origin, kept) }
+        }
+        writeStats.seconds += monotonicSeconds() - t
+    }
+
+    /// Closes the shards (the first error of the run, if any, is thrown here) and syncs the directories.
+    func finish() throws {
+        if let firstError { throw firstError }
+        try writer.finish()
+        try explain?.finish()
+        try droppedWriter?.finish()
+        if let dir = config.keepDroppedDirectory { Durable.syncDirectory(dir) }
+        Durable.syncDirectory(config.output)
+    }
+
+    /// Every shard the run wrote, in the order the state lists them.
+    var files: [String] { writer.shardNames + (explain?.shardNames ?? []) + (droppedWriter?.shardNames ?? []) }
+
+    private static func log(_ drop: Drop, _ origin: DocumentOrigin) {
+        let place = origin.url.map { "\(origin.input) (\($0))" } ?? origin.input
+        if drop.reason.isError {
+            Log.warning("\(place): dropped at \(drop.stage.rawValue), \(drop.reason.rawValue): \(drop.detail)")
+        } else {
+            Log.debug("\(place): dropped at \(drop.stage.rawValue), \(drop.reason.rawValue): \(drop.detail)")
+        }
+    }
+}
