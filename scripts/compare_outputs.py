@@ -15,7 +15,8 @@ Runs, each with both binaries (SOURCE_DATE_EPOCH fixed, --no-report):
   against its cross-run index, with boilerplate-paragraph removal on the second;
 - the Slurm test's work without the scheduler: the five dedup phases by hand, 4 tasks and 3
   buckets over 8 files (the commands `winnow slurm` submits), and `winnow slurm --dry-run`'s scripts;
-- `winnow validate`, `winnow index stats` and `winnow slurm status` outputs.
+- `winnow validate`, `winnow index stats` and `winnow slurm status` outputs;
+- `winnow report` of both binaries on copies of the same (old) output directories.
 
 Every file of every output directory must be byte-identical, except that the JSON summaries are
 compared without their timings (seconds, rates, timeline), the output directory's and the binary's
@@ -127,6 +128,19 @@ def run_all(binary, inputs, out):
     keep("slurm-dry-run", dry)
 
 
+def reports(old, new, work):
+    """report.html of both binaries from the same summaries (the old binary's outputs): identical
+    pages, timings included, since both read the same files."""
+    sources = [d for d in ["sample-run-default", "warc-run-2", "dedup-day2", "phases-out"] if os.path.isdir(f"{work}/old/{d}")]
+    for d in sources:
+        for name, binary in [("old", old), ("new", new)]:
+            copy = f"{work}/report-{name}/{d}"
+            shutil.rmtree(copy, ignore_errors=True)
+            shutil.copytree(f"{work}/old/{d}", copy)
+            sh(binary, "report", copy)
+    return [f"{d}/report.html" for d in sources]
+
+
 def normalized(path, top, binary):
     """A file's bytes with the output directory and the binary's path replaced by placeholders,
     JSON summaries without their timings."""
@@ -170,6 +184,12 @@ def main():
             same += 1
         else:
             differ.append(name)
+    pages = reports(old, new, work)
+    for name in pages:
+        if normalized(f"{work}/report-old/{name}", f"{work}/report-old", old) == normalized(f"{work}/report-new/{name}", f"{work}/report-new", new):
+            same += 1
+        else:
+            differ.append("report of " + name)
     total_bytes = sum(os.path.getsize(f"{work}/new/{n}") for n in b)
     if differ:
         print(f"compare_outputs: {len(differ)} of {len(set(a) | set(b))} files differ:")

@@ -72,7 +72,7 @@ struct DedupPhaseCommand: ParsableCommand {
                 config.added = added
             } catch let error as PipelineFile.Invalid {
                 Log.writeStderr("winnow: the pipeline file is invalid:\n\(error)\n")
-                throw ExitCode(Status.usage)
+                throw ExitCode(.usage)
             }
             if !input.isEmpty { config.inputs = input }
             if let output { config.output = output }
@@ -105,7 +105,7 @@ struct DedupPhaseCommand: ParsableCommand {
             }
         } catch {
             Log.error("\(error)")
-            throw ExitCode(Status.fatal)
+            throw ExitCode(.failed)
         }
     }
 }

@@ -25,7 +25,7 @@ struct FeaturesCommand: ParsableCommand {
             FileManager.default.createFile(atPath: output, contents: nil) ? FileHandle(forWritingAtPath: output) : nil
         }() else {
             FileHandle.standardError.write(Data("winnow features: cannot write \(output)\n".utf8))
-            throw ExitCode(Status.fatal)
+            throw ExitCode(.failed)
         }
         defer { try? sink.close() }
         try sink.truncate(atOffset: 0)

@@ -84,7 +84,7 @@ struct FetchCommand: ParsableCommand {
     func run() throws {
         guard let data = FileManager.default.contents(atPath: urls) else {
             Log.error("\(urls): cannot read the URL list")
-            throw ExitCode(Status.usage)
+            throw ExitCode(.usage)
         }
         var s = FetchSettings()
         s.concurrency = concurrency
@@ -108,11 +108,11 @@ struct FetchCommand: ParsableCommand {
         } catch let error as OutputLock.LockError {
             Log.error("\(error)")
             // 75 only when a live run holds the lock; a directory that cannot be locked is a failure.
-            if case .held = error { throw ExitCode(Status.lockHeld) }
-            throw ExitCode(Status.fatal)
+            if case .held = error { throw ExitCode(.lockHeld) }
+            throw ExitCode(.failed)
         } catch {
             Log.error("\(error)")
-            throw ExitCode(Status.fatal)
+            throw ExitCode(.failed)
         }
         for bad in summary.invalid { Log.warning("\(urls):\(bad.line): \(bad.reason): \(bad.text)") }
         if !quiet {
@@ -132,6 +132,6 @@ struct FetchCommand: ParsableCommand {
         // A URL robots.txt excludes is the site's policy, not a failure: counted and reported,
         // but it would otherwise mail cron's owner every night.
         let realFailures = summary.failures.filter { $0.key != Self.policyExclusion }
-        if !realFailures.isEmpty || !summary.invalid.isEmpty { throw ExitCode(Status.inputErrors) }
+        if !realFailures.isEmpty || !summary.invalid.isEmpty { throw ExitCode(.inputErrors) }
     }
 }

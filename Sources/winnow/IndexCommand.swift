@@ -35,7 +35,7 @@ struct IndexCommand: ParsableCommand {
             }
         } catch {
             Log.error("\(error)")
-            throw ExitCode(1)
+            throw ExitCode(.failed)
         }
     }
 }

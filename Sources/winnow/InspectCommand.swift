@@ -50,7 +50,7 @@ struct InspectCommand: ParsableCommand {
     func run() throws {
         guard FileManager.default.fileExists(atPath: output + "/" + RunState.fileName) else {
             FileHandle.standardError.write(Data("winnow inspect: \(output) is not a Winnow output directory (no \(RunState.fileName))\n".utf8))
-            throw ExitCode(Status.usage)
+            throw ExitCode(.usage)
         }
         if let html { return try explain(html) }
         let filter = Inspector.Filter(reason: reason, language: language, domain: domain, search: search)
@@ -59,11 +59,11 @@ struct InspectCommand: ParsableCommand {
             docs = try Inspector.documents(output: output, dropped: dropped ?? Inspector.droppedDirectory(of: output), filter: filter, limit: limit)
         } catch {
             FileHandle.standardError.write(Data("winnow inspect: \(error)\n".utf8))
-            throw ExitCode(Status.fatal)
+            throw ExitCode(.failed)
         }
         guard !docs.isEmpty else {
             FileHandle.standardError.write(Data("winnow inspect: no document matches\n".utf8))
-            throw ExitCode(Status.inputErrors)
+            throw ExitCode(.inputErrors)
         }
         if isatty(1) == 1 && isatty(0) == 1 {
             Pager(docs: docs).run()
@@ -99,7 +99,7 @@ struct InspectCommand: ParsableCommand {
             }
         } catch {
             FileHandle.standardError.write(Data("winnow inspect: \(error)\n".utf8))
-            throw ExitCode(Status.fatal)
+            throw ExitCode(.failed)
         }
     }
 }

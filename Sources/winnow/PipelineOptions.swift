@@ -227,12 +227,9 @@ struct DedupOptions: ParsableArguments {
     }
 }
 
-/// Exit statuses of the pipeline commands (README, "Exit status").
-enum Status {
-    static let inputErrors: Int32 = 2
-    static let lockHeld: Int32 = 75
-    static let fatal: Int32 = 1
-    static let usage: Int32 = 64
+extension ExitCode {
+    /// The command's documented exit status.
+    init(_ status: ExitStatus) { self.init(status.rawValue) }
 }
 
 /// Runs the pipeline up to `lastStage`, prints and writes the summary, and exits with the
@@ -245,10 +242,10 @@ func runPipeline(_ options: PipelineOptions, lastStage: StageName, command: Stri
         (config, metricsFile) = try options.config(lastStage: lastStage)
     } catch let error as PipelineFile.Invalid {
         Log.writeStderr("winnow: the pipeline file is invalid:\n\(error)\n")
-        throw ExitCode(Status.usage)
+        throw ExitCode(.usage)
     } catch let error as ValidationError {
         Log.writeStderr("Error: \(error.message)\n")
-        throw ExitCode(Status.usage)
+        throw ExitCode(.usage)
     }
     // A task of a sharded run (a Slurm array re-submitted) whose marker is there and whose
     // files are all finished unchanged has nothing to do.
@@ -269,13 +266,13 @@ func runPipeline(_ options: PipelineOptions, lastStage: StageName, command: Stri
         progress.clear()
         Log.error("\(error)")
         // 75 only when a live run holds the lock; a directory that cannot be locked is a failure.
-        if case .held = error { throw ExitCode(Status.lockHeld) }
-        throw ExitCode(Status.fatal)
+        if case .held = error { throw ExitCode(.lockHeld) }
+        throw ExitCode(.failed)
     } catch {
         progress.clear()
         Log.error("\(error)")
-        if let path = metricsFile { try? Metrics.write(nil, command: command, status: Status.fatal, seconds: Date().timeIntervalSince(start), to: path) }
-        throw ExitCode(Status.fatal)
+        if let path = metricsFile { try? Metrics.write(nil, command: command, status: .failed, seconds: Date().timeIntervalSince(start), to: path) }
+        throw ExitCode(.failed)
     }
     progress.clear()
     let json = RunReport.json(summary, command: command, added: config.added)
@@ -286,7 +283,7 @@ func runPipeline(_ options: PipelineOptions, lastStage: StageName, command: Stri
         try Durable.write(config.output + "/" + base + ".json", json)
     } catch {
         Log.error("\(error)")
-        throw ExitCode(Status.fatal)
+        throw ExitCode(.failed)
     }
     if !options.quiet { Log.writeStderr(RunReport.text(summary, command: command)) }
     if lastStage >= .dedup && !options.noReport {
@@ -297,7 +294,7 @@ func runPipeline(_ options: PipelineOptions, lastStage: StageName, command: Stri
             Log.error("report: \(error)")
         }
     }
-    let status: Int32 = summary.hadInputErrors ? Status.inputErrors : 0
+    let status: ExitStatus = summary.hadInputErrors ? .inputErrors : .success
     if let marker {
         do {
             try FileManager.default.createDirectory(atPath: (marker as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -309,7 +306,7 @@ func runPipeline(_ options: PipelineOptions, lastStage: StageName, command: Stri
     if let path = metricsFile {
         do { try Metrics.write(summary, command: command, status: status, seconds: summary.wallSeconds, to: path) } catch { Log.error("\(error)") }
     }
-    if status != 0 { throw ExitCode(status) }
+    if status != .success { throw ExitCode(status) }
 }
 
 /// Progress on standard error: a redrawn line with rate on a terminal, a plain log line a

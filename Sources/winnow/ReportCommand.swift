@@ -23,7 +23,7 @@ struct ReportCommand: ParsableCommand {
             print(try ReportPage.write(directory: output))
         } catch {
             FileHandle.standardError.write(Data("winnow report: \(error)\n".utf8))
-            throw ExitCode(Status.fatal)
+            throw ExitCode(.failed)
         }
     }
 }

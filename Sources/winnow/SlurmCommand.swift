@@ -70,7 +70,7 @@ struct SlurmSubmitCommand: ParsableCommand {
         let file: PipelineFile
         do { file = try PipelineFile.load(pipeline) } catch let error as PipelineFile.Invalid {
             Log.writeStderr("winnow: the pipeline file is invalid:\n\(error)\n")
-            throw ExitCode(Status.usage)
+            throw ExitCode(.usage)
         }
         guard file.config.dedup.enabled else {
             throw ValidationError("the pipeline has no dedup stage: run it as an array of `winnow run \(pipeline) --shard I/N` instead")
@@ -150,7 +150,7 @@ struct SlurmSubmitCommand: ParsableCommand {
             process.waitUntilExit()
             guard process.terminationStatus == 0, let id = text.split(separator: ";").first.map({ $0.trimmingCharacters(in: .whitespacesAndNewlines) }), !id.isEmpty else {
                 Log.error("sbatch \(path) failed (status \(process.terminationStatus))")
-                throw ExitCode(Status.fatal)
+                throw ExitCode(.failed)
             }
             print("\(phase.name): job \(id)" + (array ? "" : " (array of \(phase.count))"))
             previous = id
@@ -180,6 +180,6 @@ struct SlurmStatusCommand: ParsableCommand {
             if done < of || of == 0 { complete = false }
         }
         print(complete ? "complete" : "incomplete")
-        if !complete { throw ExitCode(3) }
+        if !complete { throw ExitCode(.incomplete) }
     }
 }

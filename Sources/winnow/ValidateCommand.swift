@@ -34,6 +34,6 @@ struct ValidateCommand: ParsableCommand {
                 FileHandle.standardError.write(Data((error.description + "\n").utf8))
             }
         }
-        if invalid > 0 { throw ExitCode(64) }
+        if invalid > 0 { throw ExitCode(.usage) }
     }
 }

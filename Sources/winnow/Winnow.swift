@@ -16,8 +16,9 @@ struct WinnowCommand: ParsableCommand {
         that accepts raw archives or the shards of a stage before it.
 
         Exit status: 0 success; 1 the run failed (nothing or only part written); 2 the run finished \
-        but some input was damaged or unreadable (see the summary); 64 usage error or invalid pipeline \
-        file; 75 another run holds the output directory's lock.
+        but some input was damaged or unreadable (see the summary); 3 (slurm status) the submission has \
+        not finished; 64 usage error or invalid pipeline file; 75 another run holds the output \
+        directory's lock.
         """,
         version: "0.1.0",
         subcommands: [RunCommand.self, FetchCommand.self, ReadCommand.self, CleanCommand.self, SegmentCommand.self,

@@ -33,17 +33,56 @@ public struct DedupIndex {
     public func segments() throws -> [String] {
         guard FileManager.default.fileExists(atPath: manifestPath) else { return [] }
         guard let data = FileManager.default.contents(atPath: manifestPath),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let list = object["segments"] as? [String] else {
+              let manifest = try? JSONDecoder().decode(Manifest.self, from: data) else {
             throw IndexError(description: "\(manifestPath): not a Winnow index manifest")
         }
-        if let s = object["settings"] as? [String: Any] {
-            let stored = (s["hashes"] as? Int, s["bands"] as? Int, s["rows"] as? Int, s["shingle_size"] as? Int)
-            if stored != (settings.hashes, settings.bands, settings.rows, settings.shingleSize) || (s["paragraph_cap"] as? Int) != settings.paragraphCap {
-                throw IndexError(description: "\(directory) was built with hashes \(stored.0 ?? 0), bands \(stored.1 ?? 0), rows \(stored.2 ?? 0), shingle size \(stored.3 ?? 0); run with those settings or use a new --index")
+        guard manifest.format == nil || manifest.format == Manifest.format else {
+            throw IndexError(description: "\(manifestPath): an index of version \(manifest.format!), which this build of Winnow does not read (\(Manifest.format))")
+        }
+        if let s = manifest.settings, s != Manifest.Settings(settings) {
+            throw IndexError(description: "\(directory) was built with hashes \(s.hashes ?? 0), bands \(s.bands ?? 0), rows \(s.rows ?? 0), shingle size \(s.shingleSize ?? 0); run with those settings or use a new --index")
+        }
+        return manifest.segments
+    }
+
+    /// `manifest.json`: the version, the settings the signatures were made with, the segments that count.
+    struct Manifest: Codable {
+        static let format = "winnow-dedup-index/1"
+        var format: String?
+        var settings: Settings?
+        var segments: [String]
+
+        struct Settings: Codable, Equatable {
+            var hashes, bands, rows, shingleSize, paragraphCap: Int?
+
+            enum CodingKeys: String, CodingKey {
+                case hashes, bands, rows
+                case shingleSize = "shingle_size"
+                case paragraphCap = "paragraph_cap"
+            }
+
+            init(_ s: NearDedupSettings) {
+                (hashes, bands, rows, shingleSize, paragraphCap) = (s.hashes, s.bands, s.rows, s.shingleSize, s.paragraphCap)
             }
         }
-        return list
+
+        /// The file's bytes, keys in a fixed order.
+        var bytes: [UInt8] {
+            var w = JSONWriter()
+            w.beginObject()
+            w.key("format"); w.string(format)
+            w.key("settings")
+            w.beginObject()
+            w.key("hashes"); w.int(settings?.hashes)
+            w.key("bands"); w.int(settings?.bands)
+            w.key("rows"); w.int(settings?.rows)
+            w.key("shingle_size"); w.int(settings?.shingleSize)
+            w.key("paragraph_cap"); w.int(settings?.paragraphCap)
+            w.endObject()
+            w.key("segments"); w.beginArray(); for s in segments { w.string(s) }; w.endArray()
+            w.endObject()
+            return w.bytes + [0x0a]
+        }
     }
 
     /// Loads every listed segment into `index` as earlier-run documents. Returns how many.
@@ -156,20 +195,8 @@ public struct DedupIndex {
     }
 
     private func writeManifest(_ segments: [String]) throws {
-        var w = JSONWriter()
-        w.beginObject()
-        w.key("format"); w.string("winnow-dedup-index/1")
-        w.key("settings")
-        w.beginObject()
-        w.key("hashes"); w.int(settings.hashes)
-        w.key("bands"); w.int(settings.bands)
-        w.key("rows"); w.int(settings.rows)
-        w.key("shingle_size"); w.int(settings.shingleSize)
-        w.key("paragraph_cap"); w.int(settings.paragraphCap)
-        w.endObject()
-        w.key("segments"); w.beginArray(); for s in segments { w.string(s) }; w.endArray()
-        w.endObject()
-        try Durable.write(manifestPath, w.bytes + [0x0a])
+        let manifest = Manifest(format: Manifest.format, settings: Manifest.Settings(settings), segments: segments)
+        try Durable.write(manifestPath, manifest.bytes)
     }
 
     private func read32(_ bytes: [UInt8], _ offset: Int) -> UInt32 {

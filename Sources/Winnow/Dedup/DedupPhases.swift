@@ -57,10 +57,19 @@ public struct DedupPhases {
 
     // MARK: plan and markers
 
-    /// The task counts of the phases, written by the signatures tasks and checked by the others.
-    public struct Plan: Equatable, Sendable {
+    /// The task counts of the phases, written by the signatures tasks (`plan.json`) and checked by the others.
+    public struct Plan: Equatable, Sendable, Codable {
+        public static let format = "winnow-dedup-plan/1"
+        public var format: String? = Plan.format
         public var tasks: Int
         public var buckets: Int
+
+        public init(tasks: Int, buckets: Int) {
+            self.tasks = tasks
+            self.buckets = buckets
+        }
+
+        public static func == (a: Plan, b: Plan) -> Bool { a.tasks == b.tasks && a.buckets == b.buckets }
     }
 
     func markerPath(_ phase: String, _ index: Int) -> String { work + "/markers/\(phase)-" + String(format: "%05d", index) + ".done" }
@@ -85,16 +94,19 @@ public struct DedupPhases {
         if let existing = try? readPlan(), existing != plan {
             throw PhaseError(description: "\(work) holds a plan of \(existing.tasks) tasks and \(existing.buckets) buckets; this task has \(plan.tasks) and \(plan.buckets): use a new --work directory")
         }
-        try Durable.write(work + "/plan.json", Array("{\"tasks\":\(plan.tasks),\"buckets\":\(plan.buckets)}\n".utf8))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        try Durable.write(work + "/plan.json", Array(try encoder.encode(plan)) + [0x0a])
     }
 
     public func readPlan() throws -> Plan {
-        guard let data = FileManager.default.contents(atPath: work + "/plan.json"),
-              let o = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let tasks = o["tasks"] as? Int, let buckets = o["buckets"] as? Int else {
+        guard let data = FileManager.default.contents(atPath: work + "/plan.json") else {
             throw PhaseError(description: "\(work)/plan.json is missing: run the signatures phase first")
         }
-        return Plan(tasks: tasks, buckets: buckets)
+        guard let plan = try? JSONDecoder().decode(Plan.self, from: data), plan.format == nil || plan.format == Plan.format else {
+            throw PhaseError(description: "\(work)/plan.json is not a plan this build of Winnow reads (\(Plan.format))")
+        }
+        return plan
     }
 
     /// Refuses to go on while a task of `phase` lacks its marker.
@@ -394,18 +406,17 @@ public struct DedupPhases {
         summary.jobs = plan.tasks
         for task in 0..<plan.tasks {
             let path = output + "/stats/task-" + String(format: "%05d", task) + ".json"
-            guard let data = FileManager.default.contents(atPath: path),
-                  let o = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            guard let task = try? SummaryFile.read(path) else {
                 throw PhaseError(description: "\(path) is missing or unreadable: re-run filter task \(task)")
             }
-            summary.stats.merge(RunStats(summaryStages: o["stages"] as? [String: Any] ?? [:]))
-            summary.documentsWritten += o["documents_written"] as? Int ?? 0
-            summary.outputBytes += o["output_bytes"] as? Int ?? 0
+            summary.stats.merge(task.stats)
+            summary.documentsWritten += task.documentsWritten
+            summary.outputBytes += task.outputBytes
             // The slowest filter task (the tasks run side by side).
-            summary.wallSeconds = max(summary.wallSeconds, (o["wall_seconds"] as? NSNumber)?.doubleValue ?? 0)
-            summary.files += o["input_files"] as? Int ?? 0
-            summary.inputBytes += o["input_bytes"] as? Int ?? 0
-            summary.shards += (o["shards"] as? [String] ?? [])
+            summary.wallSeconds = max(summary.wallSeconds, task.wallSeconds)
+            summary.files += task.inputFiles
+            summary.inputBytes += task.inputBytes
+            summary.shards += task.shards
         }
         let json = RunReport.json(summary, command: "slurm (\(plan.tasks) tasks, \(plan.buckets) buckets)", added: added)
         try Durable.write(output + "/summary-000001.json", json)

@@ -3,7 +3,7 @@ import Foundation
 /// Run metrics in the Prometheus text exposition format, for node_exporter's textfile collector
 /// (`--metrics-file`). Written atomically, so the collector never reads half a file.
 public enum Metrics {
-    public static func render(_ summary: RunSummary?, command: String, status: Int32, seconds: Double, now: Date = Date()) -> String {
+    public static func render(_ summary: RunSummary?, command: String, status: ExitStatus, seconds: Double, now: Date = Date()) -> String {
         var lines: [String] = []
         func metric(_ name: String, _ help: String, _ type: String, _ samples: [(String, Double)]) {
             lines.append("# HELP \(name) \(help)")
@@ -14,9 +14,9 @@ public enum Metrics {
             }
         }
         let c = "command=\"\(command)\""
-        metric("winnow_last_run_exit_code", "Exit status of the last run.", "gauge", [("{\(c)}", Double(status))])
+        metric("winnow_last_run_exit_code", "Exit status of the last run.", "gauge", [("{\(c)}", Double(status.rawValue))])
         metric("winnow_last_run_duration_seconds", "Wall time of the last run.", "gauge", [("{\(c)}", seconds)])
-        if status == 0 || status == 2, summary != nil {
+        if status == .success || status == .inputErrors, summary != nil {
             metric("winnow_last_success_timestamp_seconds", "When the last run that wrote its output finished (Unix time).", "gauge",
                    [("{\(c)}", now.timeIntervalSince1970.rounded())])
         }
@@ -41,7 +41,7 @@ public enum Metrics {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    public static func write(_ summary: RunSummary?, command: String, status: Int32, seconds: Double, to path: String) throws {
+    public static func write(_ summary: RunSummary?, command: String, status: ExitStatus, seconds: Double, to path: String) throws {
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty { try ShardWriter.makeDirectory(directory) }
         try Durable.write(path, Array(render(summary, command: command, status: status, seconds: seconds).utf8))

@@ -24,10 +24,11 @@ public enum RunReport {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// The summary as JSON (keys in a fixed order).
+    /// The summary as JSON (keys in a fixed order); `SummaryFile` reads it back.
     public static func json(_ s: RunSummary, command: String, added: String) -> [UInt8] {
         var w = JSONWriter()
         w.beginObject()
+        w.key("format"); w.string(SummaryFile.format)
         w.key("command"); w.string(command)
         w.key("finished"); w.string(added)
         w.key("run"); w.int(s.runNumber)

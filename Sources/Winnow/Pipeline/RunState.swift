@@ -8,19 +8,35 @@ import Glibc
 /// fsync, rename) once a run's shards are durable: that rename is the run's commit. Files in the
 /// directory that no committed run lists are leftovers of a killed run and are removed before the
 /// next run starts, which then processes the same inputs again: exactly once, whatever the timing.
-public struct RunState {
+///
+/// The file's one reader and writer is this type (`Decodable` to read; `save` writes the same keys
+/// in a fixed order); `format` names its version, and a version this build does not know is refused.
+public struct RunState: Decodable {
+    /// The version this build reads and writes.
+    public static let format = "winnow-state/1"
+
     /// One input file a committed run processed.
-    public struct FinishedInput: Equatable {
+    public struct FinishedInput: Equatable, Codable {
         public var size: Int
         public var modified: Int
     }
 
     /// One committed run.
-    public struct Run {
+    public struct Run: Codable {
         public var number: Int
         public var files: [String]
         public var indexSegment: String?
         public var finished: String
+
+        enum CodingKeys: String, CodingKey {
+            case number, files, finished
+            case indexSegment = "index_segment"
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case format, runs
+        case finished = "finished_inputs"
     }
 
     public var runs: [Run] = []
@@ -41,26 +57,32 @@ public struct RunState {
     public static func load(_ directory: String) throws -> RunState {
         let path = directory + "/" + fileName
         guard FileManager.default.fileExists(atPath: path) else { return RunState() }
+        struct Header: Decodable { var format: String? }
         guard let data = FileManager.default.contents(atPath: path),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+              let header = try? JSONDecoder().decode(Header.self, from: data) else {
             throw OutputError(path, reason: "not a Winnow state file; move it away to start afresh")
         }
-        var state = RunState()
-        for r in object["runs"] as? [[String: Any]] ?? [] {
-            state.runs.append(Run(number: r["number"] as? Int ?? 0, files: r["files"] as? [String] ?? [],
-                                  indexSegment: r["index_segment"] as? String, finished: r["finished"] as? String ?? ""))
+        guard header.format == nil || header.format == format else {
+            throw OutputError(path, reason: "a state file of version \(header.format!), which this build of Winnow does not read (it reads \(format))")
         }
-        for (path, value) in object["finished_inputs"] as? [String: [String: Any]] ?? [:] {
-            state.finished[path] = FinishedInput(size: value["size"] as? Int ?? -1, modified: value["modified"] as? Int ?? -1)
+        do {
+            return try JSONDecoder().decode(RunState.self, from: data)
+        } catch {
+            throw OutputError(path, reason: "not a Winnow state file (\(error)); move it away to start afresh")
         }
-        return state
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        runs = try c.decodeIfPresent([Run].self, forKey: .runs) ?? []
+        finished = try c.decodeIfPresent([String: FinishedInput].self, forKey: .finished) ?? [:]
     }
 
     /// Writes the state durably; this is the commit of the runs it lists.
     public func save(_ directory: String) throws {
         var w = JSONWriter()
         w.beginObject()
-        w.key("format"); w.string("winnow-state/1")
+        w.key("format"); w.string(Self.format)
         w.key("runs")
         w.beginArray()
         for run in runs {

@@ -38,19 +38,6 @@ public struct RunStats: Sendable, Equatable {
         for (stage, stats) in other.stages { self[stage].merge(stats) }
     }
 
-    /// The counts of a run summary's `stages` object (`summary.json`, as RunReport writes it).
-    public init(summaryStages: [String: Any]) {
-        for (name, value) in summaryStages {
-            guard let stage = StageName(rawValue: name), let st = value as? [String: Any] else { continue }
-            var s = StageStats()
-            s.documentsIn = (st["in"] as? NSNumber)?.intValue ?? 0
-            s.documentsOut = (st["out"] as? NSNumber)?.intValue ?? 0
-            s.seconds = (st["seconds"] as? NSNumber)?.doubleValue ?? 0
-            for (reason, n) in st["dropped"] as? [String: Any] ?? [:] { s.dropped[DropReason(rawValue: reason)] = (n as? NSNumber)?.intValue ?? 0 }
-            self[stage] = s
-        }
-    }
-
     /// Total documents dropped for a reason that means damaged input.
     public var errorDrops: Int {
         stages.values.reduce(0) { sum, s in sum + s.dropped.filter { $0.key.isError }.values.reduce(0, +) }

@@ -55,7 +55,7 @@ public enum Inspector {
     /// The directory of dropped shards: `--keep-dropped` of the latest run that had one.
     public static func droppedDirectory(of output: String) -> String? {
         let summaries = (try? ReportPage.summaries(in: output)) ?? []
-        for s in summaries.reversed() { if let dir = s["keep_dropped"] as? String { return dir } }
+        for s in summaries.reversed() { if let dir = s.keepDropped { return dir } }
         return nil
     }
 

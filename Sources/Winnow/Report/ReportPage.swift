@@ -12,16 +12,15 @@ public enum ReportPage {
     }
 
     /// The summaries of every run in `directory`, oldest first.
-    public static func summaries(in directory: String) throws -> [[String: Any]] {
+    public static func summaries(in directory: String) throws -> [SummaryFile] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        var runs: [(Int, [String: Any])] = []
+        var runs: [SummaryFile] = []
         for name in names where name.hasPrefix("summary-") && name.hasSuffix(".json") {
-            guard let data = FileManager.default.contents(atPath: directory + "/" + name),
-                  let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { continue }
-            runs.append(((object["run"] as? Int) ?? 0, object))
+            guard let summary = try? SummaryFile.read(directory + "/" + name) else { continue }
+            runs.append(summary)
         }
         guard !runs.isEmpty else { throw NoRuns(directory: directory) }
-        return runs.sorted { $0.0 < $1.0 }.map(\.1)
+        return runs.sorted { $0.run < $1.run }
     }
 
     /// Writes `directory/report.html` (durably) and returns its path.
@@ -30,7 +29,7 @@ public enum ReportPage {
         let all = try summaries(in: directory)
         // The corpus as it stands: the runs the state lists (a --full run replaces the earlier ones).
         let committed = Set(((try? RunState.load(directory))?.runs ?? []).map(\.number))
-        let html = render(summaries: all, current: committed.isEmpty ? all : all.filter { committed.contains(int($0["run"])) }, directory: directory)
+        let html = render(summaries: all, current: committed.isEmpty ? all : all.filter { committed.contains($0.run) }, directory: directory)
         let path = directory + "/report.html"
         try Durable.write(path, Array(html.utf8))
         return path
@@ -53,8 +52,6 @@ public enum ReportPage {
         return out
     }
 
-    static func int(_ v: Any?) -> Int { (v as? Int) ?? (v as? NSNumber)?.intValue ?? 0 }
-    static func dbl(_ v: Any?) -> Double { (v as? Double) ?? (v as? NSNumber)?.doubleValue ?? 0 }
     static func fmt(_ n: Int) -> String {
         let s = String(n)
         var out = ""
@@ -108,51 +105,45 @@ public enum ReportPage {
 
     /// Sums the counts of several runs' summaries (the stages, the profile's tables); the
     /// timeline is the latest run's that read anything, the samples the latest runs' first.
-    static func merge(_ runs: [[String: Any]]) -> (stats: RunStats, profile: [String: Any], timelineRun: [String: Any]) {
+    static func merge(_ runs: [SummaryFile]) -> (stats: RunStats, profile: SummaryFile.Profile, timelineRun: SummaryFile) {
         var stats = RunStats()
-        var profile: [String: Any] = [:]
-        var tables: [String: [String: Int]] = [:]
-        var lengths: [Int] = []
-        var samples: [String: [Any]] = [:]
+        var profile = SummaryFile.Profile()
         for run in runs {
-            stats.merge(RunStats(summaryStages: run["stages"] as? [String: Any] ?? [:]))
-            let p = run["profile"] as? [String: Any] ?? [:]
-            if profile["length_bounds"] == nil { profile["length_bounds"] = p["length_bounds"] }
-            let l = (p["lengths"] as? [Any] ?? []).map { int($0) }
-            if lengths.count < l.count { lengths += [Int](repeating: 0, count: l.count - lengths.count) }
-            for (i, n) in l.enumerated() { lengths[i] += n }
-            for key in ["languages", "years", "domains_kept", "domains_dropped", "cluster_sizes"] {
-                for (k, v) in p[key] as? [String: Any] ?? [:] { tables[key, default: [:]][k, default: 0] += int(v) }
+            stats.merge(run.stats)
+            let p = run.profile
+            if profile.lengthBounds.isEmpty { profile.lengthBounds = p.lengthBounds }
+            if profile.lengths.count < p.lengths.count { profile.lengths += [Int](repeating: 0, count: p.lengths.count - profile.lengths.count) }
+            for (i, n) in p.lengths.enumerated() { profile.lengths[i] += n }
+            for key in [\SummaryFile.Profile.languages, \.years, \.domainsKept, \.domainsDropped, \.clusterSizes] {
+                for (k, v) in p[keyPath: key] { profile[keyPath: key][k, default: 0] += v }
             }
-            for key in ["domains_kept_total", "domains_dropped_total"] { profile[key] = max(int(profile[key]), int(p[key])) }
+            profile.domainsKeptTotal = max(profile.domainsKeptTotal, p.domainsKeptTotal)
+            profile.domainsDroppedTotal = max(profile.domainsDroppedTotal, p.domainsDroppedTotal)
         }
         for run in runs.reversed() {
-            for (reason, list) in (run["profile"] as? [String: Any])?["samples"] as? [String: Any] ?? [:] {
-                let have = samples[reason, default: []]
-                samples[reason] = have + (list as? [Any] ?? []).prefix(max(0, RunProfile.samplesPerReason - have.count))
+            for (reason, list) in run.profile.samples {
+                let have = profile.samples[reason, default: []]
+                profile.samples[reason] = have + list.prefix(max(0, RunProfile.samplesPerReason - have.count))
             }
         }
-        profile["lengths"] = lengths
-        for (k, v) in tables { profile[k] = v }
-        profile["samples"] = samples
-        let timelineRun = runs.last { RunStats(summaryStages: $0["stages"] as? [String: Any] ?? [:])[.read].documentsIn > 0 } ?? runs.last ?? [:]
+        let timelineRun = runs.last { $0.stats[.read].documentsIn > 0 } ?? runs.last ?? SummaryFile()
         return (stats, profile, timelineRun)
     }
 
-    public static func render(summaries: [[String: Any]], current: [[String: Any]], directory: String) -> String {
-        let latest = summaries.last ?? [:]
+    public static func render(summaries: [SummaryFile], current: [SummaryFile], directory: String) -> String {
+        let latest = summaries.last ?? SummaryFile()
         let (stats, mergedProfile, timelineRun) = merge(current)
         var profile = mergedProfile
-        profile["timeline"] = (timelineRun["profile"] as? [String: Any])?["timeline"]
-        let run = int(latest["run"])
+        profile.timeline = timelineRun.profile.timeline
+        let run = latest.run
         var body = ""
 
         // Header.
         let written = stats[.write].documentsOut
         let read = stats[.read].documentsIn
-        let runList = current.map { String(int($0["run"])) }.joined(separator: ", ")
+        let runList = current.map { String($0.run) }.joined(separator: ", ")
         body += "<header><h1>Winnow run report</h1><p>Output directory <code>\(esc(directory))</code>, \(summaries.count) runs; latest: run \(run), "
-        body += "<code>winnow \(esc(latest["command"] as? String ?? "run"))</code>, finished \(esc(latest["finished"] as? String ?? "?")). "
+        body += "<code>winnow \(esc(latest.command))</code>, finished \(esc(latest.finished.isEmpty ? "?" : latest.finished)). "
         body += "The output as it stands holds run\(current.count == 1 ? "" : "s") \(runList): "
         body += "<b id=\"headline\" data-read=\"\(read)\" data-written=\"\(written)\">\(fmt(read)) documents read, \(fmt(written)) written</b>.</p></header>"
 
@@ -177,13 +168,13 @@ public enum ReportPage {
         body += table(["reason", "stage", "documents", "damaged input"], dropRows, id: "drops-table") + "</section>"
 
         // Throughput.
-        let timeline = (profile["timeline"] as? [[Any]] ?? []).map { (dbl($0.first), dbl($0.count > 1 ? $0[1] : 0), dbl($0.count > 2 ? $0[2] : 0)) }
-        let wall = dbl(timelineRun["wall_seconds"])
-        let runRead = RunStats(summaryStages: timelineRun["stages"] as? [String: Any] ?? [:])[.read].documentsIn
+        let timeline = profile.timeline.map { ($0.first ?? 0, $0.count > 1 ? $0[1] : 0, $0.count > 2 ? $0[2] : 0) }
+        let wall = timelineRun.wallSeconds
+        let runRead = timelineRun.stats[.read].documentsIn
         body += "<section id=\"throughput\"><h2>Throughput</h2>"
         let rate = wall > 0 ? Double(runRead) / wall : 0
-        body += "<p id=\"rate\" data-rate=\"\(String(format: "%.1f", rate))\">Run \(int(timelineRun["run"])): \(String(format: "%.1f", rate)) documents/s "
-        body += "(\(fmt(runRead)) documents in \(String(format: "%.1f", wall)) s, \(String(format: "%.1f", Double(int(timelineRun["input_bytes"])) / 1e6)) MB of input, \(int(timelineRun["jobs"])) jobs).</p>"
+        body += "<p id=\"rate\" data-rate=\"\(String(format: "%.1f", rate))\">Run \(timelineRun.run): \(String(format: "%.1f", rate)) documents/s "
+        body += "(\(fmt(runRead)) documents in \(String(format: "%.1f", wall)) s, \(String(format: "%.1f", Double(timelineRun.inputBytes) / 1e6)) MB of input, \(timelineRun.jobs) jobs).</p>"
         var ratePoints: [(Double, Double)] = []
         for i in 1..<max(1, timeline.count) where timeline[i].0 > timeline[i - 1].0 {
             ratePoints.append((timeline[i].0, (timeline[i].1 - timeline[i - 1].1) / (timeline[i].0 - timeline[i - 1].0)))
@@ -195,8 +186,8 @@ public enum ReportPage {
         body += table(["stage", "seconds of work (all threads)"], stageSeconds, id: "stage-seconds") + "</section>"
 
         // Distributions of the kept documents.
-        let bounds = (profile["length_bounds"] as? [Any] ?? []).map { int($0) }
-        let lengths = (profile["lengths"] as? [Any] ?? []).map { int($0) }
+        let bounds = profile.lengthBounds
+        let lengths = profile.lengths
         var lengthRows: [(String, Int)] = []
         for (i, n) in lengths.enumerated() {
             let lo = i == 0 ? 0 : bounds[i - 1]
@@ -206,7 +197,7 @@ public enum ReportPage {
         body += "<section id=\"lengths\"><h2>Text length of kept documents (characters)</h2>" + bars(lengthRows, id: "lengths-chart")
         body += table(["characters", "documents"], lengthRows.map { [$0.0, String($0.1)] }, id: "lengths-table") + "</section>"
         for (id, title, key) in [("languages", "Languages of kept documents", "languages"), ("dates", "Publication year of kept documents", "years")] {
-            let t = (profile[key] as? [String: Any] ?? [:]).map { ($0.key, int($0.value)) }
+            let t = (key == "years" ? profile.years : profile.languages).map { ($0.key, $0.value) }
             // Years newest first with `unknown` last; languages by count.
             let rows = id == "dates" ? t.sorted { ($0.0 == "unknown" ? 1 : 0, $1.0) < ($1.0 == "unknown" ? 1 : 0, $0.0) } : t.sorted { ($1.1, $0.0) < ($0.1, $1.0) }
             body += "<section id=\"\(id)\"><h2>\(title)</h2>" + bars(Array(rows.prefix(25)), id: "\(id)-chart")
@@ -218,32 +209,32 @@ public enum ReportPage {
         if current.count > 1 { body += "<p>Each run's summary keeps its 30 largest domains; across runs these are summed.</p>" }
         body += "<div class=\"pair\">"
         for (key, title, color) in [("domains_kept", "kept", "#3b6ea5"), ("domains_dropped", "dropped", "#b5533c")] {
-            let t = (profile[key] as? [String: Any] ?? [:]).map { ($0.key, int($0.value)) }.sorted { ($1.1, $0.0) < ($0.1, $1.0) }
-            body += "<div><h3>Top domains \(title) (of \(fmt(int(profile[key + "_total"]))))</h3>" + bars(Array(t.prefix(15)), color: color, id: "\(key)-chart")
+            let kept = key == "domains_kept"
+            let t = (kept ? profile.domainsKept : profile.domainsDropped).map { ($0.key, $0.value) }.sorted { ($1.1, $0.0) < ($0.1, $1.0) }
+            body += "<div><h3>Top domains \(title) (of \(fmt(kept ? profile.domainsKeptTotal : profile.domainsDroppedTotal)))</h3>" + bars(Array(t.prefix(15)), color: color, id: "\(key)-chart")
             body += table(["domain", "documents"], t.map { [$0.0, String($0.1)] }, id: "\(key)-table") + "</div>"
         }
         body += "</div></section>"
 
         // Duplicate clusters.
-        let clusters = (profile["cluster_sizes"] as? [String: Any] ?? [:]).map { (Int($0.key) ?? 0, int($0.value)) }.sorted { $0.0 < $1.0 }
+        let clusters = profile.clusterSizes.map { (Int($0.key) ?? 0, $0.value) }.sorted { $0.0 < $1.0 }
         body += "<section id=\"clusters\"><h2>Duplicate clusters</h2><p>Documents that share a keeper (the first of them in input order, kept) form a cluster; sizes count the keeper.</p>"
         body += bars(clusters.map { ("size \($0.0)", $0.1) }, color: "#7a5aa6", id: "clusters-chart")
         body += table(["cluster size", "clusters"], clusters.map { [String($0.0), String($0.1)] }, id: "clusters-table") + "</section>"
 
         // Samples.
-        let samples = profile["samples"] as? [String: Any] ?? [:]
+        let samples = profile.samples
         body += "<section id=\"samples\"><h2>Sampled documents</h2><p>A fixed sample (the smallest hashes of the ids) per drop reason, to judge each rule. "
         body += "Filter: <input id=\"filter\" type=\"search\" placeholder=\"text, URL or reason\"></p>"
         let reasons = samples.keys.sorted { ($0 == "kept" ? 1 : 0, $0) < ($1 == "kept" ? 1 : 0, $1) }
         for reason in reasons {
-            let list = samples[reason] as? [[String: Any]] ?? []
+            let list = samples[reason] ?? []
             body += "<details class=\"reason\" data-reason=\"\(esc(reason))\" data-samples=\"\(list.count)\"><summary>\(esc(reason)) (\(list.count) shown)</summary>"
             for s in list {
-                let url = s["url"] as? String
-                body += "<div class=\"sample\"><div class=\"meta\"><code>\(esc(s["id"] as? String ?? ""))</code> · \(esc(s["stage"] as? String ?? "")) · "
-                body += (url.map { "<span class=\"url\">\(esc($0))</span>" } ?? "<span class=\"url\">\(esc(s["input"] as? String ?? ""))</span>")
-                if let detail = s["detail"] as? String, !detail.isEmpty { body += " · \(esc(detail))" }
-                let text = s["text"] as? String ?? ""
+                body += "<div class=\"sample\"><div class=\"meta\"><code>\(esc(s.id))</code> · \(esc(s.stage)) · "
+                body += "<span class=\"url\">\(esc(s.url ?? s.input))</span>"
+                if !s.detail.isEmpty { body += " · \(esc(s.detail))" }
+                let text = s.text
                 body += "</div><pre>\(esc(text.isEmpty ? "(no text: dropped before extraction)" : text))</pre></div>"
             }
             body += "</details>"
@@ -253,12 +244,12 @@ public enum ReportPage {
         // Trend over the directory's runs.
         var trendRows: [[String]] = []
         for s in summaries {
-            let st = RunStats(summaryStages: s["stages"] as? [String: Any] ?? [:])
+            let st = s.stats
             let inRead = st[.read].documentsIn
             let dropped = st.stages.values.reduce(0) { $0 + $1.droppedTotal }
-            let seconds = dbl(s["wall_seconds"])
-            trendRows.append([String(int(s["run"])), s["finished"] as? String ?? "", String(int(s["input_files"])), String(inRead),
-                              String(int(s["documents_written"])), String(dropped), String(int(s["input_errors"])), String(format: "%.1f", seconds),
+            let seconds = s.wallSeconds
+            trendRows.append([String(s.run), s.finished, String(s.inputFiles), String(inRead),
+                              String(s.documentsWritten), String(dropped), String(s.inputErrors), String(format: "%.1f", seconds),
                               String(format: "%.0f", seconds > 0 ? Double(inRead) / seconds : 0)])
         }
         body += "<section id=\"trend\"><h2>Runs of this directory</h2>"
