@@ -201,44 +201,84 @@ struct SchemaReader {
         return result
     }
 
+    /// A setting's value from the node, parsed by its kind and checked against its bounds (the
+    /// table `Settings.all`, which the command line checks against too).
+    mutating func value(_ node: Node, _ setting: Setting) -> Setting.Value? {
+        let name = setting.path
+        let value: Setting.Value?
+        switch setting.kind {
+        case .int:
+            guard case .scalar = node, let n = node.int else {
+                problem(node, "\(name): expected \(setting.expected), got \(show(node))")
+                return nil
+            }
+            value = .int(n)
+        case .number:
+            guard case .scalar = node, let x = node.float, x.isFinite else {
+                problem(node, "\(name): expected \(setting.expected), got \(show(node))")
+                return nil
+            }
+            value = .number(x)
+        case .bool: value = bool(node, name).map { .bool($0) }
+        case .text: value = string(node, name).map { .text($0) }
+        case .choice:
+            guard case .scalar(let s) = node else {
+                problem(node, "\(name): \(show(node)) is not accepted; expected \(setting.expected)")
+                return nil
+            }
+            value = .text(s.string)
+        case .texts, .languageCodes: value = strings(node, name).map { .texts($0) }
+        }
+        guard let value else { return nil }
+        if let message = setting.problem(value) {
+            problem(node, "\(name): \(message)")
+            return nil
+        }
+        return value
+    }
+
+    /// Reads the keys of one place of the file that the settings table has; `extra` keys are
+    /// accepted too and handed back for the caller.
+    mutating func readSettings(_ node: Node, _ place: Setting.Place, _ what: String, into config: inout PipelineConfig,
+                               extra: [String] = [], order: [String]? = nil) -> [(key: String, keyNode: Node, value: Node)] {
+        let settings = Settings.at(place)
+        var rest: [(key: String, keyNode: Node, value: Node)] = []
+        let accepted = order ?? extra + settings.compactMap(\.key)
+        assert(Set(accepted) == Set(extra + settings.compactMap(\.key)), "the order lists every key")
+        for (key, keyNode, node) in pairs(node, what, accepted: accepted) {
+            guard let setting = settings.first(where: { $0.key == key }) else {
+                rest.append((key, keyNode, node))
+                continue
+            }
+            if let v = value(node, setting) { try? setting.set(v, in: &config) }
+        }
+        return rest
+    }
+
     // MARK: the schema
 
     mutating func read(_ root: Node, into result: inout PipelineFile) {
-        let top = pairs(root, "the pipeline", accepted: ["name", "description", "inputs", "output", "jobs", "metrics_file", "stages"])
-        guard case .mapping = root else { return }
+        guard case .mapping = root else {
+            _ = pairs(root, "the pipeline", accepted: [])
+            return
+        }
         var sawStages = false
-        for (key, _, value) in top {
+        let rest = readSettings(root, .top, "the pipeline", into: &result.config, extra: ["name", "description", "output", "stages"],
+                                order: ["name", "description", "inputs", "output", "jobs", "metrics_file", "stages"])
+        for (key, _, value) in rest {
             switch key {
             case "name": if let s = string(value, key) { result.name = s }
             case "description": result.description = string(value, key)
-            case "inputs": if let list = strings(value, key) { result.config.inputs = list }
-            case "jobs":
-                if let n = int(value, key, 0...1024) { result.jobs = n == 0 ? nil : n }
-            case "metrics_file": result.metricsFile = string(value, key)
-            case "output": readOutput(value, &result.config)
+            case "output": _ = readSettings(value, .output, "output", into: &result.config)
             case "stages":
                 sawStages = true
                 readStages(value, &result)
             default: break
             }
         }
+        result.metricsFile = result.config.metricsFile
+        if case .mapping(let m) = root, let n = m.first(where: { $0.key.string == "jobs" })?.value.int, n > 0 { result.jobs = n }
         if !sawStages { problem(root, "the pipeline has no `stages`; a pipeline lists at least read, clean, segment, extract and write") }
-    }
-
-    mutating func readOutput(_ node: Node, _ config: inout PipelineConfig) {
-        for (key, _, value) in pairs(node, "output", accepted: ["directory", "shard_size_mib", "compression_level", "format", "keep_dropped"]) {
-            switch key {
-            case "keep_dropped": config.keepDroppedDirectory = string(value, "output.keep_dropped")
-            case "directory": if let s = string(value, "output.directory") { config.output = s }
-            case "shard_size_mib":
-                if let x = double(value, "output.shard_size_mib", 0.001...65536) { config.write.shardBytes = Int(x * 1024 * 1024) }
-            case "compression_level":
-                if let n = int(value, "output.compression_level", 1...9) { config.write.compressionLevel = Int32(n) }
-            case "format":
-                if let s = choice(value, "output.format", TextFormat.allCases.map(\.rawValue)) { config.extract.format = TextFormat(rawValue: s) ?? .text }
-            default: break
-            }
-        }
     }
 
     mutating func readStages(_ node: Node, _ result: inout PipelineFile) {
@@ -290,77 +330,30 @@ struct SchemaReader {
     mutating func readStage(_ stage: StageName, _ node: Node, _ config: inout PipelineConfig) {
         let what = "stage \(stage.rawValue)"
         switch stage {
-        case .read:
-            for (key, _, value) in pairs(node, what, accepted: ["max_document_size_mib"]) {
-                if key == "max_document_size_mib", let n = int(value, "read.\(key)", 1...4096) { config.read.maxDocumentBytes = n * 1024 * 1024 }
-            }
-        case .clean:
-            for (key, _, value) in pairs(node, what, accepted: ["max_depth", "max_parse_seconds"]) {
-                switch key {
-                case "max_depth": if let n = int(value, "clean.max_depth", 16...100_000) { config.clean.maxDepth = n }
-                case "max_parse_seconds": if let x = double(value, "clean.max_parse_seconds", 0...3600, open: true) { config.clean.maxParseSeconds = x }
-                default: break
-                }
-            }
-        case .segment, .write:
-            _ = pairs(node, what, accepted: [])
-        case .extract:
-            for (key, _, value) in pairs(node, what, accepted: ["captions", "method"]) {
-                switch key {
-                case "captions": if let b = bool(value, "extract.captions") { config.extract.includeCaptions = b }
-                case "method":
-                    if let s = choice(value, "extract.method", ExtractMethod.allCases.map(\.rawValue)) { config.extract.method = ExtractMethod(rawValue: s)! }
-                default: break
-                }
-            }
-        case .language:
-            var settings = LanguageSettings()
-            for (key, _, value) in pairs(node, what, accepted: ["mode", "languages", "min_score", "max_bytes"]) {
-                switch key {
-                case "mode": if let s = choice(value, "language.mode", FilterMode.allCases.map(\.rawValue)) { settings.mode = FilterMode(rawValue: s)! }
-                case "languages":
-                    if let list = strings(value, "language.languages") {
-                        for code in list where !(code.count == 2 || code.count == 3) || !code.allSatisfy({ $0.isASCII && $0.isLowercase }) {
-                            problem(value, "language.languages: \"\(code)\" is not an ISO 639-1 code (two lowercase letters, like en, de, zh)")
-                        }
-                        settings.languages = list
-                    }
-                case "min_score": if let x = double(value, "language.min_score", 0...1) { settings.minScore = x }
-                case "max_bytes": if let n = int(value, "language.max_bytes", 64...16_777_216) { settings.maxBytes = n }
-                default: break
-                }
-            }
-            config.language = settings
         case .quality:
             config.quality = readQuality(node)
+        case .language:
+            // A listed language stage runs, with its defaults for what the file leaves out.
+            config.language = LanguageSettings()
+            _ = readSettings(node, .stage(stage), what, into: &config)
         case .dedup:
-            var d = DedupSettings()
-            let keys = ["near", "shingle_size", "hashes", "bands", "rows", "threshold", "containment", "paragraph_cap", "index", "explain",
-                        "boilerplate_paragraphs"]
-            var bandsNode: Node?
-            for (key, keyNode, value) in pairs(node, what, accepted: keys) {
-                let k = "dedup.\(key)"
-                switch key {
-                case "near": if let b = bool(value, k) { d.near = b }
-                case "shingle_size": if let n = int(value, k, 1...64) { d.minHash.shingleSize = n }
-                case "hashes": if let n = int(value, k, 8...1024) { d.minHash.hashes = n }
-                case "bands": bandsNode = keyNode; if let n = int(value, k, 1...1024) { d.minHash.bands = n }
-                case "rows": if let n = int(value, k, 1...1024) { d.minHash.rows = n }
-                case "threshold": if let x = double(value, k, 0...1, open: true) { d.minHash.threshold = x }
-                case "containment": if let x = double(value, k, 0...1, open: true) { d.minHash.containment = x }
-                case "paragraph_cap": if let n = int(value, k, 1...1_000_000) { d.minHash.paragraphCap = n }
-                case "index": d.indexDirectory = string(value, k)
-                case "explain": if let b = bool(value, k) { d.explain = b }
-                case "boilerplate_paragraphs": if let n = int(value, k, 0...1_000_000) { d.boilerplateParagraphs = n }
-                default: break
-                }
+            config.dedup = DedupSettings()
+            let bandsNode = keyNode(node, "bands")
+            _ = readSettings(node, .stage(stage), what, into: &config)
+            let m = config.dedup.minHash
+            if m.hashes != m.bands * m.rows {
+                problem(bandsNode ?? node, "dedup: hashes (\(m.hashes)) must equal bands × rows (\(m.bands) × \(m.rows))")
             }
-            if d.minHash.hashes != d.minHash.bands * d.minHash.rows {
-                problem(bandsNode ?? node, "dedup: hashes (\(d.minHash.hashes)) must equal bands × rows (\(d.minHash.bands) × \(d.minHash.rows))")
-            }
-            d.enabled = true
-            config.dedup = d
+            config.dedup.enabled = true
+        default:
+            _ = readSettings(node, .stage(stage), what, into: &config)
         }
+    }
+
+    /// The node of `key` in a mapping, for messages about a combination of settings.
+    func keyNode(_ node: Node, _ key: String) -> Node? {
+        guard case .mapping(let m) = node else { return nil }
+        return m.first { $0.key.string == key }?.key
     }
 
     mutating func readQuality(_ node: Node) -> QualitySettings {

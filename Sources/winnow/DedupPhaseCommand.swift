@@ -53,7 +53,7 @@ struct DedupPhaseCommand: ParsableCommand {
             throw ValidationError("the phase is signatures, buckets, clusters, filter or merge")
         }
         if let buckets, buckets < 1 { throw ValidationError("--buckets must be at least 1") }
-        guard splitSize >= 0.1 else { throw ValidationError("--split-size must be at least 0.1 (MiB)") }
+        if let problem = Settings.named("--split-size").problem(.number(splitSize)) { throw ValidationError("--split-size: \(problem)") }
         _ = try taskShard()
         try dedup.validate()
     }
@@ -63,22 +63,17 @@ struct DedupPhaseCommand: ParsableCommand {
     }
 
     func run() throws {
-        var config = PipelineConfig(inputs: input, output: output ?? "", added: Timestamps.added())
-        if let pipeline {
-            do {
-                let file = try PipelineFile.load(pipeline)
-                let added = config.added
-                config = file.config
-                config.added = added
-            } catch let error as PipelineFile.Invalid {
-                Log.writeStderr("winnow: the pipeline file is invalid:\n\(error)\n")
-                throw ExitCode(.usage)
-            }
-            if !input.isEmpty { config.inputs = input }
-            if let output { config.output = output }
+        var given = dedup.given
+        if !input.isEmpty { given.insert(("--input", .texts(input)), at: 0) }
+        if let output { given.insert(("--output", .text(output)), at: 0) }
+        var config: PipelineConfig
+        do {
+            config = try assembleConfig(pipeline: pipeline, given: given)
+        } catch let error as PipelineFile.Invalid {
+            Log.writeStderr("winnow: the pipeline file is invalid:\n\(error)\n")
+            throw ExitCode(.usage)
         }
-        dedup.apply(to: &config.dedup)
-        config.splitBytes = Int(splitSize * 1024 * 1024)
+        try Settings.named("--split-size").set(.number(splitSize), in: &config)
         if (phase == "signatures" || phase == "filter") && config.inputs.isEmpty { throw ValidationError("\(phase) needs --input (or a pipeline file's inputs)") }
         if (phase == "filter" || phase == "merge") && config.output.isEmpty { throw ValidationError("\(phase) needs --output (or a pipeline file's output)") }
         let phases = DedupPhases(settings: config.dedup, work: work, config: config)

@@ -22,13 +22,13 @@ struct IndexCommand: ParsableCommand {
 
     func run() throws {
         guard let directory = dedup.index else { return }
-        let index = DedupIndex(directory: directory, settings: dedup.settings.minHash)
+        let index = DedupIndex(directory: directory, settings: try dedup.settings.minHash)
         do {
             if action == "compact" {
                 let (documents, bytes) = try index.compact()
                 print("compacted \(directory): \(documents) documents, \(bytes) bytes (\(documents > 0 ? bytes / documents : 0) per document)")
             } else {
-                let near = NearDuplicateIndex(settings: dedup.settings.minHash, keepIDs: true)
+                let near = NearDuplicateIndex(settings: try dedup.settings.minHash, keepIDs: true)
                 let documents = try index.load(into: near)
                 let bytes = try index.sizeOnDisk()
                 print("\(directory): \(documents) documents in \(try index.segments().count) segments, \(bytes) bytes on disk (\(documents > 0 ? bytes / documents : 0) per document), \(near.bytesPerDocument) bytes per document in memory")

@@ -9,41 +9,40 @@ struct PipelineOptions: ParsableArguments {
     @Argument(help: ArgumentHelp("A pipeline file (YAML, see Pipelines/); the options below override its settings.", valueName: "pipeline.yaml"))
     var pipeline: String?
 
-    @Option(name: .shortAndLong, parsing: .upToNextOption,
-            help: ArgumentHelp("Input files or directories (searched recursively; hidden entries skipped).", valueName: "path"))
+    @Option(name: .shortAndLong, parsing: .upToNextOption, help: help("--input", valueName: "path"))
     var input: [String] = []
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Output directory for shards and summary.json.", valueName: "dir"))
+    @Option(name: .shortAndLong, help: help("--output", valueName: "dir"))
     var output: String?
 
-    @Option(name: .shortAndLong, help: "Worker threads for clean, segment, extract and the filters (default: all cores).")
+    @Option(name: .shortAndLong, help: help("--jobs"))
     var jobs: Int?
 
-    @Option(help: "Close a shard after this many MiB of uncompressed JSON (fractions allowed; default 128).")
+    @Option(help: help("--shard-size", valueName: "MiB"))
     var shardSize: Double?
 
-    @Option(help: "gzip level of the shards, 1 (fast) to 9 (small); default 6.")
+    @Option(help: help("--compression-level"))
     var compressionLevel: Int?
 
-    @Option(help: "Drop documents larger than this many MiB (after decompression) as too_large; default 16.")
+    @Option(help: help("--max-document-size", valueName: "MiB"))
     var maxDocumentSize: Int?
 
-    @Option(help: "Drop pages with elements nested deeper than this (too_deep); default 256.")
+    @Option(help: help("--max-depth"))
     var maxDepth: Int?
 
-    @Option(help: "Drop pages whose parsing takes longer than this many seconds (parse_timeout); default 10.")
+    @Option(help: help("--max-parse-seconds"))
     var maxParseSeconds: Double?
 
-    @Option(help: ArgumentHelp("Form of the extracted text: text (paragraphs separated by a line break, the default) or markdown (headings, lists, quotes, tables).", valueName: "text|markdown"))
+    @Option(help: help("--format", valueName: "text|markdown"))
     var format: String?
 
-    @Flag(inversion: .prefixedNo, help: "Keep image captions and credits in the text (left out by default).")
+    @Flag(inversion: .prefixedNo, help: help("--captions"))
     var captions: Bool?
 
-    @Option(help: ArgumentHelp("How the main text's blocks are chosen: model (the learned block model, the default) or rules (the hand-written rules alone).", valueName: "model|rules"))
+    @Option(help: help("--extract-method", valueName: "model|rules"))
     var extractMethod: String?
 
-    @Option(help: ArgumentHelp("Keep only documents whose text CLD2 finds in one of these languages (ISO 639-1 codes, comma-separated); sets the language stage to filter.", valueName: "en,de,..."))
+    @Option(help: help("--languages", valueName: "en,de,..."))
     var languages: String?
 
     @OptionGroup(title: "Deduplication") var dedup: DedupOptions
@@ -60,7 +59,7 @@ struct PipelineOptions: ParsableArguments {
     @Flag(help: "Process every input again, even those an earlier run finished unchanged, and replace the earlier runs' shards.")
     var full = false
 
-    @Option(help: ArgumentHelp("Also write every dropped document, with its reason in metadata, to dropped-RRRRRR-NNNNN.jsonl.gz shards in this directory (for `winnow inspect`).", valueName: "dir"))
+    @Option(help: help("--keep-dropped", valueName: "dir"))
     var keepDropped: String?
 
     @Flag(help: "Do not write report.html at the end of the run (`winnow report` writes it later).")
@@ -69,27 +68,40 @@ struct PipelineOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Take every N-th input file from the I-th (0-based) and write to OUTPUT/task-IIIII, for a task of a sharded run (default: SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT when set). Deduplication is within the task; `winnow slurm` deduplicates across tasks.", valueName: "I/N"))
     var shard: String?
 
-    @Option(help: ArgumentHelp("With --shard: .warc.gz files larger than this many MiB are cut into parts of that size, each taken by one task (records go to the part where their gzip member starts).", valueName: "MiB"))
+    @Option(help: help("--split-size", valueName: "MiB"))
     var splitSize: Double = 1024
 
-    @Option(help: ArgumentHelp("Write run metrics in Prometheus text format to this file (for node_exporter's textfile collector), atomically.", valueName: "file"))
+    @Option(help: help("--metrics-file", valueName: "file"))
     var metricsFile: String?
 
-    func validate() throws {
-        if let jobs { guard jobs >= 1 && jobs <= 1024 else { throw ValidationError("--jobs must be between 1 and 1024") } }
-        if let shardSize { guard shardSize >= 0.001 else { throw ValidationError("--shard-size must be at least 0.001 (MiB)") } }
-        if let compressionLevel { guard (1...9).contains(compressionLevel) else { throw ValidationError("--compression-level must be 1 to 9") } }
-        if let maxDocumentSize { guard maxDocumentSize >= 1 else { throw ValidationError("--max-document-size must be at least 1 (MiB)") } }
-        if let maxDepth { guard maxDepth >= 16 else { throw ValidationError("--max-depth must be at least 16") } }
-        if let maxParseSeconds { guard maxParseSeconds > 0 else { throw ValidationError("--max-parse-seconds must be positive") } }
-        guard splitSize >= 0.1 else { throw ValidationError("--split-size must be at least 0.1 (MiB)") }
+    /// The settings given on the command line, by flag, in the table's terms (`Settings.all`).
+    var given: [(flag: String, value: Setting.Value)] {
+        var g: [(String, Setting.Value)] = []
+        if !input.isEmpty { g.append(("--input", .texts(input))) }
+        if let output { g.append(("--output", .text(output))) }
+        if let jobs { g.append(("--jobs", .int(jobs))) }
+        if let shardSize { g.append(("--shard-size", .number(shardSize))) }
+        if let compressionLevel { g.append(("--compression-level", .int(compressionLevel))) }
+        if let maxDocumentSize { g.append(("--max-document-size", .int(maxDocumentSize))) }
+        if let maxDepth { g.append(("--max-depth", .int(maxDepth))) }
+        if let maxParseSeconds { g.append(("--max-parse-seconds", .number(maxParseSeconds))) }
+        if let format { g.append(("--format", .text(format))) }
+        if let captions { g.append(("--captions", .bool(captions))) }
+        if let extractMethod { g.append(("--extract-method", .text(extractMethod))) }
         if let languages {
-            for code in languages.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where code.isEmpty
-                || !(2...3).contains(code.count) || !code.allSatisfy({ $0.isASCII && $0.isLetter }) {
-                throw ValidationError("--languages takes ISO 639-1 codes separated by commas (en,de,zh), not \"\(code)\"")
-            }
+            g.append(("--languages", .texts(languages.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })))
         }
-        if let format { guard TextFormat(rawValue: format) != nil else { throw ValidationError("--format must be text or markdown") } }
+        if let keepDropped { g.append(("--keep-dropped", .text(keepDropped))) }
+        if let metricsFile { g.append(("--metrics-file", .text(metricsFile))) }
+        return g + dedup.given
+    }
+
+    func validate() throws {
+        var scratch = PipelineConfig(inputs: [], output: "", added: "")
+        for (flag, value) in given {
+            do { try Settings.named(flag).set(value, in: &scratch, as: flag) } catch { throw ValidationError("\(error)") }
+        }
+        try Settings.named("--split-size").set(.number(splitSize), in: &scratch, as: "--split-size")
         if pipeline == nil {
             guard !input.isEmpty else { throw ValidationError("give at least one --input path (or a pipeline file that names its inputs)") }
             guard output != nil else { throw ValidationError("give --output (or a pipeline file that names its output directory)") }
@@ -98,19 +110,10 @@ struct PipelineOptions: ParsableArguments {
     }
 
     /// The run's configuration: the pipeline file's (or the defaults), then the options given.
-    func config(lastStage: StageName) throws -> (PipelineConfig, metricsFile: String?) {
-        var config = PipelineConfig(inputs: [], output: "", added: Timestamps.added())
-        var metrics: String?
-        if let pipeline {
-            let file = try PipelineFile.load(pipeline)
-            let added = config.added
-            config = file.config
-            config.added = added
-            if let jobs = file.jobs { config.jobs = jobs }
-            metrics = file.metricsFile
-        }
-        if !input.isEmpty { config.inputs = input }
-        if let output { config.output = output }
+    func config(lastStage: StageName) throws -> PipelineConfig {
+        var config = try assembleConfig(pipeline: pipeline, given: given)
+        // --languages sets the language stage to filter (a pipeline file says `mode: filter`).
+        if languages != nil { config.language?.mode = .filter }
         guard !config.inputs.isEmpty else { throw ValidationError("no inputs: give --input or `inputs` in the pipeline file") }
         guard !config.output.isEmpty else { throw ValidationError("no output directory: give --output or `output.directory` in the pipeline file") }
         // Remote storage is not read or written yet: a URL would become a local folder named "s3:".
@@ -118,112 +121,120 @@ struct PipelineOptions: ParsableArguments {
             throw ValidationError("\(path): remote locations (s3://, https://, ...) are not supported yet; give a local path")
         }
         config.lastStage = lastStage
-        if let jobs { config.jobs = jobs }
-        if let shardSize { config.write.shardBytes = Int(shardSize * 1024 * 1024) }
-        if let compressionLevel { config.write.compressionLevel = Int32(compressionLevel) }
-        if let maxDocumentSize { config.read.maxDocumentBytes = maxDocumentSize * 1024 * 1024 }
-        if let maxDepth { config.clean.maxDepth = maxDepth }
-        if let maxParseSeconds { config.clean.maxParseSeconds = maxParseSeconds }
-        if let format { config.extract.format = TextFormat(rawValue: format) ?? .text }
-        if let captions { config.extract.includeCaptions = captions }
-        if let extractMethod {
-            guard let method = ExtractMethod(rawValue: extractMethod) else {
-                throw ValidationError("--extract-method must be one of \(ExtractMethod.allCases.map(\.rawValue).joined(separator: ", ")), not \(extractMethod)")
-            }
-            config.extract.method = method
-        }
-        if let languages {
-            var settings = config.language ?? LanguageSettings()
-            settings.mode = .filter
-            settings.languages = languages.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty }
-            config.language = settings
-        }
-        dedup.apply(to: &config.dedup)
         config.full = full
-        if let keepDropped { config.keepDroppedDirectory = keepDropped }
         if let task = try parseShard(shard) {
             config.inputShard = (task.index, task.count)
-            config.splitBytes = Int(splitSize * 1024 * 1024)
+            try Settings.named("--split-size").set(.number(splitSize), in: &config)
             config.output += "/task-" + task.tag
             if let dir = config.keepDroppedDirectory { config.keepDroppedDirectory = dir + "/task-" + task.tag }
             if let dir = config.dedup.indexDirectory { config.dedup.indexDirectory = dir + "/task-" + task.tag }
         }
-        return (config, metricsFile ?? metrics)
+        return config
     }
+}
+
+/// A command's configuration, assembled in this one place: the defaults, then the pipeline file's
+/// settings, then the options given, each checked against the settings table.
+func assembleConfig(pipeline: String?, given: [(flag: String, value: Setting.Value)]) throws -> PipelineConfig {
+    var config = PipelineConfig(inputs: [], output: "", added: Timestamps.added())
+    if let pipeline {
+        let added = config.added
+        config = try PipelineFile.load(pipeline).config
+        config.added = added
+    }
+    for (flag, value) in given {
+        do { try Settings.named(flag).set(value, in: &config, as: flag) } catch { throw ValidationError("\(error)") }
+    }
+    return config
+}
+
+/// The command line's help of a setting, from the table (`Settings.all`).
+func help(_ flag: String, valueName: String? = nil) -> ArgumentHelp {
+    ArgumentHelp(Settings.named(flag).helpWithDefault, valueName: valueName)
 }
 
 /// Options of the dedup stage, shared by `run`, `dedup`, `dedup-phase` and `index`. Each one,
 /// when given, overrides the pipeline file's setting.
 struct DedupOptions: ParsableArguments {
-    @Flag(name: .customLong("near-dup"), inversion: .prefixedNo, help: "Near-duplicate detection (MinHash LSH) after the exact pass (on by default).")
+    @Flag(name: .customLong("near-dup"), inversion: .prefixedNo, help: help("--near-dup"))
     var nearDup: Bool?
 
-    @Option(help: "Words per shingle for near-duplicate detection (default 5).")
+    @Option(help: help("--shingle-size"))
     var shingleSize: Int?
 
-    @Option(help: "MinHash values per document; must equal --bands × --rows (default 128).")
+    @Option(help: help("--hashes"))
     var hashes: Int?
 
-    @Option(help: "LSH bands (default 32).")
+    @Option(help: help("--bands"))
     var bands: Int?
 
-    @Option(help: "Rows (values) per LSH band (default 4).")
+    @Option(help: help("--rows"))
     var rows: Int?
 
-    @Option(help: "Jaccard similarity of the shingle sets at or above which two documents are near-duplicates (default 0.58).")
+    @Option(help: help("--threshold"))
     var threshold: Double?
 
-    @Option(help: "Share of the later document's shingles found in the earlier one at or above which it is a near-duplicate too (truncated copies; default 0.9).")
+    @Option(help: help("--containment"))
     var containment: Double?
 
-    @Option(help: "At most about this many shingles per paragraph (a hash-chosen sample of longer ones), so one long shared paragraph does not make two documents duplicates (default 64).")
+    @Option(help: help("--paragraph-cap"))
     var paragraphCap: Int?
 
-    @Option(help: ArgumentHelp("Cross-run index directory: documents duplicating an earlier run's kept documents are dropped (seen_in_earlier_run), and this run's kept documents are added.", valueName: "dir"))
+    @Option(help: help("--index", valueName: "dir"))
     var index: String?
 
-    @Flag(inversion: .prefixedNo, help: "Write explain-NNNNN.jsonl.gz: each dropped duplicate's id, reason and keeper id.")
+    @Flag(inversion: .prefixedNo, help: help("--explain"))
     var explain: Bool?
 
-    @Option(help: "Remove paragraphs that this many earlier documents of the run held (cc_net-style boilerplate removal; 0 = off, the default).")
+    @Option(help: help("--boilerplate-paragraphs"))
     var boilerplateParagraphs: Int?
 
+    /// The options given, by flag, in the table's terms.
+    var given: [(flag: String, value: Setting.Value)] {
+        var g: [(String, Setting.Value)] = []
+        if let nearDup { g.append(("--near-dup", .bool(nearDup))) }
+        if let shingleSize { g.append(("--shingle-size", .int(shingleSize))) }
+        if let hashes { g.append(("--hashes", .int(hashes))) }
+        if let bands { g.append(("--bands", .int(bands))) }
+        if let rows { g.append(("--rows", .int(rows))) }
+        if let threshold { g.append(("--threshold", .number(threshold))) }
+        if let containment { g.append(("--containment", .number(containment))) }
+        if let paragraphCap { g.append(("--paragraph-cap", .int(paragraphCap))) }
+        if let index { g.append(("--index", .text(index))) }
+        if let explain { g.append(("--explain", .bool(explain))) }
+        if let boilerplateParagraphs { g.append(("--boilerplate-paragraphs", .int(boilerplateParagraphs))) }
+        return g
+    }
+
     func validate() throws {
-        if let boilerplateParagraphs, boilerplateParagraphs < 0 { throw ValidationError("--boilerplate-paragraphs must be 0 or more") }
         // A near-duplicate setting beside --no-near-dup would be accepted and do nothing.
         if nearDup == false {
-            let given = [("--shingle-size", shingleSize != nil), ("--hashes", hashes != nil), ("--bands", bands != nil), ("--rows", rows != nil),
-                         ("--threshold", threshold != nil), ("--containment", containment != nil), ("--paragraph-cap", paragraphCap != nil)]
-                .filter(\.1).map(\.0)
-            if !given.isEmpty {
-                throw ValidationError("\(given.joined(separator: ", ")) set(s) near-duplicate detection, which --no-near-dup turns off: drop one or the other")
+            let near = ["--shingle-size", "--hashes", "--bands", "--rows", "--threshold", "--containment", "--paragraph-cap"]
+            let set = given.map(\.flag).filter(near.contains)
+            if !set.isEmpty {
+                throw ValidationError("\(set.joined(separator: ", ")) set(s) near-duplicate detection, which --no-near-dup turns off: drop one or the other")
             }
         }
-        guard settings.minHash.isValid else {
-            throw ValidationError("MinHash settings: --hashes must equal --bands × --rows (8 to 1024), --shingle-size ≥ 1, 0 < --threshold ≤ 1")
+        let d = try settings
+        guard d.minHash.hashes == d.minHash.bands * d.minHash.rows else {
+            throw ValidationError("--hashes (\(d.minHash.hashes)) must equal --bands × --rows (\(d.minHash.bands) × \(d.minHash.rows))")
         }
     }
 
-    /// Sets the options given over `d`.
-    func apply(to d: inout DedupSettings) {
-        if let nearDup { d.near = nearDup }
-        if let shingleSize { d.minHash.shingleSize = shingleSize }
-        if let hashes { d.minHash.hashes = hashes }
-        if let bands { d.minHash.bands = bands }
-        if let rows { d.minHash.rows = rows }
-        if let threshold { d.minHash.threshold = threshold }
-        if let containment { d.minHash.containment = containment }
-        if let paragraphCap { d.minHash.paragraphCap = paragraphCap }
-        if let index { d.indexDirectory = index }
-        if let explain { d.explain = explain }
-        if let boilerplateParagraphs { d.boilerplateParagraphs = boilerplateParagraphs }
+    /// Sets the options given over `config`'s dedup settings.
+    func apply(to config: inout PipelineConfig) throws {
+        for (flag, value) in given {
+            do { try Settings.named(flag).set(value, in: &config, as: flag) } catch { throw ValidationError("\(error)") }
+        }
     }
 
     /// The defaults with the options given.
     var settings: DedupSettings {
-        var d = DedupSettings()
-        apply(to: &d)
-        return d
+        get throws {
+            var config = PipelineConfig(inputs: [], output: "", added: "")
+            try apply(to: &config)
+            return config.dedup
+        }
     }
 }
 
@@ -237,9 +248,8 @@ extension ExitCode {
 func runPipeline(_ options: PipelineOptions, lastStage: StageName, command: String) throws {
     Log.setLevel(options.quiet ? .error : (options.verbose ? .debug : .info))
     let config: PipelineConfig
-    let metricsFile: String?
     do {
-        (config, metricsFile) = try options.config(lastStage: lastStage)
+        config = try options.config(lastStage: lastStage)
     } catch let error as PipelineFile.Invalid {
         Log.writeStderr("winnow: the pipeline file is invalid:\n\(error)\n")
         throw ExitCode(.usage)
@@ -271,7 +281,7 @@ func runPipeline(_ options: PipelineOptions, lastStage: StageName, command: Stri
     } catch {
         progress.clear()
         Log.error("\(error)")
-        if let path = metricsFile { try? Metrics.write(nil, command: command, status: .failed, seconds: Date().timeIntervalSince(start), to: path) }
+        if let path = config.metricsFile { try? Metrics.write(nil, command: command, status: .failed, seconds: Date().timeIntervalSince(start), to: path) }
         throw ExitCode(.failed)
     }
     progress.clear()
@@ -303,7 +313,7 @@ func runPipeline(_ options: PipelineOptions, lastStage: StageName, command: Stri
             Log.error("\(error)")
         }
     }
-    if let path = metricsFile {
+    if let path = config.metricsFile {
         do { try Metrics.write(summary, command: command, status: status, seconds: summary.wallSeconds, to: path) } catch { Log.error("\(error)") }
     }
     if status != .success { throw ExitCode(status) }

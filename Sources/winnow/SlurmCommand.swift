@@ -62,7 +62,7 @@ struct SlurmSubmitCommand: ParsableCommand {
 
     func validate() throws {
         guard tasks >= 1 && tasks <= 100_000 else { throw ValidationError("--tasks must be 1 to 100000") }
-        guard splitSize >= 0.1 else { throw ValidationError("--split-size must be at least 0.1 (MiB)") }
+        if let problem = Settings.named("--split-size").problem(.number(splitSize)) { throw ValidationError("--split-size: \(problem)") }
         if let buckets { guard buckets >= 1 && buckets <= 100_000 else { throw ValidationError("--buckets must be 1 to 100000") } }
     }
 

@@ -11,14 +11,23 @@ struct ValidateCommand: ParsableCommand {
         discussion: """
         Reports every unknown key, wrong type, out-of-range value and unknown or misplaced stage as \
         FILE:LINE:COLUMN: message, with the accepted values. Exit status 0 when every file is valid, \
-        64 otherwise. A run refuses an invalid file with the same messages.
+        64 otherwise. A run refuses an invalid file with the same messages. `--settings` prints \
+        the table of settings both the command line and pipeline files take (the README's).
         """
     )
 
     @Argument(help: ArgumentHelp("Pipeline files.", valueName: "pipeline.yaml"))
-    var files: [String]
+    var files: [String] = []
+
+    @Flag(help: "Print the table of settings (pipeline file key, command-line option, accepted values, default) as Markdown.")
+    var settings = false
+
+    func validate() throws {
+        if files.isEmpty && !settings { throw ValidationError("give pipeline files to check (or --settings)") }
+    }
 
     func run() throws {
+        if settings { print(Settings.markdown, terminator: "") }
         var invalid = 0
         for path in files {
             do {

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Winnow
+import WinnowPipelineFile
 
 /// Runs the real `winnow` binary, as a user would.
 final class CLITests: XCTestCase {
@@ -35,10 +36,53 @@ final class CLITests: XCTestCase {
     func testUsageErrorExits64() throws {
         XCTAssertTrue(FileManager.default.fileExists(atPath: binary.path), "swift build makes \(binary.path)")
         XCTAssertEqual(try run(["run", "--output", "/tmp/x"]).status, 64)
-        XCTAssertEqual(try run(["run", "--input", "x", "--output", "/tmp/x", "--jobs", "0"]).status, 64)
+        XCTAssertEqual(try run(["run", "--input", "x", "--output", "/tmp/x", "--jobs", "2000"]).status, 64)
         let languages = try run(["run", "--input", "x", "--output", "/tmp/x", "--languages", "en,english"])
         XCTAssertEqual(languages.status, 64)
-        XCTAssertTrue(languages.stderr.contains("not \"english\""), languages.stderr)
+        XCTAssertTrue(languages.stderr.contains("\"english\" is not an ISO 639-1 code"), languages.stderr)
+    }
+
+    /// Issue 17: one table of settings drives the command line and the pipeline file, so a value
+    /// one of them refuses the other refuses too, with the same words, and the help shows the table's.
+    func testCommandLineAndPipelineFileShareTheSettingsTable() throws {
+        let help = try run(["run", "--help"]).stdout.replacingOccurrences(of: "\n", with: " ").split(separator: " ").joined(separator: " ")
+        let minimal = "stages: [read, clean, segment, extract, language, dedup, write]\n"
+        var checked = 0
+        for setting in Settings.all {
+            if let flag = setting.flag, setting.key != nil || flag == "split-size" {
+                XCTAssertTrue(help.contains("--" + flag), "--\(flag) is not in `winnow run --help`")
+                let words = setting.helpWithDefault.split(separator: " ").prefix(6).joined(separator: " ")
+                XCTAssertTrue(help.contains(words), "the help of --\(flag) is not the table's: \(words)")
+            }
+            let tooBig: (cli: String, yaml: String)
+            switch setting.kind {
+            case .int(let r): tooBig = (String(r.upperBound + 1), String(r.upperBound + 1))
+            case .number(let r, _): tooBig = (String(r.upperBound * 2), String(r.upperBound * 2))
+            default: continue
+            }
+            guard let flag = setting.flag, let key = setting.key else { continue }
+            let cli = try run(["run", "--input", "x", "--output", "/tmp/x", "--" + flag, tooBig.cli])
+            XCTAssertEqual(cli.status, 64, "--\(flag) \(tooBig.cli)")
+            XCTAssertTrue(cli.stderr.contains("--\(flag): \(tooBig.cli) is out of range") || cli.stderr.contains("out of range"), cli.stderr)
+            let yaml: String
+            switch setting.place {
+            case .top: yaml = "\(key): \(tooBig.yaml)\n" + minimal
+            case .output: yaml = "output: {\(key): \(tooBig.yaml)}\n" + minimal
+            case .stage(let stage): yaml = minimal.replacingOccurrences(of: stage.rawValue + ",", with: "{\(stage.rawValue): {\(key): \(tooBig.yaml)}},")
+            }
+            XCTAssertThrowsError(try PipelineFile.parse(yaml, file: "p.yaml"), setting.path) { error in
+                XCTAssertTrue("\(error)".contains("\(setting.path): ") && "\(error)".contains("out of range"), "\(error)")
+            }
+            checked += 1
+        }
+        XCTAssertGreaterThanOrEqual(checked, 14)
+    }
+
+    /// The README lists the settings table as `winnow validate --settings` prints it.
+    func testReadmeListsTheSettingsTable() throws {
+        let readme = try String(contentsOf: TestPaths.root.appendingPathComponent("README.md"), encoding: .utf8)
+        XCTAssertEqual(try run(["validate", "--settings"]).stdout, Settings.markdown)
+        XCTAssertTrue(readme.contains(Settings.markdown), "README.md's settings table differs from `winnow validate --settings`: paste its output")
     }
 
     /// Issue 16: settings that would do nothing, and URLs where paths are expected, were accepted.

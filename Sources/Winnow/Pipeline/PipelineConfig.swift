@@ -27,6 +27,8 @@ public struct PipelineConfig: Sendable {
     /// Write dropped documents to `dropped-RRRRRR-NNNNN.jsonl.gz` shards in this directory, with
     /// the reason in their metadata.
     public var keepDroppedDirectory: String?
+    /// Write the run's metrics in Prometheus text format to this file (the command writes them).
+    public var metricsFile: String?
     /// Take only every `count`-th input file, from the `index`-th (a task of a sharded run).
     public var inputShard: (index: Int, count: Int)?
     /// With `inputShard`: `.warc.gz` files larger than this are cut into parts of this many bytes,
