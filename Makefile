@@ -84,10 +84,10 @@ bench-extract: build
 	Benchmarks/extraction.sh $(BIN) $(SHARED)
 
 ## train-extract: retrain the extraction's block model on the development sets (cross-validated by domain first)
-## and rewrite Sources/Winnow/Extract/BlockModelParameters.swift and its parity fixture
+## and rewrite Sources/WinnowStages/Extract/BlockModelParameters.swift and its parity fixture
 train-extract: build
 	python3 -c 'import sklearn' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check scikit-learn==1.9.1
-	python3 scripts/train_extract.py $(BIN) $(SHARED) --write-swift Sources/Winnow/Extract/BlockModelParameters.swift \
+	python3 scripts/train_extract.py $(BIN) $(SHARED) --write-swift Sources/WinnowStages/Extract/BlockModelParameters.swift \
 	  --write-parity Tests/WinnowTests/Fixtures/block-model-parity.jsonl
 
 ## bench-dedup: near-duplicate quality (../shared/bench/dedup) and speed against datasketch, memory per document

@@ -5,7 +5,7 @@ let package = Package(
     name: "Winnow",
     products: [
         .executable(name: "winnow", targets: ["winnow"]),
-        .library(name: "Winnow", targets: ["Winnow"]),
+        .library(name: "Winnow", targets: ["Winnow", "WinnowCore", "WinnowStages", "WinnowDedup", "WinnowDistributed", "WinnowReport", "WinnowFetch"]),
     ],
     dependencies: [
         // The CLI's argument parsing, help and usage errors.
@@ -31,22 +31,42 @@ let package = Package(
             name: "CLD2Shim",
             linkerSettings: [.linkedLibrary("cld2")]
         ),
-        .target(name: "Winnow", dependencies: ["WinnowHTML", "WinnowCompression", "CLD2Shim"]),
+        // The modules, each on the ones before it (no cycles):
+        // the document model, the Stage protocol, files and support code;
+        .target(name: "WinnowCore", dependencies: ["WinnowHTML"]),
+        // the stages: read (archives), clean, segment, extract, the filters, and the record format;
+        .target(name: "WinnowStages", dependencies: ["WinnowCore", "WinnowHTML", "WinnowCompression", "CLD2Shim"]),
+        // deduplication's algorithms and decisions, and the cross-run index;
+        .target(name: "WinnowDedup", dependencies: ["WinnowCore"]),
+        // the runner: the plan, the reader and workers, the dedup sink, writing, the commit, the summary;
+        .target(name: "Winnow", dependencies: ["WinnowCore", "WinnowStages", "WinnowDedup", "WinnowHTML", "WinnowCompression"]),
+        // deduplication split across processes (the phases) and Slurm;
+        .target(name: "WinnowDistributed", dependencies: ["Winnow", "WinnowCore", "WinnowStages", "WinnowDedup"]),
+        // the run report, inspect and the extraction model's feature dump;
+        .target(name: "WinnowReport", dependencies: ["Winnow", "WinnowCore", "WinnowStages", "WinnowHTML"]),
+        // fetching URL lists into WARC files.
+        .target(name: "WinnowFetch", dependencies: ["WinnowCore", "WinnowStages", "WinnowCompression"]),
         // Pipeline files (YAML) into a PipelineConfig, with file:line messages for every mistake.
         .target(
             name: "WinnowPipelineFile",
-            dependencies: ["Winnow", .product(name: "Yams", package: "Yams")]
+            dependencies: ["Winnow", "WinnowCore", "WinnowStages", .product(name: "Yams", package: "Yams")]
         ),
         .executableTarget(
             name: "winnow",
             dependencies: [
-                "Winnow",
+                "Winnow", "WinnowCore", "WinnowStages", "WinnowDedup", "WinnowDistributed", "WinnowReport", "WinnowFetch",
                 "WinnowPipelineFile",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "WinnowHTMLTests", dependencies: ["WinnowHTML"]),
         .testTarget(name: "WinnowCompressionTests", dependencies: ["WinnowCompression"]),
-        .testTarget(name: "WinnowTests", dependencies: ["Winnow", "WinnowHTML", "WinnowCompression", "WinnowPipelineFile"]),
+        .testTarget(
+            name: "WinnowTests",
+            dependencies: ["Winnow", "WinnowCore", "WinnowStages", "WinnowDedup", "WinnowDistributed", "WinnowReport", "WinnowFetch",
+                           "WinnowHTML", "WinnowCompression", "WinnowPipelineFile"],
+            // Read from their paths by the tests (TestPaths), not bundled as resources.
+            exclude: ["Fixtures", "Golden"]
+        ),
     ]
 )

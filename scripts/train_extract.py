@@ -6,7 +6,7 @@ usage: train_extract.py WINNOW_BINARY SHARED_DIR [--work DIR] [--write-swift FIL
 1. Each development set (../shared/bench/extraction: 91 news pages; ../shared/bench/extraction-wcxb:
    1,358 pages of seven kinds) is written into a WARC with its pages' URLs (build_warc.py, seed 1),
    and `winnow features` writes every block of every page with the features Winnow computes at
-   run time (Sources/Winnow/Extract/BlockFeatures.swift): training and run time read the same numbers.
+   run time (Sources/WinnowStages/Extract/BlockFeatures.swift): training and run time read the same numbers.
 2. A block's label: most of its 4-token shingles (all its words, for a block under four words)
    are in the page's truth text. Blocks are weighted by their share of the page's words, so every
    page weighs the same, as in the metric.

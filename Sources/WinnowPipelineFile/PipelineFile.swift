@@ -1,6 +1,9 @@
 import Foundation
 import Winnow
 import Yams
+import WinnowCore
+import WinnowStages
+import WinnowDedup
 
 /// A pipeline file (YAML): name, inputs, output settings and the ordered stages with their
 /// settings, read into a `PipelineConfig`. Every setting has a default; every mistake (unknown key,

@@ -1,5 +1,11 @@
 import ArgumentParser
 import Winnow
+import WinnowCore
+import WinnowStages
+import WinnowDedup
+import WinnowDistributed
+import WinnowReport
+import WinnowFetch
 
 struct CleanCommand: StageCommand {
     static let stage = StageName.clean

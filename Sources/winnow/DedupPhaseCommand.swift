@@ -2,6 +2,12 @@ import ArgumentParser
 import Foundation
 import Winnow
 import WinnowPipelineFile
+import WinnowCore
+import WinnowStages
+import WinnowDedup
+import WinnowDistributed
+import WinnowReport
+import WinnowFetch
 
 struct DedupPhaseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

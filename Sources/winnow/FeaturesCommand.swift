@@ -1,6 +1,12 @@
 import ArgumentParser
 import Foundation
 import Winnow
+import WinnowCore
+import WinnowStages
+import WinnowDedup
+import WinnowDistributed
+import WinnowReport
+import WinnowFetch
 
 /// `winnow features`: the learned extraction model's inputs, for its training script.
 struct FeaturesCommand: ParsableCommand {

@@ -1,6 +1,12 @@
 import ArgumentParser
 import Foundation
 import Winnow
+import WinnowCore
+import WinnowStages
+import WinnowDedup
+import WinnowDistributed
+import WinnowReport
+import WinnowFetch
 
 /// `winnow fetch`: a URL list into WARC files that `winnow run` (and every WARC tool) reads.
 struct FetchCommand: ParsableCommand {

@@ -1,6 +1,12 @@
 import ArgumentParser
 import Foundation
 import Winnow
+import WinnowCore
+import WinnowStages
+import WinnowDedup
+import WinnowDistributed
+import WinnowReport
+import WinnowFetch
 
 struct IndexCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

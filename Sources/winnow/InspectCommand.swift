@@ -2,6 +2,12 @@ import ArgumentParser
 import Foundation
 import Winnow
 import WinnowPipelineFile
+import WinnowCore
+import WinnowStages
+import WinnowDedup
+import WinnowDistributed
+import WinnowReport
+import WinnowFetch
 
 /// `winnow inspect`: pages through the documents of an output directory in the terminal, or
 /// shows the extraction's decisions on one page.

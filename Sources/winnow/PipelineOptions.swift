@@ -2,6 +2,12 @@ import ArgumentParser
 import Foundation
 import Winnow
 import WinnowPipelineFile
+import WinnowCore
+import WinnowStages
+import WinnowDedup
+import WinnowDistributed
+import WinnowReport
+import WinnowFetch
 
 /// Options every pipeline command shares. Each one, when given, overrides the pipeline file's
 /// setting; what neither gives takes the default (README, "Pipeline files").

@@ -1,6 +1,12 @@
 import ArgumentParser
 import Foundation
 import Winnow
+import WinnowCore
+import WinnowStages
+import WinnowDedup
+import WinnowDistributed
+import WinnowReport
+import WinnowFetch
 
 /// `winnow report OUTPUT_DIR`: writes OUTPUT_DIR/report.html from the runs' summaries.
 struct ReportCommand: ParsableCommand {

@@ -2,6 +2,12 @@ import ArgumentParser
 import Foundation
 import Winnow
 import WinnowPipelineFile
+import WinnowCore
+import WinnowStages
+import WinnowDedup
+import WinnowDistributed
+import WinnowReport
+import WinnowFetch
 
 /// `winnow slurm`: a pipeline as Slurm job arrays, one per dedup phase, chained with
 /// `--dependency=afterok`; no scheduler or daemon of Winnow's own.

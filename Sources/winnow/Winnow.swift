@@ -1,4 +1,10 @@
 import ArgumentParser
+import WinnowCore
+import WinnowStages
+import WinnowDedup
+import WinnowDistributed
+import WinnowReport
+import WinnowFetch
 
 /// The `winnow` command: web archives in, clean deduplicated text shards out.
 @main

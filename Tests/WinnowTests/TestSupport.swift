@@ -1,6 +1,12 @@
 import Foundation
 import XCTest
 @testable import Winnow
+@testable import WinnowCore
+@testable import WinnowStages
+@testable import WinnowDedup
+@testable import WinnowDistributed
+@testable import WinnowReport
+@testable import WinnowFetch
 
 /// Paths and helpers shared by the tests.
 enum TestPaths {

@@ -1,4 +1,6 @@
 import Winnow
+import WinnowCore
+import WinnowStages
 
 /// Arbitrary bytes through charset detection and every decoder Winnow maps labels to.
 @_cdecl("LLVMFuzzerTestOneInput")

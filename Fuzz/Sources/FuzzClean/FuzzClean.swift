@@ -1,4 +1,6 @@
 import Winnow
+import WinnowCore
+import WinnowStages
 
 /// Arbitrary bytes as an HTML page through clean, segment and extract (text and Markdown).
 @_cdecl("LLVMFuzzerTestOneInput")

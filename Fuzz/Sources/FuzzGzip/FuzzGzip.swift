@@ -1,5 +1,7 @@
 import Foundation
 import Winnow
+import WinnowCore
+import WinnowStages
 import WinnowCompression
 
 /// Arbitrary bytes as a gzip stream: the streaming reader (with its resynchronisation) and the

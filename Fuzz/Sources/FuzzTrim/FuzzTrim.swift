@@ -1,4 +1,6 @@
 import Winnow
+import WinnowCore
+import WinnowStages
 import WinnowHTML
 
 /// The cut before parsing against libxml2 itself: arbitrary bytes, decoded as the clean stage

@@ -1,5 +1,7 @@
 import Foundation
 import Winnow
+import WinnowCore
+import WinnowStages
 
 /// Feeds arbitrary bytes to the WARC reader as a `.warc` file, then a `.warc.gz` one.
 @_cdecl("LLVMFuzzerTestOneInput")

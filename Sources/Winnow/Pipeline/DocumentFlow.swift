@@ -1,5 +1,8 @@
 import Foundation
 import Synchronization
+import WinnowCore
+import WinnowStages
+import WinnowDedup
 
 /// The reader thread and the worker threads of a run: the reader walks the input files in order
 /// and numbers their documents, `jobs` workers run the document stages on them, and `next()`

@@ -1,4 +1,7 @@
 import Foundation
+import WinnowCore
+import WinnowStages
+import WinnowDedup
 
 /// Run metrics in the Prometheus text exposition format, for node_exporter's textfile collector
 /// (`--metrics-file`). Written atomically, so the collector never reads half a file.

@@ -1,4 +1,7 @@
 import Foundation
+import WinnowCore
+import WinnowStages
+import WinnowDedup
 
 /// A run over archives: one reader walks the inputs in order, `jobs` workers run the document
 /// stages (`DocumentFlow`), and the calling thread deduplicates and writes in input order

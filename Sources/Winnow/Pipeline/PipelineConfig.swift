@@ -1,4 +1,7 @@
 import Foundation
+import WinnowCore
+import WinnowStages
+import WinnowDedup
 
 /// Everything a run needs to know.
 public struct PipelineConfig: Sendable {

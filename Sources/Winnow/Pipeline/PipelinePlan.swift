@@ -1,4 +1,7 @@
 import WinnowHTML
+import WinnowCore
+import WinnowStages
+import WinnowDedup
 
 /// Which stages a run has, built once from its configuration: the document stages in order (each
 /// a `Stage`), and whether the dedup stage runs. Everything that asks "is this stage on?" asks the

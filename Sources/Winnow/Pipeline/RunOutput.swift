@@ -1,3 +1,6 @@
+import WinnowCore
+import WinnowStages
+import WinnowDedup
 /// The writing side of a run, on the calling thread: takes the documents in input order, counts
 /// the read stage, runs the dedup stage, writes kept documents to the shards and dropped ones to
 /// `--keep-dropped`, and gathers the report's profile. After the first write error it only

@@ -1,4 +1,7 @@
 import Foundation
+import WinnowCore
+import WinnowStages
+import WinnowDedup
 
 /// What a run saw, beyond the counts: distributions of the kept documents, domains kept and
 /// dropped, duplicate-cluster sizes, throughput over time and a few sampled documents per drop
@@ -46,7 +49,7 @@ public struct RunProfile: Sendable {
         return sizes
     }
 
-    static func domain(_ url: String?) -> String {
+    package static func domain(_ url: String?) -> String {
         guard let url, let schemeEnd = url.range(of: "://") else { return "(no url)" }
         var host = url[schemeEnd.upperBound...]
         if let end = host.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) { host = host[..<end] }

@@ -1,4 +1,7 @@
 import Foundation
+import WinnowCore
+import WinnowStages
+import WinnowDedup
 
 /// The run summary: a table on standard error and a JSON file beside the shards.
 public enum RunReport {

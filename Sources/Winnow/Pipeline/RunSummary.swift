@@ -1,3 +1,6 @@
+import WinnowCore
+import WinnowStages
+import WinnowDedup
 /// What a run did: counts per stage, files, shards and timing.
 public struct RunSummary: Sendable {
     public var stats = RunStats()
@@ -27,6 +30,8 @@ public struct RunSummary: Sendable {
     /// Shards of dropped documents (`--keep-dropped`), and their directory.
     public var droppedShards: [String] = []
     public var keepDroppedDirectory: String?
+
+    public init() {}
 
     /// 0 when nothing was dropped for an input error, `ExitCode.inputErrors` otherwise.
     public var hadInputErrors: Bool { stats.errorDrops > 0 || !unreadablePaths.isEmpty }

@@ -1,4 +1,7 @@
 import Foundation
+import WinnowCore
+import WinnowStages
+import WinnowDedup
 
 /// One setting of a run: its name in a pipeline file and on the command line, its type and bounds,
 /// its default and help, and what it sets. `Settings.all` is the one table of them: the CLI's help

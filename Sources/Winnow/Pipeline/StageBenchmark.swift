@@ -1,6 +1,9 @@
 import Foundation
 import WinnowCompression
 import WinnowHTML
+import WinnowCore
+import WinnowStages
+import WinnowDedup
 
 /// Per-stage costs on one thread, with the input already in memory: the cost of each stage on
 /// its own, so a regression in one shows whatever the others do. (`winnow benchmark`.)

@@ -1,4 +1,7 @@
 import Foundation
+import WinnowCore
+import WinnowStages
+import WinnowDedup
 
 /// `summary.json` (and `summary-NNNNNN.json`, `stats/task-NNNNN.json`) as Winnow reads it back:
 /// the report, `winnow inspect` and the merge of the dedup phases. `RunReport.json` writes it;

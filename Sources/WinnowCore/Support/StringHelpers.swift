@@ -1,0 +1,107 @@
+extension String {
+    /// Whether `needle` occurs in the string, by a byte search of the UTF-8 (Foundation's
+    /// `contains` goes through NSString and costs far more on hot paths).
+    package func containsBytes(_ needle: String) -> Bool {
+        byteOffset(of: needle) != nil
+    }
+
+    /// The UTF-8 offset of the first occurrence of `needle`, or nil.
+    package func byteOffset(of needle: String) -> Int? {
+        var haystack = self
+        var pattern = needle
+        return haystack.withUTF8 { h in
+            pattern.withUTF8 { p -> Int? in
+                guard !p.isEmpty else { return 0 }
+                guard p.count <= h.count else { return nil }
+                let first = p[0]
+                var i = 0
+                let last = h.count - p.count
+                while i <= last {
+                    if h[i] == first {
+                        var j = 1
+                        while j < p.count && h[i + j] == p[j] { j += 1 }
+                        if j == p.count { return i }
+                    }
+                    i += 1
+                }
+                return nil
+            }
+        }
+    }
+
+    /// The text after the first occurrence of `needle`, or nil.
+    func suffix(after needle: String) -> Substring? {
+        guard let offset = byteOffset(of: needle) else { return nil }
+        let index = utf8.index(utf8.startIndex, offsetBy: offset + needle.utf8.count)
+        return self[index...]
+    }
+
+    /// The UTF-8 offset of the last occurrence of `needle`, or nil.
+    func lastByteOffset(of needle: String) -> Int? {
+        var haystack = self
+        var pattern = needle
+        return haystack.withUTF8 { h in
+            pattern.withUTF8 { p -> Int? in
+                guard !p.isEmpty, p.count <= h.count else { return nil }
+                var i = h.count - p.count
+                while i >= 0 {
+                    if h[i] == p[0] {
+                        var j = 1
+                        while j < p.count && h[i + j] == p[j] { j += 1 }
+                        if j == p.count { return i }
+                    }
+                    i -= 1
+                }
+                return nil
+            }
+        }
+    }
+
+    /// The text before and after the last occurrence of `separator`, or nil.
+    package func splitAtLast(_ separator: String) -> (head: String, tail: String)? {
+        guard let offset = lastByteOffset(of: separator) else { return nil }
+        let u = Array(utf8)
+        return (String(decoding: u[0..<offset], as: UTF8.self), String(decoding: u[(offset + separator.utf8.count)...], as: UTF8.self))
+    }
+
+    /// The string without leading and trailing ASCII spaces, tabs and line breaks.
+    package func trimmingSpaces() -> String {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\t" || f == "\r" || f == "\n" { s = s.dropFirst() }
+        while let l = s.last, l == " " || l == "\t" || l == "\r" || l == "\n" { s = s.dropLast() }
+        return String(s)
+    }
+}
+
+/// Case folding without `String.lowercased()`'s per-scalar String building on non-ASCII text.
+package enum FastCase {
+    /// The same String as `text.lowercased()` (each scalar's full lowercase mapping, in order).
+    package static func lowercased(_ text: String) -> String {
+        if text.utf8.withContiguousStorageIfAvailable({ !$0.contains(where: { $0 >= 0x80 }) }) ?? false {
+            return text.lowercased()  // the standard library's ASCII fast path
+        }
+        let table = lowercaseTable
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count + 8)
+        for scalar in text.unicodeScalars {
+            let v = scalar.value
+            if v < 0x10000 && table[Int(v)] != multiScalar, let lower = Unicode.Scalar(table[Int(v)]) {
+                UTF8.encode(lower) { out.append($0) }
+            } else {
+                for l in scalar.properties.lowercaseMapping.unicodeScalars { UTF8.encode(l) { out.append($0) } }
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// For every scalar of the Basic Multilingual Plane, its lowercase mapping when that is one
+    /// scalar, else `multiScalar`. Built once.
+    package static let lowercaseTable: [UInt32] = (0..<0x10000).map { v -> UInt32 in
+        guard let scalar = Unicode.Scalar(UInt32(v)), scalar.properties.changesWhenLowercased else { return UInt32(v) }
+        let mapping = scalar.properties.lowercaseMapping.unicodeScalars
+        return mapping.count == 1 ? mapping.first!.value : multiScalar
+    }
+
+    package static let multiScalar: UInt32 = 0xFFFF_FFFF
+}
+

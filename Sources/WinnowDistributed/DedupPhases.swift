@@ -1,0 +1,488 @@
+import Foundation
+import Winnow
+import WinnowCore
+import WinnowStages
+import WinnowDedup
+
+/// Deduplication in four phases connected by files, so that each can be split across processes
+/// and machines (datatrove's shape), as Slurm job arrays or by hand:
+///
+/// 1. `signatures`, N tasks, each over every N-th input file: exact keys and ids
+///    (`exact/part-I.bin`), shingle sets (`shingles/part-I.bin`) and LSH band keys already split
+///    into M buckets by key (`bands/part-I/bucket-J.bin`).
+/// 2. `buckets`, M tasks, each over one bucket of every signatures task: candidate pairs sharing
+///    a band key, verified on their shingle sets (`verified/part-J.bin`).
+/// 3. `clusters`, one task: exact groups, then each later document's earliest verified earlier
+///    partner, keepers in input order (`verdicts.bin`). It holds 24 bytes and the id per
+///    document, and the verified pairs; no shingle set.
+/// 4. `filter`, N tasks: each writes its kept documents (`OUTPUT/shard-IIIII-NNNNN.jsonl.gz`) and
+///    its counts (`OUTPUT/stats/task-IIIII.json`).
+///
+/// Each task ends by writing its marker (`markers/PHASE-IIIII.done`) once its files are durable;
+/// a task whose marker exists does nothing (a re-submitted array skips finished tasks), and a
+/// phase refuses to start while a task of the phase before lacks its marker. The verdicts are
+/// those of the single-pass dedup stage on the same input, document for document.
+///
+/// Documents are numbered by their place in the input order: the file's rank among all input
+/// files (sorted paths) and the record's rank in its file, so tasks can number them alone.
+/// Cross-run memory (`--index`) and boilerplate paragraphs belong to the single-pass stage.
+public struct DedupPhases {
+    public let settings: DedupSettings
+    public let work: String
+    /// The read, clean, extract, language and quality settings the documents go through.
+    public let config: PipelineConfig
+
+    public init(settings: DedupSettings, work: String, config: PipelineConfig? = nil) {
+        self.settings = settings
+        self.work = work
+        var c = config ?? PipelineConfig(inputs: [], output: work, added: "")
+        c.dedup = settings
+        self.config = c
+    }
+
+    /// A task's share of the work: `index` of `count`.
+    public struct Shard: Sendable {
+        public var index: Int
+        public var count: Int
+        public init(index: Int, count: Int) {
+            self.index = index
+            self.count = count
+        }
+        public func takes(_ rank: Int) -> Bool { rank % count == index }
+        public var tag: String { String(format: "%05d", index) }
+    }
+
+    public static let phaseNames = ["signatures", "buckets", "clusters", "filter", "merge"]
+
+    /// Why a phase cannot start, or a plan that does not match.
+    public struct PhaseError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    // MARK: plan and markers
+
+    /// The task counts of the phases, written by the signatures tasks (`plan.json`) and checked by the others.
+    public struct Plan: Equatable, Sendable, Codable {
+        public static let format = "winnow-dedup-plan/1"
+        public var format: String? = Plan.format
+        public var tasks: Int
+        public var buckets: Int
+
+        public init(tasks: Int, buckets: Int) {
+            self.tasks = tasks
+            self.buckets = buckets
+        }
+
+        public static func == (a: Plan, b: Plan) -> Bool { a.tasks == b.tasks && a.buckets == b.buckets }
+    }
+
+    func markerPath(_ phase: String, _ index: Int) -> String { work + "/markers/\(phase)-" + String(format: "%05d", index) + ".done" }
+
+    public func isDone(_ phase: String, _ index: Int) -> Bool { FileManager.default.fileExists(atPath: markerPath(phase, index)) }
+
+    func markDone(_ phase: String, _ index: Int) throws {
+        try ShardWriter.makeDirectory(work + "/markers")
+        try Durable.write(markerPath(phase, index), Array("done\n".utf8))
+    }
+
+    /// Finished tasks of each phase: (phase, finished, expected).
+    public func status() -> [(phase: String, done: Int, of: Int)] {
+        let plan = try? readPlan()
+        return DedupPhases.phaseNames.map { phase in
+            let of = phase == "clusters" || phase == "merge" ? 1 : (phase == "buckets" ? plan?.buckets ?? 0 : plan?.tasks ?? 0)
+            return (phase, (0..<of).filter { isDone(phase, $0) }.count, of)
+        }
+    }
+
+    func writePlan(_ plan: Plan) throws {
+        if let existing = try? readPlan(), existing != plan {
+            throw PhaseError(description: "\(work) holds a plan of \(existing.tasks) tasks and \(existing.buckets) buckets; this task has \(plan.tasks) and \(plan.buckets): use a new --work directory")
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        try Durable.write(work + "/plan.json", Array(try encoder.encode(plan)) + [0x0a])
+    }
+
+    public func readPlan() throws -> Plan {
+        guard let data = FileManager.default.contents(atPath: work + "/plan.json") else {
+            throw PhaseError(description: "\(work)/plan.json is missing: run the signatures phase first")
+        }
+        guard let plan = try? JSONDecoder().decode(Plan.self, from: data), plan.format == nil || plan.format == Plan.format else {
+            throw PhaseError(description: "\(work)/plan.json is not a plan this build of Winnow reads (\(Plan.format))")
+        }
+        return plan
+    }
+
+    /// Refuses to go on while a task of `phase` lacks its marker.
+    func requireDone(_ phase: String, count: Int) throws {
+        let missing = (0..<count).filter { !isDone(phase, $0) }
+        guard missing.isEmpty else {
+            let list = missing.prefix(10).map(String.init).joined(separator: ", ") + (missing.count > 10 ? ", ..." : "")
+            throw PhaseError(description: "\(missing.count) of \(count) \(phase) tasks have not finished (no marker for task \(list)); re-run them first")
+        }
+    }
+
+    static func position(file: Int, record: Int) -> UInt64 { UInt64(file) << 32 | UInt64(record) }
+
+    /// Reads the documents of this shard's files, runs clean, segment, extract and the filters
+    /// on raw pages, and calls `body` with each document's position and result.
+    @discardableResult
+    func forEachDocument(inputs: [String], shard: Shard, stats: inout RunStats, _ body: (UInt64, DocumentOrigin, WorkItem) throws -> Void) throws -> (files: Int, bytes: Int) {
+        var taken = (files: 0, bytes: 0)
+        var scanner = InputScanner()
+        let files = InputFile.split(scanner.scan(inputs), bytes: config.splitBytes)
+        var config = self.config
+        config.inputs = inputs
+        config.lastStage = .quality
+        let plan = PipelinePlan(config)
+        let reader = ArchiveReader(settings: config.read)
+        for (rank, file) in files.enumerated() where shard.takes(rank) {
+            taken.files += 1
+            taken.bytes += file.bytes
+            var record = 0
+            var failure: Error?
+            var local = RunStats()
+            reader.read(file) { origin, content in
+                defer { record += 1 }
+                guard failure == nil else { return }
+                local[.read].documentsIn += 1
+                if case .dropped(let drop) = content { local[.read].dropped[drop.reason, default: 0] += 1 } else { local[.read].documentsOut += 1 }
+                let item = plan.process(WorkItem(sequence: record, origin: origin, content: content), stats: &local)
+                do { try body(Self.position(file: rank, record: record), origin, item) } catch { failure = error }
+            }
+            stats.merge(local)
+            if let failure { throw failure }
+        }
+        return taken
+    }
+
+    // MARK: phase 1
+
+    /// Writes this task's exact keys, shingle sets and bucketed band keys. Returns the documents
+    /// (0 when the task had finished already).
+    @discardableResult
+    public func signatures(inputs: [String], shard: Shard, buckets: Int? = nil) throws -> Int {
+        let plan = Plan(tasks: shard.count, buckets: buckets ?? shard.count)
+        try ShardWriter.makeDirectory(work)
+        try writePlan(plan)
+        if isDone("signatures", shard.index) { return 0 }
+        for folder in ["exact", "shingles", "bands/part-\(shard.tag)"] { try ShardWriter.makeDirectory(work + "/" + folder) }
+        let hasher = MinHasher(settings: settings.minHash)
+        var exact = BinaryWriter()
+        var shingleFile = BinaryWriter()
+        var bands = [BinaryWriter](repeating: BinaryWriter(), count: plan.buckets)
+        var count = 0
+        var signature: [UInt32] = [], shingles: [UInt32] = []
+        var stats = RunStats()
+        try forEachDocument(inputs: inputs, shard: shard, stats: &stats) { position, origin, item in
+            guard case .extracted(let extraction) = item.content else { return }
+            let key = ExactDedup.key(extraction.text)
+            exact.u64(position)
+            exact.u64(key.high)
+            exact.u64(key.low)
+            exact.string(origin.id)
+            if settings.near {
+                hasher.signature(extraction.text, into: &signature, shingles: &shingles)
+                shingleFile.u64(position)
+                shingleFile.u32(UInt32(shingles.count))
+                shingleFile.u32s(shingles)
+                signature.withUnsafeBufferPointer { sig in
+                    for band in 0..<settings.minHash.bands {
+                        let bandKey = hasher.bandKey(sig, band: band)
+                        let bucket = Int(bandKey % UInt64(plan.buckets))
+                        bands[bucket].u64(bandKey)
+                        bands[bucket].u64(position)
+                    }
+                }
+            }
+            count += 1
+        }
+        for (j, b) in bands.enumerated() {
+            try Durable.write(work + "/bands/part-\(shard.tag)/bucket-" + String(format: "%05d", j) + ".bin", b.bytes)
+        }
+        try Durable.write(work + "/exact/part-\(shard.tag).bin", exact.bytes)
+        try Durable.write(work + "/shingles/part-\(shard.tag).bin", shingleFile.bytes)
+        try markDone("signatures", shard.index)
+        return count
+    }
+
+    // MARK: phase 2
+
+    /// For the band keys of bucket `shard.index`: sorts every signatures task's entries, pairs
+    /// the documents sharing a key, verifies each pair on the shingle sets and writes the
+    /// duplicates (earlier, later) to `verified/part-J.bin`. Returns the verified pairs.
+    @discardableResult
+    public func buckets(shard: Shard) throws -> Int {
+        let plan = try readPlan()
+        guard plan.buckets == shard.count else {
+            throw PhaseError(description: "the signatures tasks split the band keys into \(plan.buckets) buckets, not \(shard.count)")
+        }
+        try requireDone("signatures", count: plan.tasks)
+        if isDone("buckets", shard.index) { return 0 }
+        try ShardWriter.makeDirectory(work + "/verified")
+        var entries: [(key: UInt64, position: UInt64)] = []
+        if settings.near {
+            for task in 0..<plan.tasks {
+                var reader = try BinaryReader(path: work + "/bands/part-" + String(format: "%05d", task) + "/bucket-" + shard.tag + ".bin")
+                while !reader.atEnd { entries.append((try reader.u64(), try reader.u64())) }
+            }
+        }
+        entries.sort { $0.key != $1.key ? $0.key < $1.key : $0.position < $1.position }
+        var candidates = Set<Pair>()
+        var start = 0
+        while start < entries.count {
+            var end = start + 1
+            while end < entries.count && entries[end].key == entries[start].key { end += 1 }
+            if end - start > 1 {
+                for later in (start + 1)..<end {
+                    for earlier in start..<later where entries[earlier].position != entries[later].position {
+                        candidates.insert(Pair(earlier: entries[earlier].position, later: entries[later].position))
+                    }
+                }
+            }
+            start = end
+        }
+        // The shingle sets of the documents in a candidate pair, from every signatures task.
+        var needed = Set<UInt64>()
+        for pair in candidates { needed.insert(pair.earlier); needed.insert(pair.later) }
+        var sets: [UInt64: [UInt32]] = [:]
+        if !needed.isEmpty {
+            for task in 0..<plan.tasks {
+                var reader = try BinaryReader(path: work + "/shingles/part-" + String(format: "%05d", task) + ".bin")
+                while !reader.atEnd {
+                    let position = try reader.u64()
+                    let n = Int(try reader.u32())
+                    if needed.contains(position) { sets[position] = try reader.u32s(n) } else { try reader.skip(n * 4) }
+                }
+            }
+        }
+        let hasher = MinHasher(settings: settings.minHash)
+        var out = BinaryWriter()
+        var count = 0
+        for pair in candidates.sorted(by: { ($0.later, $0.earlier) < ($1.later, $1.earlier) }) {
+            guard let a = sets[pair.earlier], let b = sets[pair.later] else { continue }
+            let duplicate = b.withUnsafeBufferPointer { later in a.withUnsafeBufferPointer { earlier in hasher.isDuplicate(later, earlier) } }
+            if duplicate {
+                out.u64(pair.earlier)
+                out.u64(pair.later)
+                count += 1
+            }
+        }
+        try Durable.write(work + "/verified/part-\(shard.tag).bin", out.bytes)
+        try markDone("buckets", shard.index)
+        return count
+    }
+
+    struct Pair: Hashable { var earlier: UInt64; var later: UInt64 }
+
+    // MARK: phase 3
+
+    /// The verdict on every dropped document: position → (reason, keeper id).
+    public struct Verdicts {
+        public var dropped: [UInt64: (reason: DropReason, keeper: String)] = [:]
+    }
+
+    /// The verified pairs of every bucket, then `DedupDecisions` over the documents in input order
+    /// (the single pass's decisions, the same code); writes `verdicts.bin`.
+    @discardableResult
+    public func clusters() throws -> Verdicts {
+        let plan = try readPlan()
+        try requireDone("buckets", count: plan.buckets)
+        struct Doc { var position: UInt64; var key: Hash128; var id: String }
+        var docs: [Doc] = []
+        for task in 0..<plan.tasks {
+            var reader = try BinaryReader(path: work + "/exact/part-" + String(format: "%05d", task) + ".bin")
+            while !reader.atEnd {
+                let position = try reader.u64()
+                let key = Hash128(high: try reader.u64(), low: try reader.u64())
+                docs.append(Doc(position: position, key: key, id: try reader.string()))
+            }
+        }
+        docs.sort { $0.position < $1.position }
+        var rank: [UInt64: Int] = [:]
+        for (i, d) in docs.enumerated() { rank[d.position] = i }
+        // Each document's verified earlier partners, by rank.
+        var partners: [Int: [Int]] = [:]
+        if settings.near {
+            for bucket in 0..<plan.buckets {
+                var reader = try BinaryReader(path: work + "/verified/part-" + String(format: "%05d", bucket) + ".bin")
+                while !reader.atEnd {
+                    guard let e = rank[try reader.u64()], let l = rank[try reader.u64()], e < l else { continue }
+                    partners[l, default: []].append(e)
+                }
+            }
+        }
+        let decisions = DedupDecisions()
+        var verdicts = Verdicts()
+        for (i, d) in docs.enumerated() {
+            switch decisions.decide(key: d.key, nearPartners: { partners[i] ?? [] }) {
+            case .kept: break
+            case .exactDuplicate(let first, _): verdicts.dropped[d.position] = (.exactDuplicate, docs[first].id)
+            case .nearDuplicate(let root, _): verdicts.dropped[d.position] = (.nearDuplicate, docs[root].id)
+            }
+        }
+        var out = BinaryWriter()
+        for (position, verdict) in verdicts.dropped.sorted(by: { $0.key < $1.key }) {
+            out.u64(position)
+            out.string(verdict.reason.rawValue)
+            out.string(verdict.keeper)
+        }
+        try Durable.write(work + "/verdicts.bin", out.bytes)
+        try markDone("clusters", 0)
+        return verdicts
+    }
+
+    // MARK: phase 4
+
+    /// Writes this task's kept documents to `output/shard-IIIII-NNNNN.jsonl.gz` and its counts to
+    /// `output/stats/task-IIIII.json`. A task re-run after a kill first removes what its killed
+    /// run left. Returns (kept, dropped as duplicates).
+    @discardableResult
+    public func filter(inputs: [String], output: String, shard: Shard, added: String, write: WriteSettings? = nil) throws -> (Int, Int) {
+        let plan = try readPlan()
+        guard plan.tasks == shard.count else {
+            throw PhaseError(description: "the signatures phase ran as \(plan.tasks) tasks; the filter phase must too, not \(shard.count)")
+        }
+        try requireDone("clusters", count: 1)
+        if isDone("filter", shard.index) { return (0, 0) }
+        var dropped: [UInt64: DropReason] = [:]
+        var reader = try BinaryReader(path: work + "/verdicts.bin")
+        while !reader.atEnd {
+            let position = try reader.u64()
+            dropped[position] = DropReason(rawValue: try reader.string())
+            _ = try reader.string()
+        }
+        try ShardWriter.makeDirectory(output)
+        try ShardWriter.makeDirectory(output + "/stats")
+        let prefix = "shard-" + shard.tag
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: output)) ?? [] where name.hasPrefix(prefix + "-") {
+            unlink(output + "/" + name)
+        }
+        let writer = try ShardWriter(directory: output, prefix: prefix, settings: write ?? config.write)
+        var kept = 0, removed = 0
+        var stats = RunStats()
+        var dedupStats = StageStats()
+        let started = Date()
+        let taken = try forEachDocument(inputs: inputs, shard: shard, stats: &stats) { position, _, item in
+            guard case .extracted = item.content else { return }
+            dedupStats.documentsIn += 1
+            if let reason = dropped[position] {
+                dedupStats.dropped[reason, default: 0] += 1
+                removed += 1
+                return
+            }
+            dedupStats.documentsOut += 1
+            if let record = RecordCodec.encode(item, added: added) {
+                try writer.write(record)
+                kept += 1
+            }
+        }
+        try writer.finish()
+        stats[.dedup] = dedupStats
+        stats[.write].documentsIn = kept
+        stats[.write].documentsOut = kept
+        var summary = RunSummary()
+        summary.stats = stats
+        summary.shards = writer.shards
+        summary.documentsWritten = kept
+        summary.outputBytes = writer.bytesWritten
+        summary.runNumber = shard.index
+        summary.jobs = 1
+        summary.files = taken.files
+        summary.inputBytes = taken.bytes
+        summary.wallSeconds = Date().timeIntervalSince(started)
+        try Durable.write(output + "/stats/task-\(shard.tag).json", RunReport.json(summary, command: "dedup-phase filter", added: added))
+        Durable.syncDirectory(output)
+        try markDone("filter", shard.index)
+        return (kept, removed)
+    }
+
+    // MARK: phase 5
+
+    /// Once every filter task has its marker: sums the tasks' counts into `output/summary.json`
+    /// (and `summary-000001.json`, which `winnow report` reads). Returns the merged summary.
+    @discardableResult
+    public func merge(output: String, added: String) throws -> RunSummary {
+        let plan = try readPlan()
+        try requireDone("filter", count: plan.tasks)
+        var summary = RunSummary()
+        summary.runNumber = 1
+        summary.jobs = plan.tasks
+        for task in 0..<plan.tasks {
+            let path = output + "/stats/task-" + String(format: "%05d", task) + ".json"
+            guard let task = try? SummaryFile.read(path) else {
+                throw PhaseError(description: "\(path) is missing or unreadable: re-run filter task \(task)")
+            }
+            summary.stats.merge(task.stats)
+            summary.documentsWritten += task.documentsWritten
+            summary.outputBytes += task.outputBytes
+            // The slowest filter task (the tasks run side by side).
+            summary.wallSeconds = max(summary.wallSeconds, task.wallSeconds)
+            summary.files += task.inputFiles
+            summary.inputBytes += task.inputBytes
+            summary.shards += task.shards
+        }
+        let json = RunReport.json(summary, command: "slurm (\(plan.tasks) tasks, \(plan.buckets) buckets)", added: added)
+        try Durable.write(output + "/summary-000001.json", json)
+        try Durable.write(output + "/summary.json", json)
+        try markDone("merge", 0)
+        return summary
+    }
+}
+
+/// Little-endian binary records for the phase files.
+struct BinaryWriter {
+    var bytes: [UInt8] = []
+    mutating func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
+    mutating func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
+    mutating func u32s(_ values: [UInt32]) { for v in values { u32(v) } }
+    mutating func string(_ s: String) {
+        let utf8 = Array(s.utf8)
+        u32(UInt32(utf8.count))
+        bytes.append(contentsOf: utf8)
+    }
+}
+
+struct BinaryReader {
+    let bytes: [UInt8]
+    let path: String
+    var offset = 0
+
+    init(path: String) throws {
+        guard let data = FileManager.default.contents(atPath: path) else { throw OutputError(path, reason: "cannot read") }
+        bytes = [UInt8](data)
+        self.path = path
+    }
+
+    var atEnd: Bool { offset >= bytes.count }
+
+    private mutating func take(_ n: Int) throws -> ArraySlice<UInt8> {
+        guard offset + n <= bytes.count else { throw OutputError(path, reason: "truncated at byte \(offset)") }
+        defer { offset += n }
+        return bytes[offset..<(offset + n)]
+    }
+
+    mutating func u32() throws -> UInt32 {
+        try take(4).reversed().reduce(0) { $0 << 8 | UInt32($1) }
+    }
+
+    mutating func u64() throws -> UInt64 {
+        try take(8).reversed().reduce(0) { $0 << 8 | UInt64($1) }
+    }
+
+    mutating func u32s(_ n: Int) throws -> [UInt32] {
+        let slice = try take(n * 4)
+        var out = [UInt32](repeating: 0, count: n)
+        slice.withUnsafeBytes { raw in
+            for i in 0..<n { out[i] = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)) }
+        }
+        return out
+    }
+
+    mutating func skip(_ n: Int) throws { _ = try take(n) }
+
+    mutating func string() throws -> String {
+        let n = Int(try u32())
+        return String(decoding: try take(n), as: UTF8.self)
+    }
+}

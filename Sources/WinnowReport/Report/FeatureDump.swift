@@ -1,0 +1,41 @@
+import Winnow
+import WinnowCore
+import WinnowStages
+/// The blocks of every page in some inputs with their learned-model features, as JSON lines:
+/// what `make train-extract` trains on (`winnow features`).
+public enum FeatureDump {
+    /// The feature names, in vector order.
+    public static var names: [String] { BlockFeatures.names }
+
+    /// Reads every page of `inputs` and hands one JSON line per page to `write`:
+    /// `{"id", "url", "blocks": [{"text", "kind", "f": [...]}]}`. Pages that fail to clean are skipped.
+    public static func write(inputs: [String], settings: PipelineConfig, write: ([UInt8]) -> Void) {
+        var scanner = InputScanner()
+        let reader = ArchiveReader(settings: settings.read)
+        let cleaner = Cleaner(settings: settings.clean)
+        let extractor = Extractor(settings: settings.extract)
+        for file in scanner.scan(inputs) {
+            reader.read(file) { origin, content in
+                guard case .raw(let bytes) = content, let page = try? cleaner.clean(bytes, contentType: origin.contentType) else { return }
+                let segmented = Segmenter().segment(page)
+                let vectors = extractor.featureVectors(segmented, url: origin.url)
+                var json = JSONWriter()
+                json.beginObject()
+                json.key("id"); json.string(origin.id)
+                json.key("url"); json.string(origin.url)
+                json.key("blocks"); json.beginArray()
+                for (row, block) in segmented.blocks.enumerated() {
+                    json.beginObject()
+                    json.key("text"); json.string(block.text)
+                    json.key("f"); json.beginArray()
+                    for value in vectors[row] { json.raw(Array("\(value)".utf8)) }
+                    json.endArray()
+                    json.endObject()
+                }
+                json.endArray()
+                json.endObject()
+                write(json.bytes + [0x0a])
+            }
+        }
+    }
+}

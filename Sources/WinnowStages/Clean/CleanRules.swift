@@ -1,0 +1,41 @@
+import WinnowHTML
+import WinnowCore
+
+/// What the clean stage removes, in one place so tuning is a change of data.
+enum CleanRules {
+    /// Elements removed with everything inside them.
+    static let removedTags = TagSet([
+        .script,    // code, never text (JSON-LD is read into PageInfo first)
+        .style,     // CSS
+        .template,  // inert markup for scripts to clone
+        .nav,       // navigation menus
+        .iframe, .frame, .frameset, .noframes, .object, .embed, .applet, // embedded documents and plugins
+        .svg, .math, .canvas, .video, .audio, .map, // graphics and media: no prose inside
+        .input, .button, .select, .option, .textarea, .datalist, .output, // form controls
+        .dialog,    // modals: cookie banners, sign-up prompts
+        .menu,
+        .rp,        // ruby fallback parentheses
+    ])
+
+    /// Removed elements that can never hold the page's text, whatever they hold: the others are
+    /// kept when they hold most of the page's text or its `<main>` or `<article>`.
+    static let neverText = TagSet([
+        .script, .style, .template, .iframe, .frame, .frameset, .noframes, .object, .embed, .applet,
+        .svg, .math, .canvas, .video, .audio, .map, .input, .button, .select, .option, .textarea, .datalist, .output, .rp, .head,
+        .noscript, .form, .dialog,  // these have rules of their own (text thresholds), or hold banners on app shells
+    ])
+
+    /// ARIA roles whose elements are removed like `<nav>`.
+    static let removedRoles: Set<String> = [
+        "navigation", "menu", "menubar", "search", "dialog", "alertdialog", "tooltip", "toolbar",
+    ]
+
+    /// A `<noscript>` is removed unless it holds at least this many characters of text: most hold
+    /// a tracking pixel or "please enable JavaScript", but single-page apps (Discourse forums
+    /// among them) put the whole page there for crawlers.
+    static let noscriptTextToKeep = 200
+
+    /// A `<form>` is removed unless it holds at least this many characters of text (some sites,
+    /// ASP.NET ones above all, wrap the whole page in one form).
+    static let formTextToKeep = 1000
+}

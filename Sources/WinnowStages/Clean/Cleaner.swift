@@ -1,0 +1,201 @@
+import WinnowHTML
+import WinnowCore
+
+/// Settings of the clean stage.
+public struct CleanSettings: Sendable {
+    /// Pages with elements nested deeper than this are dropped as `too_deep`.
+    public var maxDepth: Int = 256
+    /// Pages whose parse takes longer are dropped as `parse_timeout`.
+    public var maxParseSeconds: Double = 10
+    /// The attributes kept in the tree: what the later stages read, unless the cleaned page is
+    /// the output (`winnow clean` writes it back as HTML, with links and images).
+    public var attributes: AttributeSelection = .read
+    public init() {}
+}
+
+/// The clean stage: decodes the charset, parses with libxml2, gathers head metadata, then
+/// removes scripts, styles, navigation, forms, hidden elements and embedded objects.
+public struct Cleaner: Sendable {
+    public let settings: CleanSettings
+
+    public init(settings: CleanSettings = CleanSettings()) { self.settings = settings }
+
+    /// Cleans raw page bytes; `contentType` is the HTTP header value, when known.
+    public func clean(_ bytes: [UInt8], contentType: String?) throws(Drop) -> CleanedPage {
+        if looksBinary(bytes) {
+            throw Drop(.clean, .binaryContent, "binary data, not HTML")
+        }
+        let (encoding, _, valid) = Charset.detectAndValidate(contentType: contentType, bytes: bytes)
+        let utf8 = Charset.decode(bytes, encoding: encoding, knownValid: valid)
+        guard var tree = HTMLParser.parse(utf8: utf8, limits: ParseLimits(maxDepth: settings.maxDepth, maxSeconds: settings.maxParseSeconds),
+                                          attributes: settings.attributes) else {
+            throw Drop(.clean, .parseError, "libxml2 could not parse the page")
+        }
+        if tree.timedOut {
+            throw Drop(.clean, .parseTimeout, "parsing took over \(settings.maxParseSeconds) s")
+        }
+        if tree.flattenedElements > 0 {
+            throw Drop(.clean, .tooDeep, "elements nested deeper than \(settings.maxDepth)")
+        }
+        var info = collectInfo(tree)
+        info.charset = encoding.lowercased()
+        removeNonContent(&tree)
+        return CleanedPage(tree: tree, info: info)
+    }
+
+    /// Control bytes in the first 4 KiB say "binary", except in UTF-16 (which has a BOM).
+    func looksBinary(_ bytes: [UInt8]) -> Bool {
+        if bytes.starts(with: [0xff, 0xfe]) || bytes.starts(with: [0xfe, 0xff]) { return false }
+        let head = bytes.prefix(4096)
+        if head.isEmpty { return false }
+        var control = 0
+        for b in head where b < 0x09 || (b > 0x0d && b < 0x20 && b != 0x1b) { control += 1 }
+        return control * 100 > head.count * 5
+    }
+
+    /// Reads title, lang, meta, canonical link, JSON-LD and `<time>` values.
+    func collectInfo(_ tree: HTMLTree) -> PageInfo {
+        var info = PageInfo()
+        if let html = tree.first(.html) {
+            info.htmlLang = tree.attributeString(.lang, of: html)
+        }
+        var bytes: [UInt8] = []
+        tree.walk { index, node in
+            switch node.tag {
+            case .title where info.title == nil:
+                bytes.removeAll(keepingCapacity: true)
+                tree.appendText(of: index, to: &bytes)
+                let title = TextNormalizer.normalize(bytes)
+                if !title.isEmpty { info.title = title }
+                return false
+            case .meta:
+                let key = tree.attributeString(.property, of: index) ?? tree.attributeString(.name, of: index)
+                    ?? tree.attributeString(.itemprop, of: index) ?? tree.attributeString(.httpEquiv, of: index)
+                if let key, let content = tree.attributeString(.content, of: index), info.metas.count < 512 {
+                    info.metas.append(.init(key: key.trimmingSpaces().lowercased(), content: TextNormalizer.normalize(Array(content.utf8))))
+                }
+                return false
+            case .link:
+                if info.canonical == nil, let rel = tree.attributeString(.rel, of: index),
+                   rel.lowercased().split(separator: " ").contains("canonical"),
+                   let href = tree.attributeString(.href, of: index), !href.isEmpty {
+                    info.canonical = href.trimmingSpaces()
+                }
+                return false
+            case .script:
+                if info.jsonLD.count < 32 {
+                    bytes.removeAll(keepingCapacity: true)
+                    tree.appendText(of: index, to: &bytes)
+                    if !bytes.isEmpty { info.jsonLD.append(String(decoding: bytes, as: UTF8.self)) }
+                }
+                return false
+            case .time:
+                if info.times.count < 8, let value = tree.attributeString(.datetime, of: index) {
+                    info.times.append(value.trimmingSpaces())
+                }
+                return true
+            default:
+                return true
+            }
+        }
+        return info
+    }
+
+    /// Detaches every element the rules remove.
+    func removeNonContent(_ tree: inout HTMLTree) {
+        var doomed: [Int32] = []
+        var text: [UInt8] = []
+        // Walked as an immutable copy (shares storage): reading the inout `tree` from inside the
+        // closure made Swift retain and release its four arrays at every element.
+        // The copy ends with the `do` block, before `detach` writes (no copy-on-write).
+        do {
+            let snapshot = tree
+            // The page's text is counted only when an element that might hold it is up for removal.
+            var pageText: Int?
+            snapshot.walk { index, node in
+                guard !node.isText else { return false }
+                if shouldRemove(index, node, snapshot, &text, pageText: &pageText) {
+                    doomed.append(index)
+                    return false
+                }
+                return true
+            }
+        }
+        for index in doomed { tree.detach(index) }
+    }
+
+    private func shouldRemove(_ index: Int32, _ node: HTMLTree.Node, _ tree: HTMLTree, _ text: inout [UInt8], pageText: inout Int?) -> Bool {
+        guard wouldRemove(index, node, tree, &text) else { return false }
+        // Code, styles and media never hold the text; anything else that does (a <nav> or a
+        // hidden wrapper that swallowed the page after mis-nested markup, a tab panel holding
+        // the article) stays: it holds most of the page's text, or its <main> or <article>.
+        if CleanRules.neverText.contains(node.tag) { return true }
+        if tree.first(.main, under: index) != nil || tree.first(.article, under: index) != nil { return false }
+        let total = pageText ?? textCount(tree.first(.body) ?? HTMLTree.root, tree, &text)
+        pageText = total
+        return textCount(index, tree, &text) * 2 < total
+    }
+
+    private func wouldRemove(_ index: Int32, _ node: HTMLTree.Node, _ tree: HTMLTree, _ text: inout [UInt8]) -> Bool {
+        if CleanRules.removedTags.contains(node.tag) { return true }
+        if node.tag == .head { return true }
+        if node.tag == .noscript { return textCount(index, tree, &text) < CleanRules.noscriptTextToKeep }
+        if node.count == 0 {
+            // No kept attributes: only the tag decides.
+            if node.tag == .form { return formIsSmall(index, tree, &text) }
+            return false
+        }
+        if tree.attribute(.hidden, of: index) != nil { return true }
+        if let aria = tree.attribute(.ariaHidden, of: index), asciiLowerEquals(aria, "true") { return true }
+        if let role = tree.attributeString(.role, of: index), CleanRules.removedRoles.contains(role.lowercased()) { return true }
+        if let style = tree.attribute(.style, of: index), styleHides(style) { return true }
+        if node.tag == .form { return formIsSmall(index, tree, &text) }
+        return false
+    }
+
+    private func formIsSmall(_ index: Int32, _ tree: HTMLTree, _ text: inout [UInt8]) -> Bool {
+        textCount(index, tree, &text) < CleanRules.formTextToKeep
+    }
+
+    /// Visible characters of the text below `index`.
+    private func textCount(_ index: Int32, _ tree: HTMLTree, _ text: inout [UInt8]) -> Int {
+        text.removeAll(keepingCapacity: true)
+        tree.appendText(of: index, to: &text)
+        return TextNormalizer.visibleCount(text)
+    }
+
+    private func asciiLowerEquals(_ bytes: ArraySlice<UInt8>, _ word: String) -> Bool {
+        let w = Array(word.utf8)
+        guard bytes.count == w.count else { return false }
+        return zip(bytes, w).allSatisfy { ($0 | 0x20) == $1 }
+    }
+
+    /// `display:none` or `visibility:hidden` in an inline style.
+    private func styleHides(_ style: ArraySlice<UInt8>) -> Bool {
+        var compact: [UInt8] = []
+        compact.reserveCapacity(style.count)
+        for b in style where b != 0x20 && b != 0x09 && b != 0x0a && b != 0x0d { compact.append(b >= 0x41 && b <= 0x5a ? b | 0x20 : b) }
+        return contains(compact, Self.displayNone) || contains(compact, Self.visibilityHidden)
+    }
+
+    private static let displayNone = Array("display:none".utf8)
+    private static let visibilityHidden = Array("visibility:hidden".utf8)
+
+    private func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard haystack.count >= needle.count else { return false }
+        for i in 0...(haystack.count - needle.count) where haystack[i] == needle[0] {
+            if haystack[i..<(i + needle.count)].elementsEqual(needle) { return true }
+        }
+        return false
+    }
+}
+
+extension Cleaner: Stage {
+    public var name: StageName { .clean }
+    public var input: StageName { .read }
+
+    public func process(_ content: WorkItem.Content, origin: DocumentOrigin) -> Disposition {
+        guard case .raw(let bytes) = content else { return .kept(content) }
+        do { return .kept(.cleaned(try clean(bytes, contentType: origin.contentType))) } catch { return .dropped(error) }
+    }
+}

@@ -1,0 +1,479 @@
+import Foundation
+import WinnowCore
+
+/// The numbers the learned block model (`BlockModel`) reads for each block of a page.
+///
+/// Every feature is generic: the block's own text and links, where it sits (position, tags on its
+/// path, the share of the page's text its containers hold, repeated sibling structures), words of
+/// class/id names grouped into families and matched as whole tokens, the page's declared types,
+/// and what the rule-based extractor decided. No feature names a site, and none reads the URL:
+/// folders of saved pages have none (on the development sets URL features added nothing
+/// measurable to the cross-validated figure).
+/// `winnow features` writes them for `make train-extract`, so training and run time read the
+/// very same numbers.
+package struct BlockFeatures {
+    /// Names of the features, in vector order (written beside the model so a mismatch is caught).
+    package static let names: [String] = {
+        var n: [String] = []
+        n += BlockKindIndex.allCases.map { "kind_\($0)" }
+        n += ["heading_level", "log_chars", "link_density", "sentences", "punctuation_per_100", "ends_sentence",
+              "digit_share", "upper_start", "has_currency", "furniture", "in_quote", "in_list", "in_table", "in_figure",
+              "position", "char_position", "depth"]
+        n += ["rule_article_kept", "rule_full_kept", "rule_kind_article", "rule_kind_discussion", "rule_kind_other",
+              "rule_negative_path", "rule_positive_path"]
+        n += PathTag.allCases.map { "path_\($0)" }
+        n += TokenFamily.allCases.map { "near_\($0)" } + TokenFamily.allCases.map { "path_tok_\($0)" }
+        n += ["container_share", "container_link_density", "container_log_blocks", "parent_share",
+              "in_half_element", "in_most_element", "repeat_log", "repeat_depth"]
+        n += ["prev_link_density", "prev_log_chars", "prev_heading", "prev_rule_kept",
+              "next_link_density", "next_log_chars", "next_heading", "next_rule_kept"]
+        n += ["page_log_chars", "page_log_blocks", "page_link_density", "page_prose_share"]
+        n += LDFamily.allCases.map { "ld_\($0)" } + ["og_article", "og_product", "og_other"]
+        return n
+    }()
+
+    enum BlockKindIndex: Int, CaseIterable { case heading, paragraph, listItem, tableCell, quote, pre, caption }
+
+    /// What the path from an element up to the top of the page holds (see `vectors`).
+    struct PathSummary {
+        var negative = false, positive = false
+        var tagBits = 0, near = 0, anywhere = 0
+        /// The nearest container element (itself included), -1 for none.
+        var container: Int32 = -1
+        /// The nearest element within six levels (itself level 1) whose tag and class/id recur
+        /// three times or more, and its level; 0 for none.
+        var repeatCount = 0, repeatDepth = 0
+        var inHalf = false, inMost = false
+    }
+
+    static let pathTagCount = PathTag.allCases.count
+    static let familyCount = TokenFamily.allCases.count
+    static let blockKindCount = BlockKindIndex.allCases.count
+
+    /// Tags on the block's path (the cleaned tree's block-level elements).
+    enum PathTag: String, CaseIterable {
+        case article, main, section, header, footer, aside, form, li, table, blockquote, details, figure, dl, center
+    }
+
+    /// Families of class/id words, matched as whole tokens (split on anything but letters and
+    /// digits; a word of five letters or more also matches as a prefix: "comments", "sharing").
+    enum TokenFamily: String, CaseIterable {
+        case navigation, share, promo, related, comment, post, content, meta, media, hidden, product, docs, title
+        var words: [String] {
+            switch self {
+            case .navigation: return ["nav", "navbar", "navigation", "menu", "breadcrumb", "breadcrumbs", "pagination", "pager", "toolbar",
+                                      "header", "masthead", "footer", "sidebar", "aside", "widget", "rail", "topbar", "skip"]
+            case .share: return ["share", "sharing", "social", "follow", "sharethis", "addthis"]
+            case .promo: return ["ad", "ads", "advert", "advertisement", "promo", "promotion", "sponsor", "sponsored", "banner",
+                                 "newsletter", "subscribe", "subscription", "signup", "cta", "paywall", "dfp", "gpt"]
+            case .related: return ["related", "recommend", "recommended", "trending", "popular", "more", "teaser", "card", "cards",
+                                   "tile", "tiles", "grid", "carousel", "slider", "swiper", "feed", "latest"]
+            case .comment: return ["comment", "comments", "reply", "replies", "respond", "discussion", "disqus"]
+            case .post: return ["post", "posts", "message", "messages", "thread", "topic", "answer", "answers", "question", "review",
+                                "reviews", "forum", "userpost", "bbcode"]
+            case .content: return ["article", "content", "body", "text", "story", "entry", "main", "prose", "rich", "richtext",
+                                   "markdown", "description", "detail", "details", "copy", "wysiwyg", "editorial"]
+            case .meta: return ["meta", "byline", "author", "date", "time", "timestamp", "tags", "tag", "category", "categories",
+                                "dateline", "published", "updated", "info"]
+            case .media: return ["caption", "credit", "photo", "image", "img", "gallery", "figure", "video", "media", "thumbnail", "thumb"]
+            case .hidden: return ["hidden", "hide", "sr", "visually", "collapse", "collapsed", "dropdown", "modal", "popup", "overlay",
+                                  "tooltip", "offcanvas", "drawer", "cookie", "consent", "gdpr"]
+            case .product: return ["product", "products", "price", "cart", "buy", "variant", "variants", "sku", "rating", "stars",
+                                   "qty", "quantity", "shipping", "shop", "checkout", "specs", "specification", "specifications"]
+            case .docs: return ["doc", "docs", "documentation", "api", "code", "highlight", "toc", "reference", "manual", "sphinx", "md"]
+            case .title: return ["title", "headline", "heading", "h1", "name", "subtitle", "dek", "lede", "lead", "intro", "summary", "excerpt"]
+            }
+        }
+    }
+
+    /// One row of `names.count` values per block, in one array.
+    package struct FeatureMatrix {
+        var rows: Int
+        var values: [Double]
+        static var columns: Int { BlockFeatures.names.count }
+        package subscript(row: Int) -> ArraySlice<Double> { values[(row * Self.columns)..<((row + 1) * Self.columns)] }
+    }
+
+    /// Families of JSON-LD `@type`s.
+    enum LDFamily: String, CaseIterable {
+        case article, product, discussion, listing, faq, howto, organization, webpage, event, software
+        var types: Set<String> {
+            switch self {
+            case .article: return PageKind.articleTypes
+            case .product: return ["product", "productgroup", "offer", "aggregateoffer", "car", "vehicle", "book"]
+            case .discussion: return ["discussionforumposting", "comment", "question", "answer", "qapage"]
+            case .listing: return ["itemlist", "collectionpage", "searchresultspage", "listitem", "offercatalog"]
+            case .faq: return ["faqpage"]
+            case .howto: return ["howto", "recipe", "course"]
+            case .organization: return ["organization", "localbusiness", "corporation", "service", "store", "restaurant", "professionalservice"]
+            case .webpage: return ["webpage", "website", "aboutpage", "contactpage", "itempage", "medicalwebpage"]
+            case .event: return ["event", "place", "jobposting"]
+            case .software: return ["softwareapplication", "softwaresourcecode", "mobileapplication", "webapplication", "apireference"]
+            }
+        }
+    }
+
+    /// The rule-based decisions the features include.
+    struct Rules {
+        var kind: PageKind
+        var articleKept: Set<Int>
+        var fullKept: Set<Int>
+        var negative: [Bool]
+        var positive: [Bool]
+        /// Per block: furniture by its words (`MainTextFinder.isFurnitureText`).
+        var furniture: [Bool]
+    }
+
+    let page: SegmentedPage
+    let ldTypes: Set<String>
+    let rules: Rules
+
+    /// One row of features per block, in block order.
+    func vectors() -> FeatureMatrix {
+        let blocks = page.blocks
+        let elements = page.elements
+        guard !blocks.isEmpty else { return FeatureMatrix(rows: 0, values: []) }
+        let count = elements.count
+        let parents = elements.map(\.parent)
+        let negative = rules.negative, positive = rules.positive
+        var articleKept = [Bool](repeating: false, count: blocks.count)
+        var fullKept = [Bool](repeating: false, count: blocks.count)
+        for i in rules.articleKept where i < blocks.count { articleKept[i] = true }
+        for i in rules.fullKept where i < blocks.count { fullKept[i] = true }
+        // Text below each element: all characters, link characters, non-link characters, blocks.
+        var chars = [Double](repeating: 0, count: count)
+        var linkChars = [Double](repeating: 0, count: count)
+        var blockCount = [Double](repeating: 0, count: count)
+        var totalChars = 0.0, totalLinks = 0.0, proseChars = 0.0
+        for block in blocks {
+            totalChars += Double(block.chars)
+            totalLinks += Double(block.linkChars)
+            if MainTextFinder.isProse(block) { proseChars += Double(block.chars) }
+            var e = block.element
+            while e >= 0 {
+                chars[Int(e)] += Double(block.chars)
+                linkChars[Int(e)] += Double(block.linkChars)
+                blockCount[Int(e)] += 1
+                e = parents[Int(e)]
+            }
+        }
+        let total = max(totalChars, 1)
+        // The deepest elements holding half and 85% of the page's non-link text.
+        func deepest(holding share: Double) -> Int32 {
+            var best: Int32 = -1
+            var bestDepth: Int32 = -1
+            for i in 0..<count where chars[i] - linkChars[i] >= share * (totalChars - totalLinks) && elements[i].depth > bestDepth {
+                best = Int32(i)
+                bestDepth = elements[i].depth
+            }
+            return best
+        }
+        let half = deepest(holding: 0.5)
+        let most = deepest(holding: ExtractRules.fullContentShare)
+        // Elements sharing tag and class/id with others: cards, posts, list items.
+        struct Signature: Hashable { var tag: String; var classID: String }
+        var signatureCount: [Signature: Int] = [:]
+        for e in elements where !e.classID.isEmpty { signatureCount[Signature(tag: e.tag, classID: e.classID), default: 0] += 1 }
+        let repeats = elements.map { $0.classID.isEmpty ? 0 : signatureCount[Signature(tag: $0.tag, classID: $0.classID)] ?? 0 }
+        var familyOf: [String: Int] = [:]  // class/id strings recur on a page (cards, list items)
+        let families = elements.map { e in
+            if let bits = familyOf[e.classID] { return bits }
+            let bits = Self.tokenFamilies(e.classID)
+            familyOf[e.classID] = bits
+            return bits
+        }
+        let pathTags = elements.map { Self.pathTagBits($0.tag) }
+        let isContainer = elements.map { ExtractRules.containerTags.contains($0.tag) }
+        // What each element's path up to the top says, built top-down (a parent always comes
+        // before its children in `elements`), so a block reads its element's summary.
+        var paths = [PathSummary](repeating: PathSummary(), count: count)
+        for i in 0..<count {
+            let p = Int(parents[i])
+            var s = p >= 0 ? paths[p] : PathSummary()
+            s.negative = s.negative || negative[i]
+            s.positive = s.positive || positive[i]
+            s.tagBits |= pathTags[i]
+            s.anywhere |= families[i]
+            // The element itself and its two nearest ancestors.
+            s.near = families[i] | (p >= 0 ? families[p] : 0) | (p >= 0 && parents[p] >= 0 ? families[Int(parents[p])] : 0)
+            if isContainer[i] { s.container = Int32(i) }
+            if repeats[i] >= 3 {
+                s.repeatCount = repeats[i]
+                s.repeatDepth = 1
+            } else if s.repeatDepth > 0 && s.repeatDepth < 6 {
+                s.repeatDepth += 1
+            } else {
+                s.repeatCount = 0
+                s.repeatDepth = 0
+            }
+            s.inHalf = s.inHalf || Int32(i) == half
+            s.inMost = s.inMost || Int32(i) == most
+            paths[i] = s
+        }
+
+        var pageFeatures: [Double] = [
+            log1p(totalChars), log1p(Double(blocks.count)), totalLinks / total, proseChars / total,
+        ]
+        pageFeatures += LDFamily.allCases.map { ldTypes.isDisjoint(with: $0.types) ? 0 : 1 }
+        let og = page.info.meta("og:type")?.lowercased() ?? ""
+        pageFeatures += [og == "article" ? 1 : 0, og.hasPrefix("product") ? 1 : 0, !og.isEmpty && og != "article" && !og.hasPrefix("product") ? 1 : 0]
+
+        var out: [Double] = []
+        out.reserveCapacity(blocks.count * Self.names.count)
+        var charsBefore = 0.0
+        for (index, block) in blocks.enumerated() {
+            let kindIndex = Self.kindIndex(block.kind).rawValue
+            for k in 0..<Self.blockKindCount { out.append(k == kindIndex ? 1 : 0) }
+            out.append(Double(block.level))
+            out.append(log1p(Double(block.chars)))
+            out.append(block.linkDensity)
+            out.append(Double(min(block.sentenceEnds.count, 20)))
+            let text = Self.textStats(block.text)
+            out.append(block.chars == 0 ? 0 : 100 * text.punctuation / Double(block.chars))
+            out.append(text.endsSentence ? 1 : 0)
+            out.append(block.chars == 0 ? 0 : text.digits / Double(block.chars))
+            out.append(text.upperStart ? 1 : 0)
+            out.append(text.currency ? 1 : 0)
+            out.append(rules.furniture[index] ? 1 : 0)
+            out.append(block.inQuote ? 1 : 0)
+            out.append(block.inList ? 1 : 0)
+            out.append(block.inTable ? 1 : 0)
+            out.append(block.inFigure ? 1 : 0)
+            out.append(Double(index) / Double(blocks.count))
+            out.append(charsBefore / total)
+            charsBefore += Double(block.chars)
+            out.append(Double(block.element >= 0 ? elements[Int(block.element)].depth : 0))
+            // Rules.
+            out.append(articleKept[index] ? 1 : 0)
+            out.append(fullKept[index] ? 1 : 0)
+            out.append(rules.kind == .article ? 1 : 0)
+            out.append(rules.kind == .discussion ? 1 : 0)
+            out.append(rules.kind == .other ? 1 : 0)
+            let path = block.element >= 0 ? paths[Int(block.element)] : PathSummary()
+            let negativePath: Double = path.negative ? 1 : 0, positivePath: Double = path.positive ? 1 : 0
+            let tagBits = path.tagBits, near = path.near, anywhere = path.anywhere
+            let container = path.container
+            let repeatCount = path.repeatCount, repeatDepth = path.repeatDepth
+            let inHalf = path.inHalf, inMost = path.inMost
+            out.append(negativePath)
+            out.append(positivePath)
+            for k in 0..<Self.pathTagCount { out.append(tagBits & (1 << k) != 0 ? 1 : 0) }
+            for k in 0..<Self.familyCount { out.append(near & (1 << k) != 0 ? 1 : 0) }
+            for k in 0..<Self.familyCount { out.append(anywhere & (1 << k) != 0 ? 1 : 0) }
+            if container >= 0 {
+                let c = Int(container)
+                out.append(chars[c] / total)
+                out.append(chars[c] == 0 ? 0 : linkChars[c] / chars[c])
+                out.append(log1p(blockCount[c]))
+            } else {
+                out.append(1)
+                out.append(totalLinks / total)
+                out.append(log1p(Double(blocks.count)))
+            }
+            let parent = block.element >= 0 ? elements[Int(block.element)].parent : -1
+            out.append(parent >= 0 ? chars[Int(parent)] / total : 1)
+            out.append(inHalf ? 1 : 0)
+            out.append(inMost ? 1 : 0)
+            out.append(log1p(Double(repeatCount)))
+            out.append(Double(repeatDepth))
+            for neighbour in stride(from: index - 1, through: index + 1, by: 2) {
+                if neighbour >= 0 && neighbour < blocks.count {
+                    out.append(blocks[neighbour].linkDensity)
+                    out.append(log1p(Double(blocks[neighbour].chars)))
+                    out.append(blocks[neighbour].kind == .heading ? 1 : 0)
+                    out.append(articleKept[neighbour] ? 1 : 0)
+                } else {
+                    out.append(0)
+                    out.append(0)
+                    out.append(0)
+                    out.append(0)
+                }
+            }
+            out.append(contentsOf: pageFeatures)
+        }
+        return FeatureMatrix(rows: blocks.count, values: out)
+    }
+
+    static func kindIndex(_ kind: BlockKind) -> BlockKindIndex {
+        switch kind {
+        case .heading: return .heading
+        case .paragraph: return .paragraph
+        case .listItem: return .listItem
+        case .tableCell: return .tableCell
+        case .quote: return .quote
+        case .pre: return .pre
+        case .caption: return .caption
+        }
+    }
+
+    static func pathTagBits(_ tag: String) -> Int { pathTagTable[tag] ?? 0 }
+
+    /// Tag name → its `PathTag` bit; lists count as `li`, table parts as `table`.
+    private static let pathTagTable: [String: Int] = {
+        var table: [String: Int] = [:]
+        for (k, t) in PathTag.allCases.enumerated() { table[t.rawValue] = 1 << k }
+        for tag in ["ul", "ol"] { table[tag] = table[PathTag.li.rawValue] }
+        for tag in ["td", "th", "tr"] { table[tag] = table[PathTag.table.rawValue] }
+        return table
+    }()
+
+    /// Whole-word token → family bits, and the prefixes of five letters or more.
+    private static let tokenTable: [String: Int] = {
+        var table: [String: Int] = [:]
+        for (k, family) in TokenFamily.allCases.enumerated() {
+            for word in family.words { table[word, default: 0] |= 1 << k }
+        }
+        return table
+    }()
+    private static let prefixWords: [(String, Int)] = tokenTable.filter { $0.key.count >= 5 }.map { ($0.key, $0.value) }.sorted { $0.0 < $1.0 }
+    /// `prefixWords` as bytes, grouped by first byte.
+    private static let prefixesByFirstByte: [[([UInt8], Int)]] = {
+        var table = [[([UInt8], Int)]](repeating: [], count: 256)
+        for (word, bits) in prefixWords { table[Int(word.utf8.first!)].append((Array(word.utf8), bits)) }
+        return table
+    }()
+
+    /// `tokenTable` as an open-addressing table on the token's bytes (FNV-1a), for the ASCII path:
+    /// no String is made per token. Slots hold an index into `tokenEntries`, or -1.
+    private static let tokenEntries: [(word: [UInt8], bits: Int)] = tokenTable.map { (Array($0.key.utf8), $0.value) }.sorted { $0.word.lexicographicallyPrecedes($1.word) }
+    private static let tokenSlots: [Int32] = {
+        var slots = [Int32](repeating: -1, count: tokenSlotCount)
+        for (index, entry) in tokenEntries.enumerated() {
+            var slot = Int(fnv1a(entry.word[...]) & UInt64(tokenSlotCount - 1))
+            while slots[slot] >= 0 { slot = (slot + 1) & (tokenSlotCount - 1) }
+            slots[slot] = Int32(index)
+        }
+        return slots
+    }()
+    private static let tokenSlotCount = 1024
+
+    private static func fnv1a(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+        var h: UInt64 = 0xcbf29ce484222325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+        return h
+    }
+
+    private static func tokenBits(_ token: ArraySlice<UInt8>) -> Int? {
+        var slot = Int(fnv1a(token) & UInt64(tokenSlotCount - 1))
+        while true {
+            let index = Int(tokenSlots[slot])
+            if index < 0 { return nil }
+            if tokenEntries[index].word.elementsEqual(token) { return tokenEntries[index].bits }
+            slot = (slot + 1) & (tokenSlotCount - 1)
+        }
+    }
+
+    /// The token families of a lowercased class/id string: tokens split on anything but letters
+    /// and digits, each looked up whole, and a token of more than five letters also by the
+    /// family words of five letters or more it starts with.
+    static func tokenFamilies(_ classID: String) -> Int {
+        guard !classID.isEmpty else { return 0 }
+        guard classID.utf8.allSatisfy({ $0 < 0x80 }) else { return tokenFamiliesOfScalars(classID) }
+        // ASCII: letters and digits by byte, the same split as Character's isLetter/isNumber.
+        var bits = 0
+        var utf8 = Array(classID.utf8)
+        utf8.append(0x20)
+        var start = -1
+        for (i, b) in utf8.enumerated() {
+            let wordByte = (b >= 0x61 && b <= 0x7a) || (b >= 0x41 && b <= 0x5a) || (b >= 0x30 && b <= 0x39)
+            if wordByte {
+                if start < 0 { start = i }
+                continue
+            }
+            guard start >= 0 else { continue }
+            let token = utf8[start..<i]
+            start = -1
+            if let b = tokenBits(token) {
+                bits |= b
+                continue
+            }
+            if token.count > 5 {
+                for (prefix, b) in prefixesByFirstByte[Int(token.first!)] where token.starts(with: prefix) { bits |= b }
+            }
+        }
+        return bits
+    }
+
+    private static func tokenFamiliesOfScalars(_ classID: String) -> Int {
+        var bits = 0
+        for token in classID.split(whereSeparator: { !($0.isLetter || $0.isNumber) }) {
+            let word = String(token)
+            if let b = tokenTable[word] {
+                bits |= b
+                continue
+            }
+            if word.count > 5 {
+                for (prefix, b) in prefixWords where word.hasPrefix(prefix) { bits |= b }
+            }
+        }
+        return bits
+    }
+
+    struct TextStats {
+        var punctuation = 0.0
+        var digits = 0.0
+        var endsSentence = false
+        var upperStart = false
+        var currency = false
+    }
+
+    static func textStats(_ text: String) -> TextStats {
+        if text.utf8.withContiguousStorageIfAvailable({ $0.allSatisfy { $0 < 0x80 } }) ?? false { return asciiTextStats(text) }
+        var s = TextStats()
+        var last: Unicode.Scalar = " "
+        var first = true
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case ".", ",", ";", "!", "?", "。", "、", "，", "！", "？": s.punctuation += 1
+            case "0"..."9": s.digits += 1
+            case "$", "€", "£", "¥", "₹", "₩": s.currency = true
+            default: break
+            }
+            if first && scalar != " " {
+                s.upperStart = scalar.properties.isUppercase
+                first = false
+            }
+            if scalar != " " { last = scalar }
+        }
+        s.endsSentence = ".!?。！？\"”'’:)".unicodeScalars.contains(last)
+        return s
+    }
+
+    /// `textStats` of ASCII text, by byte (the same counts: no other scalar can occur).
+    private static func asciiTextStats(_ text: String) -> TextStats {
+        var s = TextStats()
+        var last: UInt8 = 0x20
+        var first = true
+        var punctuation = 0, digits = 0, currency = 0
+        text.utf8.withContiguousStorageIfAvailable { bytes in
+            for b in bytes {
+                let c = asciiClasses[Int(b)]
+                punctuation += Int(c & 1)
+                digits += Int((c >> 1) & 1)
+                currency |= Int(c >> 2)
+                if b != 0x20 {
+                    if first {
+                        s.upperStart = b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z")
+                        first = false
+                    }
+                    last = b
+                }
+            }
+        }
+        s.punctuation = Double(punctuation)
+        s.digits = Double(digits)
+        s.currency = currency != 0
+        s.endsSentence = Array(".!?\"':)".utf8).contains(last)
+        return s
+    }
+
+    /// Per ASCII byte: 1 sentence punctuation, 2 digit, 4 currency sign.
+    private static let asciiClasses: [UInt8] = (0..<128).map { v in
+        switch UInt8(v) {
+        case UInt8(ascii: "."), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "!"), UInt8(ascii: "?"): return 1
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return 2
+        case UInt8(ascii: "$"): return 4
+        default: return 0
+        }
+    }
+}

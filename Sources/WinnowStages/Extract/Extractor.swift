@@ -1,0 +1,167 @@
+import Foundation
+import WinnowCore
+
+/// Settings of the extract stage.
+public struct ExtractSettings: Sendable {
+    /// Documents whose main text has fewer visible characters are dropped as `no_main_text`.
+    public var minTextChars: Int = 1
+    /// The form of `text`.
+    public var format: TextFormat = .text
+    /// Keep image captions and credits (off by default: they are not the article's prose).
+    public var includeCaptions = false
+    /// How the blocks of the main text are chosen.
+    public var method: ExtractMethod = .model
+    public init() {}
+}
+
+/// How the extract stage chooses the blocks of the main text.
+public enum ExtractMethod: String, Sendable, CaseIterable {
+    /// The learned block model (`BlockModel`), which reads the rules' choices among its features.
+    case model
+    /// The hand-written rules alone (`MainTextFinder`): the best-scoring container on article
+    /// pages, the element with most of the text on others.
+    case rules
+}
+
+/// The form of the extracted text.
+public enum TextFormat: String, Sendable, CaseIterable {
+    /// Paragraphs separated by `\n`.
+    case text
+    /// Headings, lists, block quotes, tables and code as Markdown; blocks separated by a blank line.
+    case markdown
+}
+
+/// The extract stage: the main text of a page (paragraphs separated by `\n`) and its metadata.
+public struct Extractor: Sendable {
+    public let settings: ExtractSettings
+
+    public init(settings: ExtractSettings = ExtractSettings()) { self.settings = settings }
+
+    public func extract(_ page: SegmentedPage, url: String?) throws(Drop) -> Extraction {
+        let ld = MetadataExtractor.jsonLD(page.info.jsonLD)
+        let (indices, _, _) = mainBlocks(page, url: url, types: ld.types, trace: nil)
+        let visible = indices.reduce(0) { $0 + page.blocks[$1].chars }
+        guard visible >= max(1, settings.minTextChars) else {
+            throw Drop(.extract, .noMainText, "no main text found")
+        }
+        let text: String
+        switch settings.format {
+        case .text:
+            text = indices.map { page.blocks[$0].text }.joined(separator: "\n")
+        case .markdown:
+            text = MarkdownRenderer(page: page).render(indices)
+        }
+        var extraction = Extraction(text: text)
+        MetadataExtractor.fill(&extraction, page: page, ld: ld, url: url, mainStart: indices.first)
+        return extraction
+    }
+
+    private func mainBlocks(_ page: SegmentedPage, url: String?, types: Set<String>, trace: BlockTrace?) -> ([Int], PageKind, MainTextFinder) {
+        let kind = PageKind.classify(page, url: url, jsonLDTypes: types)
+        var finder = MainTextFinder(page: page, commentsAreContent: kind == .discussion)
+        finder.includeCaptions = settings.includeCaptions
+        // The model learned from whole pages; a fragment of a few blocks is outside what it saw.
+        let method = page.blocks.count < ExtractRules.modelMinBlocks ? .rules : settings.method
+        switch method {
+        case .rules:
+            finder.trace = trace
+            return (Self.rulesBlocks(finder, kind: kind, trace: trace), kind, finder)
+        case .model:
+            // The features read the rules as trained: without the captions option.
+            var plain = finder
+            plain.includeCaptions = false
+            let vectors = Self.features(page, types: types, kind: kind, finder: plain)
+            let probabilities = BlockModel.shipped.probabilities(vectors)
+            var kept: [Int] = []
+            trace?.mode = "model: blocks whose probability of being main text is at least \(BlockModel.keepThreshold)"
+            for (index, p) in probabilities.enumerated() {
+                if p >= BlockModel.keepThreshold || (settings.includeCaptions && isCaptionOfKept(index, page: page, kept: kept, probabilities: probabilities)) {
+                    kept.append(index)
+                } else {
+                    trace?.reasons[index] = String(format: "model: probability %.2f", p)
+                }
+            }
+            return (kept, kind, finder)
+        }
+    }
+
+    /// The rules' choice: the best-scoring container on article pages, the element with most of
+    /// the text on others (the container's choice when that finds nothing).
+    private static func rulesBlocks(_ finder: MainTextFinder, kind: PageKind, trace: BlockTrace?) -> [Int] {
+        switch kind {
+        case .article:
+            return finder.mainBlocks()
+        case .discussion, .other:
+            let indices = finder.fullContentBlocks()
+            if !indices.isEmpty { return indices }
+            trace?.reasons = [:]
+            return finder.mainBlocks()
+        }
+    }
+
+    /// With `includeCaptions`: a caption or figure block next to a kept block (before it, or
+    /// after it when the next text block is kept).
+    private func isCaptionOfKept(_ index: Int, page: SegmentedPage, kept: [Int], probabilities: [Double]) -> Bool {
+        let block = page.blocks[index]
+        guard block.kind == .caption || block.inFigure else { return false }
+        if kept.last == index - 1 { return true }
+        var next = index + 1
+        while next < page.blocks.count && (page.blocks[next].kind == .caption || page.blocks[next].inFigure) { next += 1 }
+        return next < probabilities.count && probabilities[next] >= BlockModel.keepThreshold
+    }
+
+    /// The learned model's features of each block (`BlockFeatures`), with the rules' decisions among them.
+    package func featureVectors(_ page: SegmentedPage, url: String?) -> BlockFeatures.FeatureMatrix {
+        let ld = MetadataExtractor.jsonLD(page.info.jsonLD)
+        let kind = PageKind.classify(page, url: url, jsonLDTypes: ld.types)
+        let finder = MainTextFinder(page: page, commentsAreContent: kind == .discussion)
+        return Self.features(page, types: ld.types, kind: kind, finder: finder)
+    }
+
+    private static func features(_ page: SegmentedPage, types: Set<String>, kind: PageKind, finder: MainTextFinder) -> BlockFeatures.FeatureMatrix {
+        let rules = BlockFeatures.Rules(kind: kind, articleKept: Set(finder.mainBlocks()), fullKept: Set(finder.fullContentBlocks()),
+                                        negative: finder.negative, positive: finder.positive, furniture: finder.furniture)
+        return BlockFeatures(page: page, ldTypes: types, rules: rules).vectors()
+    }
+
+    /// Each block of a page, kept or left out and why: what `winnow inspect --html` shows.
+    public func explain(_ page: SegmentedPage, url: String?) -> BlockExplanation {
+        let ld = MetadataExtractor.jsonLD(page.info.jsonLD)
+        let trace = BlockTrace()
+        let (indices, kind, finder) = mainBlocks(page, url: url, types: ld.types, trace: trace)
+        let kept = Set(indices)
+        let blocks = page.blocks.enumerated().map { i, block in
+            BlockExplanation.Entry(kind: block.kind.rawValue, element: finder.describe(block.element), text: block.text,
+                                   value: finder.value(of: block), linkDensity: block.linkDensity, kept: kept.contains(i),
+                                   reason: kept.contains(i) ? "kept" : (trace.reasons[i] ?? "not selected"))
+        }
+        return BlockExplanation(pageKind: "\(kind)", mode: trace.mode, blocks: blocks)
+    }
+}
+
+/// The extraction's decisions on one page.
+public struct BlockExplanation: Sendable {
+    public struct Entry: Sendable {
+        public var kind: String
+        public var element: String
+        public var text: String
+        /// The score the block gives its containers (prose blocks; 0 for others).
+        public var value: Double
+        public var linkDensity: Double
+        public var kept: Bool
+        public var reason: String
+    }
+    public var pageKind: String
+    public var mode: String
+    public var blocks: [Entry]
+}
+
+extension Extractor: Stage {
+    public var name: StageName { .extract }
+    public var input: StageName { .segment }
+
+    public func process(_ content: WorkItem.Content, origin: DocumentOrigin) -> Disposition {
+        guard case .segmented(let page) = content else { return .kept(content) }
+        do { return .kept(.extracted(try extract(page, url: origin.url))) } catch { return .dropped(error) }
+    }
+}

@@ -1,0 +1,493 @@
+import WinnowCore
+/// Finds the main text of a segmented page.
+///
+/// 1. Each prose-like block (paragraph, quote, list item, pre; few links) scores its nearest
+///    container element fully, the container's parent by half and the grandparent by a third.
+/// 2. Each container's score is scaled by its class/id (article-like up, boilerplate-like down)
+///    and by its link density; the best container is the core of the main text.
+/// 3. Siblings of the core that score well join it (articles split in several `<div>`s).
+/// 4. Within that region, blocks are kept unless they are boilerplate: inside a boilerplate
+///    element below the region (share bars, bylines, captions, related links, comments), the
+///    headline (`h1`), link lists, or short furniture ("Advertisement", "By ...").
+struct MainTextFinder {
+    let page: SegmentedPage
+    /// When set, records why each block left out was left out (`winnow inspect --html`).
+    var trace: BlockTrace?
+    /// Keep image captions and credits inside the main text (Markdown output's option).
+    var includeCaptions = false
+
+    /// Per element: whether its own class/id (not its ancestors') marks it boilerplate or content.
+    private(set) var negative: [Bool] = []
+    private(set) var positive: [Bool] = []
+    /// Per block: short furniture by its words (`isFurnitureText`), worked out once for the
+    /// rules and the model's features.
+    private(set) var furniture: [Bool] = []
+
+    /// On forum and Q&A pages the replies are the content: comment patterns do not mark boilerplate.
+    var commentsAreContent = false
+
+    init(page: SegmentedPage, commentsAreContent: Bool = false) {
+        self.page = page
+        self.commentsAreContent = commentsAreContent
+        // Prose below each element, to tell layout wrappers that hold the article from boilerplate.
+        var proseAll = [Double](repeating: 0, count: page.elements.count)
+        var total = 0.0
+        for block in page.blocks where Self.isProse(block) {
+            let amount = Double(block.chars) * (1 - block.linkDensity)
+            total += amount
+            var e = block.element
+            while e >= 0 {
+                proseAll[Int(e)] += amount
+                e = page.elements[Int(e)].parent
+            }
+        }
+        // The class/id patterns of each element, matched once for both verdicts.
+        let groups = page.elements.map { $0.classID.isEmpty ? 0 : ExtractRules.classMatcher.groups(in: $0.classID) }
+        negative = page.elements.indices.map { i in
+            Self.negativeKind(page.elements[i], groups: groups[i],
+                              holdsMostProse: total > 0 && proseAll[i] >= max(ExtractRules.weakNegativeProseChars, total * ExtractRules.weakNegativeProseShare),
+                              commentsAreContent: commentsAreContent)
+        }
+        positive = page.elements.indices.map { i in Self.isPositive(page.elements[i], groups: groups[i], negative: negative[i]) }
+        furniture = page.blocks.map(Self.isFurnitureText)
+    }
+
+    /// Whether an element is boilerplate by its tag or class/id (`groups`: its class/id matches).
+    static func negativeKind(_ e: ElementInfo, groups found: UInt32, holdsMostProse: Bool, commentsAreContent: Bool = false) -> Bool {
+        if e.tag == "body" || e.tag == "html" || e.tag == "main" { return false }
+        if ExtractRules.boilerplateTags.contains(e.tag) && !holdsMostProse { return true }
+        if e.classID.isEmpty { return false }
+        if found & ExtractRules.strongNegativeGroup != 0 && !commentsAreContent { return found & ExtractRules.overrideGroup == 0 }
+        if holdsMostProse || found & ExtractRules.overrideGroup != 0 { return false }
+        return found & ExtractRules.negativeGroup != 0
+    }
+
+    static func isPositive(_ e: ElementInfo, groups: UInt32, negative: Bool) -> Bool {
+        if negative { return false }
+        if e.tag == "article" || e.tag == "main" { return true }
+        return groups & (ExtractRules.overrideGroup | ExtractRules.positiveGroup) != 0
+    }
+
+    /// Indices of the blocks that make up the main text, in order.
+    func mainBlocks() -> [Int] {
+        let blocks = page.blocks
+        let elements = page.elements
+        guard !blocks.isEmpty else { return [] }
+        var score = [Double](repeating: 0, count: elements.count)
+        var chars = [Int](repeating: 0, count: elements.count)
+        var linkChars = [Int](repeating: 0, count: elements.count)
+        // Prose characters below each element, not counted past a boilerplate element.
+        var prose = [Double](repeating: 0, count: elements.count)
+        // The longest prose block directly in each element or its non-container descendants.
+        var longestProse = [Int](repeating: 0, count: elements.count)
+
+        for block in blocks where block.element >= 0 {
+            // Text totals up the whole path, for link density of containers.
+            var e = block.element
+            while e >= 0 {
+                chars[Int(e)] += block.chars
+                linkChars[Int(e)] += block.linkChars
+                e = elements[Int(e)].parent
+            }
+            guard isProse(block) else { continue }
+            var p = block.element
+            let amount = Double(block.chars) * (1 - block.linkDensity)
+            while p >= 0 {
+                prose[Int(p)] += amount
+                if negative[Int(p)] { break }
+                p = elements[Int(p)].parent
+            }
+            let value = blockValue(block)
+            var container = block.element
+            longestProse[Int(container)] = max(longestProse[Int(container)], block.chars)
+            while container >= 0 && !ExtractRules.containerTags.contains(elements[Int(container)].tag) {
+                container = elements[Int(container)].parent
+            }
+            var weight = 1.0
+            var level = 0
+            while container >= 0 && level < 3 {
+                score[Int(container)] += value * weight
+                level += 1
+                weight = level == 1 ? 0.5 : 1.0 / 3.0
+                container = elements[Int(container)].parent
+            }
+        }
+
+        var best: Int32 = -1
+        var bestScore = 0.0
+        for i in elements.indices where score[i] > 0 {
+            var s = score[i]
+            if positive[i] { s *= 1.25 }
+            if negative[i] { s *= 0.3 }
+            let density = chars[i] == 0 ? 0 : Double(linkChars[i]) / Double(chars[i])
+            s *= 1 - density
+            if s > bestScore {
+                bestScore = s
+                best = Int32(i)
+            }
+        }
+        guard best >= 0 else { return fallback() }
+        trace?.core = describe(best)
+
+        // Articles split over several containers (chunks between ads, sections between figures):
+        // climb to the ancestor that holds clearly more of the page's prose.
+        var children = [[Int32]](repeating: [], count: elements.count)
+        for (i, e) in elements.enumerated() where e.parent >= 0 { children[Int(e.parent)].append(Int32(i)) }
+        // A chunk continues the article when it repeats the core's container (same tag and
+        // class), as articles split between ads or figures do; teaser lists and sidebars do not.
+        var hasTwin = [Bool](repeating: false, count: elements.count)
+        let signature = (elements[Int(best)].tag, elements[Int(best)].classID)
+        for (i, e) in elements.enumerated() where Int32(i) != best && e.tag == signature.0 && e.classID == signature.1 {
+            var a = Int32(i)
+            while a >= 0 && !hasTwin[Int(a)] {
+                hasTwin[Int(a)] = true
+                a = elements[Int(a)].parent
+            }
+        }
+        let unnamedCore = signature.1.isEmpty
+        var core = best
+        var path = best
+        var ancestor = elements[Int(best)].parent
+        while ancestor >= 0 && !negative[Int(ancestor)] {
+            // Only substantial chunks of prose count, not scattered snippets around the page.
+            let chunk = max(ExtractRules.expansionMinChars, prose[Int(core)] * ExtractRules.expansionChunkShare)
+            var gain = 0.0
+            for child in children[Int(ancestor)] where child != path && !negative[Int(child)] && prose[Int(child)] >= chunk {
+                let density = chars[Int(child)] == 0 ? 1 : Double(linkChars[Int(child)]) / Double(chars[Int(child)])
+                if hasTwin[Int(child)] || (unnamedCore && density < ExtractRules.chunkMaxLinkDensity) {
+                    gain += prose[Int(child)]
+                }
+            }
+            if gain >= prose[Int(core)] * (ExtractRules.expansionRatio - 1) { core = ancestor }
+            path = ancestor
+            ancestor = elements[Int(ancestor)].parent
+        }
+        var region = Set<Int32>([core])
+        let parent = elements[Int(core)].parent
+        if parent >= 0 {
+            let threshold = max(10, bestScore * 0.2)
+            for i in elements.indices where elements[i].parent == parent && Int32(i) != core && !negative[i] {
+                let density = chars[i] == 0 ? 0 : Double(linkChars[i]) / Double(chars[i])
+                if score[i] * (1 - density) >= threshold || (density < 0.2 && longestProse[i] >= ExtractRules.siblingProseChars) {
+                    region.insert(Int32(i))
+                }
+            }
+        }
+
+        var kept: [Int] = []
+        // A boilerplate heading ("Related stories", "More from ...") ends the text it heads:
+        // the blocks after it in its container are dropped, up to a heading of the same rank.
+        var skipScope: Int32 = -1
+        var skipLevel = 0
+        trace?.mode = "article: the best-scoring container \(describe(core)) and well-scoring siblings"
+        for (index, block) in blocks.enumerated() {
+            guard let root = regionRoot(of: block, in: region) else {
+                trace?.reasons[index] = "outside the main region"
+                continue
+            }
+            if skipScope >= 0 {
+                let rankEnds = block.kind == .heading && block.level <= skipLevel
+                if rankEnds || !isInside(block.element, skipScope) { skipScope = -1 }
+            }
+            if skipScope < 0 && isBoilerplateHeading(block) {
+                skipScope = max(0, elements[Int(block.element)].parent)
+                skipLevel = block.kind == .heading ? block.level : 6
+                trace?.reasons[index] = "boilerplate heading: drops the section it heads"
+                continue
+            }
+            if skipScope >= 0 {
+                trace?.reasons[index] = "in a section under a boilerplate heading"
+                continue
+            }
+            // The reason's text is made only when traced (the right side of `trace?.` is not
+            // evaluated without a trace).
+            if let why = dropReason(block, at: index, below: root) { trace?.reasons[index] = describe(why) } else { kept.append(index) }
+        }
+        return kept.isEmpty ? fallback() : kept
+    }
+
+    /// The region element the block sits in (itself or an ancestor), or nil when outside.
+    private func regionRoot(of block: Block, in region: Set<Int32>) -> Int32? {
+        var e = block.element
+        while e >= 0 {
+            if region.contains(e) { return e }
+            e = page.elements[Int(e)].parent
+        }
+        return nil
+    }
+
+    private func isInside(_ element: Int32, _ ancestor: Int32) -> Bool {
+        var e = element
+        while e >= 0 {
+            if e == ancestor { return true }
+            e = page.elements[Int(e)].parent
+        }
+        return false
+    }
+
+    /// Headings (or short heading-like lines) that introduce page furniture, not a section of the text.
+    private func isBoilerplateHeading(_ block: Block) -> Bool {
+        guard block.chars < 60 else { return false }
+        if block.kind != .heading {
+            // A line styled as a heading (a div or span, not a paragraph) with no sentence in it.
+            guard block.kind == .paragraph, block.chars < 40, page.elements[Int(block.element)].tag != "p",
+                  !block.text.utf8.contains(UInt8(ascii: ":")), let last = block.text.unicodeScalars.last,
+                  !".!?;,\"”’)".unicodeScalars.contains(last) else { return false }
+        }
+        let lower = FastCase.lowercased(block.text)
+        return ExtractRules.boilerplateHeadings.contains { lower.hasPrefix($0) }
+    }
+
+    private func isProse(_ block: Block) -> Bool { Self.isProse(block) }
+
+    static func isProse(_ block: Block) -> Bool {
+        switch block.kind {
+        case .paragraph, .quote, .pre, .listItem, .tableCell:
+            return block.chars >= ExtractRules.minScoringChars && block.linkDensity < ExtractRules.maxLinkDensity
+        case .heading, .caption:
+            return false
+        }
+    }
+
+    /// What a prose block adds to its containers: its length, with a bonus for sentence punctuation.
+    private func blockValue(_ block: Block) -> Double {
+        var commas = 0
+        for b in block.text.utf8 where b == UInt8(ascii: ",") || b == UInt8(ascii: ".") { commas += 1 }
+        return (1 + Double(min(commas, 10)) * 0.5 + min(Double(block.chars) / 100, 3)) * (1 - block.linkDensity)
+    }
+
+    /// Why a block is left out of the main text (described only when traced).
+    enum LeftOut {
+        case insideBoilerplate(Int32)
+        case headline
+        case caption
+        case furniture
+        case linkDensity(Double)
+        case linkHeading
+        case outsideMainContent
+        case navigationLink
+    }
+
+    /// A reason as `winnow inspect --html` shows it.
+    func describe(_ reason: LeftOut) -> String {
+        switch reason {
+        case .insideBoilerplate(let e): return "inside boilerplate element \(describe(e))"
+        case .headline: return "the headline (h1; it is metadata.title)"
+        case .caption: return "image caption or credit (--captions keeps them)"
+        case .furniture: return "furniture: a short boilerplate phrase"
+        case .linkDensity(let d): return String(format: "link density %.2f over %.2f", d, ExtractRules.maxLinkDensity)
+        case .linkHeading: return "a heading that is a link"
+        case .outsideMainContent: return "outside the main content element"
+        case .navigationLink: return "a short link in a list (navigation)"
+        }
+    }
+
+    /// Why a block of the main region is left out, nil when it is kept.
+    private func dropReason(_ block: Block, at index: Int, below root: Int32) -> LeftOut? {
+        // Boilerplate elements between the block and the region root; none count above an
+        // embedded social post.
+        var e = block.element
+        while e >= 0 && e != root {
+            let element = page.elements[Int(e)]
+            if !element.classID.isEmpty && ExtractRules.embedMatcher.groups(in: element.classID) != 0 { break }
+            let isFigure = element.tag == "figure" || element.tag == "figcaption"
+            if negative[Int(e)] && !(includeCaptions && isFigure) { return .insideBoilerplate(e) }
+            e = element.parent
+        }
+        if block.kind == .heading && block.level == 1 { return .headline }
+        if block.kind == .caption || block.inFigure {
+            if !includeCaptions { return .caption }
+            return furniture[index] ? .furniture : nil
+        }
+        if block.linkDensity > ExtractRules.maxLinkDensity && !(block.kind == .heading) { return .linkDensity(block.linkDensity) }
+        if block.kind == .heading && block.linkDensity > 0.9 { return .linkHeading }
+        if furniture[index] { return .furniture }
+        return nil
+    }
+
+    /// An element as `tag.class-or-id` for explanations.
+    func describe(_ e: Int32) -> String {
+        guard e >= 0 && Int(e) < page.elements.count else { return "(none)" }
+        let element = page.elements[Int(e)]
+        return element.classID.isEmpty ? "<\(element.tag)>" : "<\(element.tag) \"\(element.classID.prefix(60))\">"
+    }
+
+    /// Short blocks that are page furniture by their words.
+    static func isFurnitureText(_ block: Block) -> Bool {
+        guard block.chars < ExtractRules.shortBlockChars else { return false }
+        let lower = FastCase.lowercased(block.text)
+        // Whole-block phrases, punctuation aside ("Advertisement", "Share this:").
+        if block.chars < 60 && mayBeBoilerplatePhrase(lower) {
+            if ExtractRules.boilerplatePhrases.contains(CharacterSetLite.withoutPunctuation(lower).trimmingSpaces()) { return true }
+        }
+        if block.chars < 60 || block.sentenceEnds.count <= 1 {
+            // Byte prefixes: the text and the table are both NFC.
+            let prefixed = lower.utf8.withContiguousStorageIfAvailable { bytes in
+                ExtractRules.boilerplatePrefixesUTF8.contains { bytes.starts(with: $0) }
+            } ?? ExtractRules.boilerplatePrefixesUTF8.contains { lower.utf8.starts(with: $0) }
+            if prefixed { return true }
+        }
+        if block.chars < 80 && ExtractRules.furnitureMatcher.groups(in: lower) != 0 { return true }
+        return false
+    }
+
+    /// False when `withoutPunctuation(lower).trimmingSpaces()` cannot be a boilerplate phrase, told
+    /// cheaply on ASCII text: too many letters and digits for the longest phrase, or first two
+    /// bytes that start no phrase. Non-ASCII text always goes to the full check.
+    private static func mayBeBoilerplatePhrase(_ lower: String) -> Bool {
+        lower.utf8.withContiguousStorageIfAvailable { bytes in
+            var alphanumerics = 0
+            var start: UInt16 = 0
+            var kept = 0
+            for b in bytes {
+                if b >= 0x80 { return true }
+                if (b >= 0x61 && b <= 0x7a) || (b >= 0x41 && b <= 0x5a) || (b >= 0x30 && b <= 0x39) { alphanumerics += 1 }
+                if kept < 2 && !CharacterSetLite.dropsASCII(b) && !(kept == 0 && (b == 0x20 || b == 0x0d)) {
+                    start = start << 8 | UInt16(b)
+                    kept += 1
+                }
+            }
+            guard alphanumerics <= ExtractRules.longestBoilerplatePhrase, kept == 2 else { return false }
+            return ExtractRules.boilerplatePhraseStarts.contains(start)
+        } ?? true
+    }
+
+    /// The whole main content of a page that is not one article (product, listing, forum, service,
+    /// documentation pages): the smallest element holding most of the page's non-link text, with
+    /// every block in it but boilerplate elements, navigation-like link lists and furniture.
+    func fullContentBlocks() -> [Int] {
+        let blocks = page.blocks
+        let elements = page.elements
+        guard !blocks.isEmpty else { return [] }
+        // Boilerplate marks do not hold for an element with half the page's text.
+        var textAll = [Double](repeating: 0, count: elements.count)
+        var totalAll = 0.0
+        for block in blocks {
+            let amount = Double(block.chars - block.linkChars)
+            totalAll += amount
+            var e = block.element
+            while e >= 0 {
+                textAll[Int(e)] += amount
+                e = elements[Int(e)].parent
+            }
+        }
+        let negative = elements.indices.map { self.negative[$0] && textAll[$0] < totalAll * 0.5 }
+        var text = [Double](repeating: 0, count: elements.count)
+        var total = 0.0
+        for block in blocks {
+            let amount = Double(block.chars - block.linkChars)
+            var e = block.element
+            var blocked = false
+            var path: [Int32] = []
+            while e >= 0 {
+                if negative[Int(e)] { blocked = true }
+                path.append(e)
+                e = elements[Int(e)].parent
+            }
+            if blocked { continue }
+            total += amount
+            for p in path { text[Int(p)] += amount }
+        }
+        guard total > 0 else { return [] }
+        // The deepest element with most of the text.
+        var root: Int32 = -1
+        var rootDepth: Int32 = -1
+        for i in elements.indices where text[i] >= total * ExtractRules.fullContentShare && !negative[i] {
+            if elements[i].depth > rootDepth {
+                root = Int32(i)
+                rootDepth = elements[i].depth
+            }
+        }
+        var kept: [Int] = []
+        trace?.mode = "full content: everything in \(describe(root)), the deepest element with most of the page's text"
+        for (index, block) in blocks.enumerated() {
+            var e = block.element
+            var inside = root < 0
+            var boilerplate: Int32 = -1
+            while e >= 0 {
+                if e == root { inside = true; break }
+                let isFigure = elements[Int(e)].tag == "figure" || elements[Int(e)].tag == "figcaption"
+                if negative[Int(e)] && !(includeCaptions && isFigure) { boilerplate = e }
+                e = elements[Int(e)].parent
+            }
+            let why: LeftOut?
+            if !inside {
+                why = .outsideMainContent
+            } else if boilerplate >= 0 {
+                why = .insideBoilerplate(boilerplate)
+            } else if (block.kind == .caption || block.inFigure) && !includeCaptions {
+                why = .caption
+            } else if block.kind == .heading && block.level == 1 {
+                why = .headline
+            } else if block.linkDensity > 0.9 && block.kind == .listItem && block.chars < 40 {
+                why = .navigationLink
+            } else if furniture[index] {
+                why = .furniture
+            } else {
+                why = nil
+            }
+            if let why { trace?.reasons[index] = describe(why) } else { kept.append(index) }
+        }
+        return kept
+    }
+
+    /// When no container stands out: every prose block with few links.
+    private func fallback() -> [Int] {
+        var kept: [Int] = []
+        trace?.mode = "fallback: no container stands out; every prose block of 40 characters or more with few links"
+        trace?.reasons = [:]
+        for (i, block) in page.blocks.enumerated() {
+            if isProse(block) && block.chars >= 40 && !furniture[i] {
+                kept.append(i)
+            } else {
+                trace?.reasons[i] = isProse(block) && block.chars >= 40 ? "furniture: a short boilerplate phrase" : "not prose, or under 40 characters"
+            }
+        }
+        return kept
+    }
+
+    /// The value a prose block gives its containers (0 for other blocks).
+    func value(of block: Block) -> Double { isProse(block) ? blockValue(block) : 0 }
+}
+
+/// Punctuation tests on Unicode scalars without Foundation's CharacterSet.
+enum CharacterSetLite {
+    /// `text` without its punctuation, symbols and whitespace but for plain spaces.
+    static func withoutPunctuation(_ text: String) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        var ascii = true
+        for b in text.utf8 {
+            if b >= 0x80 { ascii = false; break }
+            if !asciiDropped[Int(b)] { bytes.append(b) }
+        }
+        if ascii { return String(decoding: bytes, as: UTF8.self) }
+        return String(text.unicodeScalars.filter { !isPunctuationOrSpace($0) || $0 == " " })
+    }
+
+    /// Whether `withoutPunctuation` drops the ASCII byte `b`.
+    static func dropsASCII(_ b: UInt8) -> Bool { asciiDropped[Int(b)] }
+
+    /// For each ASCII byte: whether `withoutPunctuation` drops it.
+    private static let asciiDropped: [Bool] = (0..<128).map { v in
+        let s = Unicode.Scalar(UInt8(v))
+        return isPunctuationOrSpace(s) && s != " "
+    }
+
+    static func isPunctuationOrSpace(_ s: Unicode.Scalar) -> Bool {
+        switch s.properties.generalCategory {
+        case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation,
+             .finalPunctuation, .otherPunctuation, .spaceSeparator, .mathSymbol, .otherSymbol:
+            return true
+        default:
+            return s == "\t" || s == "\n"
+        }
+    }
+}
+
+/// Why each block was left out of the main text, recorded when asked for (`winnow inspect --html`).
+final class BlockTrace {
+    var mode = ""
+    var core = ""
+    var reasons: [Int: String] = [:]
+}

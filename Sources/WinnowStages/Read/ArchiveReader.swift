@@ -1,0 +1,178 @@
+import Foundation
+import WinnowCompression
+import WinnowCore
+
+/// Settings of the read stage.
+public struct ReadSettings: Sendable {
+    /// Documents larger than this (after decompression) are dropped as `too_large`.
+    public var maxDocumentBytes: Int = 16 * 1024 * 1024
+    public init() {}
+}
+
+/// The read stage: turns one input file into documents (or counted drops), in file order.
+public struct ArchiveReader: Sendable {
+    public let settings: ReadSettings
+
+    public init(settings: ReadSettings = ReadSettings()) { self.settings = settings }
+
+    /// Reads `file`, calling `emit` for each document or drop in order. Never throws: a file that
+    /// cannot be read is one drop.
+    public func read(_ file: InputFile, emit: (DocumentOrigin, WorkItem.Content) -> Void) {
+        switch file.format {
+        case .html:
+            readHTML(file, emit: emit)
+        case .warc:
+            readWARC(file, emit: emit)
+        case .ndjson:
+            readNDJSON(file, emit: emit)
+        }
+    }
+
+    private func fileOrigin(_ file: InputFile, source: SourceKind, suffix: String = "") -> DocumentOrigin {
+        DocumentOrigin(id: Hash128(file.relativePath + suffix).hex, source: source, input: file.relativePath)
+    }
+
+    // MARK: HTML files
+
+    private func readHTML(_ file: InputFile, emit: (DocumentOrigin, WorkItem.Content) -> Void) {
+        let origin = fileOrigin(file, source: .html)
+        do {
+            let source = try openByteSource(path: file.path)
+            var bytes: [UInt8] = []
+            while try source.read(into: &bytes, maxCount: 1 << 20) > 0 {
+                if bytes.count > settings.maxDocumentBytes {
+                    emit(origin, .dropped(Drop(.read, .tooLarge, "over \(settings.maxDocumentBytes) bytes")))
+                    return
+                }
+            }
+            emit(origin, .raw(bytes))
+        } catch let error as CompressionError {
+            let reason: DropReason = error == .truncated ? .truncatedGzip : .corruptGzip
+            emit(origin, .dropped(Drop(.read, reason, "\(error)")))
+        } catch {
+            emit(origin, .dropped(Drop(.read, .readError, "\(error)")))
+        }
+    }
+
+    // MARK: WARC files
+
+    static let wantedTypes: Set<String> = ["response", "resource"]
+
+    /// Opens `file` (decompressing `.gz`), or reports it as one `read_error` drop and returns nil.
+    private func open(_ file: InputFile, as kind: SourceKind, emit: (DocumentOrigin, WorkItem.Content) -> Void) -> ByteSource? {
+        do {
+            if let range = file.range { return try GzipByteSource(path: file.path, range: range, startMarker: Array("WARC/".utf8)) }
+            return try openByteSource(path: file.path)
+        } catch {
+            emit(fileOrigin(file, source: kind), .dropped(Drop(.read, .readError, "\(error)")))
+            return nil
+        }
+    }
+
+    private func readWARC(_ file: InputFile, emit: (DocumentOrigin, WorkItem.Content) -> Void) {
+        guard let source = open(file, as: .warc, emit: emit) else { return }
+        // Slack for the HTTP headers and transfer encoding around a document of the maximum size.
+        let reader = WARCReader(source: source, maxBlock: settings.maxDocumentBytes + 1024 * 1024) {
+            Self.wantedTypes.contains($0)
+        }
+        while let event = reader.next() {
+            switch event {
+            case .damage(let reason, let detail, let offset):
+                emit(fileOrigin(file, source: .warc, suffix: "@\(offset)"),
+                     .dropped(Drop(.read, reason, "\(detail) at offset \(offset)")))
+            case .record(let record):
+                guard Self.wantedTypes.contains(record.type) else { continue }
+                var origin = fileOrigin(file, source: .warc, suffix: "@\(record.offset)")
+                if let recordID = record.recordID {
+                    origin.id = Self.documentID(recordID: recordID)
+                    origin.warcRecordID = recordID
+                }
+                origin.url = record.targetURI
+                origin.created = record.header("WARC-Date")
+                emit(origin, document(from: record, origin: &origin))
+            }
+        }
+    }
+
+    /// The id of a WARC document: the UUID of its `urn:uuid:` record id, or a hash of other ids.
+    static func documentID(recordID: String) -> String {
+        let lower = recordID.lowercased()
+        if lower.hasPrefix("urn:uuid:") { return String(lower.dropFirst(9)) }
+        return Hash128(recordID).hex
+    }
+
+    private func document(from record: WARCRecord, origin: inout DocumentOrigin) -> WorkItem.Content {
+        if record.oversized {
+            return .dropped(Drop(.read, .tooLarge, "record of \(record.contentLength) bytes"))
+        }
+        if record.type == "resource" {
+            origin.contentType = record.header("Content-Type")
+            guard HTMLSniffer.isHTML(contentType: origin.contentType, body: record.block) else {
+                return .dropped(Drop(.read, .notHTML, "resource record of type \(HTMLSniffer.mediaType(origin.contentType))"))
+            }
+            return .raw(record.block)
+        }
+        guard let response = HTTPResponse.parse(record.block) else {
+            return .dropped(Drop(.read, .malformedWARC, "response record without an HTTP status line"))
+        }
+        guard response.status == 200 else {
+            return .dropped(Drop(.read, .httpStatus, "HTTP status \(response.status)"))
+        }
+        origin.contentType = response.header("Content-Type") ?? record.header("WARC-Identified-Payload-Type")
+        var body = response.body
+        if let transfer = response.header("Transfer-Encoding"), transfer.lowercased().contains("chunked") {
+            body = HTTPDecoding.dechunk(body)
+        }
+        do {
+            body = try HTTPDecoding.decodeContent(body, encoding: response.header("Content-Encoding"), limit: settings.maxDocumentBytes)
+        } catch {
+            return .dropped(error)
+        }
+        guard HTMLSniffer.isHTML(contentType: origin.contentType, body: body) else {
+            return .dropped(Drop(.read, .notHTML, "Content-Type \(HTMLSniffer.mediaType(origin.contentType))"))
+        }
+        if body.count > settings.maxDocumentBytes {
+            return .dropped(Drop(.read, .tooLarge, "body of \(body.count) bytes"))
+        }
+        return .raw(body)
+    }
+
+    // MARK: NDJSON files
+
+    private func readNDJSON(_ file: InputFile, emit: (DocumentOrigin, WorkItem.Content) -> Void) {
+        guard let source = open(file, as: .jsonl, emit: emit) else { return }
+        let reader = ByteReader(source: source)
+        var lineNumber = 0
+        while true {
+            let next: (line: ArraySlice<UInt8>, cut: Bool)?
+            do {
+                next = try reader.readLine(limit: settings.maxDocumentBytes * 2)
+            } catch let error as CompressionError {
+                let reason: DropReason = error == .truncated ? .truncatedGzip : .corruptGzip
+                emit(fileOrigin(file, source: .jsonl, suffix: ":\(lineNumber + 1)"), .dropped(Drop(.read, reason, "\(error) after line \(lineNumber)")))
+                if error == .truncated { return }
+                reader.discardBuffered()
+                continue
+            } catch {
+                emit(fileOrigin(file, source: .jsonl, suffix: ":\(lineNumber + 1)"), .dropped(Drop(.read, .readError, "\(error)")))
+                return
+            }
+            guard let (line, cut) = next else { return }
+            lineNumber += 1
+            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0d }) { continue }
+            let fallback = fileOrigin(file, source: .jsonl, suffix: ":\(lineNumber)")
+            if cut {
+                emit(fallback, .dropped(Drop(.read, .tooLarge, "line \(lineNumber) is over \(settings.maxDocumentBytes * 2) bytes")))
+                continue
+            }
+            switch RecordCodec.decode(line: line, input: file.relativePath) {
+            case .success(let (origin, content)):
+                emit(origin, content)
+            case .failure(let drop):
+                var d = drop
+                d.detail = "line \(lineNumber): \(d.detail)"
+                emit(fallback, .dropped(d))
+            }
+        }
+    }
+}

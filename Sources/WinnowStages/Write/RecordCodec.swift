@@ -1,0 +1,324 @@
+import Foundation
+import WinnowHTML
+import WinnowCore
+
+/// The one-JSON-object-a-line record format of every shard, final and intermediate.
+///
+/// Final records follow the dolma document format (`id`, `text`, `source`, `added`, `created`,
+/// `metadata`). Intermediate shards (the output of `winnow read`, `clean`, `segment`) are the same
+/// records with a `winnow` object that holds the stage's state, so that the next stage can start
+/// from them. Keys are written in a fixed order, so equal documents give equal bytes.
+public enum RecordCodec {
+    /// Metadata keys Winnow sets itself; an NDJSON input's other keys are passed through after them.
+    static let ownMetadataKeys: Set<String> = [
+        "url", "title", "author", "date_published", "language", "language_score", "language_declared", "canonical_url",
+        "site_name", "description", "input", "warc_record_id", "charset", "quality_scores", "quality_flags",
+    ]
+
+    /// A dropped document for `--keep-dropped`: the final format, with the text as far as the
+    /// document got (empty before extraction) and `drop_stage`, `drop_reason`, `drop_detail` and
+    /// `duplicate_of` (the keeper's id, when known) at the end of `metadata`.
+    public static func encodeDropped(_ origin: DocumentOrigin, _ drop: Drop, added: String) -> [UInt8] {
+        var origin = origin
+        func json(_ value: String?) -> [UInt8] {
+            var w = JSONWriter(capacity: 64)
+            w.string(value)
+            return w.bytes
+        }
+        origin.extraMetadata.removeAll { ["drop_stage", "drop_reason", "drop_detail", "duplicate_of"].contains($0.key) }
+        origin.extraMetadata.append(("drop_stage", json(drop.stage.rawValue)))
+        origin.extraMetadata.append(("drop_reason", json(drop.reason.rawValue)))
+        origin.extraMetadata.append(("drop_detail", json(drop.detail)))
+        origin.extraMetadata.append(("duplicate_of", json(drop.duplicateOf)))
+        let item = WorkItem(sequence: 0, origin: origin, content: .extracted(drop.extraction ?? Extraction(text: "")))
+        return encode(item, added: added) ?? []
+    }
+
+    /// Encodes a document at its current stage. Dropped documents are not encoded.
+    public static func encode(_ item: WorkItem, added: String) -> [UInt8]? {
+        var w = JSONWriter(capacity: 8192)
+        let origin = item.origin
+        var extraction: Extraction?
+        var text = ""
+        var info: PageInfo?
+        switch item.content {
+        case .extracted(let e):
+            extraction = e
+            text = e.text
+        case .segmented(let page):
+            text = page.blocks.map(\.text).joined(separator: "\n")
+            info = page.info
+        case .cleaned(let page):
+            info = page.info
+        case .raw:
+            break
+        case .dropped:
+            return nil
+        }
+        w.beginObject()
+        w.key("id"); w.string(origin.id)
+        w.key("text"); w.string(text)
+        w.key("source"); w.string(origin.source)
+        w.key("added"); w.string(origin.added ?? added)
+        w.key("created"); w.string(origin.created)
+        w.key("metadata")
+        w.beginObject()
+        w.key("url"); w.string(origin.url)
+        w.key("title"); w.string(extraction?.title)
+        w.key("author"); w.string(extraction?.author)
+        w.key("date_published"); w.string(extraction?.datePublished)
+        w.key("language"); w.string(extraction?.language)
+        w.key("language_score"); w.double(extraction?.languageScore, digits: 2)
+        w.key("language_declared"); w.string(extraction?.languageDeclared)
+        w.key("canonical_url"); w.string(extraction?.canonicalURL)
+        w.key("site_name"); w.string(extraction?.siteName)
+        w.key("description"); w.string(extraction?.description)
+        w.key("input"); w.string(origin.input)
+        w.key("warc_record_id"); w.string(origin.warcRecordID)
+        if let scores = extraction?.qualityScores {
+            w.key("quality_scores")
+            w.beginObject()
+            for (name, score) in scores { w.key(name); w.double(score) }
+            w.endObject()
+            w.key("quality_flags")
+            w.beginArray()
+            for name in extraction?.qualityFlags ?? [] { w.string(name) }
+            w.endArray()
+        }
+        for (key, json) in origin.extraMetadata where !ownMetadataKeys.contains(key) {
+            w.key(key); w.raw(json)
+        }
+        w.endObject()
+        switch item.content {
+        case .raw(let bytes):
+            w.key("winnow")
+            w.beginObject()
+            w.key("stage"); w.string(StageName.read.rawValue)
+            w.key("content_type"); w.string(origin.contentType)
+            w.key("body_base64"); w.string(Data(bytes).base64EncodedString())
+            w.endObject()
+        case .cleaned(let page):
+            w.key("winnow")
+            w.beginObject()
+            w.key("stage"); w.string(StageName.clean.rawValue)
+            w.key("charset"); w.string(page.info.charset)
+            w.key("html"); w.string(String(decoding: HTMLSerializer.serialize(page), as: UTF8.self))
+            w.endObject()
+        case .segmented(let page):
+            w.key("winnow")
+            w.beginObject()
+            w.key("stage"); w.string(StageName.segment.rawValue)
+            w.key("page"); encodeInfo(page.info, &w)
+            w.key("elements")
+            w.beginArray()
+            for e in page.elements {
+                w.beginArray(); w.int(Int(e.parent)); w.string(e.tag); w.string(e.classID); w.endArray()
+            }
+            w.endArray()
+            w.key("blocks")
+            w.beginArray()
+            for b in page.blocks {
+                w.beginObject()
+                w.key("kind"); w.string(b.kind.rawValue)
+                w.key("level"); w.int(b.level)
+                w.key("text"); w.string(b.text)
+                w.key("chars"); w.int(b.chars)
+                w.key("link_chars"); w.int(b.linkChars)
+                w.key("element"); w.int(Int(b.element))
+                w.key("sentence_ends"); w.beginArray(); for e in b.sentenceEnds { w.int(e) }; w.endArray()
+                w.key("in_quote"); w.bool(b.inQuote)
+                w.key("in_list"); w.bool(b.inList)
+                w.key("in_table"); w.bool(b.inTable)
+                w.key("in_figure"); w.bool(b.inFigure)
+                w.endObject()
+            }
+            w.endArray()
+            w.endObject()
+        default:
+            _ = info
+        }
+        w.endObject()
+        var bytes = w.bytes
+        bytes.append(0x0a)
+        return bytes
+    }
+
+    private static func encodeInfo(_ info: PageInfo, _ w: inout JSONWriter) {
+        w.beginObject()
+        w.key("title"); w.string(info.title)
+        w.key("html_lang"); w.string(info.htmlLang)
+        w.key("canonical"); w.string(info.canonical)
+        w.key("charset"); w.string(info.charset)
+        w.key("metas"); w.beginArray()
+        for m in info.metas { w.beginArray(); w.string(m.key); w.string(m.content); w.endArray() }
+        w.endArray()
+        w.key("json_ld"); w.beginArray(); for j in info.jsonLD { w.string(j) }; w.endArray()
+        w.key("times"); w.beginArray(); for t in info.times { w.string(t) }; w.endArray()
+        w.endObject()
+    }
+
+    // MARK: decoding
+
+    /// Decodes one line of an NDJSON input: a plain document (`id` and `text`: ready for dedup) or
+    /// an intermediate record of an earlier `winnow` stage.
+    public static func decode(line: ArraySlice<UInt8>, input: String) -> Result<(DocumentOrigin, WorkItem.Content), Drop> {
+        // Plain documents, nearly every line of a corpus, are read without Foundation.
+        if let document = decodeDocument(line: line, input: input) { return .success(document) }
+        let object: [String: Any]
+        do {
+            guard let o = try JSONSerialization.jsonObject(with: Data(line), options: []) as? [String: Any] else {
+                return .failure(Drop(.read, .malformedJSON, "not a JSON object"))
+            }
+            object = o
+        } catch {
+            return .failure(Drop(.read, .malformedJSON, "not JSON"))
+        }
+        guard let id = scalarString(object["id"]) else {
+            return .failure(Drop(.read, .malformedJSON, "no \"id\""))
+        }
+        var origin = DocumentOrigin(id: id, source: .jsonl, input: input)
+        if let source = object["source"] as? String, !source.isEmpty { origin.source = source }
+        origin.created = object["created"] as? String
+        origin.added = object["added"] as? String
+        let metadata = object["metadata"] as? [String: Any] ?? [:]
+        origin.url = metadata["url"] as? String
+        origin.warcRecordID = metadata["warc_record_id"] as? String
+        if let inner = metadata["input"] as? String { origin.input = inner }
+        for key in metadata.keys.sorted() where !ownMetadataKeys.contains(key) {
+            if let value = metadata[key], let json = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed, .withoutEscapingSlashes]) {
+                origin.extraMetadata.append((key, Array(json)))
+            }
+        }
+        if let state = object["winnow"] as? [String: Any], let stageName = state["stage"] as? String {
+            guard let stage = StageName(rawValue: stageName) else {
+                return .failure(Drop(.read, .malformedJSON, "unknown winnow stage \(stageName)"))
+            }
+            origin.contentType = state["content_type"] as? String
+            switch stage {
+            case .read:
+                guard let b64 = state["body_base64"] as? String, let data = Data(base64Encoded: b64) else {
+                    return .failure(Drop(.read, .malformedJSON, "read record without body_base64"))
+                }
+                return .success((origin, .raw(Array(data))))
+            case .clean:
+                guard let html = state["html"] as? String else {
+                    return .failure(Drop(.read, .malformedJSON, "clean record without html"))
+                }
+                // Re-cleaning is idempotent and restores the tree and its head information.
+                origin.contentType = "text/html; charset=utf-8"
+                return .success((origin, .raw(Array(html.utf8))))
+            case .segment:
+                guard let page = decodeSegmented(state) else {
+                    return .failure(Drop(.read, .malformedJSON, "segment record with malformed blocks"))
+                }
+                return .success((origin, .segmented(page)))
+            default:
+                break
+            }
+        }
+        guard let text = object["text"] as? String else {
+            return .failure(Drop(.read, .malformedJSON, "no \"text\""))
+        }
+        var extraction = Extraction(text: text)
+        extraction.title = metadata["title"] as? String
+        extraction.author = metadata["author"] as? String
+        extraction.datePublished = metadata["date_published"] as? String
+        extraction.language = metadata["language"] as? String
+        extraction.languageScore = (metadata["language_score"] as? NSNumber)?.doubleValue
+        extraction.languageDeclared = metadata["language_declared"] as? String
+        if let scores = metadata["quality_scores"] as? [String: Any] {
+            let pairs: [(String, Double)] = scores.compactMap { k, v in (v as? NSNumber).map { (k, $0.doubleValue) } }
+            extraction.qualityScores = QualityRule.inCatalogueOrder(pairs)
+            extraction.qualityFlags = metadata["quality_flags"] as? [String] ?? []
+        }
+        extraction.canonicalURL = metadata["canonical_url"] as? String
+        extraction.siteName = metadata["site_name"] as? String
+        extraction.description = metadata["description"] as? String
+        return .success((origin, .extracted(extraction)))
+    }
+
+    /// A plain document (`id`, `text`, no `winnow` state) by the fast reader; nil for anything
+    /// else, which the general path then reads (or reports).
+    static func decodeDocument(line: ArraySlice<UInt8>, input: String) -> (DocumentOrigin, WorkItem.Content)? {
+        line.withUnsafeBufferPointer { buffer -> (DocumentOrigin, WorkItem.Content)? in
+            guard let root = try? JSONReader.parse(buffer), case .object = root, root["winnow"] == nil else { return nil }
+            let id: String
+            switch root["id"] {
+            case .string(let s)?: id = s
+            case .number(let n)? where n == n.rounded() && abs(n) < 1e15: id = String(Int64(n))
+            default: return nil
+            }
+            guard let text = root["text"]?.string else { return nil }
+            var origin = DocumentOrigin(id: id, source: .jsonl, input: input)
+            if let source = root["source"]?.string, !source.isEmpty { origin.source = source }
+            origin.created = root["created"]?.string
+            origin.added = root["added"]?.string
+            var extraction = Extraction(text: text)
+            if case .object(let members)? = root["metadata"] {
+                let meta = root["metadata"]
+                origin.url = meta?["url"]?.string
+                origin.warcRecordID = meta?["warc_record_id"]?.string
+                if let inner = meta?["input"]?.string { origin.input = inner }
+                extraction.title = meta?["title"]?.string
+                extraction.author = meta?["author"]?.string
+                extraction.datePublished = meta?["date_published"]?.string
+                extraction.language = meta?["language"]?.string
+                if case .number(let score)? = meta?["language_score"] { extraction.languageScore = score }
+                extraction.languageDeclared = meta?["language_declared"]?.string
+                if case .object(let scores)? = meta?["quality_scores"] {
+                    extraction.qualityScores = scores.compactMap { m in
+                        if case .number(let n) = m.value { return (m.key, n) } else { return nil }
+                    }
+                    if case .array(let flags)? = meta?["quality_flags"] { extraction.qualityFlags = flags.compactMap(\.string) } else { extraction.qualityFlags = [] }
+                }
+                extraction.canonicalURL = meta?["canonical_url"]?.string
+                extraction.siteName = meta?["site_name"]?.string
+                extraction.description = meta?["description"]?.string
+                // Other metadata passes through as written (the metadata's byte ranges are relative to the line).
+                for member in members.sorted(by: { $0.key < $1.key }) where !ownMetadataKeys.contains(member.key) {
+                    origin.extraMetadata.append((member.key, Array(UnsafeBufferPointer(rebasing: buffer[member.range]))))
+                }
+            }
+            return (origin, .extracted(extraction))
+        }
+    }
+
+    private static func scalarString(_ value: Any?) -> String? {
+        if let s = value as? String { return s }
+        if let n = value as? NSNumber { return n.stringValue }
+        return nil
+    }
+
+    private static func decodeSegmented(_ state: [String: Any]) -> SegmentedPage? {
+        guard let rawElements = state["elements"] as? [[Any]], let rawBlocks = state["blocks"] as? [[String: Any]] else { return nil }
+        var info = PageInfo()
+        if let p = state["page"] as? [String: Any] {
+            info.title = p["title"] as? String
+            info.htmlLang = p["html_lang"] as? String
+            info.canonical = p["canonical"] as? String
+            info.charset = p["charset"] as? String ?? "utf-8"
+            info.metas = (p["metas"] as? [[String]] ?? []).compactMap { $0.count == 2 ? PageInfo.Meta(key: $0[0], content: $0[1]) : nil }
+            info.jsonLD = p["json_ld"] as? [String] ?? []
+            info.times = p["times"] as? [String] ?? []
+        }
+        var elements: [ElementInfo] = []
+        for e in rawElements {
+            guard e.count == 3, let parent = (e[0] as? NSNumber)?.int32Value, let tag = e[1] as? String, let classID = e[2] as? String,
+                  parent >= -1, parent < Int32(elements.count) else { return nil }
+            let depth = parent >= 0 ? elements[Int(parent)].depth + 1 : 0
+            elements.append(ElementInfo(parent: parent, tag: tag, classID: classID, depth: depth))
+        }
+        var blocks: [Block] = []
+        for b in rawBlocks {
+            guard let kindName = b["kind"] as? String, let kind = BlockKind(rawValue: kindName), let text = b["text"] as? String,
+                  let element = (b["element"] as? NSNumber)?.int32Value, element >= 0, element < Int32(elements.count) else { return nil }
+            let chars = (b["chars"] as? NSNumber)?.intValue ?? TextNormalizer.visibleCount(text.utf8)
+            blocks.append(Block(kind: kind, level: (b["level"] as? NSNumber)?.intValue ?? 0, text: text,
+                                linkChars: (b["link_chars"] as? NSNumber)?.intValue ?? 0, chars: chars, element: element,
+                                sentenceEnds: (b["sentence_ends"] as? [NSNumber])?.map(\.intValue) ?? [text.utf8.count],
+                                inQuote: b["in_quote"] as? Bool ?? false, inList: b["in_list"] as? Bool ?? false,
+                                inTable: b["in_table"] as? Bool ?? false, inFigure: b["in_figure"] as? Bool ?? false))
+        }
+        return SegmentedPage(info: info, elements: elements, blocks: blocks)
+    }
+}

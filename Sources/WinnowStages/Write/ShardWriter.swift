@@ -1,0 +1,108 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import WinnowCompression
+import WinnowCore
+
+
+/// Settings of the write stage.
+public struct WriteSettings: Sendable {
+    /// A shard is closed once this many uncompressed bytes went into it.
+    public var shardBytes: Int = 128 * 1024 * 1024
+    /// gzip level, 1 (fast) to 9 (small).
+    public var compressionLevel: Int32 = 6
+    public init() {}
+}
+
+/// Writes records into size-capped gzip shards named `<prefix>-00000.jsonl.gz`, ... Each shard is
+/// written under a temporary name, synced and renamed when complete, so a shard with its final
+/// name is always whole. Shard boundaries depend only on the records, never on timing.
+public final class ShardWriter {
+    public let directory: String
+    public let prefix: String
+    private let settings: WriteSettings
+    private let compressor: GzipCompressor
+    private var fd: Int32 = -1
+    private var shardIndex = 0
+    private var shardUncompressed = 0
+    private var pending: [UInt8] = []
+    /// Final paths of the shards completed so far.
+    public private(set) var shards: [String] = []
+    /// File names of the shards completed so far.
+    public var shardNames: [String] { shards.map { ($0 as NSString).lastPathComponent } }
+    public private(set) var recordsWritten = 0
+    public private(set) var bytesWritten = 0
+
+    public init(directory: String, prefix: String, settings: WriteSettings) throws {
+        self.directory = directory
+        self.prefix = prefix
+        self.settings = settings
+        self.compressor = try GzipCompressor(level: settings.compressionLevel)
+        try Self.makeDirectory(directory)
+    }
+
+    /// Creates `path` and its parents (like `mkdir -p`).
+    public static func makeDirectory(_ path: String) throws { try Durable.makeDirectory(path) }
+
+    private func name(_ index: Int) -> String {
+        let digits = String(index)
+        return prefix + "-" + String(repeating: "0", count: max(0, 5 - digits.count)) + digits + ".jsonl.gz"
+    }
+
+    private var temporaryPath: String { directory + "/." + name(shardIndex) + ".tmp" }
+
+    /// Adds one encoded record (a line of JSON ending in `\n`).
+    public func write(_ record: [UInt8]) throws {
+        if fd < 0 { try openShard() }
+        compressor.compress(record, into: &pending)
+        shardUncompressed += record.count
+        recordsWritten += 1
+        if pending.count >= 1 << 20 { try flushPending() }
+        if shardUncompressed >= settings.shardBytes { try closeShard() }
+    }
+
+    /// Completes the open shard, if any. Call once at the end.
+    public func finish() throws {
+        if fd >= 0 { try closeShard() }
+    }
+
+    private func openShard() throws {
+        fd = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        if fd < 0 { throw OutputError(temporaryPath, errno: errno) }
+        shardUncompressed = 0
+    }
+
+    private func flushPending() throws {
+        var offset = 0
+        while offset < pending.count {
+            let n = pending.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, pending.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw OutputError(temporaryPath, errno: errno)
+            }
+            offset += n
+        }
+        bytesWritten += pending.count
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    private func closeShard() throws {
+        compressor.finish(into: &pending)
+        try flushPending()
+        if fsync(fd) != 0 { throw OutputError(temporaryPath, errno: errno) }
+        close(fd)
+        fd = -1
+        let final = directory + "/" + name(shardIndex)
+        if rename(temporaryPath, final) != 0 { throw OutputError(final, errno: errno) }
+        shards.append(final)
+        shardIndex += 1
+    }
+
+    deinit {
+        if fd >= 0 {
+            close(fd)
+            unlink(temporaryPath)
+        }
+    }
+}

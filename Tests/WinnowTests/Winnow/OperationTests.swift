@@ -1,0 +1,124 @@
+import Foundation
+import XCTest
+@testable import Winnow
+@testable import WinnowCore
+@testable import WinnowStages
+@testable import WinnowDedup
+@testable import WinnowDistributed
+@testable import WinnowReport
+@testable import WinnowFetch
+
+/// Cron-grade behaviour of the real binary: incremental runs, the lock, kill -9 and restart.
+final class OperationTests: XCTestCase {
+    private var binary: String { TestPaths.root.appendingPathComponent(".build/debug/winnow").path }
+
+    private func start(_ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(["SOURCE_DATE_EPOCH": "1700000000"]) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    private func run(_ arguments: [String]) throws -> Int32 {
+        let process = try start(arguments)
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    /// (id, text) of every committed shard, sorted.
+    private func documents(_ directory: String) throws -> [String] {
+        try readShards(directory).map { "\($0["id"] as? String ?? "")\t\($0["text"] as? String ?? "")" }.sorted()
+    }
+
+    private func copyInputs(_ dir: TemporaryDirectory, _ files: [URL]) throws -> String {
+        let input = dir.path("in")
+        try FileManager.default.createDirectory(atPath: input, withIntermediateDirectories: true)
+        for file in files {
+            try FileManager.default.copyItem(atPath: file.path, toPath: input + "/" + file.lastPathComponent)
+        }
+        return input
+    }
+
+    func testIncrementalRunsProcessOnlyNewInputs() throws {
+        let dir = try TemporaryDirectory()
+        let pages = try FileManager.default.contentsOfDirectory(atPath: TestPaths.benchPages.path).sorted().prefix(12)
+        let input = try copyInputs(dir, pages.prefix(8).map { TestPaths.benchPages.appendingPathComponent($0) })
+        let out = dir.path("out")
+        XCTAssertEqual(try run(["run", "-q", "-i", input, "-o", out]), 0)
+        let first = try documents(out)
+        XCTAssertEqual(first.count, 8)
+        XCTAssertEqual(try run(["run", "-q", "-i", input, "-o", out]), 0)
+        XCTAssertEqual(try documents(out), first, "an unchanged input directory adds nothing")
+        for name in pages.suffix(4) {
+            try FileManager.default.copyItem(atPath: TestPaths.benchPages.appendingPathComponent(name).path, toPath: input + "/" + name)
+        }
+        XCTAssertEqual(try run(["run", "-q", "-i", input, "-o", out]), 0)
+        let third = try documents(out)
+        XCTAssertEqual(third.count, 12)
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/summary.json"))) as? [String: Any]
+        XCTAssertEqual(summary?["input_files"] as? Int, 4, "only the new files were read")
+        XCTAssertEqual(summary?["unchanged_inputs"] as? Int, 8)
+        // --full reads everything again and replaces the earlier shards.
+        XCTAssertEqual(try run(["run", "-q", "--full", "-i", input, "-o", out]), 0)
+        XCTAssertEqual(try documents(out), third)
+        let shards = try FileManager.default.contentsOfDirectory(atPath: out).filter { $0.hasPrefix("shard-") }
+        XCTAssertEqual(shards.count, 1)
+    }
+
+    func testSecondRunExitsWhileTheFirstHoldsTheLock() throws {
+        let dir = try TemporaryDirectory()
+        let out = dir.path("out")
+        let lock = try OutputLock(directory: out)
+        XCTAssertEqual(try run(["run", "-q", "-i", TestPaths.sampleCorpus.path, "-o", out]), 75)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out).filter { $0.hasPrefix("shard-") }, [])
+        withExtendedLifetime(lock) {}
+    }
+
+    /// Issue 16: an output that cannot be written was exit 75 ("another run holds the lock"),
+    /// which cron reports as "still running". It is a failure: 1, with the path and the reason.
+    func testUnwritableOutputIsAFailureNotALock() throws {
+        let dir = try TemporaryDirectory()
+        let file = try dir.write("not-a-directory", Array("x".utf8))
+        XCTAssertEqual(try run(["run", "-q", "-i", TestPaths.sampleCorpus.path, "-o", file]), 1)
+    }
+
+    func testKilledRunsRestartToTheSameDocuments() throws {
+        let dir = try TemporaryDirectory()
+        let inputs = [TestPaths.sampleCorpus.path, TestPaths.benchPages.path, TestPaths.warcSamples.path]
+        let reference = dir.path("reference")
+        let began = Date()
+        XCTAssertEqual(try run(["run", "-q", "--shard-size", "0.02", "-o", reference, "-i"] + inputs), 0)
+        let duration = Date().timeIntervalSince(began)
+        let expected = try documents(reference)
+        XCTAssertGreaterThan(expected.count, 80)
+
+        let out = dir.path("out")
+        var rng = SystemRandomNumberGenerator()
+        var killed = 0
+        var leftovers = 0
+        for _ in 0..<6 {
+            let process = try start(["run", "-q", "--shard-size", "0.02", "-o", out, "-i"] + inputs)
+            // Somewhere in the run: while reading, writing shards, or committing.
+            usleep(UInt32(Double.random(in: 0.05...0.6, using: &rng) * duration * 1_000_000))
+            if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                killed += 1
+            }
+            process.waitUntilExit()
+            // A run killed before it made the output directory leaves none.
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []
+            leftovers += names.filter { $0.hasPrefix("shard-") || $0.hasSuffix(".tmp") }.count
+        }
+        XCTAssertEqual(try run(["run", "-q", "--shard-size", "0.02", "-o", out, "-i"] + inputs), 0)
+        let got = try documents(out)
+        XCTAssertEqual(got.count, expected.count, "none missing, none twice (\(killed) runs killed)")
+        XCTAssertEqual(got, expected)
+        XCTAssertGreaterThan(killed, 0, "at least one run was killed mid-way")
+        print("kill test: \(killed) runs killed with SIGKILL (\(leftovers) shard or temporary files seen after kills), restart gave the same \(got.count) documents")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out).filter { $0.hasSuffix(".tmp") }, [])
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import XCTest
+@testable import Winnow
+@testable import WinnowCore
+@testable import WinnowStages
+@testable import WinnowDedup
+@testable import WinnowDistributed
+@testable import WinnowReport
+@testable import WinnowFetch
+
+final class PipelineTests: XCTestCase {
+    private var inputs: [String] {
+        [TestPaths.sampleCorpus.path, TestPaths.warcSamples.appendingPathComponent("wget-dev-a.warc.gz").path]
+    }
+
+    func testShardsAreByteIdenticalForAnyJobCount() throws {
+        let dir = try TemporaryDirectory()
+        _ = try runPipeline(inputs: inputs, output: dir.path("one"), jobs: 1)
+        _ = try runPipeline(inputs: inputs, output: dir.path("two"), jobs: 2)
+        _ = try runPipeline(inputs: inputs, output: dir.path("five"), jobs: 5)
+        let one = try shardBytes(dir.path("one"))
+        XCTAssertFalse(one.isEmpty)
+        XCTAssertEqual(one, try shardBytes(dir.path("two")))
+        XCTAssertEqual(one, try shardBytes(dir.path("five")))
+    }
+
+    func testRecordsInInputOrderWithSchemaFields() throws {
+        let dir = try TemporaryDirectory()
+        let summary = try runPipeline(inputs: [TestPaths.sampleCorpus.path], output: dir.path("out"))
+        let records = try readShards(dir.path("out"))
+        XCTAssertEqual(records.count, summary.documentsWritten)
+        let inputs = records.compactMap { ($0["metadata"] as? [String: Any])?["input"] as? String }
+        XCTAssertEqual(inputs.count, records.count)
+        // Input order: files in byte order of their relative paths.
+        var order: [String] = []
+        for i in inputs where order.last != i { order.append(i) }
+        XCTAssertEqual(order, order.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
+        XCTAssertTrue(inputs.contains("warc/wget-small.warc"))
+        for r in records {
+            XCTAssertNotNil(r["id"] as? String)
+            XCTAssertEqual(r["added"] as? String, "2024-01-01T00:00:00Z")
+            XCTAssertFalse((r["text"] as? String ?? "").isEmpty)
+        }
+        // The duplicate NDJSON document is dropped; its first copy is kept.
+        let ids = records.compactMap { $0["id"] as? String }
+        XCTAssertFalse(ids.contains("sample-dup"))
+        XCTAssertEqual(summary.stats[.dedup].dropped[.exactDuplicate].map { $0 >= 1 }, true)
+        XCTAssertFalse(summary.hadInputErrors)
+    }
+
+    func testStageByStageGivesTheSameResultAsOneRun() throws {
+        let dir = try TemporaryDirectory()
+        let input = [TestPaths.sampleCorpus.appendingPathComponent("warc").path]
+        _ = try runPipeline(inputs: input, output: dir.path("direct"), lastStage: .extract)
+        _ = try runPipeline(inputs: input, output: dir.path("read"), lastStage: .read)
+        _ = try runPipeline(inputs: [dir.path("read")], output: dir.path("clean"), lastStage: .clean)
+        _ = try runPipeline(inputs: [dir.path("clean")], output: dir.path("segment"), lastStage: .segment)
+        _ = try runPipeline(inputs: [dir.path("segment")], output: dir.path("extract"), lastStage: .extract)
+        let direct = try readShards(dir.path("direct"), prefix: "extract")
+        let chained = try readShards(dir.path("extract"), prefix: "extract")
+        XCTAssertEqual(direct.count, chained.count)
+        XCTAssertGreaterThan(direct.count, 20)
+        for (a, b) in zip(direct, chained) {
+            XCTAssertEqual(a["id"] as? String, b["id"] as? String)
+            XCTAssertEqual(a["text"] as? String, b["text"] as? String)
+            XCTAssertEqual(NSDictionary(dictionary: a["metadata"] as? [String: Any] ?? [:]),
+                           NSDictionary(dictionary: b["metadata"] as? [String: Any] ?? [:]))
+        }
+        // Intermediate shards carry their stage.
+        let read = try readShards(dir.path("read"), prefix: "read")
+        XCTAssertEqual((read.first?["winnow"] as? [String: Any])?["stage"] as? String, "read")
+    }
+
+    /// Every document read is either written or, with --keep-dropped, in a dropped shard with
+    /// its reason; the profile and the dropped shards do not depend on the thread count.
+    func testKeepDroppedAccountsForEveryDocument() throws {
+        let dir = try TemporaryDirectory()
+        var summaries: [RunSummary] = []
+        for jobs in [1, 3] {
+            summaries.append(try runPipeline(inputs: [TestPaths.sampleCorpus.path], output: dir.path("out\(jobs)"), jobs: jobs) { c in
+                c.keepDroppedDirectory = dir.path("out\(jobs)/dropped")
+                c.language?.mode = .filter
+                c.language?.languages = ["en"]
+                c.quality = QualitySettings.groups([.gopherQuality])
+            })
+        }
+        let kept = try readShards(dir.path("out1"))
+        let dropped = try readShards(dir.path("out1/dropped"), prefix: "dropped")
+        let summary = summaries[0]
+        XCTAssertEqual(kept.count + dropped.count, summary.stats[.read].documentsIn)
+        var reasons: [String: Int] = [:]
+        for record in dropped {
+            let metadata = try XCTUnwrap(record["metadata"] as? [String: Any])
+            reasons[try XCTUnwrap(metadata["drop_reason"] as? String), default: 0] += 1
+            XCTAssertNotNil(metadata["drop_stage"] as? String)
+        }
+        let counted = summary.stats.stages.values.reduce(into: [String: Int]()) { acc, s in
+            for (reason, n) in s.dropped { acc[reason.rawValue, default: 0] += n }
+        }
+        XCTAssertEqual(reasons, counted)
+        XCTAssertGreaterThan(reasons["language_not_kept"] ?? 0, 0)
+        // Text as far as the document got: duplicates and filtered documents keep theirs.
+        for record in dropped where (record["metadata"] as? [String: Any])?["drop_stage"] as? String == "dedup" {
+            XCTAssertFalse((record["text"] as? String ?? "").isEmpty)
+        }
+        XCTAssertEqual(try shardBytes(dir.path("out1/dropped")), try shardBytes(dir.path("out3/dropped")))
+        XCTAssertEqual(summaries[0].profile.languages, summaries[1].profile.languages)
+        XCTAssertEqual(summaries[0].profile.clusterSizes, summaries[1].profile.clusterSizes)
+        XCTAssertEqual(summaries[0].profile.samples.mapValues { $0.map(\.id) }, summaries[1].profile.samples.mapValues { $0.map(\.id) })
+    }
+
+    func testShardsRotateBySize() throws {
+        let dir = try TemporaryDirectory()
+        var config = PipelineConfig(inputs: [TestPaths.sampleCorpus.path], output: dir.path("out"), added: "2024-01-01T00:00:00Z")
+        config.write.shardBytes = 20_000
+        let summary = try Pipeline(config: config).run()
+        XCTAssertGreaterThan(summary.shards.count, 3)
+        XCTAssertEqual(try readShards(dir.path("out")).count, summary.documentsWritten)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path("out")).filter { $0.hasSuffix(".tmp") }
+        XCTAssertEqual(leftovers, [])
+    }
+
+    func testJSONEscaping() {
+        var out: [UInt8] = []
+        JSONWriter.appendQuoted("a\"b\\c\nd\u{01}e\u{2028}f é", to: &out)
+        XCTAssertEqual(String(decoding: out, as: UTF8.self), #""a\"b\\c\nd\u0001e\u2028f é""#)
+    }
+}

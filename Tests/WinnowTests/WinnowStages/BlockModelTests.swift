@@ -1,0 +1,56 @@
+import Foundation
+import XCTest
+@testable import Winnow
+@testable import WinnowCore
+@testable import WinnowStages
+@testable import WinnowDedup
+@testable import WinnowDistributed
+@testable import WinnowReport
+@testable import WinnowFetch
+
+/// The shipped block model reads the features it was trained on and gives the training
+/// library's probabilities (Fixtures/block-model-parity.jsonl, written by `make train-extract`).
+final class BlockModelTests: XCTestCase {
+    func testTreesGiveTheTrainingLibrarysProbabilities() throws {
+        let url = TestPaths.root.appendingPathComponent("Tests/WinnowTests/Fixtures/block-model-parity.jsonl")
+        let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n")
+        XCTAssertGreaterThan(lines.count, 10)
+        let model = BlockModel.shipped
+        for line in lines {
+            // Numbers read with Double(String), which rounds correctly (JSONSerialization on Linux
+            // can go through Decimal and move a value across a tree's threshold).
+            let numbers = line.split(whereSeparator: { "{}[]:, ".contains($0) }).compactMap { Double($0) }
+            let features = Array(numbers.dropLast())
+            let expected = try XCTUnwrap(numbers.last)
+            XCTAssertEqual(features.count, BlockFeatures.names.count)
+            let p = model.probabilities(BlockFeatures.FeatureMatrix(rows: 1, values: features))
+            XCTAssertEqual(p[0], expected, accuracy: 1e-9)
+        }
+    }
+
+    func testFeatureVectorsHaveOneValuePerName() throws {
+        let html = "<html><body><nav>Menu</nav><article class=\"post-body\"><h1>Title</h1>"
+            + (1...8).map { "<p>Paragraph \($0) of the article, long enough to be prose, with a comma, and a full stop.</p>" }.joined()
+            + "</article><footer class=\"site-footer\"><a href=\"/\">Home</a></footer></body></html>"
+        let page = Segmenter().segment(try Cleaner().clean(Array(html.utf8), contentType: nil))
+        let vectors = Extractor().featureVectors(page, url: "https://example.org/news/2024/a-story")
+        XCTAssertEqual(vectors.rows, page.blocks.count)
+        XCTAssertEqual(vectors.values.count, page.blocks.count * BlockFeatures.names.count)
+        let families = BlockFeatures.tokenFamilies("message-threadstarterpost hidden-down-md")
+        XCTAssertEqual(families & (1 << BlockFeatures.TokenFamily.allCases.firstIndex(of: .promo)!), 0, "\"ads\" is not a token of threadstarterpost")
+        XCTAssertNotEqual(families & (1 << BlockFeatures.TokenFamily.allCases.firstIndex(of: .post)!), 0)
+        XCTAssertNotEqual(families & (1 << BlockFeatures.TokenFamily.allCases.firstIndex(of: .hidden)!), 0)
+    }
+
+    func testModelKeepsTheArticleAndLeavesTheFurniture() throws {
+        let html = "<html><body><header class=\"masthead\"><p>Subscribe to our newsletter today for the latest deals</p></header><article class=\"post-body\"><h1>Title</h1>"
+            + (1...8).map { "<p>Paragraph \($0) of the article, long enough to be prose, with a comma, and a full stop.</p>" }.joined()
+            + "</article><footer class=\"site-footer\"><p>Copyright 2024 Example Media. All rights reserved.</p></footer></body></html>"
+        let page = Segmenter().segment(try Cleaner().clean(Array(html.utf8), contentType: nil))
+        let text = try Extractor().extract(page, url: "https://example.org/news/2024/a-story").text
+        XCTAssertTrue(text.contains("Paragraph 1 of the article"), text)
+        XCTAssertTrue(text.contains("Paragraph 8 of the article"), text)
+        XCTAssertFalse(text.contains("Copyright"), text)
+        XCTAssertFalse(text.contains("newsletter"), text)
+    }
+}

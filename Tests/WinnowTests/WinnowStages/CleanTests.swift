@@ -1,0 +1,136 @@
+import XCTest
+@testable import Winnow
+@testable import WinnowCore
+@testable import WinnowStages
+@testable import WinnowDedup
+@testable import WinnowDistributed
+@testable import WinnowReport
+@testable import WinnowFetch
+import WinnowHTML
+#if canImport(Glibc)
+import Glibc
+#endif
+
+final class CharsetTests: XCTestCase {
+    func testOrderOfSources() {
+        let meta = Array("<html><head><meta charset=\"koi8-r\"></head>".utf8)
+        XCTAssertEqual(Charset.detect(contentType: "text/html; charset=Shift_JIS", bytes: meta).name, "CP932")
+        XCTAssertEqual(Charset.detect(contentType: "text/html", bytes: meta).name, "KOI8-R")
+        XCTAssertEqual(Charset.detect(contentType: "text/html; charset=iso-8859-1", bytes: [0xef, 0xbb, 0xbf] + meta).source, .bom)
+        XCTAssertEqual(Charset.detect(contentType: nil, bytes: Array("<meta http-equiv='Content-Type' content='text/html; charset=windows-1251'>".utf8)).name, "WINDOWS-1251")
+        XCTAssertEqual(Charset.detect(contentType: "text/html; charset=latin1", bytes: []).name, "WINDOWS-1252")
+        XCTAssertEqual(Charset.detect(contentType: nil, bytes: Array("plain ascii".utf8)).name, "UTF-8")
+        XCTAssertEqual(Charset.detect(contentType: nil, bytes: [0x63, 0x61, 0x66, 0xe9]).name, "WINDOWS-1252")
+        XCTAssertEqual(Charset.detect(contentType: "text/html; charset=x-unknown-thing", bytes: Array("é".utf8)).source, .fallback)
+    }
+
+    func testUndeclaredLegacyCharsetsAreRecognised() {
+        func encoded(_ text: String, _ encoding: String) -> [UInt8] {
+            let cd = iconv_open(encoding, "UTF-8")
+            defer { iconv_close(cd) }
+            var input = Array(text.utf8)
+            var out = [UInt8](repeating: 0, count: input.count * 4)
+            var inLeft = input.count, outLeft = out.count
+            input.withUnsafeMutableBytes { i in
+                out.withUnsafeMutableBytes { o in
+                    var ip = i.baseAddress?.assumingMemoryBound(to: CChar.self)
+                    var op = o.baseAddress?.assumingMemoryBound(to: CChar.self)
+                    _ = iconv(cd, &ip, &inLeft, &op, &outLeft)
+                }
+            }
+            return Array(out.prefix(out.count - outLeft))
+        }
+        let page = { (body: String) in "<html><body><p>\(body)</p></body></html>" }
+        let cases = [
+            ("Ceci est un texte français, déjà écrit à la main, avec des accents: été, noël, garçon.", "WINDOWS-1252", "WINDOWS-1252"),
+            ("これは日本語の文章です。ひらがなとカタカナと漢字が入っています。", "SHIFT_JIS", "CP932"),
+            ("这是一个中文句子，用于测试字符集的检测是否正确。我们在这里写更多的字。", "GB18030", "GB18030"),
+            ("Это русский текст, написанный для проверки определения кодировки страницы.", "KOI8-R", "KOI8-R"),
+            ("Это русский текст, написанный для проверки определения кодировки страницы.", "WINDOWS-1251", "WINDOWS-1251"),
+        ]
+        for (text, encoding, expected) in cases {
+            let bytes = encoded(page(text), encoding)
+            let (name, source) = Charset.detect(contentType: "text/html", bytes: bytes)
+            XCTAssertEqual(source, .fallback)
+            XCTAssertEqual(name, expected, text)
+            XCTAssertTrue(String(decoding: Charset.decode(bytes, encoding: name), as: UTF8.self).contains(text), expected)
+        }
+    }
+
+    func testDecoding() {
+        XCTAssertEqual(String(decoding: Charset.decode([0x93, 0x61, 0x94, 0x80], encoding: "WINDOWS-1252"), as: UTF8.self), "“a”€")
+        XCTAssertEqual(String(decoding: Charset.decode([0xd0, 0xd2, 0xc9, 0xd7, 0xc5, 0xd4], encoding: "KOI8-R"), as: UTF8.self), "привет")
+        XCTAssertEqual(String(decoding: Charset.decode([0x82, 0xb1, 0x82, 0xf1], encoding: "CP932"), as: UTF8.self), "こん")
+        XCTAssertEqual(String(decoding: Charset.decode([0xc4, 0xe3, 0xba, 0xc3], encoding: "GB18030"), as: UTF8.self), "你好")
+        // Invalid bytes become U+FFFD, NUL becomes a space, valid text around them stays.
+        XCTAssertEqual(String(decoding: Charset.decode([0x61, 0xff, 0x62, 0x00, 0x63], encoding: "UTF-8"), as: UTF8.self), "a\u{FFFD}b c")
+        XCTAssertEqual(String(decoding: Charset.decode([0x85, 0x40, 0x61], encoding: "CP932"), as: UTF8.self).unicodeScalars.first, "\u{FFFD}")
+        XCTAssertTrue(Charset.isValidUTF8(Array("plain and ünïcödé 😀".utf8)))
+        XCTAssertFalse(Charset.isValidUTF8([0xed, 0xa0, 0x80]), "surrogates are not UTF-8")
+        XCTAssertFalse(Charset.isValidUTF8([0xc0, 0xaf]), "overlong forms are not UTF-8")
+    }
+}
+
+final class CleanTests: XCTestCase {
+    func testRemovesNonContentAndKeepsHeadInformation() throws {
+        let html = """
+        <html lang="en-GB"><head><title> A  title </title>
+        <meta property="og:title" content="OG title"><link rel="canonical" href="https://x.example/a">
+        <script type="application/ld+json">{"@type":"NewsArticle","headline":"LD"}</script>
+        <script>document.write("<p>script text</p>")</script><style>p { color: red }</style></head>
+        <body><nav><a href="/">Home</a></nav><div role="navigation">Menu</div>
+        <form><input value="q"><button>Search</button></form>
+        <article><p>Kept paragraph.</p><p hidden>Hidden one.</p><p style="display: none">Hidden two.</p>
+        <div aria-hidden="true">Hidden three.</div><!-- a comment --><noscript>Enable JS</noscript>
+        <template><p>Template</p></template><iframe src="x"></iframe><time datetime="2019-11-19T10:00:00Z">Nov 19</time></article>
+        </body></html>
+        """
+        let page = try Cleaner().clean(Array(html.utf8), contentType: "text/html")
+        XCTAssertEqual(page.info.title, "A title")
+        XCTAssertEqual(page.info.htmlLang, "en-GB")
+        XCTAssertEqual(page.info.canonical, "https://x.example/a")
+        XCTAssertEqual(page.info.meta("og:title"), "OG title")
+        XCTAssertEqual(page.info.jsonLD, [#"{"@type":"NewsArticle","headline":"LD"}"#])
+        XCTAssertEqual(page.info.times, ["2019-11-19T10:00:00Z"])
+        var text: [UInt8] = []
+        page.tree.appendText(of: HTMLTree.root, to: &text)
+        let all = String(decoding: text, as: UTF8.self)
+        XCTAssertTrue(all.contains("Kept paragraph."))
+        for gone in ["script text", "color", "Home", "Menu", "Search", "Hidden", "comment", "Enable JS", "Template", "A title"] {
+            XCTAssertFalse(all.contains(gone), "\(gone) removed from: \(all)")
+        }
+    }
+
+    func testLargeFormsAreKept() throws {
+        let prose = String(repeating: "Words of the article inside an ASP.NET page form. ", count: 40)
+        let page = try Cleaner().clean(Array("<body><form id=aspnetForm><p>\(prose)</p></form></body>".utf8), contentType: nil)
+        var text: [UInt8] = []
+        page.tree.appendText(of: HTMLTree.root, to: &text)
+        XCTAssertTrue(String(decoding: text, as: UTF8.self).contains("ASP.NET"))
+    }
+
+    /// Issue 15: a `<nav>` or hidden wrapper that holds the page's text (mis-nested markup that
+    /// libxml2 recovers into it, a tab panel holding the article) is not removed with its text.
+    func testRemovedElementsHoldingThePagesTextStay() throws {
+        let prose = String(repeating: "A sentence of the article that the page is about. ", count: 20)
+        func text(_ body: String) throws -> String {
+            let page = try Cleaner().clean(Array("<html><body>\(body)</body></html>".utf8), contentType: nil)
+            var bytes: [UInt8] = []
+            page.tree.appendText(of: HTMLTree.root, to: &bytes)
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        XCTAssertTrue(try text("<nav><ul><li><a href=/>Home</a></li><li><p>\(prose)</p></li></ul></nav>").contains("A sentence"))
+        XCTAssertTrue(try text("<p>Short intro.</p><div style='display:none'><main><p>Body.</p></main></div>").contains("Body."))
+        let small = try text("<nav><a href=/>Home</a> <a href=/about>About</a></nav><p>\(prose)</p>")
+        XCTAssertFalse(small.contains("About"), "a menu beside the text still goes")
+    }
+
+    func testSerializedCleanPageParsesToTheSameBlocks() throws {
+        let bytes = try fileBytes(TestPaths.benchPages.appendingPathComponent("04a6711caa7c687592777718866e781e976e0fe684faebe8b3cedcef8cd0ea34.html.gz").path)
+        let page = try Cleaner().clean(bytes, contentType: nil)
+        let again = try Cleaner().clean(HTMLSerializer.serialize(page), contentType: "text/html; charset=utf-8")
+        XCTAssertEqual(Segmenter().segment(page).blocks, Segmenter().segment(again).blocks)
+        XCTAssertEqual(page.info.title, again.info.title)
+        XCTAssertEqual(page.info.jsonLD, again.info.jsonLD)
+    }
+}

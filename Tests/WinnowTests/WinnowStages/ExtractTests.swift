@@ -1,0 +1,123 @@
+import XCTest
+@testable import Winnow
+@testable import WinnowCore
+@testable import WinnowStages
+@testable import WinnowDedup
+@testable import WinnowDistributed
+@testable import WinnowReport
+@testable import WinnowFetch
+
+final class ExtractTests: XCTestCase {
+    private func extract(_ bytes: [UInt8], url: String? = nil) throws -> Extraction {
+        let page = Segmenter().segment(try Cleaner().clean(bytes, contentType: nil))
+        return try Extractor().extract(page, url: url)
+    }
+
+    /// Word tokens, as the benchmark's scorer cuts them.
+    private func words(_ text: String) -> [Substring] {
+        text.split { !($0.isLetter || $0.isNumber || $0 == "_") }
+    }
+
+    func testRealPagesKeepTheArticleAndDropTheHeadline() throws {
+        let truth = try benchmarkTruth()
+        var checked = 0
+        for id in ["04a6711caa7c687592777718866e781e976e0fe684faebe8b3cedcef8cd0ea34", "05844573ca7e1fba714d715bb11ca08c26e25328999c74a1cb3bc8a0e4399f0f",
+                   "06e5123e4ef7cfb4533250dc45d1e03d0838fc66223f45c583c4d12f48b4da85"] {
+            let (url, expected) = try XCTUnwrap(truth[id])
+            let result = try extract(try fileBytes(TestPaths.benchPages.appendingPathComponent("\(id).html.gz").path), url: url)
+            let got = words(result.text)
+            let want = words(expected)
+            // The first ten words of the article open the text, and its word 4-grams are nearly all there.
+            XCTAssertEqual(got.prefix(10), want.prefix(10), id)
+            XCTAssertGreaterThan(shingleF1(got, want), 0.9, id)
+            XCTAssertNotNil(result.title, id)
+            if let title = result.title {
+                XCTAssertFalse(result.text.hasPrefix(title), "the headline is not part of the text: \(id)")
+            }
+            XCTAssertFalse(result.text.contains("\n\n"))
+            checked += 1
+        }
+        XCTAssertEqual(checked, 3)
+    }
+
+    /// F1 of word 4-gram multisets, the benchmark's metric for one page.
+    private func shingleF1(_ got: [Substring], _ want: [Substring]) -> Double {
+        func grams(_ w: [Substring]) -> [String: Int] {
+            var out: [String: Int] = [:]
+            if w.count < 4 { out[w.joined(separator: " "), default: 0] += 1; return out }
+            for i in 0...(w.count - 4) { out[w[i..<(i + 4)].joined(separator: " "), default: 0] += 1 }
+            return out
+        }
+        let g = grams(got), t = grams(want)
+        let tp = g.reduce(0) { $0 + min($1.value, t[$1.key] ?? 0) }
+        let p = Double(tp) / Double(max(1, g.values.reduce(0, +))), r = Double(tp) / Double(max(1, t.values.reduce(0, +)))
+        return p + r == 0 ? 0 : 2 * p * r / (p + r)
+    }
+
+    func testMetadataFromJSONLDMetaAndURL() throws {
+        let html = """
+        <html lang="de-AT"><head><title>Headline here | The Site</title>
+        <meta property="og:site_name" content="The Site"><meta name="description" content="What it is about.">
+        <link rel="canonical" href="/news/story">
+        <script type="application/ld+json">{"@context":"https://schema.org","@graph":[{"@type":"WebSite","name":"The Site"},
+        {"@type":"NewsArticle","headline":"LD headline","datePublished":"2019-11-19T05:00:00-05:00",
+         "author":[{"@type":"Person","name":"Ann Writer"},{"@type":"Person","name":"Bo Reporter"}]}]}</script></head>
+        <body><article><h1>LD headline</h1><p>Body text that is long enough to be the main text of this page, with a comma, and more.</p></article></body></html>
+        """
+        let e = try extract(Array(html.utf8), url: "https://site.example/2019/11/19/story")
+        XCTAssertEqual(e.title, "LD headline")
+        XCTAssertEqual(e.author, "Ann Writer; Bo Reporter")
+        XCTAssertEqual(e.datePublished, "2019-11-19T05:00:00-05:00")
+        XCTAssertEqual(e.languageDeclared, "de")
+        XCTAssertEqual(e.canonicalURL, "https://site.example/news/story")
+        XCTAssertEqual(e.siteName, "The Site")
+        XCTAssertEqual(e.description, "What it is about.")
+        XCTAssertEqual(e.text, "Body text that is long enough to be the main text of this page, with a comma, and more.")
+    }
+
+    func testMissingMetadataStaysNil() throws {
+        let e = try extract(Array("<body><div><p>Just some text of a page without any metadata at all, and no title.</p></div></body>".utf8))
+        XCTAssertNil(e.author)
+        XCTAssertNil(e.datePublished)
+        XCTAssertNil(e.languageDeclared)
+        XCTAssertNil(e.canonicalURL)
+        XCTAssertNil(e.siteName)
+    }
+
+    func testDates() {
+        XCTAssertEqual(DateParser.iso8601("2019-11-19"), "2019-11-19")
+        XCTAssertEqual(DateParser.iso8601("2019-11-19T10:20:30.123Z"), "2019-11-19T10:20:30Z")
+        XCTAssertEqual(DateParser.iso8601("2019-11-19 10:20+0100"), "2019-11-19T10:20+01:00")
+        XCTAssertEqual(DateParser.iso8601("November 19, 2019"), "2019-11-19")
+        XCTAssertEqual(DateParser.iso8601("Tue, 19 Nov 2019 10:00:00 GMT"), "2019-11-19")
+        XCTAssertNil(DateParser.iso8601("yesterday"))
+        XCTAssertEqual(DateParser.fromURL("https://x.com/2019/11/19/a-story"), "2019-11-19")
+        XCTAssertNil(DateParser.fromURL("https://x.com/a/b/c"))
+    }
+
+    func testPageWithoutTextIsDropped() throws {
+        XCTAssertThrowsError(try extract(Array("<html><body><nav><a href=/>Home</a></nav></body></html>".utf8))) { error in
+            XCTAssertEqual((error as? Drop)?.reason, .noMainText)
+        }
+    }
+}
+
+/// Inputs the fuzzers found crashing (Fuzz/), kept as regression fixtures.
+final class FuzzRegressionTests: XCTestCase {
+    func testFuzzFindingsNoLongerCrash() throws {
+        let directory = TestPaths.root.appendingPathComponent("Tests/WinnowTests/Fixtures/fuzz")
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+        XCTAssertFalse(names.isEmpty)
+        for name in names {
+            let bytes = try fileBytes(directory.appendingPathComponent(name).path)
+            guard let page = try? Cleaner().clean(bytes, contentType: "text/html") else { continue }
+            let segmented = Segmenter().segment(page)
+            XCTAssertTrue(segmented.blocks.allSatisfy { $0.element >= 0 && Int($0.element) < segmented.elements.count }, name)
+            var settings = ExtractSettings()
+            _ = try? Extractor(settings: settings).extract(segmented, url: nil)
+            settings.format = .markdown
+            settings.includeCaptions = true
+            _ = try? Extractor(settings: settings).extract(segmented, url: "http://example.com/")
+        }
+    }
+}

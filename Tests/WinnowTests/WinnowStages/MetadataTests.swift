@@ -1,0 +1,97 @@
+import Foundation
+import XCTest
+@testable import Winnow
+@testable import WinnowCore
+@testable import WinnowStages
+@testable import WinnowDedup
+@testable import WinnowDistributed
+@testable import WinnowReport
+@testable import WinnowFetch
+
+/// Metadata accuracy against hand-labelled pages (Fixtures/metadata-labels.jsonl).
+final class MetadataTests: XCTestCase {
+    struct Label {
+        var id: String
+        var title: String
+        var authors: [String]
+        var date: String
+    }
+
+    private func labels() throws -> [Label] {
+        let path = TestPaths.root.appendingPathComponent("Tests/WinnowTests/Fixtures/metadata-labels.jsonl")
+        return try String(contentsOf: path, encoding: .utf8).split(separator: "\n").map { line in
+            let o = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            return Label(id: try XCTUnwrap(o["id"] as? String), title: try XCTUnwrap(o["title"] as? String),
+                         authors: try XCTUnwrap(o["authors"] as? [String]), date: try XCTUnwrap(o["date"] as? String))
+        }
+    }
+
+    /// Case, quotes, dashes and spacing aside.
+    static func comparable(_ s: String) -> String {
+        var t = s.lowercased()
+        for (a, b) in [("’", "'"), ("‘", "'"), ("“", "\""), ("”", "\""), ("–", "-"), ("—", "-"), ("\u{00A0}", " ")] {
+            t = t.replacingOccurrences(of: a, with: b)
+        }
+        return t.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+
+    static func titleMatches(_ got: String?, _ want: String) -> Bool {
+        guard let got else { return false }
+        return comparable(got) == comparable(want)
+    }
+
+    /// Every labelled author named in the output, and as many authors as labelled.
+    static func authorsMatch(_ got: String?, _ want: [String]) -> Bool {
+        guard let got else { return want.isEmpty }
+        let parts = got.components(separatedBy: "; ")
+        let text = comparable(got)
+        return parts.count == want.count && want.allSatisfy { text.contains(comparable($0)) }
+    }
+
+    /// The same calendar day; a value with a time of day may differ by one day (time zones).
+    static func dateMatches(_ got: String?, _ want: String) -> Bool {
+        guard let got, got.count >= 10 else { return false }
+        let day = String(got.prefix(10))
+        if day == want { return true }
+        guard got.count > 10 else { return false }
+        let f = DateFormatter()
+        f.dateFormat = "yyyy-MM-dd"
+        f.timeZone = TimeZone(identifier: "UTC")
+        guard let a = f.date(from: day), let b = f.date(from: want) else { return false }
+        return abs(a.timeIntervalSince(b)) <= 86_400
+    }
+
+    /// An `<h1>` whose lines are broken by `<br>` is one headline, its lines joined by a space.
+    func testHeadlineBrokenByBrIsOneTitle() throws {
+        let html = "<html><head><title>Pet Insurance | Example</title></head><body><h1>Pet Insurance<br>for Dogs &amp; Cats</h1>"
+            + (1...8).map { "<p>Paragraph \($0) about insuring pets, long enough to be prose, with a comma, and a full stop.</p>" }.joined()
+            + "</body></html>"
+        let page = Segmenter().segment(try Cleaner().clean(Array(html.utf8), contentType: nil))
+        XCTAssertEqual(try Extractor().extract(page, url: "https://example.org/pet-insurance").title, "Pet Insurance for Dogs & Cats")
+    }
+
+    func testMetadataAccuracyOnLabelledPages() throws {
+        let truth = try benchmarkTruth()
+        let all = try labels()
+        XCTAssertGreaterThanOrEqual(all.count, 40)
+        var right = [0, 0, 0]
+        var misses: [String] = []
+        for label in all {
+            let url = truth[label.id]?.url
+            let bytes = try fileBytes(TestPaths.benchPages.appendingPathComponent("\(label.id).html.gz").path)
+            let page = Segmenter().segment(try Cleaner().clean(bytes, contentType: nil))
+            let e = try Extractor().extract(page, url: url)
+            let short = String(label.id.prefix(12))
+            if Self.titleMatches(e.title, label.title) { right[0] += 1 } else { misses.append("\(short) title: \(e.title ?? "nil") | want \(label.title)") }
+            if Self.authorsMatch(e.author, label.authors) { right[1] += 1 } else { misses.append("\(short) author: \(e.author ?? "nil") | want \(label.authors)") }
+            if Self.dateMatches(e.datePublished, label.date) { right[2] += 1 } else { misses.append("\(short) date: \(e.datePublished ?? "nil") | want \(label.date)") }
+        }
+        let n = Double(all.count)
+        let accuracy = right.map { Double($0) / n }
+        print(String(format: "metadata accuracy on %d labelled pages: title %.3f, author %.3f, date %.3f", all.count, accuracy[0], accuracy[1], accuracy[2]))
+        for miss in misses { print("  miss \(miss)") }
+        XCTAssertGreaterThanOrEqual(accuracy[0], 0.9, "title")
+        XCTAssertGreaterThanOrEqual(accuracy[1], 0.9, "author")
+        XCTAssertGreaterThanOrEqual(accuracy[2], 0.9, "date")
+    }
+}

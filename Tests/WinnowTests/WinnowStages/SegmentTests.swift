@@ -1,0 +1,58 @@
+import XCTest
+@testable import Winnow
+@testable import WinnowCore
+@testable import WinnowStages
+@testable import WinnowDedup
+@testable import WinnowDistributed
+@testable import WinnowReport
+@testable import WinnowFetch
+
+final class SegmentTests: XCTestCase {
+    private func segment(_ html: String) throws -> SegmentedPage {
+        Segmenter().segment(try Cleaner().clean(Array(html.utf8), contentType: "text/html; charset=utf-8"))
+    }
+
+    func testBlocksKindsAndFeatures() throws {
+        let page = try segment("""
+        <body><div class="Story Body" id="main"><h2>Sub  heading</h2>
+        <p>First   paragraph with <a href="#">a link</a> inside.<br>After a break.</p>
+        <ul><li>One item</li><li><a href="/x">Only link</a></li></ul>
+        <blockquote><p>Quoted words.</p></blockquote><table><tr><td>Cell A</td><td>Cell B</td></tr></table>
+        <pre>line 1
+          line 2</pre><figure><img src=x><figcaption>A caption</figcaption></figure></div></body>
+        """)
+        let texts = page.blocks.map(\.text)
+        XCTAssertEqual(texts, ["Sub heading", "First paragraph with a link inside.", "After a break.", "One item", "Only link",
+                               "Quoted words.", "Cell A", "Cell B", "line 1\n  line 2", "A caption"])
+        let kinds = page.blocks.map(\.kind)
+        XCTAssertEqual(kinds, [.heading, .paragraph, .paragraph, .listItem, .listItem, .quote, .tableCell, .tableCell, .pre, .caption])
+        XCTAssertEqual(page.blocks[0].level, 2)
+        XCTAssertEqual(page.blocks[1].linkChars, 5, "\"a link\" has five visible characters")
+        XCTAssertEqual(page.blocks[4].linkDensity, 1)
+        XCTAssertTrue(page.blocks[5].inQuote)
+        XCTAssertTrue(page.blocks[3].inList)
+        XCTAssertTrue(page.blocks[6].inTable)
+        XCTAssertTrue(page.blocks[9].inFigure)
+        let owner = page.elements[Int(page.blocks[1].element)]
+        XCTAssertEqual(owner.tag, "p")
+        let container = page.elements[Int(owner.parent)]
+        XCTAssertEqual(container.tag, "div")
+        XCTAssertEqual(container.classID, "story body main")
+    }
+
+    func testNormalisation() {
+        XCTAssertEqual(TextNormalizer.normalize(Array("  a\u{00A0}\u{00A0}b \t\n c\u{200B}d\u{00AD}e  ".utf8)), "a b cde")
+        // NFC: e + combining acute becomes é.
+        XCTAssertEqual(TextNormalizer.normalize(Array("Cafe\u{0301}".utf8)).unicodeScalars.count, 4)
+        XCTAssertEqual(TextNormalizer.normalize(Array("\n  a  b  \r\n\n   c\n\n".utf8), keepNewlines: true), "  a  b\n\n   c")
+    }
+
+    func testSentences() {
+        let text = "Mr. Smith went to Washington. He said: \"It works!\" Then he left… The U.S. team won 3.5 points. 今日は晴れ。明日も？"
+        let block = Block(kind: .paragraph, level: 0, text: text, linkChars: 0, chars: 0, element: 0,
+                          sentenceEnds: SentenceSplitter.sentenceEnds(text), inQuote: false, inList: false, inTable: false, inFigure: false)
+        XCTAssertEqual(block.sentences.map(String.init), [
+            "Mr. Smith went to Washington.", "He said: \"It works!\"", "Then he left…", "The U.S. team won 3.5 points.", "今日は晴れ。", "明日も？",
+        ])
+    }
+}
