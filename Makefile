@@ -14,7 +14,9 @@ ARCHIVE ?= archive
 FETCH_FLAGS ?=
 WINNOW_FLAGS ?=
 
-.PHONY: setup build build-debug fetch run validate read clean-html segment extract language quality dedup test golden bench bench-extract bench-dedup train-extract fuzz clean
+LINT_PATHS := Sources Tests Package.swift Fuzz/Package.swift Fuzz/Sources
+
+.PHONY: setup lint format build build-debug fetch run validate read clean-html segment extract language quality dedup test golden bench bench-extract bench-dedup train-extract fuzz clean
 
 ## setup: install the system libraries Winnow links (libxml2, zlib) when they are missing
 setup:
@@ -61,8 +63,16 @@ quality: build
 dedup: build
 	$(BIN) dedup $(PIPELINE) --input $(INPUT) --output $(OUTPUT)/dedup --jobs $(JOBS) $(WINNOW_FLAGS)
 
-## test: unit and end-to-end tests, the output schema check and the extraction quality floor
-test: build-debug
+## lint: swift-format's lint (.swift-format) over every Swift file, warnings as errors
+lint:
+	$(SWIFT) format lint --recursive --strict --parallel $(LINT_PATHS)
+
+## format: rewrite every Swift file as swift-format lays it out (then `make lint` passes)
+format:
+	$(SWIFT) format --in-place --recursive --parallel $(LINT_PATHS)
+
+## test: the lint, unit and end-to-end tests, the output schema check and the extraction quality floor
+test: lint build-debug
 	$(SWIFT) test
 	scripts/check_output.sh $(DEBUG_BIN) $(SHARED)
 

@@ -5,7 +5,8 @@ let package = Package(
     name: "Winnow",
     products: [
         .executable(name: "winnow", targets: ["winnow"]),
-        .library(name: "Winnow", targets: ["Winnow", "WinnowCore", "WinnowStages", "WinnowDedup", "WinnowDistributed", "WinnowReport", "WinnowFetch"]),
+        .library(
+            name: "Winnow", targets: ["Winnow", "WinnowCore", "WinnowStages", "WinnowDedup", "WinnowDistributed", "WinnowReport", "WinnowFetch"]),
     ],
     dependencies: [
         // The CLI's argument parsing, help and usage errors.
@@ -63,8 +64,10 @@ let package = Package(
         .testTarget(name: "WinnowCompressionTests", dependencies: ["WinnowCompression"]),
         .testTarget(
             name: "WinnowTests",
-            dependencies: ["Winnow", "WinnowCore", "WinnowStages", "WinnowDedup", "WinnowDistributed", "WinnowReport", "WinnowFetch",
-                           "WinnowHTML", "WinnowCompression", "WinnowPipelineFile"],
+            dependencies: [
+                "Winnow", "WinnowCore", "WinnowStages", "WinnowDedup", "WinnowDistributed", "WinnowReport", "WinnowFetch",
+                "WinnowHTML", "WinnowCompression", "WinnowPipelineFile",
+            ],
             // Read from their paths by the tests (TestPaths), not bundled as resources.
             exclude: ["Fixtures", "Golden"]
         ),

@@ -1,6 +1,7 @@
 import CZlib
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Errors opening or reading input files.
@@ -115,12 +116,20 @@ public final class GzipByteSource: ByteSource {
         while true {
             while inputPos + 2 < input.count {
                 if input[inputPos] == 0x1f && input[inputPos + 1] == 0x8b && input[inputPos + 2] == 0x08 {
-                    if fileOffset >= end { inputPos = input.count; fileEnded = true; return }
+                    if fileOffset >= end {
+                        inputPos = input.count
+                        fileEnded = true
+                        return
+                    }
                     if try startsMember(with: startMarker) { return }
                 }
                 inputPos += 1
             }
-            if fileEnded || fileOffset >= end { inputPos = input.count; fileEnded = true; return }
+            if fileEnded || fileOffset >= end {
+                inputPos = input.count
+                fileEnded = true
+                return
+            }
             try refill()
         }
     }
@@ -133,7 +142,8 @@ public final class GzipByteSource: ByteSource {
         let (result, _, produced) = input.withUnsafeBufferPointer { inBuf in
             out.withUnsafeMutableBufferPointer { outBuf in probe.step(inBuf, from: inputPos, into: outBuf.baseAddress!, capacity: outBuf.count) }
         }
-        return (result == Z_OK || result == Z_STREAM_END || result == Z_BUF_ERROR) && produced == marker.count && Array(out.prefix(produced)) == marker
+        return (result == Z_OK || result == Z_STREAM_END || result == Z_BUF_ERROR) && produced == marker.count
+            && Array(out.prefix(produced)) == marker
     }
 
     private func refill() throws {
@@ -154,7 +164,10 @@ public final class GzipByteSource: ByteSource {
                 if input[inputPos] == 0x1f && input[inputPos + 1] == 0x8b && input[inputPos + 2] == 0x08 { return }
                 inputPos += 1
             }
-            if fileEnded { inputPos = input.count; return }
+            if fileEnded {
+                inputPos = input.count
+                return
+            }
             try refill()
         }
     }

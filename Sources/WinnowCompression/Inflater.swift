@@ -51,7 +51,9 @@ final class InflateStream {
 
     /// One `inflate` call from `input[from...]` into `output`: zlib's code, input bytes used,
     /// output bytes produced.
-    func step(_ input: UnsafeBufferPointer<UInt8>, from: Int, into output: UnsafeMutablePointer<UInt8>, capacity: Int) -> (code: Int32, used: Int, produced: Int) {
+    func step(_ input: UnsafeBufferPointer<UInt8>, from: Int, into output: UnsafeMutablePointer<UInt8>, capacity: Int) -> (
+        code: Int32, used: Int, produced: Int
+    ) {
         stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress! + from)
         stream.pointee.avail_in = UInt32(input.count - from)
         stream.pointee.next_out = output
@@ -84,7 +86,9 @@ public enum Inflate {
         var ended = false
         while consumed < input.count {
             let (result, used, produced) = input.withUnsafeBufferPointer { inBuf in
-                chunk.withUnsafeMutableBufferPointer { outBuf in inflater.step(inBuf, from: consumed, into: outBuf.baseAddress!, capacity: outBuf.count) }
+                chunk.withUnsafeMutableBufferPointer { outBuf in
+                    inflater.step(inBuf, from: consumed, into: outBuf.baseAddress!, capacity: outBuf.count)
+                }
             }
             consumed += used
             output.append(contentsOf: chunk[0..<produced])

@@ -1,8 +1,8 @@
 import Foundation
 import Winnow
 import WinnowCore
-import WinnowStages
 import WinnowDedup
+import WinnowStages
 
 /// Deduplication in four phases connected by files, so that each can be split across processes
 /// and machines (datatrove's shape), as Slurm job arrays or by hand:
@@ -96,7 +96,10 @@ public struct DedupPhases {
 
     func writePlan(_ plan: Plan) throws {
         if let existing = try? readPlan(), existing != plan {
-            throw PhaseError(description: "\(work) holds a plan of \(existing.tasks) tasks and \(existing.buckets) buckets; this task has \(plan.tasks) and \(plan.buckets): use a new --work directory")
+            throw PhaseError(
+                description:
+                    "\(work) holds a plan of \(existing.tasks) tasks and \(existing.buckets) buckets; this task has \(plan.tasks) and \(plan.buckets): use a new --work directory"
+            )
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -118,7 +121,8 @@ public struct DedupPhases {
         let missing = (0..<count).filter { !isDone(phase, $0) }
         guard missing.isEmpty else {
             let list = missing.prefix(10).map(String.init).joined(separator: ", ") + (missing.count > 10 ? ", ..." : "")
-            throw PhaseError(description: "\(missing.count) of \(count) \(phase) tasks have not finished (no marker for task \(list)); re-run them first")
+            throw PhaseError(
+                description: "\(missing.count) of \(count) \(phase) tasks have not finished (no marker for task \(list)); re-run them first")
         }
     }
 
@@ -127,7 +131,9 @@ public struct DedupPhases {
     /// Reads the documents of this shard's files, runs clean, segment, extract and the filters
     /// on raw pages, and calls `body` with each document's position and result.
     @discardableResult
-    func forEachDocument(inputs: [String], shard: Shard, stats: inout RunStats, _ body: (UInt64, DocumentOrigin, WorkItem) throws -> Void) throws -> (files: Int, bytes: Int) {
+    func forEachDocument(inputs: [String], shard: Shard, stats: inout RunStats, _ body: (UInt64, DocumentOrigin, WorkItem) throws -> Void) throws -> (
+        files: Int, bytes: Int
+    ) {
         var taken = (files: 0, bytes: 0)
         var scanner = InputScanner()
         let files = InputFile.split(scanner.scan(inputs), bytes: config.splitBytes)
@@ -172,7 +178,8 @@ public struct DedupPhases {
         var shingleFile = BinaryWriter()
         var bands = [BinaryWriter](repeating: BinaryWriter(), count: plan.buckets)
         var count = 0
-        var signature: [UInt32] = [], shingles: [UInt32] = []
+        var signature: [UInt32] = []
+        var shingles: [UInt32] = []
         var stats = RunStats()
         try forEachDocument(inputs: inputs, shard: shard, stats: &stats) { position, origin, item in
             guard case .extracted(let extraction) = item.content else { return }
@@ -244,7 +251,10 @@ public struct DedupPhases {
         }
         // The shingle sets of the documents in a candidate pair, from every signatures task.
         var needed = Set<UInt64>()
-        for pair in candidates { needed.insert(pair.earlier); needed.insert(pair.later) }
+        for pair in candidates {
+            needed.insert(pair.earlier)
+            needed.insert(pair.later)
+        }
         var sets: [UInt64: [UInt32]] = [:]
         if !needed.isEmpty {
             for task in 0..<plan.tasks {
@@ -273,7 +283,10 @@ public struct DedupPhases {
         return count
     }
 
-    struct Pair: Hashable { var earlier: UInt64; var later: UInt64 }
+    struct Pair: Hashable {
+        var earlier: UInt64
+        var later: UInt64
+    }
 
     // MARK: phase 3
 
@@ -288,7 +301,11 @@ public struct DedupPhases {
     public func clusters() throws -> Verdicts {
         let plan = try readPlan()
         try requireDone("buckets", count: plan.buckets)
-        struct Doc { var position: UInt64; var key: Hash128; var id: String }
+        struct Doc {
+            var position: UInt64
+            var key: Hash128
+            var id: String
+        }
         var docs: [Doc] = []
         for task in 0..<plan.tasks {
             var reader = try BinaryReader(path: work + "/exact/part-" + String(format: "%05d", task) + ".bin")
@@ -359,7 +376,8 @@ public struct DedupPhases {
             unlink(output + "/" + name)
         }
         let writer = try ShardWriter(directory: output, prefix: prefix, settings: write ?? config.write)
-        var kept = 0, removed = 0
+        var kept = 0
+        var removed = 0
         var stats = RunStats()
         var dedupStats = StageStats()
         let started = Date()

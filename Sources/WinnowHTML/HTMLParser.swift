@@ -1,6 +1,7 @@
 import CLibXML2
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Limits that keep one hostile page from costing the run more than a normal one.
@@ -39,8 +40,10 @@ public enum HTMLParser {
     /// attributes outside `attributes`) is cut before libxml2 reads the page (see
     /// `InputTrimmer`); the tree is the same either way.
     /// `attributes` chooses which attributes the tree keeps (and so which the cut may remove).
-    public static func parse(utf8 bytes: [UInt8], limits: ParseLimits = ParseLimits(), trim: Bool = true,
-                             attributes: AttributeSelection = .all) -> HTMLTree? {
+    public static func parse(
+        utf8 bytes: [UInt8], limits: ParseLimits = ParseLimits(), trim: Bool = true,
+        attributes: AttributeSelection = .all
+    ) -> HTMLTree? {
         initialize()
         if bytes.isEmpty { return HTMLTree() }
         guard bytes.count < Int(Int32.max) else { return nil }
@@ -73,10 +76,11 @@ public enum HTMLParser {
             sax.pointee.serror = saxIgnoreError
             ctxt.pointee.userData = Unmanaged.passUnretained(builder).toOpaque()
             builder.context = ctxt
-            let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue
-                | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_NONET.rawValue
-                | HTML_PARSE_NOIMPLIED.rawValue | HTML_PARSE_IGNORE_ENC.rawValue
-                | HTML_PARSE_COMPACT.rawValue)
+            let options = Int32(
+                HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue
+                    | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_NONET.rawValue
+                    | HTML_PARSE_NOIMPLIED.rawValue | HTML_PARSE_IGNORE_ENC.rawValue
+                    | HTML_PARSE_COMPACT.rawValue)
             htmlCtxtUseOptions(ctxt, options)
             // htmlCtxtUseOptions resets the error callbacks it owns; ours is structured, set again.
             sax.pointee.serror = saxIgnoreError
@@ -302,7 +306,8 @@ final class TreeBuilder {
         if (parentTag == .script || parentTag == .style) && discardingRaw { return }
         let last = tree.nodes[Int(current)].lastChild
         if last >= 0 && tree.nodes[Int(last)].isText
-            && Int(tree.nodes[Int(last)].start + tree.nodes[Int(last)].count) == tree.text.count {
+            && Int(tree.nodes[Int(last)].start + tree.nodes[Int(last)].count) == tree.text.count
+        {
             tree.text.append(contentsOf: bytes)
             tree.nodes[Int(last)].count += Int32(bytes.count)
             return

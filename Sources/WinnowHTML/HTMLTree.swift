@@ -114,7 +114,10 @@ public struct HTMLTree: Sendable, Equatable {
         var found: Int32?
         walk(from: start) { index, node in
             if found != nil { return false }
-            if node.tag == tag { found = index; return false }
+            if node.tag == tag {
+                found = index
+                return false
+            }
             return true
         }
         return found

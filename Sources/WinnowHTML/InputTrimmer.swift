@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Removes from a page, before libxml2 reads it, what the tree would not keep: the bodies of
@@ -54,7 +54,7 @@ enum InputTrimmer {
         mutating func run() -> [UInt8]? {
             var i = 0
             while let lt = next(UInt8(ascii: "<"), from: i) {
-                guard let after = token(at: lt) else { break }  // give up: the rest stays as it is
+                guard let after = token(at: lt) else { break } // give up: the rest stays as it is
                 i = after
             }
             guard removed else { return nil }
@@ -70,10 +70,10 @@ enum InputTrimmer {
             if c1 == UInt8(ascii: "!") {
                 if at(lt + 2) == UInt8(ascii: "-") && at(lt + 3) == UInt8(ascii: "-") { return comment(at: lt) }
                 if matchesCaseless("doctype", at: lt + 2) { return doctype(at: lt) }
-                return lt + 1  // "<!" of anything else: the "<" is text
+                return lt + 1 // "<!" of anything else: the "<" is text
             }
             if c1 == UInt8(ascii: "?") { return processingInstruction(at: lt) }
-            return lt + 1  // a "<" not starting a tag is text
+            return lt + 1 // a "<" not starting a tag is text
         }
 
         /// `</name ...>`: up to the next `>` (libxml2 ignores quotes here). Without a name, only
@@ -103,7 +103,7 @@ enum InputTrimmer {
                 }
                 i = dash + 1
             }
-            return nil  // unterminated: libxml2 takes the rest of the page as the comment
+            return nil // unterminated: libxml2 takes the rest of the page as the comment
         }
 
         /// `<!DOCTYPE ...>`: up to the first `>` when the quoting before it is plain (double quotes
@@ -144,7 +144,7 @@ enum InputTrimmer {
                 guard i < end else { return nil }
                 let c = bytes[i]
                 if c == UInt8(ascii: ">") { break }
-                if c == UInt8(ascii: "/") && at(i + 1) == UInt8(ascii: ">") {  // an empty element
+                if c == UInt8(ascii: "/") && at(i + 1) == UInt8(ascii: ">") { // an empty element
                     dropUnread()
                     return i + 2
                 }
@@ -165,7 +165,8 @@ enum InputTrimmer {
                 } else {
                     // A bogus attribute: dropped up to the next blank, '>' or "/>".
                     while i < end && !isBlank(bytes[i]) && bytes[i] != UInt8(ascii: ">")
-                        && !(bytes[i] == UInt8(ascii: "/") && at(i + 1) == UInt8(ascii: ">")) { i += 1 }
+                        && !(bytes[i] == UInt8(ascii: "/") && at(i + 1) == UInt8(ascii: ">"))
+                    { i += 1 }
                 }
                 i = skipBlanks(from: i)
             }
@@ -215,8 +216,12 @@ enum InputTrimmer {
             // might once its character references are decoded (`type="application/ld&#x2B;json"`:
             // the tree sees the decoded value). Scripts with a `&` in their tag are mostly
             // `src=` ones with empty bodies, so keeping them all costs little.
-            if isScript && (tagContains("ld+json", from: tagStart, to: bodyStart)
-                || next(UInt8(ascii: "&"), from: tagStart).map { $0 < bodyStart } ?? false) { return close }
+            if isScript
+                && (tagContains("ld+json", from: tagStart, to: bodyStart)
+                    || next(UInt8(ascii: "&"), from: tagStart).map { $0 < bodyStart } ?? false)
+            {
+                return close
+            }
             flush(upTo: bodyStart)
             copied = close
             removed = true

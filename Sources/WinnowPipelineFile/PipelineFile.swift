@@ -1,9 +1,9 @@
 import Foundation
 import Winnow
-import Yams
 import WinnowCore
-import WinnowStages
 import WinnowDedup
+import WinnowStages
+import Yams
 
 /// A pipeline file (YAML): name, inputs, output settings and the ordered stages with their
 /// settings, read into a `PipelineConfig`. Every setting has a default; every mistake (unknown key,
@@ -71,9 +71,11 @@ public struct PipelineFile: Sendable {
     static func syntaxProblem(_ error: YamlError, file: String) -> Problem {
         switch error {
         case .scanner(let context, let problem, let mark, _):
-            return Problem(file: file, line: mark.line, column: mark.column, message: "YAML syntax: \(problem)" + (context.map { " \($0.text)" } ?? ""))
+            return Problem(
+                file: file, line: mark.line, column: mark.column, message: "YAML syntax: \(problem)" + (context.map { " \($0.text)" } ?? ""))
         case .parser(let context, let problem, let mark, _):
-            return Problem(file: file, line: mark.line, column: mark.column, message: "YAML syntax: \(problem)" + (context.map { " \($0.text)" } ?? ""))
+            return Problem(
+                file: file, line: mark.line, column: mark.column, message: "YAML syntax: \(problem)" + (context.map { " \($0.text)" } ?? ""))
         case .composer(let context, let problem, let mark, _):
             return Problem(file: file, line: mark.line, column: mark.column, message: "YAML: \(problem)" + (context.map { " \($0.text)" } ?? ""))
         default:
@@ -119,7 +121,10 @@ struct SchemaReader {
             return nil
         }
         guard range.contains(value), !(lower && value == range.lowerBound) else {
-            problem(node, "\(key): \(fmt(value)) is out of range; accepted: \(lower ? "more than" : "from") \(fmt(range.lowerBound)) to \(fmt(range.upperBound))")
+            problem(
+                node,
+                "\(key): \(fmt(value)) is out of range; accepted: \(lower ? "more than" : "from") \(fmt(range.lowerBound)) to \(fmt(range.upperBound))"
+            )
             return nil
         }
         return value
@@ -178,7 +183,7 @@ struct SchemaReader {
     /// The pairs of a mapping, each key checked against `accepted` (unknown keys reported with the
     /// accepted ones, duplicates too).
     mutating func pairs(_ node: Node, _ what: String, accepted: [String]) -> [(key: String, keyNode: Node, value: Node)] {
-        if case .scalar(let s) = node, s.string.isEmpty { return [] }   // `key:` with nothing: all defaults
+        if case .scalar(let s) = node, s.string.isEmpty { return [] } // `key:` with nothing: all defaults
         guard case .mapping(let mapping) = node else {
             problem(node, "\(what): expected a mapping of settings, got \(show(node))")
             return []
@@ -242,8 +247,10 @@ struct SchemaReader {
 
     /// Reads the keys of one place of the file that the settings table has; `extra` keys are
     /// accepted too and handed back for the caller.
-    mutating func readSettings(_ node: Node, _ place: Setting.Place, _ what: String, into config: inout PipelineConfig,
-                               extra: [String] = [], order: [String]? = nil) -> [(key: String, keyNode: Node, value: Node)] {
+    mutating func readSettings(
+        _ node: Node, _ place: Setting.Place, _ what: String, into config: inout PipelineConfig,
+        extra: [String] = [], order: [String]? = nil
+    ) -> [(key: String, keyNode: Node, value: Node)] {
         let settings = Settings.at(place)
         var rest: [(key: String, keyNode: Node, value: Node)] = []
         let accepted = order ?? extra + settings.compactMap(\.key)
@@ -266,8 +273,9 @@ struct SchemaReader {
             return
         }
         var sawStages = false
-        let rest = readSettings(root, .top, "the pipeline", into: &result.config, extra: ["name", "description", "output", "stages"],
-                                order: ["name", "description", "inputs", "output", "jobs", "metrics_file", "stages"])
+        let rest = readSettings(
+            root, .top, "the pipeline", into: &result.config, extra: ["name", "description", "output", "stages"],
+            order: ["name", "description", "inputs", "output", "jobs", "metrics_file", "stages"])
         for (key, _, value) in rest {
             switch key {
             case "name": if let s = string(value, key) { result.name = s }
@@ -315,7 +323,9 @@ struct SchemaReader {
                 continue
             }
             if let previous = listed.last, previous.0 >= stage {
-                let message = previous.0 == stage ? "stage \(stage.rawValue) is listed twice"
+                let message =
+                    previous.0 == stage
+                    ? "stage \(stage.rawValue) is listed twice"
                     : "stage \(stage.rawValue) must come before \(previous.0.rawValue); stages run in this order: \(names.joined(separator: ", "))"
                 problem(nameNode, message)
                 continue
@@ -373,7 +383,9 @@ struct SchemaReader {
                 let accepted = QualityRule.Group.allCases.map(\.rawValue)
                 guard let list = strings(value, "quality.groups") else { break }
                 for name in list {
-                    if let g = QualityRule.Group(rawValue: name) { groups.append(g) } else {
+                    if let g = QualityRule.Group(rawValue: name) {
+                        groups.append(g)
+                    } else {
                         problem(value, "quality.groups: \"\(name)\" is not a rule group; accepted: \(accepted.joined(separator: ", "))")
                     }
                 }
@@ -390,7 +402,10 @@ struct SchemaReader {
                 if case .scalar(let s) = value, !s.string.isEmpty {
                     // Shorthand: `rule: off`, `rule: annotate`, `rule: filter`.
                     guard let m = choice(value, "quality.rules.\(name)", modes + ["off"]) else { continue }
-                    if m == "off" { removed.insert(name); continue }
+                    if m == "off" {
+                        removed.insert(name)
+                        continue
+                    }
                     configured.mode = FilterMode(rawValue: m)!
                 } else {
                     let params = rule.defaults.keys.sorted()

@@ -2,17 +2,18 @@ import ArgumentParser
 import Foundation
 import Winnow
 import WinnowCore
-import WinnowStages
 import WinnowDedup
 import WinnowDistributed
-import WinnowReport
 import WinnowFetch
+import WinnowReport
+import WinnowStages
 
 struct BenchmarkCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "benchmark",
         abstract: "Time each stage on its own, on one thread, with the input in memory.",
-        discussion: "Reads the inputs once, then runs the cut before parsing, the parse with and without it, clean, segment, extract, language (CLD2), quality (all rules, annotate), dedup and write over all documents, --repeats times, and prints documents/s and MB/s of HTML per stage."
+        discussion:
+            "Reads the inputs once, then runs the cut before parsing, the parse with and without it, clean, segment, extract, language (CLD2), quality (all rules, annotate), dedup and write over all documents, --repeats times, and prints documents/s and MB/s of HTML per stage."
     )
 
     @Option(name: .shortAndLong, parsing: .upToNextOption, help: ArgumentHelp("Input files or directories.", valueName: "path"))

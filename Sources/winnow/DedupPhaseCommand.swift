@@ -1,31 +1,31 @@
 import ArgumentParser
 import Foundation
 import Winnow
-import WinnowPipelineFile
 import WinnowCore
-import WinnowStages
 import WinnowDedup
 import WinnowDistributed
-import WinnowReport
 import WinnowFetch
+import WinnowPipelineFile
+import WinnowReport
+import WinnowStages
 
 struct DedupPhaseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dedup-phase",
         abstract: "Run one phase of deduplication split across processes: signatures, buckets, clusters, filter, merge.",
         discussion: """
-        The phases are connected by files under --work (shared storage when tasks run on several \
-        machines) and give the same kept documents as `winnow run` on the same input. `winnow slurm` \
-        submits them as Slurm job arrays; by hand:
-          winnow dedup-phase signatures [P.yaml] --work W -i IN... --shard I/N [--buckets M]  (N tasks)
-          winnow dedup-phase buckets    [P.yaml] --work W --shard J/M                          (M tasks)
-          winnow dedup-phase clusters   [P.yaml] --work W                                      (one task)
-          winnow dedup-phase filter     [P.yaml] --work W -i IN... -o OUT --shard I/N          (N tasks)
-          winnow dedup-phase merge      [P.yaml] --work W -o OUT                               (one task)
-        A task that finished (its marker in W/markers) does nothing when run again; a phase \
-        refuses to start while a task of the phase before has no marker. Without --shard, \
-        SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT give the task's share.
-        """
+            The phases are connected by files under --work (shared storage when tasks run on several \
+            machines) and give the same kept documents as `winnow run` on the same input. `winnow slurm` \
+            submits them as Slurm job arrays; by hand:
+              winnow dedup-phase signatures [P.yaml] --work W -i IN... --shard I/N [--buckets M]  (N tasks)
+              winnow dedup-phase buckets    [P.yaml] --work W --shard J/M                          (M tasks)
+              winnow dedup-phase clusters   [P.yaml] --work W                                      (one task)
+              winnow dedup-phase filter     [P.yaml] --work W -i IN... -o OUT --shard I/N          (N tasks)
+              winnow dedup-phase merge      [P.yaml] --work W -o OUT                               (one task)
+            A task that finished (its marker in W/markers) does nothing when run again; a phase \
+            refuses to start while a task of the phase before has no marker. Without --shard, \
+            SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT give the task's share.
+            """
     )
 
     @Argument(help: "signatures, buckets, clusters, filter or merge")
@@ -49,7 +49,10 @@ struct DedupPhaseCommand: ParsableCommand {
     @Option(help: "signatures: the number of bucket tasks that follow (default: as many as signature tasks).")
     var buckets: Int?
 
-    @Option(help: ArgumentHelp("signatures, filter: .warc.gz files larger than this many MiB are cut into parts of that size, each taken by one task (the same value in both phases).", valueName: "MiB"))
+    @Option(
+        help: ArgumentHelp(
+            "signatures, filter: .warc.gz files larger than this many MiB are cut into parts of that size, each taken by one task (the same value in both phases).",
+            valueName: "MiB"))
     var splitSize: Double = 1024
 
     @OptionGroup(title: "Deduplication") var dedup: DedupOptions
@@ -80,8 +83,12 @@ struct DedupPhaseCommand: ParsableCommand {
             throw ExitCode(.usage)
         }
         try Settings.named("--split-size").set(.number(splitSize), in: &config)
-        if (phase == "signatures" || phase == "filter") && config.inputs.isEmpty { throw ValidationError("\(phase) needs --input (or a pipeline file's inputs)") }
-        if (phase == "filter" || phase == "merge") && config.output.isEmpty { throw ValidationError("\(phase) needs --output (or a pipeline file's output)") }
+        if (phase == "signatures" || phase == "filter") && config.inputs.isEmpty {
+            throw ValidationError("\(phase) needs --input (or a pipeline file's inputs)")
+        }
+        if (phase == "filter" || phase == "merge") && config.output.isEmpty {
+            throw ValidationError("\(phase) needs --output (or a pipeline file's output)")
+        }
         let phases = DedupPhases(settings: config.dedup, work: work, config: config)
         let shard = try taskShard()
         do {

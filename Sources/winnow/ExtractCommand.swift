@@ -1,11 +1,11 @@
 import ArgumentParser
 import Winnow
 import WinnowCore
-import WinnowStages
 import WinnowDedup
 import WinnowDistributed
-import WinnowReport
 import WinnowFetch
+import WinnowReport
+import WinnowStages
 
 struct ExtractCommand: StageCommand {
     static let stage = StageName.extract
@@ -14,9 +14,9 @@ struct ExtractCommand: StageCommand {
         commandName: "extract",
         abstract: "Up to extract: the main text and metadata of each page (no deduplication).",
         discussion: """
-        Input: raw archives (the earlier stages run in-process) or the shards of an earlier stage. \
-        Output: <output>/extract-RRRRRR-NNNNN.jsonl.gz in the final document format.
-        """
+            Input: raw archives (the earlier stages run in-process) or the shards of an earlier stage. \
+            Output: <output>/extract-RRRRRR-NNNNN.jsonl.gz in the final document format.
+            """
     )
 
     @OptionGroup var options: PipelineOptions

@@ -2,18 +2,19 @@ import ArgumentParser
 import Foundation
 import Winnow
 import WinnowCore
-import WinnowStages
 import WinnowDedup
 import WinnowDistributed
-import WinnowReport
 import WinnowFetch
+import WinnowReport
+import WinnowStages
 
 /// `winnow features`: the learned extraction model's inputs, for its training script.
 struct FeaturesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "features",
         abstract: "Write every block of every page with the extraction model's features (training data for `make train-extract`).",
-        discussion: "One JSON line per page: {\"id\", \"url\", \"blocks\": [{\"text\", \"f\": [...]}]}. The feature names, in order, are the first line: {\"names\": [...]}."
+        discussion:
+            "One JSON line per page: {\"id\", \"url\", \"blocks\": [{\"text\", \"f\": [...]}]}. The feature names, in order, are the first line: {\"names\": [...]}."
     )
 
     @Option(name: .shortAndLong, parsing: .upToNextOption, help: ArgumentHelp("Input files or directories (WARC, HTML).", valueName: "path"))
@@ -27,9 +28,12 @@ struct FeaturesCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard let sink = FileHandle(forWritingAtPath: output) ?? {
-            FileManager.default.createFile(atPath: output, contents: nil) ? FileHandle(forWritingAtPath: output) : nil
-        }() else {
+        guard
+            let sink = FileHandle(forWritingAtPath: output)
+                ?? {
+                    FileManager.default.createFile(atPath: output, contents: nil) ? FileHandle(forWritingAtPath: output) : nil
+                }()
+        else {
             FileHandle.standardError.write(Data("winnow features: cannot write \(output)\n".utf8))
             throw ExitCode(.failed)
         }

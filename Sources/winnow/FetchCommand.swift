@@ -2,11 +2,11 @@ import ArgumentParser
 import Foundation
 import Winnow
 import WinnowCore
-import WinnowStages
 import WinnowDedup
 import WinnowDistributed
-import WinnowReport
 import WinnowFetch
+import WinnowReport
+import WinnowStages
 
 /// `winnow fetch`: a URL list into WARC files that `winnow run` (and every WARC tool) reads.
 struct FetchCommand: ParsableCommand {
@@ -14,14 +14,14 @@ struct FetchCommand: ParsableCommand {
         commandName: "fetch",
         abstract: "Fetch a list of URLs politely into WARC/1.1 files (.warc.gz, one gzip member per record).",
         discussion: """
-        One URL a line; blank lines and # comments are skipped, invalid lines reported with their \
-        number. robots.txt is obeyed (fetched once per host: 4xx allows everything, 5xx or no \
-        answer forbids the host for this run; Crawl-delay honoured). Running again with the same \
-        list and output fetches only the URLs without a 2xx response in the WARC files already \
-        there. Exit status: 0 every URL answered 2xx (or was fetched before); 2 some failed (see \
-        the summary); 1 the output cannot be written; 64 usage error; 75 another fetch holds \
-        the output directory.
-        """
+            One URL a line; blank lines and # comments are skipped, invalid lines reported with their \
+            number. robots.txt is obeyed (fetched once per host: 4xx allows everything, 5xx or no \
+            answer forbids the host for this run; Crawl-delay honoured). Running again with the same \
+            list and output fetches only the URLs without a 2xx response in the WARC files already \
+            there. Exit status: 0 every URL answered 2xx (or was fetched before); 2 some failed (see \
+            the summary); 1 the output cannot be written; 64 usage error; 75 another fetch holds \
+            the output directory.
+            """
     )
 
     @Option(help: ArgumentHelp("The URL list.", valueName: "file"))
@@ -122,7 +122,9 @@ struct FetchCommand: ParsableCommand {
         }
         for bad in summary.invalid { Log.warning("\(urls):\(bad.line): \(bad.reason): \(bad.text)") }
         if !quiet {
-            var lines = ["winnow fetch: \(summary.urls) URLs (\(summary.alreadyFetched) fetched before) in \(String(format: "%.1f", summary.seconds)) s"]
+            var lines = [
+                "winnow fetch: \(summary.urls) URLs (\(summary.alreadyFetched) fetched before) in \(String(format: "%.1f", summary.seconds)) s"
+            ]
             lines.append("fetched \(summary.fetched), failed \(summary.failures.values.reduce(0, +)), invalid lines \(summary.invalid.count)")
             if !summary.failures.isEmpty {
                 lines.append("failures: " + summary.failures.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
@@ -130,7 +132,9 @@ struct FetchCommand: ParsableCommand {
             if let excluded = summary.failures[Self.policyExclusion] {
                 lines.append("\(Self.policyExclusion) \(excluded): excluded by the sites' robots.txt, which does not change the exit status")
             }
-            lines.append("requests \(summary.requests) (robots.txt \(summary.robotsFetched), retries \(summary.retries), redirects \(summary.redirects), truncated \(summary.truncated)); \(String(format: "%.1f", Double(summary.bytes) / 1e6)) MB of bodies")
+            lines.append(
+                "requests \(summary.requests) (robots.txt \(summary.robotsFetched), retries \(summary.retries), redirects \(summary.redirects), truncated \(summary.truncated)); \(String(format: "%.1f", Double(summary.bytes) / 1e6)) MB of bodies"
+            )
             lines.append(String(format: "throughput %.1f requests/s", summary.seconds > 0 ? Double(summary.requests) / summary.seconds : 0))
             lines.append("files: " + (summary.files.isEmpty ? "none" : summary.files.joined(separator: ", ")))
             Log.writeStderr(lines.joined(separator: "\n") + "\n")

@@ -2,17 +2,18 @@ import ArgumentParser
 import Foundation
 import Winnow
 import WinnowCore
-import WinnowStages
 import WinnowDedup
 import WinnowDistributed
-import WinnowReport
 import WinnowFetch
+import WinnowReport
+import WinnowStages
 
 struct IndexCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "index",
         abstract: "Inspect or compact a cross-run dedup index (--index DIR of run and dedup).",
-        discussion: "`winnow index stats --index DIR` prints documents, segments and bytes per document; `winnow index compact --index DIR` merges its segments into one, atomically."
+        discussion:
+            "`winnow index stats --index DIR` prints documents, segments and bytes per document; `winnow index compact --index DIR` merges its segments into one, atomically."
     )
 
     @Argument(help: "stats or compact")
@@ -37,7 +38,9 @@ struct IndexCommand: ParsableCommand {
                 let near = NearDuplicateIndex(settings: try dedup.settings.minHash, keepIDs: true)
                 let documents = try index.load(into: near)
                 let bytes = try index.sizeOnDisk()
-                print("\(directory): \(documents) documents in \(try index.segments().count) segments, \(bytes) bytes on disk (\(documents > 0 ? bytes / documents : 0) per document), \(near.bytesPerDocument) bytes per document in memory")
+                print(
+                    "\(directory): \(documents) documents in \(try index.segments().count) segments, \(bytes) bytes on disk (\(documents > 0 ? bytes / documents : 0) per document), \(near.bytesPerDocument) bytes per document in memory"
+                )
             }
         } catch {
             Log.error("\(error)")

@@ -1,13 +1,13 @@
 import ArgumentParser
 import Foundation
 import Winnow
-import WinnowPipelineFile
 import WinnowCore
-import WinnowStages
 import WinnowDedup
 import WinnowDistributed
-import WinnowReport
 import WinnowFetch
+import WinnowPipelineFile
+import WinnowReport
+import WinnowStages
 
 /// `winnow inspect`: pages through the documents of an output directory in the terminal, or
 /// shows the extraction's decisions on one page.
@@ -16,11 +16,11 @@ struct InspectCommand: ParsableCommand {
         commandName: "inspect",
         abstract: "Page through kept and dropped documents of an output directory, or show why each block of a page was kept or removed.",
         discussion: """
-        Dropped documents are there when the run had --keep-dropped. On a terminal: n or space \
-        next, p previous, j/k scroll the text, q quit. Otherwise every matching document is \
-        printed. With --html PAGE_ID: each block of that page, kept or removed, with its score \
-        and the rule that decided.
-        """
+            Dropped documents are there when the run had --keep-dropped. On a terminal: n or space \
+            next, p previous, j/k scroll the text, q quit. Otherwise every matching document is \
+            printed. With --html PAGE_ID: each block of that page, kept or removed, with its score \
+            and the rule that decided.
+            """
     )
 
     @Argument(help: ArgumentHelp("A Winnow output directory.", valueName: "output-dir"))
@@ -35,7 +35,8 @@ struct InspectCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Only documents from this domain or its subdomains.", valueName: "domain"))
     var domain: String?
 
-    @Option(name: .customLong("grep"), help: ArgumentHelp("Only documents whose text, title or URL contains this (case-insensitive).", valueName: "text"))
+    @Option(
+        name: .customLong("grep"), help: ArgumentHelp("Only documents whose text, title or URL contains this (case-insensitive).", valueName: "text"))
     var search: String?
 
     @Option(help: ArgumentHelp("The directory of dropped shards (default: the latest run's --keep-dropped).", valueName: "dir"))
@@ -47,7 +48,9 @@ struct InspectCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Explain the extraction of this page (a document id): every block, kept or removed, and why.", valueName: "page-id"))
     var html: String?
 
-    @Option(name: .shortAndLong, parsing: .upToNextOption, help: ArgumentHelp("With --html: the input file(s) holding the page (default: found through the output's state).", valueName: "path"))
+    @Option(
+        name: .shortAndLong, parsing: .upToNextOption,
+        help: ArgumentHelp("With --html: the input file(s) holding the page (default: found through the output's state).", valueName: "path"))
     var input: [String] = []
 
     @Option(help: ArgumentHelp("With --html: the pipeline file the run used (its clean and extract settings).", valueName: "pipeline.yaml"))
@@ -95,13 +98,16 @@ struct InspectCommand: ParsableCommand {
                 if c >= n { return String(String.UnicodeScalarView(s.unicodeScalars.prefix(n))) }
                 return left ? String(repeating: " ", count: n - c) + s : s + String(repeating: " ", count: n - c)
             }
-            print(pad("#", 4, left: true) + "  " + pad("kept", 4) + "  " + pad("kind", 9) + "  " + pad("score", 6, left: true) + "  "
-                  + pad("links", 5, left: true) + "  " + pad("rule", 46) + "  element, text")
+            print(
+                pad("#", 4, left: true) + "  " + pad("kept", 4) + "  " + pad("kind", 9) + "  " + pad("score", 6, left: true) + "  "
+                    + pad("links", 5, left: true) + "  " + pad("rule", 46) + "  element, text")
             for (i, b) in explanation.blocks.enumerated() {
                 let text = b.text.replacingOccurrences(of: "\n", with: " ")
-                print(pad(String(i), 4, left: true) + "  " + pad(b.kept ? "yes" : "no", 4) + "  " + pad(b.kind, 9) + "  "
-                      + pad(String(format: "%.2f", b.value), 6, left: true) + "  " + pad(String(format: "%.2f", b.linkDensity), 5, left: true) + "  "
-                      + pad(b.reason, 46) + "  " + b.element + " " + String(text.prefix(70)))
+                print(
+                    pad(String(i), 4, left: true) + "  " + pad(b.kept ? "yes" : "no", 4) + "  " + pad(b.kind, 9) + "  "
+                        + pad(String(format: "%.2f", b.value), 6, left: true) + "  " + pad(String(format: "%.2f", b.linkDensity), 5, left: true)
+                        + "  "
+                        + pad(b.reason, 46) + "  " + b.element + " " + String(text.prefix(70)))
             }
         } catch {
             FileHandle.standardError.write(Data("winnow inspect: \(error)\n".utf8))
@@ -148,7 +154,9 @@ struct Pager {
         out.append("[\(index + 1)/\(count)] \(d.id)  —  \(status)")
         if !d.detail.isEmpty { out.append("  \(d.detail)") }
         var meta: [String] = []
-        for key in ["url", "title", "author", "date_published", "language", "language_score", "language_declared", "canonical_url", "site_name", "input"] {
+        for key in [
+            "url", "title", "author", "date_published", "language", "language_score", "language_declared", "canonical_url", "site_name", "input",
+        ] {
             guard let v = d.metadata[key], !(v is NSNull) else { continue }
             meta.append("\(key): \(v)")
         }
@@ -199,9 +207,19 @@ struct Pager {
             var key: UInt8 = 0
             guard read(0, &key, 1) == 1 else { break }
             switch key {
-            case UInt8(ascii: "q"): print(); return
-            case UInt8(ascii: "n"), UInt8(ascii: " "): if index + 1 < docs.count { index += 1; scroll = 0 }
-            case UInt8(ascii: "p"): if index > 0 { index -= 1; scroll = 0 }
+            case UInt8(ascii: "q"):
+                print()
+                return
+            case UInt8(ascii: "n"), UInt8(ascii: " "):
+                if index + 1 < docs.count {
+                    index += 1
+                    scroll = 0
+                }
+            case UInt8(ascii: "p"):
+                if index > 0 {
+                    index -= 1
+                    scroll = 0
+                }
             case UInt8(ascii: "j"): scroll += 5
             case UInt8(ascii: "k"): scroll = max(0, scroll - 5)
             default: break

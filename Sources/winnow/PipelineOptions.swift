@@ -1,13 +1,13 @@
 import ArgumentParser
 import Foundation
 import Winnow
-import WinnowPipelineFile
 import WinnowCore
-import WinnowStages
 import WinnowDedup
 import WinnowDistributed
-import WinnowReport
 import WinnowFetch
+import WinnowPipelineFile
+import WinnowReport
+import WinnowStages
 
 /// Options every pipeline command shares. Each one, when given, overrides the pipeline file's
 /// setting; what neither gives takes the default (README, "Pipeline files").
@@ -71,7 +71,10 @@ struct PipelineOptions: ParsableArguments {
     @Flag(help: "Do not write report.html at the end of the run (`winnow report` writes it later).")
     var noReport = false
 
-    @Option(help: ArgumentHelp("Take every N-th input file from the I-th (0-based) and write to OUTPUT/task-IIIII, for a task of a sharded run (default: SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT when set). Deduplication is within the task; `winnow slurm` deduplicates across tasks.", valueName: "I/N"))
+    @Option(
+        help: ArgumentHelp(
+            "Take every N-th input file from the I-th (0-based) and write to OUTPUT/task-IIIII, for a task of a sharded run (default: SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT when set). Deduplication is within the task; `winnow slurm` deduplicates across tasks.",
+            valueName: "I/N"))
     var shard: String?
 
     @Option(help: help("--split-size", valueName: "MiB"))
@@ -218,7 +221,8 @@ struct DedupOptions: ParsableArguments {
             let near = ["--shingle-size", "--hashes", "--bands", "--rows", "--threshold", "--containment", "--paragraph-cap"]
             let set = given.map(\.flag).filter(near.contains)
             if !set.isEmpty {
-                throw ValidationError("\(set.joined(separator: ", ")) set(s) near-duplicate detection, which --no-near-dup turns off: drop one or the other")
+                throw ValidationError(
+                    "\(set.joined(separator: ", ")) set(s) near-duplicate detection, which --no-near-dup turns off: drop one or the other")
             }
         }
         let d = try settings
@@ -287,7 +291,9 @@ func runPipeline(_ options: PipelineOptions, lastStage: StageName, command: Stri
     } catch {
         progress.clear()
         Log.error("\(error)")
-        if let path = config.metricsFile { try? Metrics.write(nil, command: command, status: .failed, seconds: Date().timeIntervalSince(start), to: path) }
+        if let path = config.metricsFile {
+            try? Metrics.write(nil, command: command, status: .failed, seconds: Date().timeIntervalSince(start), to: path)
+        }
         throw ExitCode(.failed)
     }
     progress.clear()

@@ -1,11 +1,11 @@
 import ArgumentParser
 import Winnow
 import WinnowCore
-import WinnowStages
 import WinnowDedup
 import WinnowDistributed
-import WinnowReport
 import WinnowFetch
+import WinnowReport
+import WinnowStages
 
 struct QualityCommand: StageCommand {
     static let stage = StageName.quality
@@ -14,10 +14,10 @@ struct QualityCommand: StageCommand {
         commandName: "quality",
         abstract: "Up to quality: the Gopher and C4 quality rules a pipeline file configures (no deduplication).",
         discussion: """
-        The rules and their thresholds come from the pipeline file's `quality` stage (README, \
-        "Quality rules"); without one, the stage passes every document. Output: \
-        <output>/quality-RRRRRR-NNNNN.jsonl.gz in the final document format.
-        """
+            The rules and their thresholds come from the pipeline file's `quality` stage (README, \
+            "Quality rules"); without one, the stage passes every document. Output: \
+            <output>/quality-RRRRRR-NNNNN.jsonl.gz in the final document format.
+            """
     )
 
     @OptionGroup var options: PipelineOptions

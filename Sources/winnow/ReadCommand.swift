@@ -1,11 +1,11 @@
 import ArgumentParser
 import Winnow
 import WinnowCore
-import WinnowStages
 import WinnowDedup
 import WinnowDistributed
-import WinnowReport
 import WinnowFetch
+import WinnowReport
+import WinnowStages
 
 struct ReadCommand: StageCommand {
     static let stage = StageName.read
@@ -14,9 +14,9 @@ struct ReadCommand: StageCommand {
         commandName: "read",
         abstract: "Read archives into documents (the raw page bytes, base64 in winnow.body_base64).",
         discussion: """
-        Input: raw archives (the earlier stages run in-process) or the shards of an earlier stage. \
-        Output: <output>/read-RRRRRR-NNNNN.jsonl.gz.
-        """
+            Input: raw archives (the earlier stages run in-process) or the shards of an earlier stage. \
+            Output: <output>/read-RRRRRR-NNNNN.jsonl.gz.
+            """
     )
 
     @OptionGroup var options: PipelineOptions

@@ -2,11 +2,11 @@ import ArgumentParser
 import Foundation
 import Winnow
 import WinnowCore
-import WinnowStages
 import WinnowDedup
 import WinnowDistributed
-import WinnowReport
 import WinnowFetch
+import WinnowReport
+import WinnowStages
 
 /// `winnow report OUTPUT_DIR`: writes OUTPUT_DIR/report.html from the runs' summaries.
 struct ReportCommand: ParsableCommand {
@@ -14,11 +14,11 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Write OUTPUT/report.html: the run report (also written at the end of every run unless --no-report).",
         discussion: """
-        One self-contained HTML file (no network access): the funnel of documents through the \
-        stages with drop counts by reason, throughput over time, text lengths, languages, \
-        publication years, domains kept and dropped, duplicate-cluster sizes, sampled documents \
-        per drop reason, and every run of the directory as a trend. Open it in a browser.
-        """
+            One self-contained HTML file (no network access): the funnel of documents through the \
+            stages with drop counts by reason, throughput over time, text lengths, languages, \
+            publication years, domains kept and dropped, duplicate-cluster sizes, sampled documents \
+            per drop reason, and every run of the directory as a trend. Open it in a browser.
+            """
     )
 
     @Argument(help: ArgumentHelp("A Winnow output directory.", valueName: "output-dir"))

@@ -1,11 +1,11 @@
 import ArgumentParser
 import Winnow
 import WinnowCore
-import WinnowStages
 import WinnowDedup
 import WinnowDistributed
-import WinnowReport
 import WinnowFetch
+import WinnowReport
+import WinnowStages
 
 struct RunCommand: StageCommand {
     static let stage = StageName.write
@@ -14,10 +14,10 @@ struct RunCommand: StageCommand {
         commandName: "run",
         abstract: "Run every stage: read, clean, segment, extract, dedup, write.",
         discussion: """
-        Output: <output>/shard-RRRRRR-NNNNN.jsonl.gz (run and shard numbers; one JSON document a line, dolma format, see README) \
-        and <output>/summary.json. Shards are byte-identical for the same input and options \
-        whatever --jobs is (set SOURCE_DATE_EPOCH to fix the `added` timestamp too).
-        """
+            Output: <output>/shard-RRRRRR-NNNNN.jsonl.gz (run and shard numbers; one JSON document a line, dolma format, see README) \
+            and <output>/summary.json. Shards are byte-identical for the same input and options \
+            whatever --jobs is (set SOURCE_DATE_EPOCH to fix the `added` timestamp too).
+            """
     )
 
     @OptionGroup var options: PipelineOptions

@@ -1,13 +1,13 @@
 import ArgumentParser
 import Foundation
 import Winnow
-import WinnowPipelineFile
 import WinnowCore
-import WinnowStages
 import WinnowDedup
 import WinnowDistributed
-import WinnowReport
 import WinnowFetch
+import WinnowPipelineFile
+import WinnowReport
+import WinnowStages
 
 /// `winnow slurm`: a pipeline as Slurm job arrays, one per dedup phase, chained with
 /// `--dependency=afterok`; no scheduler or daemon of Winnow's own.
@@ -25,12 +25,12 @@ struct SlurmSubmitCommand: ParsableCommand {
         commandName: "submit",
         abstract: "Write and submit (or print, with --dry-run) the sbatch scripts of a pipeline.",
         discussion: """
-        Five jobs: signatures (array of --tasks), buckets (array of --buckets), clusters (one task), \
-        filter (array of --tasks), merge (one task: summary.json and report.html), each depending \
-        on the one before (afterok). Files go through --work on shared storage. Submitting again \
-        skips every task that finished (its marker); a failed task can be re-run alone with \
-        `sbatch --array=I WORK/slurm/NAME.sbatch`. The result equals `winnow run` on the same input.
-        """
+            Five jobs: signatures (array of --tasks), buckets (array of --buckets), clusters (one task), \
+            filter (array of --tasks), merge (one task: summary.json and report.html), each depending \
+            on the one before (afterok). Files go through --work on shared storage. Submitting again \
+            skips every task that finished (its marker); a failed task can be re-run alone with \
+            `sbatch --array=I WORK/slurm/NAME.sbatch`. The result equals `winnow run` on the same input.
+            """
     )
 
     @Argument(help: ArgumentHelp("The pipeline file.", valueName: "pipeline.yaml"))
@@ -54,10 +54,15 @@ struct SlurmSubmitCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Work directory on shared storage (default: OUTPUT/.slurm-work).", valueName: "dir"))
     var work: String?
 
-    @Option(name: .customLong("sbatch"), help: ArgumentHelp("An sbatch option for every job, e.g. --sbatch=--partition=cpu (repeatable).", valueName: "option"))
+    @Option(
+        name: .customLong("sbatch"),
+        help: ArgumentHelp("An sbatch option for every job, e.g. --sbatch=--partition=cpu (repeatable).", valueName: "option"))
     var sbatchOptions: [String] = []
 
-    @Option(help: ArgumentHelp("The batch script template (default: slurm.sbatch beside the pipeline file, else the checkout's Pipelines/slurm.sbatch).", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "The batch script template (default: slurm.sbatch beside the pipeline file, else the checkout's Pipelines/slurm.sbatch).",
+            valueName: "file"))
     var template: String?
 
     @Option(help: ArgumentHelp("The winnow binary the jobs run (default: this one).", valueName: "path"))
@@ -92,10 +97,13 @@ struct SlurmSubmitCommand: ParsableCommand {
         let pipelinePath = absolute(pipeline)
         let bucketCount = buckets ?? tasks
         // The template: given, beside the pipeline file, or the one of the checkout the binary was built in.
-        let candidates = [template.map(absolute), (pipelinePath as NSString).deletingLastPathComponent + "/slurm.sbatch",
-                          ((binary as NSString).deletingLastPathComponent as NSString).appendingPathComponent("../../Pipelines/slurm.sbatch")]
+        let candidates = [
+            template.map(absolute), (pipelinePath as NSString).deletingLastPathComponent + "/slurm.sbatch",
+            ((binary as NSString).deletingLastPathComponent as NSString).appendingPathComponent("../../Pipelines/slurm.sbatch"),
+        ]
         guard let templatePath = candidates.compactMap({ $0 }).first(where: { FileManager.default.fileExists(atPath: $0) }),
-              let templateText = try? String(contentsOfFile: templatePath, encoding: .utf8) else {
+            let templateText = try? String(contentsOfFile: templatePath, encoding: .utf8)
+        else {
             throw ValidationError("no batch script template: give --template (Pipelines/slurm.sbatch is one)")
         }
         let scripts = workDir + "/slurm"
@@ -129,7 +137,8 @@ struct SlurmSubmitCommand: ParsableCommand {
         var previous: String?
         for (n, phase) in phases.enumerated() {
             let array = phase.name == "clusters" || phase.name == "merge"
-            let script = templateText
+            let script =
+                templateText
                 .replacingOccurrences(of: "{{NAME}}", with: "winnow-\(file.name)-\(phase.name)")
                 .replacingOccurrences(of: "{{LOG}}", with: workDir + "/logs/\(phase.name)-" + (array ? "0" : "%a") + ".log")
                 .replacingOccurrences(of: "{{ARRAY}}", with: array ? "" : "#SBATCH --array=0-\(phase.count - 1)")
@@ -154,7 +163,9 @@ struct SlurmSubmitCommand: ParsableCommand {
             try process.run()
             let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             process.waitUntilExit()
-            guard process.terminationStatus == 0, let id = text.split(separator: ";").first.map({ $0.trimmingCharacters(in: .whitespacesAndNewlines) }), !id.isEmpty else {
+            guard process.terminationStatus == 0,
+                let id = text.split(separator: ";").first.map({ $0.trimmingCharacters(in: .whitespacesAndNewlines) }), !id.isEmpty
+            else {
                 Log.error("sbatch \(path) failed (status \(process.terminationStatus))")
                 throw ExitCode(.failed)
             }

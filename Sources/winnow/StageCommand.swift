@@ -1,11 +1,11 @@
 import ArgumentParser
 import Winnow
 import WinnowCore
-import WinnowStages
 import WinnowDedup
 import WinnowDistributed
-import WinnowReport
 import WinnowFetch
+import WinnowReport
+import WinnowStages
 
 /// A command that runs the pipeline up to one stage: the stage commands differ only in that
 /// stage and their help.

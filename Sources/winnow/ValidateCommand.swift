@@ -1,13 +1,13 @@
 import ArgumentParser
 import Foundation
 import Winnow
-import WinnowPipelineFile
 import WinnowCore
-import WinnowStages
 import WinnowDedup
 import WinnowDistributed
-import WinnowReport
 import WinnowFetch
+import WinnowPipelineFile
+import WinnowReport
+import WinnowStages
 
 /// `winnow validate FILE...`: checks pipeline files without running them.
 struct ValidateCommand: ParsableCommand {
@@ -15,11 +15,11 @@ struct ValidateCommand: ParsableCommand {
         commandName: "validate",
         abstract: "Check pipeline files without running them.",
         discussion: """
-        Reports every unknown key, wrong type, out-of-range value and unknown or misplaced stage as \
-        FILE:LINE:COLUMN: message, with the accepted values. Exit status 0 when every file is valid, \
-        64 otherwise. A run refuses an invalid file with the same messages. `--settings` prints \
-        the table of settings both the command line and pipeline files take (the README's).
-        """
+            Reports every unknown key, wrong type, out-of-range value and unknown or misplaced stage as \
+            FILE:LINE:COLUMN: message, with the accepted values. Exit status 0 when every file is valid, \
+            64 otherwise. A run refuses an invalid file with the same messages. `--settings` prints \
+            the table of settings both the command line and pipeline files take (the README's).
+            """
     )
 
     @Argument(help: ArgumentHelp("Pipeline files.", valueName: "pipeline.yaml"))

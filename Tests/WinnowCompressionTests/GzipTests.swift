@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import WinnowCompression
 
 final class GzipTests: XCTestCase {
@@ -38,7 +39,9 @@ final class GzipTests: XCTestCase {
     }
 
     func testStreamingReaderJoinsMembers() throws {
-        let a = sample(70_000, seed: 3), b = sample(5, seed: 4), c = sample(200_000, seed: 5)
+        let a = sample(70_000, seed: 3)
+        let b = sample(5, seed: 4)
+        let c = sample(200_000, seed: 5)
         let file = directory.appendingPathComponent("multi.gz")
         try Data(try GzipCompressor.gzip(a) + GzipCompressor.gzip(b) + GzipCompressor.gzip(c)).write(to: file)
         XCTAssertEqual(try readAll(try GzipByteSource(path: file.path)), a + b + c)
@@ -59,7 +62,9 @@ final class GzipTests: XCTestCase {
     }
 
     func testCorruptMemberIsSkippedAndReadingGoesOn() throws {
-        let a = sample(20_000, seed: 7), b = sample(20_000, seed: 8), c = sample(20_000, seed: 9)
+        let a = sample(20_000, seed: 7)
+        let b = sample(20_000, seed: 8)
+        let c = sample(20_000, seed: 9)
         var middle = try GzipCompressor.gzip(b)
         for i in 20..<60 { middle[i] ^= 0x5a }
         let file = directory.appendingPathComponent("corrupt.gz")

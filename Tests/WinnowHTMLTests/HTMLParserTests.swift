@@ -1,9 +1,12 @@
 import XCTest
+
 @testable import WinnowHTML
 
 final class HTMLParserTests: XCTestCase {
     func testBuildsElementsTextAndAttributes() throws {
-        let tree = try XCTUnwrap(HTMLParser.parse("<html><head><title>T &amp; U</title></head><body><div class='a b' id=x><p>Hello <b>world</b><p>Second</div></body></html>"))
+        let tree = try XCTUnwrap(
+            HTMLParser.parse(
+                "<html><head><title>T &amp; U</title></head><body><div class='a b' id=x><p>Hello <b>world</b><p>Second</div></body></html>"))
         let title = try XCTUnwrap(tree.first(.title))
         var out: [UInt8] = []
         tree.appendText(of: title, to: &out)
@@ -19,7 +22,10 @@ final class HTMLParserTests: XCTestCase {
     }
 
     func testKeepsOnlyJSONLDScripts() throws {
-        let tree = try XCTUnwrap(HTMLParser.parse(#"<head><script>var x = "<p>no</p>";</script><script type="application/ld+json">{"a":1}</script><style>p{}</style></head><body><p>yes</p></body>"#))
+        let tree = try XCTUnwrap(
+            HTMLParser.parse(
+                #"<head><script>var x = "<p>no</p>";</script><script type="application/ld+json">{"a":1}</script><style>p{}</style></head><body><p>yes</p></body>"#
+            ))
         var out: [UInt8] = []
         tree.appendText(of: HTMLTree.root, to: &out)
         XCTAssertEqual(String(decoding: out, as: UTF8.self), #"{"a":1}yes"#)
@@ -28,7 +34,10 @@ final class HTMLParserTests: XCTestCase {
     func testUnknownTagsAreNamed() throws {
         let tree = try XCTUnwrap(HTMLParser.parse("<body><my-widget>t</my-widget></body>"))
         var names: [String] = []
-        tree.walk { _, node in names.append(tree.name(of: node.tag)); return true }
+        tree.walk { _, node in
+            names.append(tree.name(of: node.tag))
+            return true
+        }
         XCTAssertTrue(names.contains("my-widget"))
     }
 
@@ -45,7 +54,10 @@ final class HTMLParserTests: XCTestCase {
     func testBinaryGarbageDoesNotCrash() {
         var bytes: [UInt8] = []
         var x: UInt32 = 12345
-        for _ in 0..<100_000 { x = x &* 1_103_515_245 &+ 12345; bytes.append(UInt8(truncatingIfNeeded: x >> 16)) }
+        for _ in 0..<100_000 {
+            x = x &* 1_103_515_245 &+ 12345
+            bytes.append(UInt8(truncatingIfNeeded: x >> 16))
+        }
         XCTAssertNotNil(HTMLParser.parse(utf8: bytes))
     }
 }

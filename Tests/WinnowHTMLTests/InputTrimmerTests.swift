@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import WinnowHTML
 
 /// libxml2 is the oracle: a page parsed with its script and style bodies cut must give the very
@@ -18,13 +19,16 @@ final class InputTrimmerTests: XCTestCase {
     }
 
     func testCutsScriptAndStyleBodies() {
-        let html = #"<html><head><style>p { color: red }</style><script src="a.js"></script><script>var a = "<p>x</p>";</script></head><body><p>Text</p></body></html>"#
-        XCTAssertEqual(stripped(html), #"<html><head><style></style><script src="a.js"></script><script></script></head><body><p>Text</p></body></html>"#)
+        let html =
+            #"<html><head><style>p { color: red }</style><script src="a.js"></script><script>var a = "<p>x</p>";</script></head><body><p>Text</p></body></html>"#
+        XCTAssertEqual(
+            stripped(html), #"<html><head><style></style><script src="a.js"></script><script></script></head><body><p>Text</p></body></html>"#)
         assertSameTree(html)
     }
 
     func testDropsAttributesTheTreeDoesNotKeep() {
-        let html = #"<div data-a="1" CLASS="x"data-b='2' onclick=go() id=y hidden data-c><a href=/p target=_blank>t</a><svg><path d="M0 0L10 10"/></svg></div>"#
+        let html =
+            #"<div data-a="1" CLASS="x"data-b='2' onclick=go() id=y hidden data-c><a href=/p target=_blank>t</a><svg><path d="M0 0L10 10"/></svg></div>"#
         XCTAssertEqual(stripped(html), #"<div  CLASS="x"  id=y hidden ><a href=/p >t</a><svg><path /></svg></div>"#)
         assertSameTree(html)
     }
@@ -152,7 +156,7 @@ final class InputTrimmerTests: XCTestCase {
     }
 }
 
-private extension String {
+extension String {
     /// A start tag whose name is longer than libxml2's 100-byte name buffer, then a script.
-    var withTag: String { "<" + self + " x=\"<script>\">t</" + self + "><script>y</script>" }
+    fileprivate var withTag: String { "<" + self + " x=\"<script>\">t</" + self + "><script>y</script>" }
 }

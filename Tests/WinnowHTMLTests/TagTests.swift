@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import WinnowHTML
 
 /// The known tags are written as numbers (inlinable constants); each must be its name's place in
@@ -14,8 +15,9 @@ final class TagTests: XCTestCase {
     }
 
     func testEveryTagConstantIsItsNamesNumber() throws {
-        let source = try String(contentsOfFile: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../Sources/WinnowHTML/Tag.swift").standardized.path, encoding: .utf8)
+        let source = try String(
+            contentsOfFile: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+                .appendingPathComponent("../../Sources/WinnowHTML/Tag.swift").standardized.path, encoding: .utf8)
         let pattern = try NSRegularExpression(pattern: #"static var (\w+): Tag \{ Tag\(rawValue: (\d+)\) \}\s+// (\S+)"#)
         let matches = pattern.matches(in: source, range: NSRange(source.startIndex..., in: source))
         XCTAssertGreaterThan(matches.count, 80)

@@ -1,12 +1,14 @@
 import Foundation
+import WinnowCompression
 import XCTest
+
 @testable import Winnow
 @testable import WinnowCore
-@testable import WinnowStages
 @testable import WinnowDedup
 @testable import WinnowDistributed
-@testable import WinnowReport
 @testable import WinnowFetch
+@testable import WinnowReport
+@testable import WinnowStages
 
 /// Paths and helpers shared by the tests.
 enum TestPaths {
@@ -64,8 +66,10 @@ func readDocuments(_ path: String, settings: ReadSettings = ReadSettings()) -> [
 }
 
 /// Runs the pipeline and returns its summary.
-func runPipeline(inputs: [String], output: String, jobs: Int = 2, lastStage: StageName = .write,
-                 configure: (inout PipelineConfig) -> Void = { _ in }) throws -> RunSummary {
+func runPipeline(
+    inputs: [String], output: String, jobs: Int = 2, lastStage: StageName = .write,
+    configure: (inout PipelineConfig) -> Void = { _ in }
+) throws -> RunSummary {
     var config = PipelineConfig(inputs: inputs, output: output, added: "2024-01-01T00:00:00Z")
     config.jobs = jobs
     config.lastStage = lastStage
@@ -111,10 +115,9 @@ func benchmarkTruth() throws -> [String: (url: String, text: String)] {
     let data = try String(contentsOf: TestPaths.truth, encoding: .utf8)
     for line in data.split(separator: "\n") {
         guard let o = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-              let id = o["id"] as? String, let text = o["text"] as? String else { continue }
+            let id = o["id"] as? String, let text = o["text"] as? String
+        else { continue }
         out[id] = (o["url"] as? String ?? "", text)
     }
     return out
 }
-
-import WinnowCompression

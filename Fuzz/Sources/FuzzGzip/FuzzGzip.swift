@@ -1,8 +1,8 @@
 import Foundation
 import Winnow
+import WinnowCompression
 import WinnowCore
 import WinnowStages
-import WinnowCompression
 
 /// Arbitrary bytes as a gzip stream: the streaming reader (with its resynchronisation) and the
 /// one-shot inflater must neither crash nor loop.

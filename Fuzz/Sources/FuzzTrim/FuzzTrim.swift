@@ -1,7 +1,7 @@
 import Winnow
 import WinnowCore
-import WinnowStages
 import WinnowHTML
+import WinnowStages
 
 /// The cut before parsing against libxml2 itself: arbitrary bytes, decoded as the clean stage
 /// decodes them, must parse to the same tree with and without the cut, for both attribute

@@ -1,7 +1,7 @@
 import Foundation
 import WinnowCore
-import WinnowStages
 import WinnowDedup
+import WinnowStages
 
 /// A first-in, first-out queue with a capacity: `push` waits while it is full, `pop` waits while
 /// it is empty. It connects the reader, the workers and the writer so memory stays bounded.

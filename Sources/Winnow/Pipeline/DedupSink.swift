@@ -1,6 +1,7 @@
 import WinnowCore
-import WinnowStages
 import WinnowDedup
+import WinnowStages
+
 /// The dedup stage of one process: takes the extracted documents in input order, asks
 /// `DedupDecisions` about each (the near-duplicate index supplying the candidates), drops the
 /// duplicates with their keeper and cluster, writes `--explain`'s lines, and removes boilerplate
@@ -75,7 +76,9 @@ struct DedupSink {
         return settings.explain ? ids[root - decisions.earlierCount] : String(sequences[root - decisions.earlierCount])
     }
 
-    private mutating func drop(_ item: WorkItem, _ extraction: Extraction, _ reason: DropReason, keeper: String?, cluster: String) throws -> WorkItem.Content {
+    private mutating func drop(_ item: WorkItem, _ extraction: Extraction, _ reason: DropReason, keeper: String?, cluster: String) throws
+        -> WorkItem.Content
+    {
         stats.dropped[reason, default: 0] += 1
         var drop = Drop(.dedup, reason, "duplicate of \(keeper ?? "an earlier document")")
         drop.extraction = extraction
@@ -84,9 +87,12 @@ struct DedupSink {
         if let explain {
             var w = JSONWriter(capacity: 128)
             w.beginObject()
-            w.key("id"); w.string(item.origin.id)
-            w.key("reason"); w.string(reason.rawValue)
-            w.key("keeper"); w.string(keeper)
+            w.key("id")
+            w.string(item.origin.id)
+            w.key("reason")
+            w.string(reason.rawValue)
+            w.key("keeper")
+            w.string(keeper)
             w.endObject()
             try explain.write(w.bytes + [0x0a])
         }

@@ -1,8 +1,8 @@
 import Foundation
 import Synchronization
 import WinnowCore
-import WinnowStages
 import WinnowDedup
+import WinnowStages
 
 /// The reader thread and the worker threads of a run: the reader walks the input files in order
 /// and numbers their documents, `jobs` workers run the document stages on them, and `next()`

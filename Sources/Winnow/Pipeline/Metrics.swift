@@ -1,7 +1,7 @@
 import Foundation
 import WinnowCore
-import WinnowStages
 import WinnowDedup
+import WinnowStages
 
 /// Run metrics in the Prometheus text exposition format, for node_exporter's textfile collector
 /// (`--metrics-file`). Written atomically, so the collector never reads half a file.
@@ -20,8 +20,9 @@ public enum Metrics {
         metric("winnow_last_run_exit_code", "Exit status of the last run.", "gauge", [("{\(c)}", Double(status.rawValue))])
         metric("winnow_last_run_duration_seconds", "Wall time of the last run.", "gauge", [("{\(c)}", seconds)])
         if status == .success || status == .inputErrors, summary != nil {
-            metric("winnow_last_success_timestamp_seconds", "When the last run that wrote its output finished (Unix time).", "gauge",
-                   [("{\(c)}", now.timeIntervalSince1970.rounded())])
+            metric(
+                "winnow_last_success_timestamp_seconds", "When the last run that wrote its output finished (Unix time).", "gauge",
+                [("{\(c)}", now.timeIntervalSince1970.rounded())])
         }
         guard let s = summary else { return lines.joined(separator: "\n") + "\n" }
         var docs: [(String, Double)] = []

@@ -1,7 +1,7 @@
 import Foundation
 import WinnowCore
-import WinnowStages
 import WinnowDedup
+import WinnowStages
 
 /// A run over archives: one reader walks the inputs in order, `jobs` workers run the document
 /// stages (`DocumentFlow`), and the calling thread deduplicates and writes in input order
@@ -35,8 +35,9 @@ public final class Pipeline: Sendable {
 
         var output = try RunOutput(config: config, plan: plan, run: summary.runNumber, started: started)
         if let index, output.dedup != nil { summary.indexDocumentsBefore = try output.dedup!.load(index) }
-        let flow = DocumentFlow(files: inputs.files, reader: reader, plan: plan, jobs: summary.jobs,
-                                window: summary.jobs * config.inFlightPerJob)
+        let flow = DocumentFlow(
+            files: inputs.files, reader: reader, plan: plan, jobs: summary.jobs,
+            window: summary.jobs * config.inFlightPerJob)
         flow.start()
         while let item = flow.next() {
             output.take(item)
@@ -142,7 +143,8 @@ public final class Pipeline: Sendable {
             try index.list(segment)
             summary.indexBytes = try index.sizeOnDisk()
         }
-        let written = Set(output.writer.shardNames), droppedWritten = Set(output.droppedWriter?.shardNames ?? [])
+        let written = Set(output.writer.shardNames)
+        let droppedWritten = Set(output.droppedWriter?.shardNames ?? [])
         for name in replaced where !written.contains(name) {
             if name.hasPrefix("dropped-") {
                 if let dir = config.keepDroppedDirectory, !droppedWritten.contains(name) { unlink(dir + "/" + name) }

@@ -1,7 +1,7 @@
 import Foundation
 import WinnowCore
-import WinnowStages
 import WinnowDedup
+import WinnowStages
 
 /// Everything a run needs to know.
 public struct PipelineConfig: Sendable {

@@ -1,7 +1,7 @@
-import WinnowHTML
 import WinnowCore
-import WinnowStages
 import WinnowDedup
+import WinnowHTML
+import WinnowStages
 
 /// Which stages a run has, built once from its configuration: the document stages in order (each
 /// a `Stage`), and whether the dedup stage runs. Everything that asks "is this stage on?" asks the
@@ -19,12 +19,15 @@ public struct PipelinePlan: Sendable {
     /// it (nil: this configuration does not have it). A new stage is a type conforming to
     /// `Stage` (or `ExtractionFilter`) in its folder, its `StageName`, and a row here.
     static let table: [(name: StageName, make: @Sendable (PipelineConfig) -> (any Stage)?)] = [
-        (.clean, { config in
-            var settings = config.clean
-            // The clean stage's own output is the page as HTML: it keeps every attribute it can.
-            if config.lastStage == .clean { settings.attributes = .all }
-            return Cleaner(settings: settings)
-        }),
+        (
+            .clean,
+            { config in
+                var settings = config.clean
+                // The clean stage's own output is the page as HTML: it keeps every attribute it can.
+                if config.lastStage == .clean { settings.attributes = .all }
+                return Cleaner(settings: settings)
+            }
+        ),
         (.segment, { _ in Segmenter() }),
         (.extract, { Extractor(settings: $0.extract) }),
         (.language, { $0.language.map(LanguageStage.init) }),

@@ -1,6 +1,7 @@
 import WinnowCore
-import WinnowStages
 import WinnowDedup
+import WinnowStages
+
 /// The writing side of a run, on the calling thread: takes the documents in input order, counts
 /// the read stage, runs the dedup stage, writes kept documents to the shards and dropped ones to
 /// `--keep-dropped`, and gathers the report's profile. After the first write error it only
@@ -24,7 +25,8 @@ struct RunOutput {
         self.started = started
         let runTag = String(repeating: "0", count: max(0, 6 - String(run).count)) + String(run)
         writer = try ShardWriter(directory: config.output, prefix: config.shardPrefix + "-" + runTag, settings: config.write)
-        explain = plan.dedup && config.dedup.explain
+        explain =
+            plan.dedup && config.dedup.explain
             ? try ShardWriter(directory: config.output, prefix: "explain-" + runTag, settings: config.write) : nil
         droppedWriter = try config.keepDroppedDirectory.map { try ShardWriter(directory: $0, prefix: "dropped-" + runTag, settings: config.write) }
         dedup = plan.dedup ? DedupSink(settings: config.dedup, explain: explain) : nil

@@ -1,7 +1,7 @@
 import Foundation
 import WinnowCore
-import WinnowStages
 import WinnowDedup
+import WinnowStages
 
 /// What a run saw, beyond the counts: distributions of the kept documents, domains kept and
 /// dropped, duplicate-cluster sizes, throughput over time and a few sampled documents per drop
@@ -90,7 +90,8 @@ public struct RunProfile: Sendable {
         var list = samples[reason, default: []]
         if list.count >= RunProfile.samplesPerReason, let worst = list.last, worst.rank <= rank { return }
         let prefix = String(text.unicodeScalars.prefix(400))
-        list.append(Sample(id: origin.id, url: origin.url, input: origin.input, stage: stage, reason: reason, detail: detail, text: prefix, rank: rank))
+        list.append(
+            Sample(id: origin.id, url: origin.url, input: origin.input, stage: stage, reason: reason, detail: detail, text: prefix, rank: rank))
         list.sort { $0.rank < $1.rank }
         if list.count > RunProfile.samplesPerReason { list.removeLast() }
         samples[reason] = list
@@ -113,25 +114,49 @@ public struct RunProfile: Sendable {
             w.beginObject()
             var entries = t.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
             if let top { entries = Array(entries.prefix(top)) }
-            for (k, v) in entries { w.key(k); w.int(v) }
+            for (k, v) in entries {
+                w.key(k)
+                w.int(v)
+            }
             w.endObject()
         }
         w.beginObject()
-        w.key("length_bounds"); w.beginArray(); for b in RunProfile.lengthBounds { w.int(b) }; w.endArray()
-        w.key("lengths"); w.beginArray(); for n in lengths { w.int(n) }; w.endArray()
-        w.key("languages"); table(languages)
-        w.key("years"); table(years)
-        w.key("domains_kept_total"); w.int(domainsKept.count)
-        w.key("domains_kept"); table(domainsKept, top: 30)
-        w.key("domains_dropped_total"); w.int(domainsDropped.count)
-        w.key("domains_dropped"); table(domainsDropped, top: 30)
+        w.key("length_bounds")
+        w.beginArray()
+        for b in RunProfile.lengthBounds { w.int(b) }
+        w.endArray()
+        w.key("lengths")
+        w.beginArray()
+        for n in lengths { w.int(n) }
+        w.endArray()
+        w.key("languages")
+        table(languages)
+        w.key("years")
+        table(years)
+        w.key("domains_kept_total")
+        w.int(domainsKept.count)
+        w.key("domains_kept")
+        table(domainsKept, top: 30)
+        w.key("domains_dropped_total")
+        w.int(domainsDropped.count)
+        w.key("domains_dropped")
+        table(domainsDropped, top: 30)
         w.key("cluster_sizes")
         w.beginObject()
-        for (size, n) in clusterSizes.sorted(by: { $0.key < $1.key }) { w.key(String(size)); w.int(n) }
+        for (size, n) in clusterSizes.sorted(by: { $0.key < $1.key }) {
+            w.key(String(size))
+            w.int(n)
+        }
         w.endObject()
         w.key("timeline")
         w.beginArray()
-        for (t, r, wr) in timeline { w.beginArray(); w.double(t, digits: 2); w.int(r); w.int(wr); w.endArray() }
+        for (t, r, wr) in timeline {
+            w.beginArray()
+            w.double(t, digits: 2)
+            w.int(r)
+            w.int(wr)
+            w.endArray()
+        }
         w.endArray()
         w.key("samples")
         w.beginObject()
@@ -140,12 +165,18 @@ public struct RunProfile: Sendable {
             w.beginArray()
             for s in samples[reason] ?? [] {
                 w.beginObject()
-                w.key("id"); w.string(s.id)
-                w.key("url"); w.string(s.url)
-                w.key("input"); w.string(s.input)
-                w.key("stage"); w.string(s.stage)
-                w.key("detail"); w.string(s.detail)
-                w.key("text"); w.string(s.text)
+                w.key("id")
+                w.string(s.id)
+                w.key("url")
+                w.string(s.url)
+                w.key("input")
+                w.string(s.input)
+                w.key("stage")
+                w.string(s.stage)
+                w.key("detail")
+                w.string(s.detail)
+                w.key("text")
+                w.string(s.text)
                 w.endObject()
             }
             w.endArray()

@@ -1,7 +1,7 @@
 import Foundation
 import WinnowCore
-import WinnowStages
 import WinnowDedup
+import WinnowStages
 
 /// The run summary: a table on standard error and a JSON file beside the shards.
 public enum RunReport {
@@ -14,14 +14,19 @@ public enum RunReport {
         for stage in StageName.allCases {
             guard let st = s.stats.stages[stage] else { continue }
             let reasons = st.dropped.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", ")
-            lines.append(pad(stage.rawValue, 9) + padLeft("\(st.documentsIn)", 9) + padLeft("\(st.documentsOut)", 9)
-                         + padLeft("\(st.droppedTotal)", 9) + padLeft(String(format: "%.2f", st.seconds), 9) + (reasons.isEmpty ? "" : "  " + reasons))
+            lines.append(
+                pad(stage.rawValue, 9) + padLeft("\(st.documentsIn)", 9) + padLeft("\(st.documentsOut)", 9)
+                    + padLeft("\(st.droppedTotal)", 9) + padLeft(String(format: "%.2f", st.seconds), 9) + (reasons.isEmpty ? "" : "  " + reasons))
         }
         let docsPerSecond = s.wallSeconds > 0 ? Double(s.stats[.read].documentsIn) / s.wallSeconds : 0
-        lines.append(String(format: "written: %d documents in %d shards (%.1f MB); throughput %.0f documents/s, %.1f MB/s of input",
-                            s.documentsWritten, s.shards.count, Double(s.outputBytes) / 1e6, docsPerSecond, s.wallSeconds > 0 ? mb / s.wallSeconds : 0))
+        lines.append(
+            String(
+                format: "written: %d documents in %d shards (%.1f MB); throughput %.0f documents/s, %.1f MB/s of input",
+                s.documentsWritten, s.shards.count, Double(s.outputBytes) / 1e6, docsPerSecond, s.wallSeconds > 0 ? mb / s.wallSeconds : 0))
         if s.unchangedInputs > 0 { lines.append("\(s.unchangedInputs) inputs unchanged since an earlier run, not read again (--full reads them)") }
-        if !s.removedLeftovers.isEmpty { lines.append("removed \(s.removedLeftovers.count) files of an interrupted run; their inputs were processed again") }
+        if !s.removedLeftovers.isEmpty {
+            lines.append("removed \(s.removedLeftovers.count) files of an interrupted run; their inputs were processed again")
+        }
         if !s.skippedFiles.isEmpty { lines.append("skipped \(s.skippedFiles.count) files of unknown type") }
         if !s.unreadablePaths.isEmpty { lines.append("unreadable: " + s.unreadablePaths.joined(separator: "; ")) }
         return lines.joined(separator: "\n") + "\n"
@@ -31,44 +36,80 @@ public enum RunReport {
     public static func json(_ s: RunSummary, command: String, added: String) -> [UInt8] {
         var w = JSONWriter()
         w.beginObject()
-        w.key("format"); w.string(SummaryFile.format)
-        w.key("command"); w.string(command)
-        w.key("finished"); w.string(added)
-        w.key("run"); w.int(s.runNumber)
-        w.key("jobs"); w.int(s.jobs)
-        w.key("input_files"); w.int(s.files)
-        w.key("input_bytes"); w.int(s.inputBytes)
-        w.key("unchanged_inputs"); w.int(s.unchangedInputs)
-        w.key("removed_leftovers"); w.int(s.removedLeftovers.count)
-        w.key("wall_seconds"); w.double(s.wallSeconds, digits: 3)
-        w.key("documents_written"); w.int(s.documentsWritten)
-        w.key("output_bytes"); w.int(s.outputBytes)
-        w.key("input_errors"); w.int(s.stats.errorDrops)
-        w.key("index_documents"); w.int(s.indexDocumentsAfter)
-        w.key("index_bytes"); w.int(s.indexBytes)
-        w.key("near_dedup_bytes_per_document"); w.int(s.nearDedupBytesPerDocument)
+        w.key("format")
+        w.string(SummaryFile.format)
+        w.key("command")
+        w.string(command)
+        w.key("finished")
+        w.string(added)
+        w.key("run")
+        w.int(s.runNumber)
+        w.key("jobs")
+        w.int(s.jobs)
+        w.key("input_files")
+        w.int(s.files)
+        w.key("input_bytes")
+        w.int(s.inputBytes)
+        w.key("unchanged_inputs")
+        w.int(s.unchangedInputs)
+        w.key("removed_leftovers")
+        w.int(s.removedLeftovers.count)
+        w.key("wall_seconds")
+        w.double(s.wallSeconds, digits: 3)
+        w.key("documents_written")
+        w.int(s.documentsWritten)
+        w.key("output_bytes")
+        w.int(s.outputBytes)
+        w.key("input_errors")
+        w.int(s.stats.errorDrops)
+        w.key("index_documents")
+        w.int(s.indexDocumentsAfter)
+        w.key("index_bytes")
+        w.int(s.indexBytes)
+        w.key("near_dedup_bytes_per_document")
+        w.int(s.nearDedupBytesPerDocument)
         w.key("stages")
         w.beginObject()
         for stage in StageName.allCases {
             guard let st = s.stats.stages[stage] else { continue }
             w.key(stage.rawValue)
             w.beginObject()
-            w.key("in"); w.int(st.documentsIn)
-            w.key("out"); w.int(st.documentsOut)
+            w.key("in")
+            w.int(st.documentsIn)
+            w.key("out")
+            w.int(st.documentsOut)
             w.key("dropped")
             w.beginObject()
-            for (reason, count) in st.dropped.sorted(by: { $0.key.rawValue < $1.key.rawValue }) { w.key(reason.rawValue); w.int(count) }
+            for (reason, count) in st.dropped.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+                w.key(reason.rawValue)
+                w.int(count)
+            }
             w.endObject()
-            w.key("seconds"); w.double(st.seconds, digits: 3)
+            w.key("seconds")
+            w.double(st.seconds, digits: 3)
             w.endObject()
         }
         w.endObject()
-        w.key("shards"); w.beginArray(); for shard in s.shards { w.string((shard as NSString).lastPathComponent) }; w.endArray()
-        w.key("skipped_files"); w.beginArray(); for f in s.skippedFiles { w.string(f) }; w.endArray()
-        w.key("unreadable"); w.beginArray(); for f in s.unreadablePaths { w.string(f) }; w.endArray()
-        w.key("keep_dropped"); w.string(s.keepDroppedDirectory)
-        w.key("dropped_shards"); w.beginArray(); for f in s.droppedShards { w.string(f) }; w.endArray()
-        w.key("profile"); s.profile.write(&w)
+        w.key("shards")
+        w.beginArray()
+        for shard in s.shards { w.string((shard as NSString).lastPathComponent) }
+        w.endArray()
+        w.key("skipped_files")
+        w.beginArray()
+        for f in s.skippedFiles { w.string(f) }
+        w.endArray()
+        w.key("unreadable")
+        w.beginArray()
+        for f in s.unreadablePaths { w.string(f) }
+        w.endArray()
+        w.key("keep_dropped")
+        w.string(s.keepDroppedDirectory)
+        w.key("dropped_shards")
+        w.beginArray()
+        for f in s.droppedShards { w.string(f) }
+        w.endArray()
+        w.key("profile")
+        s.profile.write(&w)
         w.endObject()
         var bytes = w.bytes
         bytes.append(0x0a)
@@ -92,7 +133,8 @@ public enum Timestamps {
         var t = time_t(seconds)
         var parts = tm()
         gmtime_r(&t, &parts)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
-                      Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
+            Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
     }
 }

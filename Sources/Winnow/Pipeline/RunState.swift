@@ -1,9 +1,10 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
-import WinnowCore
-import WinnowStages
-import WinnowDedup
+    import Glibc
+    import WinnowCore
+    import WinnowStages
+    import WinnowDedup
 #endif
 
 /// What an output directory holds: the committed runs (their shards and index segments) and the
@@ -62,11 +63,13 @@ public struct RunState: Decodable {
         guard FileManager.default.fileExists(atPath: path) else { return RunState() }
         struct Header: Decodable { var format: String? }
         guard let data = FileManager.default.contents(atPath: path),
-              let header = try? JSONDecoder().decode(Header.self, from: data) else {
+            let header = try? JSONDecoder().decode(Header.self, from: data)
+        else {
             throw OutputError(path, reason: "not a Winnow state file; move it away to start afresh")
         }
         guard header.format == nil || header.format == format else {
-            throw OutputError(path, reason: "a state file of version \(header.format!), which this build of Winnow does not read (it reads \(format))")
+            throw OutputError(
+                path, reason: "a state file of version \(header.format!), which this build of Winnow does not read (it reads \(format))")
         }
         do {
             return try JSONDecoder().decode(RunState.self, from: data)
@@ -85,15 +88,22 @@ public struct RunState: Decodable {
     public func save(_ directory: String) throws {
         var w = JSONWriter()
         w.beginObject()
-        w.key("format"); w.string(Self.format)
+        w.key("format")
+        w.string(Self.format)
         w.key("runs")
         w.beginArray()
         for run in runs {
             w.beginObject()
-            w.key("number"); w.int(run.number)
-            w.key("finished"); w.string(run.finished)
-            w.key("files"); w.beginArray(); for f in run.files { w.string(f) }; w.endArray()
-            w.key("index_segment"); w.string(run.indexSegment)
+            w.key("number")
+            w.int(run.number)
+            w.key("finished")
+            w.string(run.finished)
+            w.key("files")
+            w.beginArray()
+            for f in run.files { w.string(f) }
+            w.endArray()
+            w.key("index_segment")
+            w.string(run.indexSegment)
             w.endObject()
         }
         w.endArray()
@@ -103,8 +113,10 @@ public struct RunState: Decodable {
             guard let input = finished[path] else { continue }
             w.key(path)
             w.beginObject()
-            w.key("size"); w.int(input.size)
-            w.key("modified"); w.int(input.modified)
+            w.key("size")
+            w.int(input.size)
+            w.key("modified")
+            w.int(input.modified)
             w.endObject()
         }
         w.endObject()

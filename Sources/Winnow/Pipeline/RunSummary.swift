@@ -1,6 +1,7 @@
 import WinnowCore
-import WinnowStages
 import WinnowDedup
+import WinnowStages
+
 /// What a run did: counts per stage, files, shards and timing.
 public struct RunSummary: Sendable {
     public var stats = RunStats()

@@ -1,7 +1,7 @@
 import Foundation
 import WinnowCore
-import WinnowStages
 import WinnowDedup
+import WinnowStages
 
 /// One setting of a run: its name in a pipeline file and on the command line, its type and bounds,
 /// its default and help, and what it sets. `Settings.all` is the one table of them: the CLI's help
@@ -73,7 +73,8 @@ public struct Setting: Sendable {
             return range.contains(n) ? nil : "\(n) is out of range; accepted: \(range.lowerBound) to \(range.upperBound)"
         case (.number(let range, let above), .number(let x)):
             guard x.isFinite, range.contains(x), !(above && x == range.lowerBound) else {
-                return "\(Self.show(x)) is out of range; accepted: \(above ? "more than" : "from") \(Self.show(range.lowerBound)) to \(Self.show(range.upperBound))"
+                return
+                    "\(Self.show(x)) is out of range; accepted: \(above ? "more than" : "from") \(Self.show(range.lowerBound)) to \(Self.show(range.upperBound))"
             }
             return nil
         case (.choice(let words), .text(let s)):
@@ -131,83 +132,123 @@ public enum Settings {
     /// The settings of one place of a pipeline file, in table order.
     public static func at(_ place: Setting.Place) -> [Setting] { all.filter { $0.place == place && $0.key != nil } }
 
-    private static func row(_ key: String?, _ place: Setting.Place, flag: String?, _ kind: Setting.Kind, default d: String, _ help: String,
-                            _ apply: @escaping @Sendable (inout PipelineConfig, Setting.Value) -> Void) -> Setting {
+    private static func row(
+        _ key: String?, _ place: Setting.Place, flag: String?, _ kind: Setting.Kind, default d: String, _ help: String,
+        _ apply: @escaping @Sendable (inout PipelineConfig, Setting.Value) -> Void
+    ) -> Setting {
         Setting(key: key, place: place, flag: flag, kind: kind, defaultText: d, help: help, apply: apply)
     }
 
     // The appliers take the value the kind guarantees.
-    private static func int(_ v: Setting.Value) -> Int { if case .int(let n) = v { return n }; return 0 }
+    private static func int(_ v: Setting.Value) -> Int {
+        if case .int(let n) = v { return n }
+        return 0
+    }
     private static func number(_ v: Setting.Value) -> Double {
         if case .number(let x) = v { return x }
         if case .int(let n) = v { return Double(n) }
         return 0
     }
-    private static func bool(_ v: Setting.Value) -> Bool { if case .bool(let b) = v { return b }; return false }
-    private static func text(_ v: Setting.Value) -> String { if case .text(let s) = v { return s }; return "" }
-    private static func texts(_ v: Setting.Value) -> [String] { if case .texts(let l) = v { return l }; return [] }
+    private static func bool(_ v: Setting.Value) -> Bool {
+        if case .bool(let b) = v { return b }
+        return false
+    }
+    private static func text(_ v: Setting.Value) -> String {
+        if case .text(let s) = v { return s }
+        return ""
+    }
+    private static func texts(_ v: Setting.Value) -> [String] {
+        if case .texts(let l) = v { return l }
+        return []
+    }
 
     /// Every setting with bounds, in the order of a pipeline file. The quality stage's rules have a
     /// table of their own (`QualityRule.all`, each rule's parameters and defaults).
     public static let all: [Setting] = [
-        row("inputs", .top, flag: "input", .texts, default: "", "Input files or directories (searched recursively; hidden entries skipped).") { c, v in
+        row("inputs", .top, flag: "input", .texts, default: "", "Input files or directories (searched recursively; hidden entries skipped).") {
+            c, v in
             c.inputs = texts(v)
         },
-        row("jobs", .top, flag: "jobs", .int(0...1024), default: "0: all cores", "Worker threads for clean, segment, extract and the filters.") { c, v in
+        row("jobs", .top, flag: "jobs", .int(0...1024), default: "0: all cores", "Worker threads for clean, segment, extract and the filters.") {
+            c, v in
             c.jobs = int(v) == 0 ? ProcessInfo.processInfo.activeProcessorCount : int(v)
         },
-        row("metrics_file", .top, flag: "metrics-file", .text, default: "",
-            "Write run metrics in Prometheus text format to this file (for node_exporter's textfile collector), atomically.") { c, v in
+        row(
+            "metrics_file", .top, flag: "metrics-file", .text, default: "",
+            "Write run metrics in Prometheus text format to this file (for node_exporter's textfile collector), atomically."
+        ) { c, v in
             c.metricsFile = text(v)
         },
         row("directory", .output, flag: "output", .text, default: "", "Output directory for shards and summary.json.") { c, v in
             c.output = text(v)
         },
-        row("shard_size_mib", .output, flag: "shard-size", .number(0.001...65536, aboveLower: false), default: "128",
-            "Close a shard after this many MiB of uncompressed JSON (fractions allowed).") { c, v in
+        row(
+            "shard_size_mib", .output, flag: "shard-size", .number(0.001...65536, aboveLower: false), default: "128",
+            "Close a shard after this many MiB of uncompressed JSON (fractions allowed)."
+        ) { c, v in
             c.write.shardBytes = Int(number(v) * 1024 * 1024)
         },
-        row("compression_level", .output, flag: "compression-level", .int(1...9), default: "6", "gzip level of the shards, 1 (fast) to 9 (small).") { c, v in
+        row("compression_level", .output, flag: "compression-level", .int(1...9), default: "6", "gzip level of the shards, 1 (fast) to 9 (small).") {
+            c, v in
             c.write.compressionLevel = Int32(int(v))
         },
-        row("format", .output, flag: "format", .choice(TextFormat.allCases.map(\.rawValue)), default: "text",
-            "Form of the extracted text: text (paragraphs separated by a line break) or markdown (headings, lists, quotes, tables).") { c, v in
+        row(
+            "format", .output, flag: "format", .choice(TextFormat.allCases.map(\.rawValue)), default: "text",
+            "Form of the extracted text: text (paragraphs separated by a line break) or markdown (headings, lists, quotes, tables)."
+        ) { c, v in
             c.extract.format = TextFormat(rawValue: text(v)) ?? .text
         },
-        row("keep_dropped", .output, flag: "keep-dropped", .text, default: "",
-            "Also write every dropped document, with its reason in metadata, to dropped-RRRRRR-NNNNN.jsonl.gz shards in this directory (for `winnow inspect`).") { c, v in
+        row(
+            "keep_dropped", .output, flag: "keep-dropped", .text, default: "",
+            "Also write every dropped document, with its reason in metadata, to dropped-RRRRRR-NNNNN.jsonl.gz shards in this directory (for `winnow inspect`)."
+        ) { c, v in
             c.keepDroppedDirectory = text(v)
         },
-        row("max_document_size_mib", .stage(.read), flag: "max-document-size", .int(1...4096), default: "16",
-            "Drop documents larger than this many MiB (after decompression) as too_large.") { c, v in
+        row(
+            "max_document_size_mib", .stage(.read), flag: "max-document-size", .int(1...4096), default: "16",
+            "Drop documents larger than this many MiB (after decompression) as too_large."
+        ) { c, v in
             c.read.maxDocumentBytes = int(v) * 1024 * 1024
         },
-        row("max_depth", .stage(.clean), flag: "max-depth", .int(16...100_000), default: "256", "Drop pages with elements nested deeper than this (too_deep).") { c, v in
+        row(
+            "max_depth", .stage(.clean), flag: "max-depth", .int(16...100_000), default: "256",
+            "Drop pages with elements nested deeper than this (too_deep)."
+        ) { c, v in
             c.clean.maxDepth = int(v)
         },
-        row("max_parse_seconds", .stage(.clean), flag: "max-parse-seconds", .number(0...3600, aboveLower: true), default: "10",
-            "Drop pages whose parsing takes longer than this many seconds (parse_timeout).") { c, v in
+        row(
+            "max_parse_seconds", .stage(.clean), flag: "max-parse-seconds", .number(0...3600, aboveLower: true), default: "10",
+            "Drop pages whose parsing takes longer than this many seconds (parse_timeout)."
+        ) { c, v in
             c.clean.maxParseSeconds = number(v)
         },
         row("captions", .stage(.extract), flag: "captions", .bool, default: "false", "Keep image captions and credits in the text.") { c, v in
             c.extract.includeCaptions = bool(v)
         },
-        row("method", .stage(.extract), flag: "extract-method", .choice(ExtractMethod.allCases.map(\.rawValue)), default: "model",
-            "How the main text's blocks are chosen: model (the learned block model) or rules (the hand-written rules alone).") { c, v in
+        row(
+            "method", .stage(.extract), flag: "extract-method", .choice(ExtractMethod.allCases.map(\.rawValue)), default: "model",
+            "How the main text's blocks are chosen: model (the learned block model) or rules (the hand-written rules alone)."
+        ) { c, v in
             c.extract.method = ExtractMethod(rawValue: text(v)) ?? .model
         },
-        row("mode", .stage(.language), flag: nil, .choice(FilterMode.allCases.map(\.rawValue)), default: "annotate",
-            "annotate writes the language only; filter also drops documents outside `languages` or under `min_score`.") { c, v in
+        row(
+            "mode", .stage(.language), flag: nil, .choice(FilterMode.allCases.map(\.rawValue)), default: "annotate",
+            "annotate writes the language only; filter also drops documents outside `languages` or under `min_score`."
+        ) { c, v in
             c.language = c.language ?? LanguageSettings()
             c.language!.mode = FilterMode(rawValue: text(v)) ?? .annotate
         },
-        row("languages", .stage(.language), flag: "languages", .languageCodes, default: "every language",
-            "Keep only documents whose text CLD2 finds in one of these languages (ISO 639-1 codes; on the command line comma-separated, and it sets the language stage to filter).") { c, v in
+        row(
+            "languages", .stage(.language), flag: "languages", .languageCodes, default: "every language",
+            "Keep only documents whose text CLD2 finds in one of these languages (ISO 639-1 codes; on the command line comma-separated, and it sets the language stage to filter)."
+        ) { c, v in
             c.language = c.language ?? LanguageSettings()
             c.language!.languages = texts(v).map { $0.lowercased() }
         },
-        row("min_score", .stage(.language), flag: nil, .number(0...1, aboveLower: false), default: "0",
-            "The smallest share of the text in its top language a kept document has (filter mode).") { c, v in
+        row(
+            "min_score", .stage(.language), flag: nil, .number(0...1, aboveLower: false), default: "0",
+            "The smallest share of the text in its top language a kept document has (filter mode)."
+        ) { c, v in
             c.language = c.language ?? LanguageSettings()
             c.language!.minScore = number(v)
         },
@@ -215,13 +256,16 @@ public enum Settings {
             c.language = c.language ?? LanguageSettings()
             c.language!.maxBytes = int(v)
         },
-        row("near", .stage(.dedup), flag: "near-dup", .bool, default: "true", "Near-duplicate detection (MinHash LSH) after the exact pass.") { c, v in
+        row("near", .stage(.dedup), flag: "near-dup", .bool, default: "true", "Near-duplicate detection (MinHash LSH) after the exact pass.") {
+            c, v in
             c.dedup.near = bool(v)
         },
-        row("shingle_size", .stage(.dedup), flag: "shingle-size", .int(1...64), default: "5", "Words per shingle for near-duplicate detection.") { c, v in
+        row("shingle_size", .stage(.dedup), flag: "shingle-size", .int(1...64), default: "5", "Words per shingle for near-duplicate detection.") {
+            c, v in
             c.dedup.minHash.shingleSize = int(v)
         },
-        row("hashes", .stage(.dedup), flag: "hashes", .int(8...1024), default: "128", "MinHash values per document; must equal bands × rows.") { c, v in
+        row("hashes", .stage(.dedup), flag: "hashes", .int(8...1024), default: "128", "MinHash values per document; must equal bands × rows.") {
+            c, v in
             c.dedup.minHash.hashes = int(v)
         },
         row("bands", .stage(.dedup), flag: "bands", .int(1...1024), default: "32", "LSH bands.") { c, v in
@@ -230,31 +274,46 @@ public enum Settings {
         row("rows", .stage(.dedup), flag: "rows", .int(1...1024), default: "4", "Rows (values) per LSH band.") { c, v in
             c.dedup.minHash.rows = int(v)
         },
-        row("threshold", .stage(.dedup), flag: "threshold", .number(0...1, aboveLower: true), default: "0.58",
-            "Jaccard similarity of the shingle sets at or above which two documents are near-duplicates.") { c, v in
+        row(
+            "threshold", .stage(.dedup), flag: "threshold", .number(0...1, aboveLower: true), default: "0.58",
+            "Jaccard similarity of the shingle sets at or above which two documents are near-duplicates."
+        ) { c, v in
             c.dedup.minHash.threshold = number(v)
         },
-        row("containment", .stage(.dedup), flag: "containment", .number(0...1, aboveLower: true), default: "0.9",
-            "Share of the later document's shingles found in the earlier one at or above which it is a near-duplicate too (truncated copies).") { c, v in
+        row(
+            "containment", .stage(.dedup), flag: "containment", .number(0...1, aboveLower: true), default: "0.9",
+            "Share of the later document's shingles found in the earlier one at or above which it is a near-duplicate too (truncated copies)."
+        ) { c, v in
             c.dedup.minHash.containment = number(v)
         },
-        row("paragraph_cap", .stage(.dedup), flag: "paragraph-cap", .int(1...1_000_000), default: "64",
-            "At most about this many shingles per paragraph (a hash-chosen sample of longer ones), so one long shared paragraph does not make two documents duplicates.") { c, v in
+        row(
+            "paragraph_cap", .stage(.dedup), flag: "paragraph-cap", .int(1...1_000_000), default: "64",
+            "At most about this many shingles per paragraph (a hash-chosen sample of longer ones), so one long shared paragraph does not make two documents duplicates."
+        ) { c, v in
             c.dedup.minHash.paragraphCap = int(v)
         },
-        row("index", .stage(.dedup), flag: "index", .text, default: "",
-            "Cross-run index directory: documents duplicating an earlier run's kept documents are dropped (seen_in_earlier_run), and this run's kept documents are added.") { c, v in
+        row(
+            "index", .stage(.dedup), flag: "index", .text, default: "",
+            "Cross-run index directory: documents duplicating an earlier run's kept documents are dropped (seen_in_earlier_run), and this run's kept documents are added."
+        ) { c, v in
             c.dedup.indexDirectory = text(v)
         },
-        row("explain", .stage(.dedup), flag: "explain", .bool, default: "false", "Write explain-NNNNN.jsonl.gz: each dropped duplicate's id, reason and keeper id.") { c, v in
+        row(
+            "explain", .stage(.dedup), flag: "explain", .bool, default: "false",
+            "Write explain-NNNNN.jsonl.gz: each dropped duplicate's id, reason and keeper id."
+        ) { c, v in
             c.dedup.explain = bool(v)
         },
-        row("boilerplate_paragraphs", .stage(.dedup), flag: "boilerplate-paragraphs", .int(0...1_000_000), default: "0: off",
-            "Remove paragraphs that this many earlier documents of the run held (cc_net-style boilerplate removal).") { c, v in
+        row(
+            "boilerplate_paragraphs", .stage(.dedup), flag: "boilerplate-paragraphs", .int(0...1_000_000), default: "0: off",
+            "Remove paragraphs that this many earlier documents of the run held (cc_net-style boilerplate removal)."
+        ) { c, v in
             c.dedup.boilerplateParagraphs = int(v)
         },
-        row(nil, .top, flag: "split-size", .number(0.1...1_048_576, aboveLower: false), default: "1024",
-            "With --shard: .warc.gz files larger than this many MiB are cut into parts of that size, each taken by one task (records go to the part where their gzip member starts).") { c, v in
+        row(
+            nil, .top, flag: "split-size", .number(0.1...1_048_576, aboveLower: false), default: "1024",
+            "With --shard: .warc.gz files larger than this many MiB are cut into parts of that size, each taken by one task (records go to the part where their gzip member starts)."
+        ) { c, v in
             c.splitBytes = Int(number(v) * 1024 * 1024)
         },
     ]
@@ -264,12 +323,17 @@ public enum Settings {
         var lines = ["| pipeline file | command line | accepts | default | what it does |", "|---|---|---|---|---|"]
         for s in all {
             let flag = s.flag.map { s.kind.isBool ? "`--\($0)`/`--no-\($0)`" : "`--\($0)`" } ?? ""
-            lines.append("| \(s.key == nil ? "" : "`\(s.path)`") | \(flag) | \(s.expected) | \(s.defaultText) | \(s.help.replacingOccurrences(of: "|", with: "\\|")) |")
+            lines.append(
+                "| \(s.key == nil ? "" : "`\(s.path)`") | \(flag) | \(s.expected) | \(s.defaultText) | \(s.help.replacingOccurrences(of: "|", with: "\\|")) |"
+            )
         }
         return lines.joined(separator: "\n") + "\n"
     }
 }
 
 extension Setting.Kind {
-    var isBool: Bool { if case .bool = self { return true }; return false }
+    var isBool: Bool {
+        if case .bool = self { return true }
+        return false
+    }
 }

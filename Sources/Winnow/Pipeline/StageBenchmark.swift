@@ -1,9 +1,9 @@
 import Foundation
 import WinnowCompression
-import WinnowHTML
 import WinnowCore
-import WinnowStages
 import WinnowDedup
+import WinnowHTML
+import WinnowStages
 
 /// Per-stage costs on one thread, with the input already in memory: the cost of each stage on
 /// its own, so a regression in one shows whatever the others do. (`winnow benchmark`.)
@@ -56,9 +56,10 @@ public struct StageBenchmark {
         }
         trim.stage += String(format: " (%.0f%% left)", 100 * Double(kept) / Double(max(1, bytes)))
         results.append(trim)
-        results.append(timed("parse, whole page (no cut)", raws.count, bytes) {
-            for (_, body) in raws { _ = HTMLParser.parse(utf8: body, trim: false, attributes: .read) }
-        })
+        results.append(
+            timed("parse, whole page (no cut)", raws.count, bytes) {
+                for (_, body) in raws { _ = HTMLParser.parse(utf8: body, trim: false, attributes: .read) }
+            })
         let parseOnly = timed("parse (cut + libxml2 SAX into the tree)", raws.count, bytes) {
             for (_, body) in raws { _ = HTMLParser.parse(utf8: body, attributes: .read) }
         }
@@ -66,56 +67,68 @@ public struct StageBenchmark {
 
         var cleaned: [CleanedPage] = []
         let cleaner = Cleaner()
-        results.append(timed("clean", raws.count, bytes) {
-            cleaned.removeAll(keepingCapacity: true)
-            for (origin, body) in raws { if let page = try? cleaner.clean(body, contentType: origin.contentType) { cleaned.append(page) } }
-        })
+        results.append(
+            timed("clean", raws.count, bytes) {
+                cleaned.removeAll(keepingCapacity: true)
+                for (origin, body) in raws { if let page = try? cleaner.clean(body, contentType: origin.contentType) { cleaned.append(page) } }
+            })
         var segmented: [SegmentedPage] = []
         let segmenter = Segmenter()
-        results.append(timed("segment", cleaned.count, bytes) {
-            segmented = cleaned.map { segmenter.segment($0) }
-        })
+        results.append(
+            timed("segment", cleaned.count, bytes) {
+                segmented = cleaned.map { segmenter.segment($0) }
+            })
         var extracted: [Extraction] = []
         let extractor = Extractor()
-        results.append(timed("extract", segmented.count, bytes) {
-            extracted = segmented.compactMap { try? extractor.extract($0, url: nil) }
-        })
+        results.append(
+            timed("extract", segmented.count, bytes) {
+                extracted = segmented.compactMap { try? extractor.extract($0, url: nil) }
+            })
         extracted += preExtracted
-        results.append(timed("language (CLD2)", extracted.count, bytes) {
-            for var e in extracted { _ = LanguageIdentifier.apply(LanguageSettings(), to: &e) }
-        })
+        results.append(
+            timed("language (CLD2)", extracted.count, bytes) {
+                for var e in extracted { _ = LanguageIdentifier.apply(LanguageSettings(), to: &e) }
+            })
         let quality = QualitySettings.groups(QualityRule.Group.allCases, mode: .annotate)
-        results.append(timed("quality (28 rules, annotate)", extracted.count, bytes) {
-            for var e in extracted { _ = QualityFilter.apply(quality, to: &e) }
-        })
-        results.append(timed("dedup (exact)", extracted.count, bytes) {
-            var dedup = ExactDedup()
-            for e in extracted { _ = dedup.admit(e.text) }
-        })
+        results.append(
+            timed("quality (28 rules, annotate)", extracted.count, bytes) {
+                for var e in extracted { _ = QualityFilter.apply(quality, to: &e) }
+            })
+        results.append(
+            timed("dedup (exact)", extracted.count, bytes) {
+                var dedup = ExactDedup()
+                for e in extracted { _ = dedup.admit(e.text) }
+            })
         let hasher = MinHasher(settings: NearDedupSettings())
         var signatures: [([UInt32], [UInt32])] = []
-        results.append(timed("dedup (near: signatures)", extracted.count, bytes) {
-            signatures = extracted.map { e in
-                var sig: [UInt32] = [], shingles: [UInt32] = []
-                hasher.signature(e.text, into: &sig, shingles: &shingles)
-                return (sig, shingles)
-            }
-        })
-        results.append(timed("dedup (near: LSH + verification)", extracted.count, bytes) {
-            let index = NearDuplicateIndex(settings: NearDedupSettings(), keepIDs: false)
-            for (sig, shingles) in signatures { _ = index.check(signature: sig, shingles: shingles, id: "") }
-        })
+        results.append(
+            timed("dedup (near: signatures)", extracted.count, bytes) {
+                signatures = extracted.map { e in
+                    var sig: [UInt32] = []
+                    var shingles: [UInt32] = []
+                    hasher.signature(e.text, into: &sig, shingles: &shingles)
+                    return (sig, shingles)
+                }
+            })
+        results.append(
+            timed("dedup (near: LSH + verification)", extracted.count, bytes) {
+                let index = NearDuplicateIndex(settings: NearDedupSettings(), keepIDs: false)
+                for (sig, shingles) in signatures { _ = index.check(signature: sig, shingles: shingles, id: "") }
+            })
         let items = extracted.enumerated().map { i, e in
-            WorkItem(sequence: i, origin: raws.isEmpty ? DocumentOrigin(id: "\(i)", source: .jsonl, input: "") : raws[min(i, raws.count - 1)].0, content: .extracted(e))
+            WorkItem(
+                sequence: i, origin: raws.isEmpty ? DocumentOrigin(id: "\(i)", source: .jsonl, input: "") : raws[min(i, raws.count - 1)].0,
+                content: .extracted(e))
         }
-        results.append(timed("write (encode + gzip)", items.count, bytes) {
-            guard let compressor = try? GzipCompressor(level: 6) else { return }
-            var out: [UInt8] = []
-            for item in items {
-                if let record = RecordCodec.encode(item, added: "2024-01-01T00:00:00Z") { compressor.compress(record, into: &out) }
-            }
-            compressor.finish(into: &out)
-        })
+        results.append(
+            timed("write (encode + gzip)", items.count, bytes) {
+                guard let compressor = try? GzipCompressor(level: 6) else { return }
+                var out: [UInt8] = []
+                for item in items {
+                    if let record = RecordCodec.encode(item, added: "2024-01-01T00:00:00Z") { compressor.compress(record, into: &out) }
+                }
+                compressor.finish(into: &out)
+            })
         return results
     }
 

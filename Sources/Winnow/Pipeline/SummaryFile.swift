@@ -1,7 +1,7 @@
 import Foundation
 import WinnowCore
-import WinnowStages
 import WinnowDedup
+import WinnowStages
 
 /// `summary.json` (and `summary-NNNNNN.json`, `stats/task-NNNNN.json`) as Winnow reads it back:
 /// the report, `winnow inspect` and the merge of the dedup phases. `RunReport.json` writes it;

@@ -51,7 +51,10 @@ public struct CleanedPage: Sendable {
 
 /// The kind of text block, from the element that holds it.
 public enum BlockKind: String, Sendable, Codable {
-    case heading, paragraph, listItem = "list_item", tableCell = "table_cell", quote, pre, caption
+    case heading, paragraph
+    case listItem = "list_item"
+    case tableCell = "table_cell"
+    case quote, pre, caption
 }
 
 /// An element on the path of some block, kept so extraction can reason about containers.
@@ -107,7 +110,10 @@ public struct Block: Sendable, Equatable {
         return out
     }
 
-    package init(kind: BlockKind, level: Int, text: String, linkChars: Int, chars: Int, element: Int32, sentenceEnds: [Int], inQuote: Bool, inList: Bool, inTable: Bool, inFigure: Bool) {
+    package init(
+        kind: BlockKind, level: Int, text: String, linkChars: Int, chars: Int, element: Int32, sentenceEnds: [Int], inQuote: Bool, inList: Bool,
+        inTable: Bool, inFigure: Bool
+    ) {
         self.kind = kind
         self.level = level
         self.text = text

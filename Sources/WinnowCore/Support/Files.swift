@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Errors that stop a run: the output cannot be written.
@@ -42,10 +43,18 @@ public enum Durable {
         while offset < bytes.count {
             let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, bytes.count - offset) }
             if n < 0 && errno == EINTR { continue }
-            if n <= 0 { let e = errno; close(fd); throw OutputError(temporary, errno: e) }
+            if n <= 0 {
+                let e = errno
+                close(fd)
+                throw OutputError(temporary, errno: e)
+            }
             offset += n
         }
-        guard fsync(fd) == 0 else { let e = errno; close(fd); throw OutputError(temporary, errno: e) }
+        guard fsync(fd) == 0 else {
+            let e = errno
+            close(fd)
+            throw OutputError(temporary, errno: e)
+        }
         close(fd)
         guard rename(temporary, path) == 0 else { throw OutputError(path, errno: errno) }
         syncDirectory((path as NSString).deletingLastPathComponent)

@@ -57,32 +57,54 @@ public struct Hash128: Hashable, Sendable, Comparable {
     package static func murmur(_ data: UnsafeRawBufferPointer, seed: UInt64) -> Hash128 {
         let c1: UInt64 = 0x87c3_7b91_1142_53d5
         let c2: UInt64 = 0x4cf5_ad43_2745_937f
-        var h1 = seed, h2 = seed
+        var h1 = seed
+        var h2 = seed
         let n = data.count
         let blocks = n / 16
         for i in 0..<blocks {
             var k1 = UInt64(littleEndian: data.loadUnaligned(fromByteOffset: i * 16, as: UInt64.self))
             var k2 = UInt64(littleEndian: data.loadUnaligned(fromByteOffset: i * 16 + 8, as: UInt64.self))
-            k1 &*= c1; k1 = rotl(k1, 31); k1 &*= c2; h1 ^= k1
-            h1 = rotl(h1, 27); h1 &+= h2; h1 = h1 &* 5 &+ 0x52dc_e729
-            k2 &*= c2; k2 = rotl(k2, 33); k2 &*= c1; h2 ^= k2
-            h2 = rotl(h2, 31); h2 &+= h1; h2 = h2 &* 5 &+ 0x3849_5ab5
+            k1 &*= c1
+            k1 = rotl(k1, 31)
+            k1 &*= c2
+            h1 ^= k1
+            h1 = rotl(h1, 27)
+            h1 &+= h2
+            h1 = h1 &* 5 &+ 0x52dc_e729
+            k2 &*= c2
+            k2 = rotl(k2, 33)
+            k2 &*= c1
+            h2 ^= k2
+            h2 = rotl(h2, 31)
+            h2 &+= h1
+            h2 = h2 &* 5 &+ 0x3849_5ab5
         }
         let tail = blocks * 16
-        var k1: UInt64 = 0, k2: UInt64 = 0
+        var k1: UInt64 = 0
+        var k2: UInt64 = 0
         let rest = n & 15
         if rest > 8 {
             for i in stride(from: rest - 1, through: 8, by: -1) { k2 ^= UInt64(data[tail + i]) << UInt64((i - 8) * 8) }
-            k2 &*= c2; k2 = rotl(k2, 33); k2 &*= c1; h2 ^= k2
+            k2 &*= c2
+            k2 = rotl(k2, 33)
+            k2 &*= c1
+            h2 ^= k2
         }
         if rest > 0 {
             for i in stride(from: min(rest, 8) - 1, through: 0, by: -1) { k1 ^= UInt64(data[tail + i]) << UInt64(i * 8) }
-            k1 &*= c1; k1 = rotl(k1, 31); k1 &*= c2; h1 ^= k1
+            k1 &*= c1
+            k1 = rotl(k1, 31)
+            k1 &*= c2
+            h1 ^= k1
         }
-        h1 ^= UInt64(n); h2 ^= UInt64(n)
-        h1 &+= h2; h2 &+= h1
-        h1 = fmix(h1); h2 = fmix(h2)
-        h1 &+= h2; h2 &+= h1
+        h1 ^= UInt64(n)
+        h2 ^= UInt64(n)
+        h1 &+= h2
+        h2 &+= h1
+        h1 = fmix(h1)
+        h2 = fmix(h2)
+        h1 &+= h2
+        h2 &+= h1
         return Hash128(high: h1, low: h2)
     }
 }

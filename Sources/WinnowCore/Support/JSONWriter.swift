@@ -56,13 +56,17 @@ public struct JSONWriter {
     /// Writes a number with at most `digits` decimals, without exponent (stable across platforms).
     public mutating func double(_ value: Double?, digits: Int = 4) {
         separator()
-        guard let value, value.isFinite else { bytes.append(contentsOf: Self.null); return }
+        guard let value, value.isFinite else {
+            bytes.append(contentsOf: Self.null)
+            return
+        }
         var scale = 1.0
         for _ in 0..<digits { scale *= 10 }
         let scaled = (value * scale).rounded()
         let negative = scaled < 0
         let magnitude = Int64(abs(scaled))
-        let whole = magnitude / Int64(scale), fraction = magnitude % Int64(scale)
+        let whole = magnitude / Int64(scale)
+        let fraction = magnitude % Int64(scale)
         if negative && magnitude != 0 { bytes.append(UInt8(ascii: "-")) }
         bytes.append(contentsOf: String(whole).utf8)
         if fraction != 0 {
@@ -76,7 +80,10 @@ public struct JSONWriter {
 
     public mutating func bool(_ value: Bool?) {
         separator()
-        guard let value else { bytes.append(contentsOf: Self.null); return }
+        guard let value else {
+            bytes.append(contentsOf: Self.null)
+            return
+        }
         bytes.append(contentsOf: (value ? "true" : "false").utf8)
     }
 

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Log lines on standard error, one `write` each so lines from several threads never interleave.

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Counts of one stage: documents in, out, dropped by reason, and the time spent in it.

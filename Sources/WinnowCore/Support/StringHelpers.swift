@@ -78,7 +78,7 @@ package enum FastCase {
     /// The same String as `text.lowercased()` (each scalar's full lowercase mapping, in order).
     package static func lowercased(_ text: String) -> String {
         if text.utf8.withContiguousStorageIfAvailable({ !$0.contains(where: { $0 >= 0x80 }) }) ?? false {
-            return text.lowercased()  // the standard library's ASCII fast path
+            return text.lowercased() // the standard library's ASCII fast path
         }
         let table = lowercaseTable
         var out: [UInt8] = []
@@ -104,4 +104,3 @@ package enum FastCase {
 
     package static let multiScalar: UInt32 = 0xFFFF_FFFF
 }
-

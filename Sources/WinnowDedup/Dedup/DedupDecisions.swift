@@ -1,4 +1,5 @@
 import WinnowCore
+
 /// Deduplication's decisions, made in input order, the same wherever the candidates come from:
 /// the dedup stage of one process asks its `NearDuplicateIndex` as documents arrive; the
 /// distributed phases (`DedupPhases.clusters`) hand over the verified pairs the bucket tasks found.

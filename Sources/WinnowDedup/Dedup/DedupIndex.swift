@@ -1,7 +1,8 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
-import WinnowCore
+    import Glibc
+    import WinnowCore
 #endif
 
 /// The cross-run memory of near-duplicate detection (`--index DIR`): the MinHash signatures and
@@ -34,14 +35,20 @@ public struct DedupIndex {
     public func segments() throws -> [String] {
         guard FileManager.default.fileExists(atPath: manifestPath) else { return [] }
         guard let data = FileManager.default.contents(atPath: manifestPath),
-              let manifest = try? JSONDecoder().decode(Manifest.self, from: data) else {
+            let manifest = try? JSONDecoder().decode(Manifest.self, from: data)
+        else {
             throw IndexError(description: "\(manifestPath): not a Winnow index manifest")
         }
         guard manifest.format == nil || manifest.format == Manifest.format else {
-            throw IndexError(description: "\(manifestPath): an index of version \(manifest.format!), which this build of Winnow does not read (\(Manifest.format))")
+            throw IndexError(
+                description: "\(manifestPath): an index of version \(manifest.format!), which this build of Winnow does not read (\(Manifest.format))"
+            )
         }
         if let s = manifest.settings, s != Manifest.Settings(settings) {
-            throw IndexError(description: "\(directory) was built with hashes \(s.hashes ?? 0), bands \(s.bands ?? 0), rows \(s.rows ?? 0), shingle size \(s.shingleSize ?? 0); run with those settings or use a new --index")
+            throw IndexError(
+                description:
+                    "\(directory) was built with hashes \(s.hashes ?? 0), bands \(s.bands ?? 0), rows \(s.rows ?? 0), shingle size \(s.shingleSize ?? 0); run with those settings or use a new --index"
+            )
         }
         return manifest.segments
     }
@@ -71,16 +78,25 @@ public struct DedupIndex {
         var bytes: [UInt8] {
             var w = JSONWriter()
             w.beginObject()
-            w.key("format"); w.string(format)
+            w.key("format")
+            w.string(format)
             w.key("settings")
             w.beginObject()
-            w.key("hashes"); w.int(settings?.hashes)
-            w.key("bands"); w.int(settings?.bands)
-            w.key("rows"); w.int(settings?.rows)
-            w.key("shingle_size"); w.int(settings?.shingleSize)
-            w.key("paragraph_cap"); w.int(settings?.paragraphCap)
+            w.key("hashes")
+            w.int(settings?.hashes)
+            w.key("bands")
+            w.int(settings?.bands)
+            w.key("rows")
+            w.int(settings?.rows)
+            w.key("shingle_size")
+            w.int(settings?.shingleSize)
+            w.key("paragraph_cap")
+            w.int(settings?.paragraphCap)
             w.endObject()
-            w.key("segments"); w.beginArray(); for s in segments { w.string(s) }; w.endArray()
+            w.key("segments")
+            w.beginArray()
+            for s in segments { w.string(s) }
+            w.endArray()
             w.endObject()
             return w.bytes + [0x0a]
         }
@@ -99,7 +115,8 @@ public struct DedupIndex {
             guard bytes.count >= 16, Array(bytes[0..<8]) == Self.magic else {
                 throw IndexError(description: "\(path): not a Winnow index segment")
             }
-            let k = Int(read32(bytes, 8)), count = Int(read32(bytes, 12))
+            let k = Int(read32(bytes, 8))
+            let count = Int(read32(bytes, 12))
             guard k == settings.hashes else { throw IndexError(description: "\(path): \(k) hashes per signature, not \(settings.hashes)") }
             var offset = 16
             guard bytes.count >= offset + count * (k + 1) * 4 else { throw IndexError(description: "\(path): truncated") }
@@ -138,7 +155,9 @@ public struct DedupIndex {
 
     /// Writes a segment that no manifest lists yet (a run lists it once its output is committed).
     /// Returns its file name, or nil for no documents.
-    public func writeSegment(_ documents: [(signature: ArraySlice<UInt32>, shingles: ArraySlice<UInt32>, id: String)], run: Int? = nil) throws -> String? {
+    public func writeSegment(_ documents: [(signature: ArraySlice<UInt32>, shingles: ArraySlice<UInt32>, id: String)], run: Int? = nil) throws
+        -> String?
+    {
         try Durable.makeDirectory(directory)
         guard !documents.isEmpty else { return nil }
         let existing = try segments()

@@ -1,4 +1,5 @@
 import WinnowCore
+
 /// Settings of the dedup stage.
 public struct DedupSettings: Sendable {
     /// The dedup stage at all (exact and near); a pipeline without it writes every document.

@@ -1,4 +1,5 @@
 import WinnowCore
+
 /// Exact-duplicate removal within a run: the key is a 128-bit hash of the text with ASCII case
 /// folded and whitespace collapsed; the first document in input order is kept. Memory: the 16-byte key
 /// plus the hash set's overhead per kept document.

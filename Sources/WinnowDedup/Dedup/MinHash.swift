@@ -1,4 +1,5 @@
 import WinnowCore
+
 /// Settings of near-duplicate detection.
 public struct NearDedupSettings: Sendable, Equatable {
     /// Words per shingle.
@@ -17,7 +18,10 @@ public struct NearDedupSettings: Sendable, Equatable {
     public var paragraphCap = 64
     public init() {}
 
-    public var isValid: Bool { hashes == bands * rows && hashes >= 8 && hashes <= 1024 && shingleSize >= 1 && threshold > 0 && threshold <= 1 && containment > 0 && containment <= 1 && paragraphCap >= 1 }
+    public var isValid: Bool {
+        hashes == bands * rows && hashes >= 8 && hashes <= 1024 && shingleSize >= 1 && threshold > 0 && threshold <= 1 && containment > 0
+            && containment <= 1 && paragraphCap >= 1
+    }
 }
 
 /// A MinHash signature by one-permutation hashing: each shingle is hashed once and lands in one of
@@ -57,7 +61,8 @@ public struct MinHasher: Sendable {
         var scratch = [UInt32](repeating: 0, count: n)
         values.withUnsafeMutableBufferPointer { a in
             scratch.withUnsafeMutableBufferPointer { b in
-                var src = a, dst = b
+                var src = a
+                var dst = b
                 var counts = [Int](repeating: 0, count: 256)
                 for shift in stride(from: 0, to: 32, by: 8) {
                     for i in 0..<256 { counts[i] = 0 }
@@ -120,11 +125,19 @@ public struct MinHasher: Sendable {
     /// contained in `b` at or above the containment threshold.
     public func isDuplicate(_ a: UnsafeBufferPointer<UInt32>, _ b: UnsafeBufferPointer<UInt32>) -> Bool {
         guard !a.isEmpty, !b.isEmpty else { return false }
-        var i = 0, j = 0, shared = 0
+        var i = 0
+        var j = 0
+        var shared = 0
         while i < a.count && j < b.count {
-            if a[i] == b[j] { shared += 1; i += 1; j += 1 }
-            else if a[i] < b[j] { i += 1 }
-            else { j += 1 }
+            if a[i] == b[j] {
+                shared += 1
+                i += 1
+                j += 1
+            } else if a[i] < b[j] {
+                i += 1
+            } else {
+                j += 1
+            }
         }
         let union = a.count + b.count - shared
         if Double(shared) >= settings.threshold * Double(union) { return true }

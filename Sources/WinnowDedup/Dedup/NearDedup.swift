@@ -1,4 +1,5 @@
 import WinnowCore
+
 /// Near-duplicate detection over MinHash signatures with LSH banding, in input order.
 ///
 /// Every document's signature is indexed under its band keys. A new document's candidates are
@@ -76,25 +77,28 @@ public final class NearDuplicateIndex {
         let index = Int32(count)
         var best: Int32 = -1
         visitMark &+= 1
-        if visitMark == Int32.max { visited = [Int32](repeating: 0, count: visited.count); visitMark = 1 }
+        if visitMark == Int32.max {
+            visited = [Int32](repeating: 0, count: visited.count)
+            visitMark = 1
+        }
         signature.withUnsafeBufferPointer { sig in
-          docShingles.withUnsafeBufferPointer { mine in
-            shingles.withUnsafeBufferPointer { all in
-                for band in 0..<bands {
-                    var candidate = latest[hasher.bandKey(sig, band: band)] ?? -1
-                    while candidate >= 0 {
-                        if visited[Int(candidate)] != visitMark {
-                            visited[Int(candidate)] = visitMark
-                            if best < 0 || candidate < best {
-                                let other = UnsafeBufferPointer(rebasing: all[shingleStart[Int(candidate)]..<shingleStart[Int(candidate) + 1]])
-                                if hasher.isDuplicate(mine, other) { best = candidate }
+            docShingles.withUnsafeBufferPointer { mine in
+                shingles.withUnsafeBufferPointer { all in
+                    for band in 0..<bands {
+                        var candidate = latest[hasher.bandKey(sig, band: band)] ?? -1
+                        while candidate >= 0 {
+                            if visited[Int(candidate)] != visitMark {
+                                visited[Int(candidate)] = visitMark
+                                if best < 0 || candidate < best {
+                                    let other = UnsafeBufferPointer(rebasing: all[shingleStart[Int(candidate)]..<shingleStart[Int(candidate) + 1]])
+                                    if hasher.isDuplicate(mine, other) { best = candidate }
+                                }
                             }
+                            candidate = chain[Int(candidate) * bands + band]
                         }
-                        candidate = chain[Int(candidate) * bands + band]
                     }
                 }
             }
-          }
         }
         insert(signature[...], shingles: docShingles[...], id: id, keeper: best >= 0 ? keeperOf[Int(best)] : index)
         return best >= 0 ? Int(best) : nil
@@ -121,7 +125,9 @@ public final class NearDuplicateIndex {
     public var bytesPerDocument: Int {
         guard count > 0 else { return 0 }
         let tableBytes = latest.capacity * (8 + 4 + 4)
-        return (signatures.count * 4 + shingles.count * 4 + shingleStart.count * 8 + chain.count * 4 + keeperOf.count * 4 + visited.count * 4 + tableBytes) / count
+        return
+            (signatures.count * 4 + shingles.count * 4 + shingleStart.count * 8 + chain.count * 4 + keeperOf.count * 4 + visited.count * 4
+            + tableBytes) / count
     }
 
     /// Indices of this run's documents, in order.

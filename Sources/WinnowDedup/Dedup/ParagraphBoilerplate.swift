@@ -1,4 +1,5 @@
 import WinnowCore
+
 /// Removal of paragraphs repeated across many documents (cc_net's idea: a line that recurs in
 /// many pages is site furniture, not content). Streaming and deterministic: a paragraph is
 /// removed from a document when at least `threshold` earlier documents of the run held it

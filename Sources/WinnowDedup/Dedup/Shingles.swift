@@ -100,7 +100,9 @@ public struct Shingler: Sendable {
                     v = (UInt32(b & 0x0f) << 12) | (UInt32(bytes[i + 1] & 0x3f) << 6) | UInt32(bytes[i + 2] & 0x3f)
                     i += 3
                 } else if i + 3 < n {
-                    v = (UInt32(b & 0x07) << 18) | (UInt32(bytes[i + 1] & 0x3f) << 12) | (UInt32(bytes[i + 2] & 0x3f) << 6) | UInt32(bytes[i + 3] & 0x3f)
+                    v =
+                        (UInt32(b & 0x07) << 18) | (UInt32(bytes[i + 1] & 0x3f) << 12) | (UInt32(bytes[i + 2] & 0x3f) << 6)
+                        | UInt32(bytes[i + 3] & 0x3f)
                     i += 4
                 } else {
                     i += 4
@@ -108,11 +110,17 @@ public struct Shingler: Sendable {
                 }
                 // A combining mark, a compatibility character or a letter beyond the BMP: NFKC first.
                 if v >= 0x10000 {
-                    if let scalar = Unicode.Scalar(v), scalar.properties.isAlphabetic { needsSlowPath = true; return }
+                    if let scalar = Unicode.Scalar(v), scalar.properties.isAlphabetic {
+                        needsSlowPath = true
+                        return
+                    }
                     continue
                 }
                 let folded = table[Int(v)]
-                if folded == Self.needsNFKC { needsSlowPath = true; return }
+                if folded == Self.needsNFKC {
+                    needsSlowPath = true
+                    return
+                }
                 if folded != 0 {
                     h = (h ^ UInt64(folded)) &* 0x100_0000_01b3
                     inWord = true

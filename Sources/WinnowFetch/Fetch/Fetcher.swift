@@ -1,10 +1,11 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import WinnowCompression
 import WinnowCore
 import WinnowStages
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// Settings of `winnow fetch`.
 public struct FetchSettings: Sendable {
@@ -74,7 +75,12 @@ struct FetchJob {
 
 /// The outcome of one HTTP exchange.
 struct Exchange {
-    enum Failure { case timeout, connection(String), tooLarge, invalid(String) }
+    enum Failure {
+        case timeout
+        case connection(String)
+        case tooLarge
+        case invalid(String)
+    }
     var status = 0
     var headers: [(String, String)] = []
     var body: [UInt8] = []
@@ -125,13 +131,17 @@ final class HTTPClient: NSObject, URLSessionDataDelegate, @unchecked Sendable {
         return result
     }
 
-    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-                    newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
-        completionHandler(nil)   // the fetcher follows (and records) each hop itself
+    func urlSession(
+        _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+        newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void
+    ) {
+        completionHandler(nil) // the fetcher follows (and records) each hop itself
     }
 
-    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
-                    completionHandler: @escaping (URLSession.ResponseDisposition) -> Void) {
+    func urlSession(
+        _ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
+        completionHandler: @escaping (URLSession.ResponseDisposition) -> Void
+    ) {
         if let http = response as? HTTPURLResponse {
             lock.lock()
             states[dataTask.taskIdentifier]?.exchange.status = http.statusCode
@@ -196,13 +206,15 @@ public final class Fetcher: @unchecked Sendable {
     /// Parses a URL list: one URL a line; blank lines and `#` comments skipped; the invalid ones
     /// returned with their line numbers.
     public static func parseList(_ text: String) -> (urls: [(line: Int, url: URL)], invalid: [(line: Int, text: String, reason: String)]) {
-        var urls: [(Int, URL)] = [], invalid: [(Int, String, String)] = []
+        var urls: [(Int, URL)] = []
+        var invalid: [(Int, String, String)] = []
         var seen = Set<String>()
         for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
             if line.isEmpty || line.hasPrefix("#") { continue }
             guard let url = URL(string: line), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
-                  let host = url.host, !host.isEmpty else {
+                let host = url.host, !host.isEmpty
+            else {
                 invalid.append((i + 1, line, line.contains("://") ? "not an http(s) URL with a host" : "not a URL"))
                 continue
             }
@@ -308,8 +320,9 @@ public final class Fetcher: @unchecked Sendable {
             hosts[key]?.queue.append(FetchJob(seed: url.absoluteString, url: url))
             outstanding += 1
         }
-        let writer = try WARCFileWriter(directory: output, prefix: "winnow-fetch", maxBytes: settings.warcBytes,
-                                        software: "Winnow 0.1 (winnow fetch; Foundation URLSession)")
+        let writer = try WARCFileWriter(
+            directory: output, prefix: "winnow-fetch", maxBytes: settings.warcBytes,
+            software: "Winnow 0.1 (winnow fetch; Foundation URLSession)")
         let client = HTTPClient(settings: settings)
         // Workers are threads of their own, not Dispatch's pool: they block on their request,
         // and URLSession's delegate callbacks need pool threads to run.
@@ -331,7 +344,12 @@ public final class Fetcher: @unchecked Sendable {
         return summary
     }
 
-    private enum Next { case robots(String), job(String, FetchJob), wait(Double), finished }
+    private enum Next {
+        case robots(String)
+        case job(String, FetchJob)
+        case wait(Double)
+        case finished
+    }
 
     private func nextWork() -> Next {
         if robotsNext < robotsNeeded.count {
@@ -344,8 +362,9 @@ public final class Fetcher: @unchecked Sendable {
             // Fields read one by one: a copy of the Host held here would make taking from its
             // queue copy the whole queue.
             guard hosts[key]?.queue.isEmpty == false, let active = hosts[key]?.active, active < settings.perHost,
-                  let allowed = hosts[key]?.nextAllowed else {
-                _ = ready.pop()   // nothing to do there now; a finishing request schedules it again
+                let allowed = hosts[key]?.nextAllowed
+            else {
+                _ = ready.pop() // nothing to do there now; a finishing request schedules it again
                 continue
             }
             if allowed > time {
@@ -375,7 +394,9 @@ public final class Fetcher: @unchecked Sendable {
             cond.unlock()
             switch next {
             case .finished, .wait:
-                cond.lock(); cond.broadcast(); cond.unlock()
+                cond.lock()
+                cond.broadcast()
+                cond.unlock()
                 return
             case .robots(let key):
                 let rules = fetchRobots(key, client: client)
@@ -434,8 +455,10 @@ public final class Fetcher: @unchecked Sendable {
     private func fetchRobots(_ key: String, client: HTTPClient) -> RobotsRules {
         guard let url = URL(string: key + "/robots.txt") else { return .allowAll }
         let exchange = client.get(request(url), limit: 512 * 1024, timeout: settings.robotsTimeout)
-        cond.lock(); summary.robotsFetched += 1; cond.unlock()
-        if exchange.failure != nil { return .denyAll }   // unreachable: as 5xx, no fetching from the host this run
+        cond.lock()
+        summary.robotsFetched += 1
+        cond.unlock()
+        if exchange.failure != nil { return .denyAll } // unreachable: as 5xx, no fetching from the host this run
         switch exchange.status {
         case 200..<300: return RobotsRules.parse(String(decoding: exchange.body, as: UTF8.self), agent: settings.agentToken)
         case 400..<500: return .allowAll
@@ -455,7 +478,9 @@ public final class Fetcher: @unchecked Sendable {
         }
         let req = request(job.url)
         var exchange = client.get(req, limit: settings.maxBodyBytes, timeout: settings.timeout)
-        cond.lock(); summary.requests += 1; cond.unlock()
+        cond.lock()
+        summary.requests += 1
+        cond.unlock()
         // An exchange that ended without an error and without a response (a kept-alive connection
         // the server closed under it) is a connection error: retried.
         if exchange.failure == nil && exchange.status == 0 { exchange.failure = .connection("no response") }
@@ -474,11 +499,20 @@ public final class Fetcher: @unchecked Sendable {
         if !(settings.htmlOnly && !isHTML && (200..<300).contains(exchange.status)) {
             record(job, request: req, exchange: exchange, writer: writer)
         }
-        if exchange.truncated { cond.lock(); summary.truncated += 1; cond.unlock() }
+        if exchange.truncated {
+            cond.lock()
+            summary.truncated += 1
+            cond.unlock()
+        }
         switch exchange.status {
         case 200..<300:
-            if settings.htmlOnly && !isHTML { count(failure: "not_html"); return nil }
-            cond.lock(); summary.fetched += 1; cond.unlock()
+            if settings.htmlOnly && !isHTML {
+                count(failure: "not_html")
+                return nil
+            }
+            cond.lock()
+            summary.fetched += 1
+            cond.unlock()
             return nil
         case 300..<400 where exchange.header("Location") != nil:
             guard let location = exchange.header("Location"), let next = URL(string: location, relativeTo: job.url)?.absoluteURL else {
@@ -487,12 +521,20 @@ public final class Fetcher: @unchecked Sendable {
             }
             var hop = job
             hop.visited.append(job.url.absoluteString)
-            if hop.visited.contains(next.absoluteString) { count(failure: "redirect_loop"); return nil }
-            if job.hop >= settings.maxRedirects { count(failure: "too_many_redirects"); return nil }
+            if hop.visited.contains(next.absoluteString) {
+                count(failure: "redirect_loop")
+                return nil
+            }
+            if job.hop >= settings.maxRedirects {
+                count(failure: "too_many_redirects")
+                return nil
+            }
             hop.url = next
             hop.hop += 1
             hop.attempt = 0
-            cond.lock(); summary.redirects += 1; cond.unlock()
+            cond.lock()
+            summary.redirects += 1
+            cond.unlock()
             return (hop, 0)
         case 429, 500..<600:
             return retry(job, reason: "http_\(exchange.status)", after: exchange.header("Retry-After"))
@@ -517,7 +559,9 @@ public final class Fetcher: @unchecked Sendable {
                 wait = max(wait, date.timeIntervalSinceNow)
             }
         }
-        cond.lock(); summary.retries += 1; cond.unlock()
+        cond.lock()
+        summary.retries += 1
+        cond.unlock()
         return (again, min(wait, settings.maxRetryAfter))
     }
 
@@ -560,8 +604,9 @@ public final class Fetcher: @unchecked Sendable {
         do {
             cond.lock()
             defer { cond.unlock() }
-            try writer.write(uri: job.url.absoluteString, request: Array(req.utf8), response: response, payloadOffset: payloadOffset,
-                             truncated: exchange.truncated, seed: job.seed, ipAddress: nil)
+            try writer.write(
+                uri: job.url.absoluteString, request: Array(req.utf8), response: response, payloadOffset: payloadOffset,
+                truncated: exchange.truncated, seed: job.seed, ipAddress: nil)
             summary.bytes += exchange.body.count
         } catch {
             writeError = writeError ?? error
@@ -595,7 +640,8 @@ struct MinHeap<Element> {
         let top = items.removeLast()
         var i = 0
         while true {
-            let l = 2 * i + 1, r = l + 1
+            let l = 2 * i + 1
+            let r = l + 1
             var m = i
             if l < items.count && less(items[l], items[m]) { m = l }
             if r < items.count && less(items[r], items[m]) { m = r }

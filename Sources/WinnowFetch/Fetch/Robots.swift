@@ -1,5 +1,6 @@
 import WinnowCore
 import WinnowStages
+
 /// The rules of a robots.txt (RFC 9309) for one user agent: the group naming the agent's product
 /// token, else the `*` group; the longest matching Allow/Disallow wins (Allow on a tie); `*` and `$`
 /// in paths; `Crawl-delay` read as seconds (not in the RFC, but widely honoured).
@@ -13,11 +14,18 @@ public struct RobotsRules: Sendable, Equatable {
     public init() {}
 
     public static let allowAll = RobotsRules()
-    public static var denyAll: RobotsRules { var r = RobotsRules(); r.disallowAll = true; return r }
+    public static var denyAll: RobotsRules {
+        var r = RobotsRules()
+        r.disallowAll = true
+        return r
+    }
 
     /// Parses `text` for the agent whose product token is `agent` (case-insensitive).
     public static func parse(_ text: String, agent: String) -> RobotsRules {
-        struct Group { var agents: [String] = []; var rules = RobotsRules() }
+        struct Group {
+            var agents: [String] = []
+            var rules = RobotsRules()
+        }
         var groups: [Group] = []
         var current: Group?
         var lastWasAgent = false
@@ -65,13 +73,17 @@ public struct RobotsRules: Sendable, Equatable {
 
     /// A robots.txt path pattern against a path: `*` any run of characters, `$` the end.
     static func matches(_ pattern: String, _ path: String) -> Bool {
-        let p = Array(pattern.utf8), s = Array(path.utf8)
+        let p = Array(pattern.utf8)
+        let s = Array(path.utf8)
         func match(_ i: Int, _ j: Int) -> Bool {
             if i == p.count { return true }
             if p[i] == UInt8(ascii: "$") && i == p.count - 1 { return j == s.count }
             if p[i] == UInt8(ascii: "*") {
                 var k = j
-                while k <= s.count { if match(i + 1, k) { return true }; k += 1 }
+                while k <= s.count {
+                    if match(i + 1, k) { return true }
+                    k += 1
+                }
                 return false
             }
             return j < s.count && p[i] == s[j] && match(i + 1, j + 1)

@@ -1,9 +1,10 @@
 import WinnowCore
 import WinnowStages
+
 /// SHA-1, for WARC's `WARC-Block-Digest` and `WARC-Payload-Digest` (`sha1:` + Base32, the form
 /// every WARC tool writes and checks). Not for security.
 public struct SHA1 {
-    private var h: (UInt32, UInt32, UInt32, UInt32, UInt32) = (0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0)
+    private var h: (UInt32, UInt32, UInt32, UInt32, UInt32) = (0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476, 0xC3D2_E1F0)
     private var buffer: [UInt8] = []
     private var length: UInt64 = 0
 
@@ -53,15 +54,18 @@ public struct SHA1 {
             for i in 0..<16 {
                 w[i] = UInt32(block[i * 4]) << 24 | UInt32(block[i * 4 + 1]) << 16 | UInt32(block[i * 4 + 2]) << 8 | UInt32(block[i * 4 + 3])
             }
-            for i in 16..<80 { let x = w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16]; w[i] = x << 1 | x >> 31 }
+            for i in 16..<80 {
+                let x = w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16]
+                w[i] = x << 1 | x >> 31
+            }
             var (a, b, c, d, e) = h
             for i in 0..<80 {
                 let (f, k): (UInt32, UInt32)
                 switch i {
-                case 0..<20: (f, k) = ((b & c) | (~b & d), 0x5A827999)
-                case 20..<40: (f, k) = (b ^ c ^ d, 0x6ED9EBA1)
-                case 40..<60: (f, k) = ((b & c) | (b & d) | (c & d), 0x8F1BBCDC)
-                default: (f, k) = (b ^ c ^ d, 0xCA62C1D6)
+                case 0..<20: (f, k) = ((b & c) | (~b & d), 0x5A82_7999)
+                case 20..<40: (f, k) = (b ^ c ^ d, 0x6ED9_EBA1)
+                case 40..<60: (f, k) = ((b & c) | (b & d) | (c & d), 0x8F1B_BCDC)
+                default: (f, k) = (b ^ c ^ d, 0xCA62_C1D6)
                 }
                 let t = (a << 5 | a >> 27) &+ f &+ e &+ k &+ w[i]
                 (e, d, c, b, a) = (d, c, b << 30 | b >> 2, a, t)
@@ -80,7 +84,8 @@ public struct SHA1 {
     static func base32(_ bytes: [UInt8]) -> String {
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
         var out = ""
-        var buffer: UInt64 = 0, bits = 0
+        var buffer: UInt64 = 0
+        var bits = 0
         for b in bytes {
             buffer = buffer << 8 | UInt64(b)
             bits += 8

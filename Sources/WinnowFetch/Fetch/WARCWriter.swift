@@ -32,7 +32,8 @@ public final class WARCFileWriter: @unchecked Sendable {
     /// Removes the temporary files an interrupted run left. Returns their names.
     public static func removeLeftovers(in directory: String) -> [String] {
         var removed: [String] = []
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where name.hasPrefix(".") && name.hasSuffix(".warc.gz.open") {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        where name.hasPrefix(".") && name.hasSuffix(".warc.gz.open") {
             if unlink(directory + "/" + name) == 0 { removed.append(name) }
         }
         return removed
@@ -46,8 +47,9 @@ public final class WARCFileWriter: @unchecked Sendable {
         var parts = tm()
         var seconds = time_t(t.tv_sec)
         gmtime_r(&seconds, &parts)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
-                      Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), Int(t.tv_nsec / 1000))
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
+            Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), Int(t.tv_nsec / 1000))
     }
 
     private func open() throws {
@@ -64,10 +66,14 @@ public final class WARCFileWriter: @unchecked Sendable {
         guard fd >= 0 else { throw OutputError(temporaryPath, errno: errno) }
         written = 0
         warcinfoID = WARCFileWriter.uuid()
-        let info = "software: \(software)\r\nformat: WARC File Format 1.1\r\nconformsTo: https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/\r\n"
-        try append(["WARC-Type": "warcinfo", "WARC-Record-ID": warcinfoID, "WARC-Date": WARCFileWriter.now(),
-                    "WARC-Filename": (finalPath as NSString).lastPathComponent, "Content-Type": "application/warc-fields"],
-                   order: ["WARC-Type", "WARC-Record-ID", "WARC-Date", "WARC-Filename", "Content-Type"], block: Array(info.utf8))
+        let info =
+            "software: \(software)\r\nformat: WARC File Format 1.1\r\nconformsTo: https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/\r\n"
+        try append(
+            [
+                "WARC-Type": "warcinfo", "WARC-Record-ID": warcinfoID, "WARC-Date": WARCFileWriter.now(),
+                "WARC-Filename": (finalPath as NSString).lastPathComponent, "Content-Type": "application/warc-fields",
+            ],
+            order: ["WARC-Type", "WARC-Record-ID", "WARC-Date", "WARC-Filename", "Content-Type"], block: Array(info.utf8))
     }
 
     /// Writes one record (its headers in `order`, then Content-Length) as a gzip member.
@@ -91,21 +97,29 @@ public final class WARCFileWriter: @unchecked Sendable {
 
     /// A request and its response, linked by `WARC-Concurrent-To`. `payloadOffset` is where the
     /// HTTP body starts in `response`; `truncated` adds `WARC-Truncated: length`.
-    public func write(uri: String, request: [UInt8], response: [UInt8], payloadOffset: Int, truncated: Bool, seed: String?, ipAddress: String?) throws {
+    public func write(uri: String, request: [UInt8], response: [UInt8], payloadOffset: Int, truncated: Bool, seed: String?, ipAddress: String?) throws
+    {
         if fd < 0 { try open() }
         let date = WARCFileWriter.now()
-        let requestID = WARCFileWriter.uuid(), responseID = WARCFileWriter.uuid()
-        var r: [String: String] = ["WARC-Type": "request", "WARC-Record-ID": requestID, "WARC-Date": date, "WARC-Target-URI": uri,
-                                   "WARC-Warcinfo-ID": warcinfoID, "WARC-Concurrent-To": responseID,
-                                   "Content-Type": "application/http;msgtype=request", "WARC-Block-Digest": SHA1.warcDigest(request)]
+        let requestID = WARCFileWriter.uuid()
+        let responseID = WARCFileWriter.uuid()
+        var r: [String: String] = [
+            "WARC-Type": "request", "WARC-Record-ID": requestID, "WARC-Date": date, "WARC-Target-URI": uri,
+            "WARC-Warcinfo-ID": warcinfoID, "WARC-Concurrent-To": responseID,
+            "Content-Type": "application/http;msgtype=request", "WARC-Block-Digest": SHA1.warcDigest(request),
+        ]
         r["WARC-IP-Address"] = ipAddress
-        let order = ["WARC-Type", "WARC-Record-ID", "WARC-Date", "WARC-Target-URI", "WARC-IP-Address", "WARC-Warcinfo-ID", "WARC-Concurrent-To",
-                     "WARC-Winnow-Seed-URI", "Content-Type", "WARC-Block-Digest", "WARC-Payload-Digest", "WARC-Truncated"]
+        let order = [
+            "WARC-Type", "WARC-Record-ID", "WARC-Date", "WARC-Target-URI", "WARC-IP-Address", "WARC-Warcinfo-ID", "WARC-Concurrent-To",
+            "WARC-Winnow-Seed-URI", "Content-Type", "WARC-Block-Digest", "WARC-Payload-Digest", "WARC-Truncated",
+        ]
         try append(r, order: order, block: request)
-        var h: [String: String] = ["WARC-Type": "response", "WARC-Record-ID": responseID, "WARC-Date": date, "WARC-Target-URI": uri,
-                                   "WARC-Warcinfo-ID": warcinfoID, "WARC-Concurrent-To": requestID,
-                                   "Content-Type": "application/http;msgtype=response", "WARC-Block-Digest": SHA1.warcDigest(response),
-                                   "WARC-Payload-Digest": SHA1.warcDigest(response[payloadOffset...])]
+        var h: [String: String] = [
+            "WARC-Type": "response", "WARC-Record-ID": responseID, "WARC-Date": date, "WARC-Target-URI": uri,
+            "WARC-Warcinfo-ID": warcinfoID, "WARC-Concurrent-To": requestID,
+            "Content-Type": "application/http;msgtype=response", "WARC-Block-Digest": SHA1.warcDigest(response),
+            "WARC-Payload-Digest": SHA1.warcDigest(response[payloadOffset...]),
+        ]
         h["WARC-IP-Address"] = ipAddress
         h["WARC-Winnow-Seed-URI"] = seed
         if truncated { h["WARC-Truncated"] = "length" }

@@ -1,6 +1,7 @@
 import Winnow
 import WinnowCore
 import WinnowStages
+
 /// The blocks of every page in some inputs with their learned-model features, as JSON lines:
 /// what `make train-extract` trains on (`winnow features`).
 public enum FeatureDump {
@@ -21,13 +22,18 @@ public enum FeatureDump {
                 let vectors = extractor.featureVectors(segmented, url: origin.url)
                 var json = JSONWriter()
                 json.beginObject()
-                json.key("id"); json.string(origin.id)
-                json.key("url"); json.string(origin.url)
-                json.key("blocks"); json.beginArray()
+                json.key("id")
+                json.string(origin.id)
+                json.key("url")
+                json.string(origin.url)
+                json.key("blocks")
+                json.beginArray()
                 for (row, block) in segmented.blocks.enumerated() {
                     json.beginObject()
-                    json.key("text"); json.string(block.text)
-                    json.key("f"); json.beginArray()
+                    json.key("text")
+                    json.string(block.text)
+                    json.key("f")
+                    json.beginArray()
                     for value in vectors[row] { json.raw(Array("\(value)".utf8)) }
                     json.endArray()
                     json.endObject()

@@ -1,6 +1,6 @@
 import Foundation
-import WinnowCompression
 import Winnow
+import WinnowCompression
 import WinnowCore
 import WinnowStages
 
@@ -85,9 +85,10 @@ public enum Inspector {
             while result.count < limit, let (line, _) = try lines.readLine(limit: 1 << 40) {
                 guard !line.isEmpty, let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else { continue }
                 let metadata = object["metadata"] as? [String: Any] ?? [:]
-                let doc = Document(id: object["id"] as? String ?? "", text: object["text"] as? String ?? "",
-                                   reason: metadata["drop_reason"] as? String ?? "kept", stage: metadata["drop_stage"] as? String ?? "write",
-                                   detail: metadata["drop_detail"] as? String ?? "", metadata: metadata, shard: name)
+                let doc = Document(
+                    id: object["id"] as? String ?? "", text: object["text"] as? String ?? "",
+                    reason: metadata["drop_reason"] as? String ?? "kept", stage: metadata["drop_stage"] as? String ?? "write",
+                    detail: metadata["drop_detail"] as? String ?? "", metadata: metadata, shard: name)
                 if filter.matches(doc) { result.append(doc) }
             }
             if result.count >= limit { break }
@@ -102,12 +103,15 @@ public enum Inspector {
     /// The extraction's decisions on the page `id`: the page is found in the output's shards
     /// (kept or dropped) for its input file, which is read again from `inputs` (or from the
     /// inputs the output's state lists).
-    public static func explainPage(id: String, output: String, inputs: [String], settings: PipelineConfig) throws -> (DocumentOrigin, BlockExplanation) {
+    public static func explainPage(id: String, output: String, inputs: [String], settings: PipelineConfig) throws -> (
+        DocumentOrigin, BlockExplanation
+    ) {
         var files: [InputFile] = []
         if inputs.isEmpty {
             let matches = try documents(output: output, dropped: droppedDirectory(of: output), filter: Filter(), limit: .max).filter { $0.id == id }
             guard let doc = matches.first, let input = doc.metadata["input"] as? String else {
-                throw NotFound(description: "no document \(id) in \(output) (dropped ones are there only with --keep-dropped); give the input with --input")
+                throw NotFound(
+                    description: "no document \(id) in \(output) (dropped ones are there only with --keep-dropped); give the input with --input")
             }
             let state = try RunState.load(output)
             // The file as the run saw it: its path relative to the --input it was under names the page.

@@ -95,8 +95,10 @@ public enum ReportPage {
         guard points.count >= 2, let maxX = points.map(\.0).max(), let maxY = points.map(\.1).max(), maxX > 0, maxY > 0 else {
             return "<p class=\"empty\">too short a run for a curve</p>"
         }
-        let w = 680.0, h = 200.0
-        let path = points.map { p in String(format: "%.1f,%.1f", 40 + p.0 / maxX * (w - 50), 10 + (1 - p.1 / maxY) * (h - 40)) }.joined(separator: " ")
+        let w = 680.0
+        let h = 200.0
+        let path = points.map { p in String(format: "%.1f,%.1f", 40 + p.0 / maxX * (w - 50), 10 + (1 - p.1 / maxY) * (h - 40)) }.joined(
+            separator: " ")
         var svg = "<svg id=\"\(id)\" class=\"line\" viewBox=\"0 0 \(Int(w)) \(Int(h))\" width=\"\(Int(w))\" height=\"\(Int(h))\" role=\"img\">"
         svg += "<line x1=\"40\" y1=\"\(Int(h - 30))\" x2=\"\(Int(w - 10))\" y2=\"\(Int(h - 30))\" stroke=\"#888\"/>"
         svg += "<line x1=\"40\" y1=\"10\" x2=\"40\" y2=\"\(Int(h - 30))\" stroke=\"#888\"/>"
@@ -148,7 +150,8 @@ public enum ReportPage {
         body += "<header><h1>Winnow run report</h1><p>Output directory <code>\(esc(directory))</code>, \(summaries.count) runs; latest: run \(run), "
         body += "<code>winnow \(esc(latest.command))</code>, finished \(esc(latest.finished.isEmpty ? "?" : latest.finished)). "
         body += "The output as it stands holds run\(current.count == 1 ? "" : "s") \(runList): "
-        body += "<b id=\"headline\" data-read=\"\(read)\" data-written=\"\(written)\">\(fmt(read)) documents read, \(fmt(written)) written</b>.</p></header>"
+        body +=
+            "<b id=\"headline\" data-read=\"\(read)\" data-written=\"\(written)\">\(fmt(read)) documents read, \(fmt(written)) written</b>.</p></header>"
 
         // Funnel.
         var funnelRows: [[String]] = []
@@ -164,8 +167,11 @@ public enum ReportPage {
                 dropRows.append([reason.rawValue, stage.rawValue, String(n), reason.isError ? "yes" : "no"])
             }
         }
-        body += "<section id=\"funnel\"><h2>Funnel</h2><p>Documents entering and leaving each stage; a document is either written or dropped with a reason.</p>"
-        body += bars(funnelBars, id: "funnel-chart") + table(["stage", "in", "out", "dropped", "drop reasons"], funnelRows, id: "funnel-table") + "</section>"
+        body +=
+            "<section id=\"funnel\"><h2>Funnel</h2><p>Documents entering and leaving each stage; a document is either written or dropped with a reason.</p>"
+        body +=
+            bars(funnelBars, id: "funnel-chart") + table(["stage", "in", "out", "dropped", "drop reasons"], funnelRows, id: "funnel-table")
+            + "</section>"
         body += "<section id=\"drops\"><h2>Drop reasons</h2>"
         body += bars(dropRows.map { ($0[0], Int($0[2]) ?? 0) }, color: "#b5533c", id: "drops-chart")
         body += table(["reason", "stage", "documents", "damaged input"], dropRows, id: "drops-table") + "</section>"
@@ -177,7 +183,8 @@ public enum ReportPage {
         body += "<section id=\"throughput\"><h2>Throughput</h2>"
         let rate = wall > 0 ? Double(runRead) / wall : 0
         body += "<p id=\"rate\" data-rate=\"\(String(format: "%.1f", rate))\">Run \(timelineRun.run): \(String(format: "%.1f", rate)) documents/s "
-        body += "(\(fmt(runRead)) documents in \(String(format: "%.1f", wall)) s, \(String(format: "%.1f", Double(timelineRun.inputBytes) / 1e6)) MB of input, \(timelineRun.jobs) jobs).</p>"
+        body +=
+            "(\(fmt(runRead)) documents in \(String(format: "%.1f", wall)) s, \(String(format: "%.1f", Double(timelineRun.inputBytes) / 1e6)) MB of input, \(timelineRun.jobs) jobs).</p>"
         var ratePoints: [(Double, Double)] = []
         for i in 1..<max(1, timeline.count) where timeline[i].0 > timeline[i - 1].0 {
             ratePoints.append((timeline[i].0, (timeline[i].1 - timeline[i - 1].1) / (timeline[i].0 - timeline[i - 1].0)))
@@ -185,7 +192,9 @@ public enum ReportPage {
         body += line(timeline.map { ($0.0, $0.1) }, xLabel: "seconds", yLabel: "documents read", id: "progress-chart")
         body += line(ratePoints, xLabel: "seconds", yLabel: "documents/s", id: "rate-chart")
         var stageSeconds: [[String]] = []
-        for stage in StageName.allCases { if let st = stats.stages[stage] { stageSeconds.append([stage.rawValue, String(format: "%.2f", st.seconds)]) } }
+        for stage in StageName.allCases {
+            if let st = stats.stages[stage] { stageSeconds.append([stage.rawValue, String(format: "%.2f", st.seconds)]) }
+        }
         body += table(["stage", "seconds of work (all threads)"], stageSeconds, id: "stage-seconds") + "</section>"
 
         // Distributions of the kept documents.
@@ -199,10 +208,13 @@ public enum ReportPage {
         }
         body += "<section id=\"lengths\"><h2>Text length of kept documents (characters)</h2>" + bars(lengthRows, id: "lengths-chart")
         body += table(["characters", "documents"], lengthRows.map { [$0.0, String($0.1)] }, id: "lengths-table") + "</section>"
-        for (id, title, key) in [("languages", "Languages of kept documents", "languages"), ("dates", "Publication year of kept documents", "years")] {
+        for (id, title, key) in [("languages", "Languages of kept documents", "languages"), ("dates", "Publication year of kept documents", "years")]
+        {
             let t = (key == "years" ? profile.years : profile.languages).map { ($0.key, $0.value) }
             // Years newest first with `unknown` last; languages by count.
-            let rows = id == "dates" ? t.sorted { ($0.0 == "unknown" ? 1 : 0, $1.0) < ($1.0 == "unknown" ? 1 : 0, $0.0) } : t.sorted { ($1.1, $0.0) < ($0.1, $1.0) }
+            let rows =
+                id == "dates"
+                ? t.sorted { ($0.0 == "unknown" ? 1 : 0, $1.0) < ($1.0 == "unknown" ? 1 : 0, $0.0) } : t.sorted { ($1.1, $0.0) < ($0.1, $1.0) }
             body += "<section id=\"\(id)\"><h2>\(title)</h2>" + bars(Array(rows.prefix(25)), id: "\(id)-chart")
             body += table([key == "years" ? "year" : "language", "documents"], rows.map { [$0.0, String($0.1)] }, id: "\(id)-table") + "</section>"
         }
@@ -214,25 +226,30 @@ public enum ReportPage {
         for (key, title, color) in [("domains_kept", "kept", "#3b6ea5"), ("domains_dropped", "dropped", "#b5533c")] {
             let kept = key == "domains_kept"
             let t = (kept ? profile.domainsKept : profile.domainsDropped).map { ($0.key, $0.value) }.sorted { ($1.1, $0.0) < ($0.1, $1.0) }
-            body += "<div><h3>Top domains \(title) (of \(fmt(kept ? profile.domainsKeptTotal : profile.domainsDroppedTotal)))</h3>" + bars(Array(t.prefix(15)), color: color, id: "\(key)-chart")
+            body +=
+                "<div><h3>Top domains \(title) (of \(fmt(kept ? profile.domainsKeptTotal : profile.domainsDroppedTotal)))</h3>"
+                + bars(Array(t.prefix(15)), color: color, id: "\(key)-chart")
             body += table(["domain", "documents"], t.map { [$0.0, String($0.1)] }, id: "\(key)-table") + "</div>"
         }
         body += "</div></section>"
 
         // Duplicate clusters.
         let clusters = profile.clusterSizes.map { (Int($0.key) ?? 0, $0.value) }.sorted { $0.0 < $1.0 }
-        body += "<section id=\"clusters\"><h2>Duplicate clusters</h2><p>Documents that share a keeper (the first of them in input order, kept) form a cluster; sizes count the keeper.</p>"
+        body +=
+            "<section id=\"clusters\"><h2>Duplicate clusters</h2><p>Documents that share a keeper (the first of them in input order, kept) form a cluster; sizes count the keeper.</p>"
         body += bars(clusters.map { ("size \($0.0)", $0.1) }, color: "#7a5aa6", id: "clusters-chart")
         body += table(["cluster size", "clusters"], clusters.map { [String($0.0), String($0.1)] }, id: "clusters-table") + "</section>"
 
         // Samples.
         let samples = profile.samples
-        body += "<section id=\"samples\"><h2>Sampled documents</h2><p>A fixed sample (the smallest hashes of the ids) per drop reason, to judge each rule. "
+        body +=
+            "<section id=\"samples\"><h2>Sampled documents</h2><p>A fixed sample (the smallest hashes of the ids) per drop reason, to judge each rule. "
         body += "Filter: <input id=\"filter\" type=\"search\" placeholder=\"text, URL or reason\"></p>"
         let reasons = samples.keys.sorted { ($0 == "kept" ? 1 : 0, $0) < ($1 == "kept" ? 1 : 0, $1) }
         for reason in reasons {
             let list = samples[reason] ?? []
-            body += "<details class=\"reason\" data-reason=\"\(esc(reason))\" data-samples=\"\(list.count)\"><summary>\(esc(reason)) (\(list.count) shown)</summary>"
+            body +=
+                "<details class=\"reason\" data-reason=\"\(esc(reason))\" data-samples=\"\(list.count)\"><summary>\(esc(reason)) (\(list.count) shown)</summary>"
             for s in list {
                 body += "<div class=\"sample\"><div class=\"meta\"><code>\(esc(s.id))</code> · \(esc(s.stage)) · "
                 body += "<span class=\"url\">\(esc(s.url ?? s.input))</span>"
@@ -251,46 +268,51 @@ public enum ReportPage {
             let inRead = st[.read].documentsIn
             let dropped = st.stages.values.reduce(0) { $0 + $1.droppedTotal }
             let seconds = s.wallSeconds
-            trendRows.append([String(s.run), s.finished, String(s.inputFiles), String(inRead),
-                              String(s.documentsWritten), String(dropped), String(s.inputErrors), String(format: "%.1f", seconds),
-                              String(format: "%.0f", seconds > 0 ? Double(inRead) / seconds : 0)])
+            trendRows.append([
+                String(s.run), s.finished, String(s.inputFiles), String(inRead),
+                String(s.documentsWritten), String(dropped), String(s.inputErrors), String(format: "%.1f", seconds),
+                String(format: "%.0f", seconds > 0 ? Double(inRead) / seconds : 0),
+            ])
         }
         body += "<section id=\"trend\"><h2>Runs of this directory</h2>"
         body += bars(trendRows.map { ("run \($0[0]) (\($0[1].prefix(10)))", Int($0[4]) ?? 0) }, color: "#4a8a5c", id: "trend-chart")
-        body += table(["run", "finished", "input files", "read", "written", "dropped", "input errors", "seconds", "documents/s"], trendRows, id: "trend-table") + "</section>"
+        body +=
+            table(
+                ["run", "finished", "input files", "read", "written", "dropped", "input errors", "seconds", "documents/s"], trendRows,
+                id: "trend-table") + "</section>"
 
         return """
-        <!DOCTYPE html>
-        <html lang="en"><head><meta charset="utf-8"><title>Winnow report: \(esc(directory))</title>
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <style>
-        body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 auto;max-width:1000px;padding:16px;color:#222}
-        h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;border-bottom:1px solid #ccc;padding-bottom:2px;margin-top:28px}h3{font-size:15px}
-        table{border-collapse:collapse;margin:8px 0;font-variant-numeric:tabular-nums}td,th{border:1px solid #ddd;padding:2px 8px;text-align:left;vertical-align:top}
-        th{background:#f3f3f3}td:not(:first-child){text-align:right}#funnel-table td:last-child,#drops-table td:nth-child(2){text-align:left}
-        svg text{font-size:12px;fill:#333}.pair{display:flex;gap:24px;flex-wrap:wrap}.pair svg{max-width:480px}
-        .sample{border-left:3px solid #ccc;margin:8px 0;padding-left:8px}.sample pre{white-space:pre-wrap;margin:4px 0;font-size:12px;color:#333}
-        .meta{font-size:12px;color:#555}.url{color:#3b6ea5}.empty{color:#888}details{margin:4px 0}summary{cursor:pointer;font-weight:600}
-        </style></head>
-        <body data-script="pending">
-        \(body)
-        <script>
-        (function () {
-          var input = document.getElementById("filter");
-          input.addEventListener("input", function () {
-            var q = input.value.toLowerCase();
-            document.querySelectorAll(".sample").forEach(function (s) {
-              s.style.display = !q || s.textContent.toLowerCase().indexOf(q) >= 0 ? "" : "none";
-            });
-            document.querySelectorAll("details.reason").forEach(function (d) {
-              if (q && d.dataset.reason.indexOf(q) >= 0) { d.open = true; }
-            });
-          });
-          document.body.dataset.script = "ok";
-        })();
-        </script>
-        </body></html>
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8"><title>Winnow report: \(esc(directory))</title>
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <style>
+            body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 auto;max-width:1000px;padding:16px;color:#222}
+            h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;border-bottom:1px solid #ccc;padding-bottom:2px;margin-top:28px}h3{font-size:15px}
+            table{border-collapse:collapse;margin:8px 0;font-variant-numeric:tabular-nums}td,th{border:1px solid #ddd;padding:2px 8px;text-align:left;vertical-align:top}
+            th{background:#f3f3f3}td:not(:first-child){text-align:right}#funnel-table td:last-child,#drops-table td:nth-child(2){text-align:left}
+            svg text{font-size:12px;fill:#333}.pair{display:flex;gap:24px;flex-wrap:wrap}.pair svg{max-width:480px}
+            .sample{border-left:3px solid #ccc;margin:8px 0;padding-left:8px}.sample pre{white-space:pre-wrap;margin:4px 0;font-size:12px;color:#333}
+            .meta{font-size:12px;color:#555}.url{color:#3b6ea5}.empty{color:#888}details{margin:4px 0}summary{cursor:pointer;font-weight:600}
+            </style></head>
+            <body data-script="pending">
+            \(body)
+            <script>
+            (function () {
+              var input = document.getElementById("filter");
+              input.addEventListener("input", function () {
+                var q = input.value.toLowerCase();
+                document.querySelectorAll(".sample").forEach(function (s) {
+                  s.style.display = !q || s.textContent.toLowerCase().indexOf(q) >= 0 ? "" : "none";
+                });
+                document.querySelectorAll("details.reason").forEach(function (d) {
+                  if (q && d.dataset.reason.indexOf(q) >= 0) { d.open = true; }
+                });
+              });
+              document.body.dataset.script = "ok";
+            })();
+            </script>
+            </body></html>
 
-        """
+            """
     }
 }

@@ -1,6 +1,6 @@
 #if canImport(Glibc)
-import Glibc
-import WinnowCore
+    import Glibc
+    import WinnowCore
 #endif
 
 /// Where a page's charset was learnt.
@@ -48,7 +48,7 @@ public enum Charset {
         ("GB18030", { ($0 >= 0x4E00 && $0 <= 0x9FFF) }),
         ("BIG5-HKSCS", { ($0 >= 0x4E00 && $0 <= 0x9FFF) }),
         ("CP949", { ($0 >= 0xAC00 && $0 <= 0xD7AF) }),
-        ("KOI8-R", { ($0 >= 0x430 && $0 <= 0x44F) }),      // Russian text is mostly lowercase:
+        ("KOI8-R", { ($0 >= 0x430 && $0 <= 0x44F) }), // Russian text is mostly lowercase:
         ("WINDOWS-1251", { ($0 >= 0x430 && $0 <= 0x44F) }), // the case tells KOI8-R from 1251
     ]
 
@@ -64,7 +64,10 @@ public enum Charset {
         let asciiLetters = bytes.prefix(64 * 1024).reduce(0) { $0 + ((($1 | 0x20) >= 0x61 && ($1 | 0x20) <= 0x7a) ? 1 : 0) }
         for (name, script) in legacyCandidates {
             guard let decoded = iconvToUTF8(sample, from: name) else { continue }
-            var invalid = 0, inScript = 0, nonASCII = 0, kana = 0
+            var invalid = 0
+            var inScript = 0
+            var nonASCII = 0
+            var kana = 0
             for scalar in String(decoding: decoded, as: UTF8.self).unicodeScalars where scalar.value >= 0x80 {
                 nonASCII += 1
                 if scalar.value == 0xFFFD { invalid += 1 } else if script(scalar.value) { inScript += 1 }
@@ -89,12 +92,16 @@ public enum Charset {
     /// outnumber invalid bytes (a UTF-8 page with a few damaged bytes is still UTF-8; a legacy
     /// page rarely forms valid UTF-8 sequences by chance).
     static func looksLikeUTF8(_ bytes: [UInt8]) -> Bool {
-        var valid = 0, invalid = 0
+        var valid = 0
+        var invalid = 0
         var i = 0
         let n = bytes.count
         while i < n {
             let b = bytes[i]
-            if b < 0x80 { i += 1; continue }
+            if b < 0x80 {
+                i += 1
+                continue
+            }
             let need = b & 0xe0 == 0xc0 ? 1 : b & 0xf0 == 0xe0 ? 2 : b & 0xf8 == 0xf0 ? 3 : 0
             var ok = need > 0 && i + need < n
             if ok { for k in 1...need where bytes[i + k] & 0xc0 != 0x80 { ok = false } }
@@ -147,14 +154,28 @@ public enum Charset {
                     }
                 }
                 let b = buffer[i]
-                if b < 0x80 { i += 1; continue }
+                if b < 0x80 {
+                    i += 1
+                    continue
+                }
                 var need = 0
                 var min: UInt32 = 0
                 var cp: UInt32 = 0
-                if b & 0xe0 == 0xc0 { need = 1; min = 0x80; cp = UInt32(b & 0x1f) }
-                else if b & 0xf0 == 0xe0 { need = 2; min = 0x800; cp = UInt32(b & 0x0f) }
-                else if b & 0xf8 == 0xf0 { need = 3; min = 0x10000; cp = UInt32(b & 0x07) }
-                else { return false }
+                if b & 0xe0 == 0xc0 {
+                    need = 1
+                    min = 0x80
+                    cp = UInt32(b & 0x1f)
+                } else if b & 0xf0 == 0xe0 {
+                    need = 2
+                    min = 0x800
+                    cp = UInt32(b & 0x0f)
+                } else if b & 0xf8 == 0xf0 {
+                    need = 3
+                    min = 0x10000
+                    cp = UInt32(b & 0x07)
+                } else {
+                    return false
+                }
                 if i + need >= n { return false }
                 for k in 1...need {
                     let c = buffer[i + k]
@@ -186,7 +207,10 @@ public enum Charset {
         let charset = Array("charset".utf8)
         var i = 0
         while i + meta.count < head.count {
-            guard head[i] == UInt8(ascii: "<"), head[i..<(i + meta.count)].elementsEqual(meta) else { i += 1; continue }
+            guard head[i] == UInt8(ascii: "<"), head[i..<(i + meta.count)].elementsEqual(meta) else {
+                i += 1
+                continue
+            }
             let end = head[i...].firstIndex(of: UInt8(ascii: ">")) ?? head.count
             let tag = head[i..<end]
             var j = tag.startIndex
@@ -198,7 +222,9 @@ public enum Charset {
                         k += 1
                         while k < tag.endIndex, tag[k] == 0x20 || tag[k] == UInt8(ascii: "\"") || tag[k] == UInt8(ascii: "'") { k += 1 }
                         var e = k
-                        while e < tag.endIndex, tag[e] != UInt8(ascii: "\""), tag[e] != UInt8(ascii: "'"), tag[e] != UInt8(ascii: ";"), tag[e] != 0x20, tag[e] != UInt8(ascii: "/") { e += 1 }
+                        while e < tag.endIndex, tag[e] != UInt8(ascii: "\""), tag[e] != UInt8(ascii: "'"), tag[e] != UInt8(ascii: ";"),
+                            tag[e] != 0x20, tag[e] != UInt8(ascii: "/")
+                        { e += 1 }
                         if e > k { return String(decoding: tag[k..<e], as: UTF8.self) }
                     }
                 }
@@ -214,13 +240,19 @@ public enum Charset {
         var table: [String: String] = [:]
         func add(_ name: String, _ labels: [String]) { for l in labels { table[l] = name } }
         add("UTF-8", ["utf-8", "utf8", "unicode-1-1-utf-8", "unicode11utf8", "unicode20utf8", "x-unicode20utf8"])
-        add("WINDOWS-1252", ["windows-1252", "cp1252", "x-cp1252", "iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "l1",
-                             "ascii", "us-ascii", "ansi_x3.4-1968", "cp819", "ibm819", "iso-ir-100", "csisolatin1", "iso88591"])
+        add(
+            "WINDOWS-1252",
+            [
+                "windows-1252", "cp1252", "x-cp1252", "iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "l1",
+                "ascii", "us-ascii", "ansi_x3.4-1968", "cp819", "ibm819", "iso-ir-100", "csisolatin1", "iso88591",
+            ])
         // WHATWG's Shift_JIS is Microsoft's superset, CP932 in iconv.
         add("CP932", ["shift_jis", "shift-jis", "sjis", "x-sjis", "ms_kanji", "ms932", "windows-31j", "csshiftjis", "cp932"])
         add("EUC-JP", ["euc-jp", "x-euc-jp", "cseucpkdfmtjapanese"])
         add("ISO-2022-JP", ["iso-2022-jp", "csiso2022jp"])
-        add("GB18030", ["gb18030", "gbk", "gb2312", "x-gbk", "cp936", "chinese", "csgb2312", "gb_2312", "gb_2312-80", "iso-ir-58", "ms936", "windows-936"])
+        add(
+            "GB18030",
+            ["gb18030", "gbk", "gb2312", "x-gbk", "cp936", "chinese", "csgb2312", "gb_2312", "gb_2312-80", "iso-ir-58", "ms936", "windows-936"])
         add("BIG5-HKSCS", ["big5", "big5-hkscs", "cn-big5", "csbig5", "x-x-big5"])
         add("CP949", ["euc-kr", "ks_c_5601-1987", "ks_c_5601-1989", "ksc5601", "ksc_5601", "windows-949", "cp949", "korean", "csksc56011987"])
         add("KOI8-R", ["koi8-r", "koi8_r", "koi", "koi8", "cskoi8r"])
@@ -237,9 +269,12 @@ public enum Charset {
         }
         table["iso-8859-8-i"] = "ISO-8859-8"
         table["latin2"] = "ISO-8859-2"
-        table["mac"] = "MACINTOSH"; table["macintosh"] = "MACINTOSH"; table["x-mac-roman"] = "MACINTOSH"
+        table["mac"] = "MACINTOSH"
+        table["macintosh"] = "MACINTOSH"
+        table["x-mac-roman"] = "MACINTOSH"
         table["x-mac-cyrillic"] = "MAC-CYRILLIC"
-        table["ibm866"] = "IBM866"; table["cp866"] = "IBM866"
+        table["ibm866"] = "IBM866"
+        table["cp866"] = "IBM866"
         return table
     }()
 
@@ -262,7 +297,8 @@ public enum Charset {
             while inLeft > 0 {
                 if out.count - produced < 64 { out.append(contentsOf: repeatElement(0, count: out.count)) }
                 let result: Int = out.withUnsafeMutableBufferPointer { outBuf in
-                    var outPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outBuf.baseAddress! + produced).assumingMemoryBound(to: CChar.self)
+                    var outPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outBuf.baseAddress! + produced).assumingMemoryBound(
+                        to: CChar.self)
                     var outLeft = outBuf.count - produced
                     let r = iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft)
                     produced = outBuf.count - outLeft
@@ -273,7 +309,9 @@ public enum Charset {
                     if code == E2BIG { continue }
                     // EILSEQ: an invalid byte; EINVAL: an incomplete sequence at the end.
                     if out.count - produced < 3 { out.append(contentsOf: repeatElement(0, count: 16)) }
-                    out[produced] = 0xef; out[produced + 1] = 0xbf; out[produced + 2] = 0xbd
+                    out[produced] = 0xef
+                    out[produced + 1] = 0xbf
+                    out[produced + 2] = 0xbd
                     produced += 3
                     if code == EINVAL { break }
                     inPtr = inPtr.map { $0 + 1 }

@@ -1,20 +1,20 @@
-import WinnowHTML
 import WinnowCore
+import WinnowHTML
 
 /// What the clean stage removes, in one place so tuning is a change of data.
 enum CleanRules {
     /// Elements removed with everything inside them.
     static let removedTags = TagSet([
-        .script,    // code, never text (JSON-LD is read into PageInfo first)
-        .style,     // CSS
-        .template,  // inert markup for scripts to clone
-        .nav,       // navigation menus
+        .script, // code, never text (JSON-LD is read into PageInfo first)
+        .style, // CSS
+        .template, // inert markup for scripts to clone
+        .nav, // navigation menus
         .iframe, .frame, .frameset, .noframes, .object, .embed, .applet, // embedded documents and plugins
         .svg, .math, .canvas, .video, .audio, .map, // graphics and media: no prose inside
         .input, .button, .select, .option, .textarea, .datalist, .output, // form controls
-        .dialog,    // modals: cookie banners, sign-up prompts
+        .dialog, // modals: cookie banners, sign-up prompts
         .menu,
-        .rp,        // ruby fallback parentheses
+        .rp, // ruby fallback parentheses
     ])
 
     /// Removed elements that can never hold the page's text, whatever they hold: the others are
@@ -22,7 +22,7 @@ enum CleanRules {
     static let neverText = TagSet([
         .script, .style, .template, .iframe, .frame, .frameset, .noframes, .object, .embed, .applet,
         .svg, .math, .canvas, .video, .audio, .map, .input, .button, .select, .option, .textarea, .datalist, .output, .rp, .head,
-        .noscript, .form, .dialog,  // these have rules of their own (text thresholds), or hold banners on app shells
+        .noscript, .form, .dialog, // these have rules of their own (text thresholds), or hold banners on app shells
     ])
 
     /// ARIA roles whose elements are removed like `<nav>`.

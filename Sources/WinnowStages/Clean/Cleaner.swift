@@ -1,5 +1,5 @@
-import WinnowHTML
 import WinnowCore
+import WinnowHTML
 
 /// Settings of the clean stage.
 public struct CleanSettings: Sendable {
@@ -27,8 +27,11 @@ public struct Cleaner: Sendable {
         }
         let (encoding, _, valid) = Charset.detectAndValidate(contentType: contentType, bytes: bytes)
         let utf8 = Charset.decode(bytes, encoding: encoding, knownValid: valid)
-        guard var tree = HTMLParser.parse(utf8: utf8, limits: ParseLimits(maxDepth: settings.maxDepth, maxSeconds: settings.maxParseSeconds),
-                                          attributes: settings.attributes) else {
+        guard
+            var tree = HTMLParser.parse(
+                utf8: utf8, limits: ParseLimits(maxDepth: settings.maxDepth, maxSeconds: settings.maxParseSeconds),
+                attributes: settings.attributes)
+        else {
             throw Drop(.clean, .parseError, "libxml2 could not parse the page")
         }
         if tree.timedOut {
@@ -69,7 +72,8 @@ public struct Cleaner: Sendable {
                 if !title.isEmpty { info.title = title }
                 return false
             case .meta:
-                let key = tree.attributeString(.property, of: index) ?? tree.attributeString(.name, of: index)
+                let key =
+                    tree.attributeString(.property, of: index) ?? tree.attributeString(.name, of: index)
                     ?? tree.attributeString(.itemprop, of: index) ?? tree.attributeString(.httpEquiv, of: index)
                 if let key, let content = tree.attributeString(.content, of: index), info.metas.count < 512 {
                     info.metas.append(.init(key: key.trimmingSpaces().lowercased(), content: TextNormalizer.normalize(Array(content.utf8))))
@@ -77,8 +81,9 @@ public struct Cleaner: Sendable {
                 return false
             case .link:
                 if info.canonical == nil, let rel = tree.attributeString(.rel, of: index),
-                   rel.lowercased().split(separator: " ").contains("canonical"),
-                   let href = tree.attributeString(.href, of: index), !href.isEmpty {
+                    rel.lowercased().split(separator: " ").contains("canonical"),
+                    let href = tree.attributeString(.href, of: index), !href.isEmpty
+                {
                     info.canonical = href.trimmingSpaces()
                 }
                 return false

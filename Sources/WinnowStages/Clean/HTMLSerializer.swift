@@ -1,11 +1,14 @@
 import Foundation
-import WinnowHTML
 import WinnowCore
+import WinnowHTML
 
 /// Writes a (cleaned) tree back as HTML: the output of the `clean` stage, which the `segment`
 /// stage can parse again. Kept attributes only; text escaped; JSON-LD kept in `<head>`.
 public enum HTMLSerializer {
-    static let voidTags: Set<Tag> = [.br, .hr, .img, .meta, .link, .base, .input, .wbr, .area, .embed, Tag.known("source")!, Tag.known("col")!, Tag.known("param")!, Tag.known("track")!]
+    static let voidTags: Set<Tag> = [
+        .br, .hr, .img, .meta, .link, .base, .input, .wbr, .area, .embed, Tag.known("source")!, Tag.known("col")!, Tag.known("param")!,
+        Tag.known("track")!,
+    ]
 
     /// The cleaned page as UTF-8 HTML, with the head rebuilt from `info`.
     public static func serialize(_ page: CleanedPage) -> [UInt8] {
@@ -98,4 +101,3 @@ public enum HTMLSerializer {
         }
     }
 }
-

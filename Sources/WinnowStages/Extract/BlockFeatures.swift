@@ -16,17 +16,25 @@ package struct BlockFeatures {
     package static let names: [String] = {
         var n: [String] = []
         n += BlockKindIndex.allCases.map { "kind_\($0)" }
-        n += ["heading_level", "log_chars", "link_density", "sentences", "punctuation_per_100", "ends_sentence",
-              "digit_share", "upper_start", "has_currency", "furniture", "in_quote", "in_list", "in_table", "in_figure",
-              "position", "char_position", "depth"]
-        n += ["rule_article_kept", "rule_full_kept", "rule_kind_article", "rule_kind_discussion", "rule_kind_other",
-              "rule_negative_path", "rule_positive_path"]
+        n += [
+            "heading_level", "log_chars", "link_density", "sentences", "punctuation_per_100", "ends_sentence",
+            "digit_share", "upper_start", "has_currency", "furniture", "in_quote", "in_list", "in_table", "in_figure",
+            "position", "char_position", "depth",
+        ]
+        n += [
+            "rule_article_kept", "rule_full_kept", "rule_kind_article", "rule_kind_discussion", "rule_kind_other",
+            "rule_negative_path", "rule_positive_path",
+        ]
         n += PathTag.allCases.map { "path_\($0)" }
         n += TokenFamily.allCases.map { "near_\($0)" } + TokenFamily.allCases.map { "path_tok_\($0)" }
-        n += ["container_share", "container_link_density", "container_log_blocks", "parent_share",
-              "in_half_element", "in_most_element", "repeat_log", "repeat_depth"]
-        n += ["prev_link_density", "prev_log_chars", "prev_heading", "prev_rule_kept",
-              "next_link_density", "next_log_chars", "next_heading", "next_rule_kept"]
+        n += [
+            "container_share", "container_link_density", "container_log_blocks", "parent_share",
+            "in_half_element", "in_most_element", "repeat_log", "repeat_depth",
+        ]
+        n += [
+            "prev_link_density", "prev_log_chars", "prev_heading", "prev_rule_kept",
+            "next_link_density", "next_log_chars", "next_heading", "next_rule_kept",
+        ]
         n += ["page_log_chars", "page_log_blocks", "page_link_density", "page_prose_share"]
         n += LDFamily.allCases.map { "ld_\($0)" } + ["og_article", "og_product", "og_other"]
         return n
@@ -61,25 +69,49 @@ package struct BlockFeatures {
         case navigation, share, promo, related, comment, post, content, meta, media, hidden, product, docs, title
         var words: [String] {
             switch self {
-            case .navigation: return ["nav", "navbar", "navigation", "menu", "breadcrumb", "breadcrumbs", "pagination", "pager", "toolbar",
-                                      "header", "masthead", "footer", "sidebar", "aside", "widget", "rail", "topbar", "skip"]
+            case .navigation:
+                return [
+                    "nav", "navbar", "navigation", "menu", "breadcrumb", "breadcrumbs", "pagination", "pager", "toolbar",
+                    "header", "masthead", "footer", "sidebar", "aside", "widget", "rail", "topbar", "skip",
+                ]
             case .share: return ["share", "sharing", "social", "follow", "sharethis", "addthis"]
-            case .promo: return ["ad", "ads", "advert", "advertisement", "promo", "promotion", "sponsor", "sponsored", "banner",
-                                 "newsletter", "subscribe", "subscription", "signup", "cta", "paywall", "dfp", "gpt"]
-            case .related: return ["related", "recommend", "recommended", "trending", "popular", "more", "teaser", "card", "cards",
-                                   "tile", "tiles", "grid", "carousel", "slider", "swiper", "feed", "latest"]
+            case .promo:
+                return [
+                    "ad", "ads", "advert", "advertisement", "promo", "promotion", "sponsor", "sponsored", "banner",
+                    "newsletter", "subscribe", "subscription", "signup", "cta", "paywall", "dfp", "gpt",
+                ]
+            case .related:
+                return [
+                    "related", "recommend", "recommended", "trending", "popular", "more", "teaser", "card", "cards",
+                    "tile", "tiles", "grid", "carousel", "slider", "swiper", "feed", "latest",
+                ]
             case .comment: return ["comment", "comments", "reply", "replies", "respond", "discussion", "disqus"]
-            case .post: return ["post", "posts", "message", "messages", "thread", "topic", "answer", "answers", "question", "review",
-                                "reviews", "forum", "userpost", "bbcode"]
-            case .content: return ["article", "content", "body", "text", "story", "entry", "main", "prose", "rich", "richtext",
-                                   "markdown", "description", "detail", "details", "copy", "wysiwyg", "editorial"]
-            case .meta: return ["meta", "byline", "author", "date", "time", "timestamp", "tags", "tag", "category", "categories",
-                                "dateline", "published", "updated", "info"]
+            case .post:
+                return [
+                    "post", "posts", "message", "messages", "thread", "topic", "answer", "answers", "question", "review",
+                    "reviews", "forum", "userpost", "bbcode",
+                ]
+            case .content:
+                return [
+                    "article", "content", "body", "text", "story", "entry", "main", "prose", "rich", "richtext",
+                    "markdown", "description", "detail", "details", "copy", "wysiwyg", "editorial",
+                ]
+            case .meta:
+                return [
+                    "meta", "byline", "author", "date", "time", "timestamp", "tags", "tag", "category", "categories",
+                    "dateline", "published", "updated", "info",
+                ]
             case .media: return ["caption", "credit", "photo", "image", "img", "gallery", "figure", "video", "media", "thumbnail", "thumb"]
-            case .hidden: return ["hidden", "hide", "sr", "visually", "collapse", "collapsed", "dropdown", "modal", "popup", "overlay",
-                                  "tooltip", "offcanvas", "drawer", "cookie", "consent", "gdpr"]
-            case .product: return ["product", "products", "price", "cart", "buy", "variant", "variants", "sku", "rating", "stars",
-                                   "qty", "quantity", "shipping", "shop", "checkout", "specs", "specification", "specifications"]
+            case .hidden:
+                return [
+                    "hidden", "hide", "sr", "visually", "collapse", "collapsed", "dropdown", "modal", "popup", "overlay",
+                    "tooltip", "offcanvas", "drawer", "cookie", "consent", "gdpr",
+                ]
+            case .product:
+                return [
+                    "product", "products", "price", "cart", "buy", "variant", "variants", "sku", "rating", "stars",
+                    "qty", "quantity", "shipping", "shop", "checkout", "specs", "specification", "specifications",
+                ]
             case .docs: return ["doc", "docs", "documentation", "api", "code", "highlight", "toc", "reference", "manual", "sphinx", "md"]
             case .title: return ["title", "headline", "heading", "h1", "name", "subtitle", "dek", "lede", "lead", "intro", "summary", "excerpt"]
             }
@@ -135,7 +167,8 @@ package struct BlockFeatures {
         guard !blocks.isEmpty else { return FeatureMatrix(rows: 0, values: []) }
         let count = elements.count
         let parents = elements.map(\.parent)
-        let negative = rules.negative, positive = rules.positive
+        let negative = rules.negative
+        let positive = rules.positive
         var articleKept = [Bool](repeating: false, count: blocks.count)
         var fullKept = [Bool](repeating: false, count: blocks.count)
         for i in rules.articleKept where i < blocks.count { articleKept[i] = true }
@@ -144,7 +177,9 @@ package struct BlockFeatures {
         var chars = [Double](repeating: 0, count: count)
         var linkChars = [Double](repeating: 0, count: count)
         var blockCount = [Double](repeating: 0, count: count)
-        var totalChars = 0.0, totalLinks = 0.0, proseChars = 0.0
+        var totalChars = 0.0
+        var totalLinks = 0.0
+        var proseChars = 0.0
         for block in blocks {
             totalChars += Double(block.chars)
             totalLinks += Double(block.linkChars)
@@ -171,11 +206,14 @@ package struct BlockFeatures {
         let half = deepest(holding: 0.5)
         let most = deepest(holding: ExtractRules.fullContentShare)
         // Elements sharing tag and class/id with others: cards, posts, list items.
-        struct Signature: Hashable { var tag: String; var classID: String }
+        struct Signature: Hashable {
+            var tag: String
+            var classID: String
+        }
         var signatureCount: [Signature: Int] = [:]
         for e in elements where !e.classID.isEmpty { signatureCount[Signature(tag: e.tag, classID: e.classID), default: 0] += 1 }
         let repeats = elements.map { $0.classID.isEmpty ? 0 : signatureCount[Signature(tag: $0.tag, classID: $0.classID)] ?? 0 }
-        var familyOf: [String: Int] = [:]  // class/id strings recur on a page (cards, list items)
+        var familyOf: [String: Int] = [:] // class/id strings recur on a page (cards, list items)
         let families = elements.map { e in
             if let bits = familyOf[e.classID] { return bits }
             let bits = Self.tokenFamilies(e.classID)
@@ -216,7 +254,9 @@ package struct BlockFeatures {
         ]
         pageFeatures += LDFamily.allCases.map { ldTypes.isDisjoint(with: $0.types) ? 0 : 1 }
         let og = page.info.meta("og:type")?.lowercased() ?? ""
-        pageFeatures += [og == "article" ? 1 : 0, og.hasPrefix("product") ? 1 : 0, !og.isEmpty && og != "article" && !og.hasPrefix("product") ? 1 : 0]
+        pageFeatures += [
+            og == "article" ? 1 : 0, og.hasPrefix("product") ? 1 : 0, !og.isEmpty && og != "article" && !og.hasPrefix("product") ? 1 : 0,
+        ]
 
         var out: [Double] = []
         out.reserveCapacity(blocks.count * Self.names.count)
@@ -250,11 +290,16 @@ package struct BlockFeatures {
             out.append(rules.kind == .discussion ? 1 : 0)
             out.append(rules.kind == .other ? 1 : 0)
             let path = block.element >= 0 ? paths[Int(block.element)] : PathSummary()
-            let negativePath: Double = path.negative ? 1 : 0, positivePath: Double = path.positive ? 1 : 0
-            let tagBits = path.tagBits, near = path.near, anywhere = path.anywhere
+            let negativePath: Double = path.negative ? 1 : 0
+            let positivePath: Double = path.positive ? 1 : 0
+            let tagBits = path.tagBits
+            let near = path.near
+            let anywhere = path.anywhere
             let container = path.container
-            let repeatCount = path.repeatCount, repeatDepth = path.repeatDepth
-            let inHalf = path.inHalf, inMost = path.inMost
+            let repeatCount = path.repeatCount
+            let repeatDepth = path.repeatDepth
+            let inHalf = path.inHalf
+            let inMost = path.inMost
             out.append(negativePath)
             out.append(positivePath)
             for k in 0..<Self.pathTagCount { out.append(tagBits & (1 << k) != 0 ? 1 : 0) }
@@ -335,7 +380,9 @@ package struct BlockFeatures {
 
     /// `tokenTable` as an open-addressing table on the token's bytes (FNV-1a), for the ASCII path:
     /// no String is made per token. Slots hold an index into `tokenEntries`, or -1.
-    private static let tokenEntries: [(word: [UInt8], bits: Int)] = tokenTable.map { (Array($0.key.utf8), $0.value) }.sorted { $0.word.lexicographicallyPrecedes($1.word) }
+    private static let tokenEntries: [(word: [UInt8], bits: Int)] = tokenTable.map { (Array($0.key.utf8), $0.value) }.sorted {
+        $0.word.lexicographicallyPrecedes($1.word)
+    }
     private static let tokenSlots: [Int32] = {
         var slots = [Int32](repeating: -1, count: tokenSlotCount)
         for (index, entry) in tokenEntries.enumerated() {
@@ -348,8 +395,8 @@ package struct BlockFeatures {
     private static let tokenSlotCount = 1024
 
     private static func fnv1a(_ bytes: ArraySlice<UInt8>) -> UInt64 {
-        var h: UInt64 = 0xcbf29ce484222325
-        for b in bytes { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
         return h
     }
 
@@ -444,7 +491,9 @@ package struct BlockFeatures {
         var s = TextStats()
         var last: UInt8 = 0x20
         var first = true
-        var punctuation = 0, digits = 0, currency = 0
+        var punctuation = 0
+        var digits = 0
+        var currency = 0
         text.utf8.withContiguousStorageIfAvailable { bytes in
             for b in bytes {
                 let c = asciiClasses[Int(b)]

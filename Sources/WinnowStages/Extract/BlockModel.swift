@@ -24,8 +24,9 @@ struct BlockModel: Sendable {
         guard let model = BlockModel(packed: packed, nodes: nodeCount, trees: treeCount) else {
             preconditionFailure("BlockModelParameters.swift does not decode: regenerate it with make train-extract")
         }
-        precondition(trainedFeatureNames == BlockFeatures.names,
-                     "BlockModelParameters.swift was trained on other features than BlockFeatures computes: run make train-extract")
+        precondition(
+            trainedFeatureNames == BlockFeatures.names,
+            "BlockModelParameters.swift was trained on other features than BlockFeatures computes: run make train-extract")
         return model
     }()
 
@@ -58,7 +59,9 @@ struct BlockModel: Sendable {
         roots = int32s(trees)
         // Every child index and split feature must be in range, so the walk can go unchecked.
         for n in 0..<nodes where feature[n] >= 0 {
-            guard Int(feature[n]) < Self.trainedFeatureNames.count, left[n] > 0, right[n] > 0, Int(left[n]) < nodes, Int(right[n]) < nodes else { return nil }
+            guard Int(feature[n]) < Self.trainedFeatureNames.count, left[n] > 0, right[n] > 0, Int(left[n]) < nodes, Int(right[n]) < nodes else {
+                return nil
+            }
         }
         guard roots.allSatisfy({ $0 >= 0 && Int($0) < nodes }) else { return nil }
         self.nodes = (0..<nodes).map {

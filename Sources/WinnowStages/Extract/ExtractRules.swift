@@ -1,24 +1,25 @@
 import WinnowCore
+
 /// The tables main-text extraction reads: class/id patterns, tag weights, boilerplate phrases and
 /// thresholds. Each entry says why it is there.
 enum ExtractRules {
     /// Substrings of class/id (lowercased) that mark containers of the main text.
     static let positiveClassID: [String] = [
-        "article",   // article, article-body, articleBody
-        "story",     // story-body, storytext
-        "entry",     // WordPress entry-content
-        "post",      // post-content, post-body
-        "content",   // content, main-content
-        "body",      // article-body, story-body
-        "text",      // article-text, body-text
-        "main",      // main, main-column
+        "article", // article, article-body, articleBody
+        "story", // story-body, storytext
+        "entry", // WordPress entry-content
+        "post", // post-content, post-body
+        "content", // content, main-content
+        "body", // article-body, story-body
+        "text", // article-text, body-text
+        "main", // main, main-column
         "blog",
         "itemprop-articlebody",
     ]
 
     /// Substrings of class/id that mark boilerplate inside or around the main text.
     static let negativeClassID: [String] = [
-        "share", "sharing", "social", "sociable",       // share bars
+        "share", "sharing", "social", "sociable", // share bars
         "related", "recommend", "more-from", "read-more", "readmore", "also", "trending", "popular", "outbrain", "taboola",
         "newsletter", "subscribe", "signup", "sign-up", "subscription", "paywall", "registration", "regwall",
         "promo", "sponsor", "advert", "-ad-", "ad-", "-ad", "ads", "banner", "dfp", "gpt",

@@ -75,7 +75,9 @@ public struct Extractor: Sendable {
             var kept: [Int] = []
             trace?.mode = "model: blocks whose probability of being main text is at least \(BlockModel.keepThreshold)"
             for (index, p) in probabilities.enumerated() {
-                if p >= BlockModel.keepThreshold || (settings.includeCaptions && isCaptionOfKept(index, page: page, kept: kept, probabilities: probabilities)) {
+                if p >= BlockModel.keepThreshold
+                    || (settings.includeCaptions && isCaptionOfKept(index, page: page, kept: kept, probabilities: probabilities))
+                {
                     kept.append(index)
                 } else {
                     trace?.reasons[index] = String(format: "model: probability %.2f", p)
@@ -119,8 +121,9 @@ public struct Extractor: Sendable {
     }
 
     private static func features(_ page: SegmentedPage, types: Set<String>, kind: PageKind, finder: MainTextFinder) -> BlockFeatures.FeatureMatrix {
-        let rules = BlockFeatures.Rules(kind: kind, articleKept: Set(finder.mainBlocks()), fullKept: Set(finder.fullContentBlocks()),
-                                        negative: finder.negative, positive: finder.positive, furniture: finder.furniture)
+        let rules = BlockFeatures.Rules(
+            kind: kind, articleKept: Set(finder.mainBlocks()), fullKept: Set(finder.fullContentBlocks()),
+            negative: finder.negative, positive: finder.positive, furniture: finder.furniture)
         return BlockFeatures(page: page, ldTypes: types, rules: rules).vectors()
     }
 
@@ -131,9 +134,10 @@ public struct Extractor: Sendable {
         let (indices, kind, finder) = mainBlocks(page, url: url, types: ld.types, trace: trace)
         let kept = Set(indices)
         let blocks = page.blocks.enumerated().map { i, block in
-            BlockExplanation.Entry(kind: block.kind.rawValue, element: finder.describe(block.element), text: block.text,
-                                   value: finder.value(of: block), linkDensity: block.linkDensity, kept: kept.contains(i),
-                                   reason: kept.contains(i) ? "kept" : (trace.reasons[i] ?? "not selected"))
+            BlockExplanation.Entry(
+                kind: block.kind.rawValue, element: finder.describe(block.element), text: block.text,
+                value: finder.value(of: block), linkDensity: block.linkDensity, kept: kept.contains(i),
+                reason: kept.contains(i) ? "kept" : (trace.reasons[i] ?? "not selected"))
         }
         return BlockExplanation(pageKind: "\(kind)", mode: trace.mode, blocks: blocks)
     }

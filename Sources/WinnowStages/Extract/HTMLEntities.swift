@@ -1,6 +1,6 @@
 import Foundation
-import WinnowHTML
 import WinnowCore
+import WinnowHTML
 
 /// Decodes character references left in metadata strings (`&#8211;`, `&amp;`, `&rsquo;`), which
 /// JSON-LD written by templates often carries. libxml2 does the decoding, so every HTML entity is known.

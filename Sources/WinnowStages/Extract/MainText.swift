@@ -1,4 +1,5 @@
 import WinnowCore
+
 /// Finds the main text of a segmented page.
 ///
 /// 1. Each prose-like block (paragraph, quote, list item, pre; few links) scores its nearest
@@ -44,9 +45,10 @@ struct MainTextFinder {
         // The class/id patterns of each element, matched once for both verdicts.
         let groups = page.elements.map { $0.classID.isEmpty ? 0 : ExtractRules.classMatcher.groups(in: $0.classID) }
         negative = page.elements.indices.map { i in
-            Self.negativeKind(page.elements[i], groups: groups[i],
-                              holdsMostProse: total > 0 && proseAll[i] >= max(ExtractRules.weakNegativeProseChars, total * ExtractRules.weakNegativeProseShare),
-                              commentsAreContent: commentsAreContent)
+            Self.negativeKind(
+                page.elements[i], groups: groups[i],
+                holdsMostProse: total > 0 && proseAll[i] >= max(ExtractRules.weakNegativeProseChars, total * ExtractRules.weakNegativeProseShare),
+                commentsAreContent: commentsAreContent)
         }
         positive = page.elements.indices.map { i in Self.isPositive(page.elements[i], groups: groups[i], negative: negative[i]) }
         furniture = page.blocks.map(Self.isFurnitureText)
@@ -231,8 +233,9 @@ struct MainTextFinder {
         if block.kind != .heading {
             // A line styled as a heading (a div or span, not a paragraph) with no sentence in it.
             guard block.kind == .paragraph, block.chars < 40, page.elements[Int(block.element)].tag != "p",
-                  !block.text.utf8.contains(UInt8(ascii: ":")), let last = block.text.unicodeScalars.last,
-                  !".!?;,\"”’)".unicodeScalars.contains(last) else { return false }
+                !block.text.utf8.contains(UInt8(ascii: ":")), let last = block.text.unicodeScalars.last,
+                !".!?;,\"”’)".unicodeScalars.contains(last)
+            else { return false }
         }
         let lower = FastCase.lowercased(block.text)
         return ExtractRules.boilerplateHeadings.contains { lower.hasPrefix($0) }
@@ -322,9 +325,10 @@ struct MainTextFinder {
         }
         if block.chars < 60 || block.sentenceEnds.count <= 1 {
             // Byte prefixes: the text and the table are both NFC.
-            let prefixed = lower.utf8.withContiguousStorageIfAvailable { bytes in
-                ExtractRules.boilerplatePrefixesUTF8.contains { bytes.starts(with: $0) }
-            } ?? ExtractRules.boilerplatePrefixesUTF8.contains { lower.utf8.starts(with: $0) }
+            let prefixed =
+                lower.utf8.withContiguousStorageIfAvailable { bytes in
+                    ExtractRules.boilerplatePrefixesUTF8.contains { bytes.starts(with: $0) }
+                } ?? ExtractRules.boilerplatePrefixesUTF8.contains { lower.utf8.starts(with: $0) }
             if prefixed { return true }
         }
         if block.chars < 80 && ExtractRules.furnitureMatcher.groups(in: lower) != 0 { return true }
@@ -405,7 +409,10 @@ struct MainTextFinder {
             var inside = root < 0
             var boilerplate: Int32 = -1
             while e >= 0 {
-                if e == root { inside = true; break }
+                if e == root {
+                    inside = true
+                    break
+                }
                 let isFigure = elements[Int(e)].tag == "figure" || elements[Int(e)].tag == "figcaption"
                 if negative[Int(e)] && !(includeCaptions && isFigure) { boilerplate = e }
                 e = elements[Int(e)].parent
@@ -440,7 +447,8 @@ struct MainTextFinder {
             if isProse(block) && block.chars >= 40 && !furniture[i] {
                 kept.append(i)
             } else {
-                trace?.reasons[i] = isProse(block) && block.chars >= 40 ? "furniture: a short boilerplate phrase" : "not prose, or under 40 characters"
+                trace?.reasons[i] =
+                    isProse(block) && block.chars >= 40 ? "furniture: a short boilerplate phrase" : "not prose, or under 40 characters"
             }
         }
         return kept
@@ -458,7 +466,10 @@ enum CharacterSetLite {
         bytes.reserveCapacity(text.utf8.count)
         var ascii = true
         for b in text.utf8 {
-            if b >= 0x80 { ascii = false; break }
+            if b >= 0x80 {
+                ascii = false
+                break
+            }
             if !asciiDropped[Int(b)] { bytes.append(b) }
         }
         if ascii { return String(decoding: bytes, as: UTF8.self) }
@@ -477,7 +488,7 @@ enum CharacterSetLite {
     static func isPunctuationOrSpace(_ s: Unicode.Scalar) -> Bool {
         switch s.properties.generalCategory {
         case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation,
-             .finalPunctuation, .otherPunctuation, .spaceSeparator, .mathSymbol, .otherSymbol:
+            .finalPunctuation, .otherPunctuation, .spaceSeparator, .mathSymbol, .otherSymbol:
             return true
         default:
             return s == "\t" || s == "\n"

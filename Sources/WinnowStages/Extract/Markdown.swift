@@ -1,5 +1,6 @@
 import Foundation
 import WinnowCore
+
 /// Renders kept blocks as Markdown: `#` headings, `-` and `1.` list items (indented by nesting),
 /// `>` block quotes, tables with a header rule, fenced `pre`, and `*captions*`; blocks are
 /// separated by a blank line, table rows and list items by a line break.

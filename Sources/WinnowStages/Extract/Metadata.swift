@@ -43,14 +43,17 @@ struct MetadataExtractor {
         var ld = LD()
         for o in candidates { ld.types.formUnion(typeNames(o)) }
         let sorted = candidates.enumerated().sorted { (a, b) in
-            let ra = rank(a.element), rb = rank(b.element)
+            let ra = rank(a.element)
+            let rb = rank(b.element)
             return ra != rb ? ra > rb : a.offset < b.offset
         }.map(\.element)
         for o in sorted where rank(o) > 0 {
             if ld.headline == nil { ld.headline = string(o["headline"]) ?? string(o["name"]) }
             if ld.authors.isEmpty {
                 ld.authors = names(o["author"])
-                let types = (o["author"] as? [String: Any]).map(typeNames) ?? (o["author"] as? [Any])?.compactMap { ($0 as? [String: Any]).map(typeNames) }.flatMap { $0 } ?? []
+                let types =
+                    (o["author"] as? [String: Any]).map(typeNames) ?? (o["author"] as? [Any])?.compactMap { ($0 as? [String: Any]).map(typeNames) }
+                    .flatMap { $0 } ?? []
                 ld.authorsAreOrganizations = !types.isEmpty && types.allSatisfy { $0.contains("organization") }
             }
             if ld.datePublished == nil { ld.datePublished = string(o["datePublished"]) ?? string(o["dateCreated"]) }
@@ -119,7 +122,9 @@ struct MetadataExtractor {
 
         let byline = Byline.find(in: header, page: page)
         var authors = ld.authors
-        if authors.isEmpty, let meta = info.meta("author", "article:author", "dc.creator", "byl", "sailthru.author", "parsely-author", "cxenseparse:author") {
+        if authors.isEmpty,
+            let meta = info.meta("author", "article:author", "dc.creator", "byl", "sailthru.author", "parsely-author", "cxenseparse:author")
+        {
             if !meta.lowercased().hasPrefix("http") { authors = [meta] }
         }
         authors = authors.map(cleanAuthor).filter { !$0.isEmpty && !$0.lowercased().hasPrefix("http") }
@@ -132,15 +137,21 @@ struct MetadataExtractor {
         for a in authors where !unique.contains(a) { unique.append(a) }
         extraction.author = unique.isEmpty ? nil : unique.joined(separator: "; ")
 
-        let dateCandidates = [ld.datePublished, info.meta("article:published_time", "og:published_time", "datepublished",
-                                                         "date", "dc.date", "dc.date.issued", "pubdate", "publishdate",
-                                                         "publish-date", "sailthru.date", "parsely-pub-date", "article.published",
-                                                         "published_time", "dcterms.created", "original-publish-date"),
-                              info.times.first]
-        extraction.datePublished = dateCandidates.lazy.compactMap { $0.flatMap(DateParser.iso8601) }.first
+        let dateCandidates = [
+            ld.datePublished,
+            info.meta(
+                "article:published_time", "og:published_time", "datepublished",
+                "date", "dc.date", "dc.date.issued", "pubdate", "publishdate",
+                "publish-date", "sailthru.date", "parsely-pub-date", "article.published",
+                "published_time", "dcterms.created", "original-publish-date"),
+            info.times.first,
+        ]
+        extraction.datePublished =
+            dateCandidates.lazy.compactMap { $0.flatMap(DateParser.iso8601) }.first
             ?? byline.date ?? url.flatMap(DateParser.fromURL)
 
-        extraction.languageDeclared = LanguageTag.primary(info.htmlLang ?? ld.language ?? info.meta("og:locale", "content-language", "language", "dc.language"))
+        extraction.languageDeclared = LanguageTag.primary(
+            info.htmlLang ?? ld.language ?? info.meta("og:locale", "content-language", "language", "dc.language"))
         extraction.canonicalURL = resolve(info.canonical ?? info.meta("og:url") ?? ld.url, against: url)
         extraction.siteName = siteName ?? info.meta("twitter:site")
         extraction.description = info.meta("og:description", "description", "twitter:description") ?? ld.description
@@ -291,11 +302,13 @@ enum Byline {
             }
             if rest == nil, let offset = lower.byteOffset(of: " by ") ?? lower.byteOffset(of: "| by: ") {
                 // The same offset in the original text (lowercasing keeps the length of ASCII " by ").
-                let after = text.utf8.count == lower.utf8.count
+                let after =
+                    text.utf8.count == lower.utf8.count
                     ? Substring(text.utf8[text.utf8.index(text.utf8.startIndex, offsetBy: offset + 4)...]) : Substring("")
                 if after.first?.isUppercase == true { rest = after }
             }
-            if rest == nil, block.kind != .heading, classes.containsBytes("byline") || classes.containsBytes("author"), !classes.containsBytes("bio") {
+            if rest == nil, block.kind != .heading, classes.containsBytes("byline") || classes.containsBytes("author"), !classes.containsBytes("bio")
+            {
                 rest = Substring(text)
             }
             if let rest { found.names = names(in: rest) }
@@ -327,7 +340,10 @@ enum Byline {
         let cut = text.split(whereSeparator: { $0 == "," || $0 == "|" || $0 == "•" || $0 == "·" || $0 == "@" || $0 == "\n" }).first ?? text
         for word in cut.split(separator: " ") {
             let lower = word.lowercased()
-            if lower == "and" || lower == "&" || lower == "und" || lower == "et" || lower == "y" { close(); continue }
+            if lower == "and" || lower == "&" || lower == "und" || lower == "et" || lower == "y" {
+                close()
+                continue
+            }
             if stopWords.contains(lower) || word.first?.isNumber == true { break }
             guard word.first?.isUppercase == true || word.first?.isLetter == false && word.count > 1 else { break }
             current.append(word)
@@ -350,10 +366,12 @@ enum DateParser {
         let bytes = Array(s.utf8)
         // YYYY-MM-DD[THH:MM[:SS][.fff][Z|±HH:MM]]
         if bytes.count >= 10, let y = number(bytes, 0, 4), bytes[4] == UInt8(ascii: "-") || bytes[4] == UInt8(ascii: "/"),
-           let m = number(bytes, 5, 2), bytes[7] == bytes[4], let d = number(bytes, 8, 2), valid(y, m, d) {
+            let m = number(bytes, 5, 2), bytes[7] == bytes[4], let d = number(bytes, 8, 2), valid(y, m, d)
+        {
             let date = String(format: "%04d-%02d-%02d", y, m, d)
             if bytes.count >= 16, bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: " "),
-               let hh = number(bytes, 11, 2), bytes[13] == UInt8(ascii: ":"), let mm = number(bytes, 14, 2), hh < 24, mm < 60 {
+                let hh = number(bytes, 11, 2), bytes[13] == UInt8(ascii: ":"), let mm = number(bytes, 14, 2), hh < 24, mm < 60
+            {
                 var out = date + String(format: "T%02d:%02d", hh, mm)
                 var i = 16
                 if bytes.count >= 19, bytes[16] == UInt8(ascii: ":"), let ss = number(bytes, 17, 2), ss < 61 {
@@ -362,12 +380,17 @@ enum DateParser {
                 }
                 while i < bytes.count, bytes[i] == UInt8(ascii: ".") || (bytes[i] >= 0x30 && bytes[i] <= 0x39) { i += 1 }
                 if i < bytes.count {
-                    if bytes[i] == UInt8(ascii: "Z") { out += "Z" }
-                    else if (bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-")), i + 3 <= bytes.count,
-                            let oh = number(bytes, i + 1, 2) {
+                    if bytes[i] == UInt8(ascii: "Z") {
+                        out += "Z"
+                    } else if bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-"), i + 3 <= bytes.count,
+                        let oh = number(bytes, i + 1, 2)
+                    {
                         var om = 0
-                        if i + 6 <= bytes.count, bytes[i + 3] == UInt8(ascii: ":"), let m2 = number(bytes, i + 4, 2) { om = m2 }
-                        else if i + 5 <= bytes.count, let m2 = number(bytes, i + 3, 2) { om = m2 }
+                        if i + 6 <= bytes.count, bytes[i + 3] == UInt8(ascii: ":"), let m2 = number(bytes, i + 4, 2) {
+                            om = m2
+                        } else if i + 5 <= bytes.count, let m2 = number(bytes, i + 3, 2) {
+                            om = m2
+                        }
                         out += String(format: "%@%02d:%02d", String(UnicodeScalar(bytes[i])), oh, om)
                     }
                 }
@@ -377,14 +400,19 @@ enum DateParser {
         }
         // "November 19, 2019", "Nov. 19 2019", "19 November 2019", "Tue, 19 Nov 2019 10:00:00 GMT"
         let words = s.lowercased().split { !($0.isLetter || $0.isNumber) }.map(String.init)
-        var year: Int?, month: Int?, day: Int?
+        var year: Int?
+        var month: Int?
+        var day: Int?
         for (i, w) in words.enumerated() {
             if year == nil, w.count == 4, let n = Int(w), n >= 1900, n <= 2100 { year = n }
             if month == nil, w.count >= 3, w.first?.isLetter == true, let m = months[String(w.prefix(3))] {
                 month = m
                 // The day stands next to the month: "Nov 19" or "19 November".
                 for j in [i + 1, i - 1] where j >= 0 && j < words.count {
-                    if words[j].count <= 2, let n = Int(words[j]), n >= 1, n <= 31 { day = n; break }
+                    if words[j].count <= 2, let n = Int(words[j]), n >= 1, n <= 31 {
+                        day = n
+                        break
+                    }
                 }
             }
         }
@@ -400,8 +428,9 @@ enum DateParser {
         guard parts.count >= 3 else { return nil }
         for i in 0..<(parts.count - 2) {
             if parts[i].count == 4, let y = Int(parts[i]), y >= 1995, y <= 2100,
-               parts[i + 1].count == 2, let m = Int(parts[i + 1]),
-               parts[i + 2].count == 2, let d = Int(parts[i + 2]), valid(y, m, d) {
+                parts[i + 1].count == 2, let m = Int(parts[i + 1]),
+                parts[i + 2].count == 2, let d = Int(parts[i + 2]), valid(y, m, d)
+            {
                 return String(format: "%04d-%02d-%02d", y, m, d)
             }
         }

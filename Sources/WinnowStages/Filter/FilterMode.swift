@@ -1,4 +1,5 @@
 import WinnowCore
+
 /// What a filtering stage or rule does with a document that fails it.
 public enum FilterMode: String, Sendable, CaseIterable {
     /// Drop the document, counted under the rule's name.

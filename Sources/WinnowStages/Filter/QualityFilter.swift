@@ -1,4 +1,5 @@
 import WinnowCore
+
 /// The quality stage: evaluates the configured rules on an extraction. Filter-mode rules drop the
 /// document (or, for line rules, remove lines); annotate-mode rules write their score to
 /// `metadata.quality_scores` and, when the document would fail them, their name to
@@ -28,7 +29,7 @@ public enum QualityFilter {
                 let trimmed = profile.trim(line)
                 guard !trimmed.isEmpty else { continue }
                 contentLines += 1
-                let words = needsWords ? profile.wordRanges(in: trimmed) : []   // once per line, for the rules that count words
+                let words = needsWords ? profile.wordRanges(in: trimmed) : [] // once per line, for the rules that count words
                 for (r, rule) in lineRules.enumerated() where !passes(rule, line: trimmed, words: words, in: profile) {
                     failing[r] += 1
                     if rule.mode == .filter { keep[i] = false }
@@ -95,7 +96,9 @@ public enum QualityFilter {
         return "\(rule.rule.name) \(value) (\(bounds.joined(separator: ", ")))"
     }
 
-    static let policyPhrases: [[UInt8]] = ["terms of use", "privacy policy", "cookie policy", "uses cookies", "use of cookies", "use cookies"].map { Array($0.utf8) }
+    static let policyPhrases: [[UInt8]] = ["terms of use", "privacy policy", "cookie policy", "uses cookies", "use of cookies", "use cookies"].map {
+        Array($0.utf8)
+    }
     static let javascript = Array("javascript".utf8)
     static let terminalEnds: [[UInt8]] = [".", "!", "?", "\"", "'", "”", "’", "…", "。", "！", "？"].map { Array($0.utf8) }
 
@@ -175,8 +178,13 @@ struct TextProfile {
     }
 
     static func trim(_ b: [UInt8], _ r: Range<Int>) -> Range<Int> {
-        var lo = r.lowerBound, hi = r.upperBound
-        while lo < hi { let n = spaceLength(b, lo, hi); if n == 0 { break }; lo += n }
+        var lo = r.lowerBound
+        var hi = r.upperBound
+        while lo < hi {
+            let n = spaceLength(b, lo, hi)
+            if n == 0 { break }
+            lo += n
+        }
         while hi > lo {
             let c = b[hi - 1]
             if c == 0x20 || c == 0x09 || c == 0x0d { hi -= 1 } else if hi - 2 >= lo && b[hi - 2] == 0xc2 && c == 0xa0 { hi -= 2 } else { break }
@@ -193,7 +201,10 @@ struct TextProfile {
         while i < r.upperBound {
             let n = spaceLength(b, i, r.upperBound)
             if n > 0 {
-                if start >= 0 { result.append(start..<i); start = -1 }
+                if start >= 0 {
+                    result.append(start..<i)
+                    start = -1
+                }
                 i += n
             } else {
                 if start < 0 { start = i }
@@ -211,8 +222,15 @@ struct TextProfile {
     static func scalar(_ b: [UInt8], _ i: Int) -> (Unicode.Scalar, Int) {
         let c = b[i]
         if c < 0x80 { return (Unicode.Scalar(c), 1) }
-        var length = 2, value = UInt32(c & 0x1f)
-        if c >= 0xf0 { length = 4; value = UInt32(c & 0x07) } else if c >= 0xe0 { length = 3; value = UInt32(c & 0x0f) }
+        var length = 2
+        var value = UInt32(c & 0x1f)
+        if c >= 0xf0 {
+            length = 4
+            value = UInt32(c & 0x07)
+        } else if c >= 0xe0 {
+            length = 3
+            value = UInt32(c & 0x0f)
+        }
         for k in 1..<length where i + k < b.count { value = value << 6 | UInt32(b[i + k] & 0x3f) }
         return (Unicode.Scalar(value) ?? "\u{FFFD}", length)
     }
@@ -276,9 +294,15 @@ struct TextProfile {
 
     func count(_ needle: [UInt8]) -> Int {
         guard !needle.isEmpty, bytes.count >= needle.count else { return 0 }
-        var n = 0, i = 0
+        var n = 0
+        var i = 0
         while i <= bytes.count - needle.count {
-            if bytes[i] == needle[0] && bytes[i..<(i + needle.count)].elementsEqual(needle) { n += 1; i += needle.count } else { i += 1 }
+            if bytes[i] == needle[0] && bytes[i..<(i + needle.count)].elementsEqual(needle) {
+                n += 1
+                i += needle.count
+            } else {
+                i += 1
+            }
         }
         return n
     }
@@ -355,7 +379,7 @@ struct TextProfile {
         case .sentences:
             return Double(lines.reduce(0) { $0 + SentenceSplitter.sentenceEnds(String(decoding: bytes[$1], as: UTF8.self)).count })
         case .terminalPunctuation, .wordsPerLine, .wordLength, .javascript, .policy:
-            return 0   // line tests: QualityFilter.passes
+            return 0 // line tests: QualityFilter.passes
         }
     }
 
@@ -376,8 +400,8 @@ struct TextProfile {
     }
 
     private func hash(_ r: Range<Int>) -> UInt64 {
-        var h: UInt64 = 0xcbf29ce484222325
-        for i in r { h = (h ^ UInt64(bytes[i])) &* 0x100000001b3 }
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for i in r { h = (h ^ UInt64(bytes[i])) &* 0x100_0000_01b3 }
         return Hash128.fmix(h)
     }
 
@@ -385,7 +409,9 @@ struct TextProfile {
     func duplicates(_ items: [Range<Int>]) -> (share: Double, charShare: Double) {
         guard !items.isEmpty else { return (0, 0) }
         var seen = Set<UInt64>()
-        var count = 0, chars = 0, total = 0
+        var count = 0
+        var chars = 0
+        var total = 0
         for item in items {
             let n = scalarCount(item)
             total += n
@@ -399,7 +425,8 @@ struct TextProfile {
 
     /// Words for n-grams: the non-empty word cores, with a hash and a length in characters each.
     var gramWords: (hashes: [UInt64], lengths: [Int]) {
-        var hashes: [UInt64] = [], lengths: [Int] = []
+        var hashes: [UInt64] = []
+        var lengths: [Int] = []
         hashes.reserveCapacity(cores.count)
         lengths.reserveCapacity(cores.count)
         for core in cores where !core.isEmpty {
@@ -410,7 +437,7 @@ struct TextProfile {
     }
 
     private static func gramHash(_ hashes: [UInt64], _ i: Int, _ n: Int) -> UInt64 {
-        var h: UInt64 = 0x9e3779b97f4a7c15
+        var h: UInt64 = 0x9e37_79b9_7f4a_7c15
         for k in i..<(i + n) { h = Hash128.fmix(h ^ hashes[k]) &+ UInt64(k - i) }
         return h
     }

@@ -1,4 +1,5 @@
 import WinnowCore
+
 /// The quality rules: the Gopher quality and repetition rules (Rae et al. 2021, "Scaling Language
 /// Models", appendix A) and the C4 rules (Raffel et al. 2020, section 2.2), with their published
 /// thresholds as defaults. Each rule has a name (its drop reason and its key in
@@ -14,7 +15,8 @@ public struct QualityRule: Sendable, Equatable {
     public enum Measure: Sendable, Equatable {
         case wordCount, meanWordLength, symbolRatio, bulletLines, ellipsisLines, alphaWords, stopWords
         case duplicateLines, duplicateLineChars, duplicateParagraphs, duplicateParagraphChars
-        case topNGram(Int), duplicateNGram(Int)
+        case topNGram(Int)
+        case duplicateNGram(Int)
         case loremIpsum, curlyBraces, sentences
         /// Tests of each line.
         case terminalPunctuation, wordsPerLine, wordLength, javascript, policy
@@ -61,60 +63,84 @@ public struct QualityRule: Sendable, Equatable {
     }
 
     static let gopherQuality: [QualityRule] = [
-        QualityRule(name: "gopher_word_count", group: .gopherQuality, measure: .wordCount,
-                    summary: "number of words between min and max", defaults: ["min": 50, "max": 100_000]),
-        QualityRule(name: "gopher_mean_word_length", group: .gopherQuality, measure: .meanWordLength,
-                    summary: "mean length of the words (letters or digits in them) between min and max characters",
-                    defaults: ["min": 3, "max": 10]),
-        QualityRule(name: "gopher_symbol_ratio", group: .gopherQuality, measure: .symbolRatio,
-                    summary: "hash signs and ellipses per word at most max", defaults: ["max": 0.1]),
-        QualityRule(name: "gopher_bullet_lines", group: .gopherQuality, measure: .bulletLines,
-                    summary: "share of lines starting with a bullet at most max", defaults: ["max": 0.9]),
-        QualityRule(name: "gopher_ellipsis_lines", group: .gopherQuality, measure: .ellipsisLines,
-                    summary: "share of lines ending with an ellipsis at most max", defaults: ["max": 0.3]),
-        QualityRule(name: "gopher_alpha_words", group: .gopherQuality, measure: .alphaWords,
-                    summary: "share of words with an alphabetic character at least min", defaults: ["min": 0.8]),
-        QualityRule(name: "gopher_stop_words", group: .gopherQuality, measure: .stopWords,
-                    summary: "at least min of the English stop words the, be, to, of, and, that, have, with",
-                    defaults: ["min": 2]),
+        QualityRule(
+            name: "gopher_word_count", group: .gopherQuality, measure: .wordCount,
+            summary: "number of words between min and max", defaults: ["min": 50, "max": 100_000]),
+        QualityRule(
+            name: "gopher_mean_word_length", group: .gopherQuality, measure: .meanWordLength,
+            summary: "mean length of the words (letters or digits in them) between min and max characters",
+            defaults: ["min": 3, "max": 10]),
+        QualityRule(
+            name: "gopher_symbol_ratio", group: .gopherQuality, measure: .symbolRatio,
+            summary: "hash signs and ellipses per word at most max", defaults: ["max": 0.1]),
+        QualityRule(
+            name: "gopher_bullet_lines", group: .gopherQuality, measure: .bulletLines,
+            summary: "share of lines starting with a bullet at most max", defaults: ["max": 0.9]),
+        QualityRule(
+            name: "gopher_ellipsis_lines", group: .gopherQuality, measure: .ellipsisLines,
+            summary: "share of lines ending with an ellipsis at most max", defaults: ["max": 0.3]),
+        QualityRule(
+            name: "gopher_alpha_words", group: .gopherQuality, measure: .alphaWords,
+            summary: "share of words with an alphabetic character at least min", defaults: ["min": 0.8]),
+        QualityRule(
+            name: "gopher_stop_words", group: .gopherQuality, measure: .stopWords,
+            summary: "at least min of the English stop words the, be, to, of, and, that, have, with",
+            defaults: ["min": 2]),
     ]
 
-    static let gopherRepetition: [QualityRule] = [
-        QualityRule(name: "gopher_dup_lines", group: .gopherRepetition, measure: .duplicateLines,
-                    summary: "share of lines that repeat an earlier line at most max", defaults: ["max": 0.3]),
-        QualityRule(name: "gopher_dup_line_chars", group: .gopherRepetition, measure: .duplicateLineChars,
-                    summary: "share of characters in repeated lines at most max", defaults: ["max": 0.2]),
-        QualityRule(name: "gopher_dup_paragraphs", group: .gopherRepetition, measure: .duplicateParagraphs,
-                    summary: "share of paragraphs that repeat an earlier one at most max", defaults: ["max": 0.3]),
-        QualityRule(name: "gopher_dup_paragraph_chars", group: .gopherRepetition, measure: .duplicateParagraphChars,
-                    summary: "share of characters in repeated paragraphs at most max", defaults: ["max": 0.2]),
-    ] + [(2, 0.20), (3, 0.18), (4, 0.16)].map { n, max in
-        QualityRule(name: "gopher_top_\(n)gram", group: .gopherRepetition, measure: .topNGram(n),
-                    summary: "share of word characters in the most frequent \(n)-gram at most max", defaults: ["max": max])
-    } + [(5, 0.15), (6, 0.14), (7, 0.13), (8, 0.12), (9, 0.11), (10, 0.10)].map { n, max in
-        QualityRule(name: "gopher_dup_\(n)gram", group: .gopherRepetition, measure: .duplicateNGram(n),
-                    summary: "share of word characters in repeated \(n)-grams at most max", defaults: ["max": max])
-    }
+    static let gopherRepetition: [QualityRule] =
+        [
+            QualityRule(
+                name: "gopher_dup_lines", group: .gopherRepetition, measure: .duplicateLines,
+                summary: "share of lines that repeat an earlier line at most max", defaults: ["max": 0.3]),
+            QualityRule(
+                name: "gopher_dup_line_chars", group: .gopherRepetition, measure: .duplicateLineChars,
+                summary: "share of characters in repeated lines at most max", defaults: ["max": 0.2]),
+            QualityRule(
+                name: "gopher_dup_paragraphs", group: .gopherRepetition, measure: .duplicateParagraphs,
+                summary: "share of paragraphs that repeat an earlier one at most max", defaults: ["max": 0.3]),
+            QualityRule(
+                name: "gopher_dup_paragraph_chars", group: .gopherRepetition, measure: .duplicateParagraphChars,
+                summary: "share of characters in repeated paragraphs at most max", defaults: ["max": 0.2]),
+        ]
+        + [(2, 0.20), (3, 0.18), (4, 0.16)].map { n, max in
+            QualityRule(
+                name: "gopher_top_\(n)gram", group: .gopherRepetition, measure: .topNGram(n),
+                summary: "share of word characters in the most frequent \(n)-gram at most max", defaults: ["max": max])
+        }
+        + [(5, 0.15), (6, 0.14), (7, 0.13), (8, 0.12), (9, 0.11), (10, 0.10)].map { n, max in
+            QualityRule(
+                name: "gopher_dup_\(n)gram", group: .gopherRepetition, measure: .duplicateNGram(n),
+                summary: "share of word characters in repeated \(n)-grams at most max", defaults: ["max": max])
+        }
 
     /// The order is the evaluation order: the whole-page tests first (as C4 ran them on the page),
     /// then the line removals, then the sentence count of what is left.
     static let c4: [QualityRule] = [
-        QualityRule(name: "c4_lorem_ipsum", group: .c4, measure: .loremIpsum,
-                    summary: "drop documents containing \"lorem ipsum\"", defaults: ["max": 0]),
-        QualityRule(name: "c4_curly_braces", group: .c4, measure: .curlyBraces,
-                    summary: "drop documents containing a curly brace (code)", defaults: ["max": 0]),
-        QualityRule(name: "c4_terminal_punctuation", group: .c4, measure: .terminalPunctuation,
-                    summary: "remove lines that do not end in . ! ? or a closing quote", defaults: [:]),
-        QualityRule(name: "c4_min_words_per_line", group: .c4, measure: .wordsPerLine,
-                    summary: "remove lines with fewer than min words", defaults: ["min": 3]),
-        QualityRule(name: "c4_max_word_length", group: .c4, measure: .wordLength,
-                    summary: "remove lines with a word longer than max characters", defaults: ["max": 1000]),
-        QualityRule(name: "c4_javascript", group: .c4, measure: .javascript,
-                    summary: "remove lines that mention javascript", defaults: [:]),
-        QualityRule(name: "c4_policy", group: .c4, measure: .policy,
-                    summary: "remove lines about terms of use, privacy or cookie policies", defaults: [:]),
-        QualityRule(name: "c4_min_sentences", group: .c4, measure: .sentences,
-                    summary: "at least min sentences (after the line removals)", defaults: ["min": 5]),
+        QualityRule(
+            name: "c4_lorem_ipsum", group: .c4, measure: .loremIpsum,
+            summary: "drop documents containing \"lorem ipsum\"", defaults: ["max": 0]),
+        QualityRule(
+            name: "c4_curly_braces", group: .c4, measure: .curlyBraces,
+            summary: "drop documents containing a curly brace (code)", defaults: ["max": 0]),
+        QualityRule(
+            name: "c4_terminal_punctuation", group: .c4, measure: .terminalPunctuation,
+            summary: "remove lines that do not end in . ! ? or a closing quote", defaults: [:]),
+        QualityRule(
+            name: "c4_min_words_per_line", group: .c4, measure: .wordsPerLine,
+            summary: "remove lines with fewer than min words", defaults: ["min": 3]),
+        QualityRule(
+            name: "c4_max_word_length", group: .c4, measure: .wordLength,
+            summary: "remove lines with a word longer than max characters", defaults: ["max": 1000]),
+        QualityRule(
+            name: "c4_javascript", group: .c4, measure: .javascript,
+            summary: "remove lines that mention javascript", defaults: [:]),
+        QualityRule(
+            name: "c4_policy", group: .c4, measure: .policy,
+            summary: "remove lines about terms of use, privacy or cookie policies", defaults: [:]),
+        QualityRule(
+            name: "c4_min_sentences", group: .c4, measure: .sentences,
+            summary: "at least min sentences (after the line removals)", defaults: ["min": 5]),
     ]
 }
 

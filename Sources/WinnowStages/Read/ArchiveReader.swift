@@ -78,8 +78,9 @@ public struct ArchiveReader: Sendable {
         while let event = reader.next() {
             switch event {
             case .damage(let reason, let detail, let offset):
-                emit(fileOrigin(file, source: .warc, suffix: "@\(offset)"),
-                     .dropped(Drop(.read, reason, "\(detail) at offset \(offset)")))
+                emit(
+                    fileOrigin(file, source: .warc, suffix: "@\(offset)"),
+                    .dropped(Drop(.read, reason, "\(detail) at offset \(offset)")))
             case .record(let record):
                 guard Self.wantedTypes.contains(record.type) else { continue }
                 var origin = fileOrigin(file, source: .warc, suffix: "@\(record.offset)")
@@ -149,7 +150,9 @@ public struct ArchiveReader: Sendable {
                 next = try reader.readLine(limit: settings.maxDocumentBytes * 2)
             } catch let error as CompressionError {
                 let reason: DropReason = error == .truncated ? .truncatedGzip : .corruptGzip
-                emit(fileOrigin(file, source: .jsonl, suffix: ":\(lineNumber + 1)"), .dropped(Drop(.read, reason, "\(error) after line \(lineNumber)")))
+                emit(
+                    fileOrigin(file, source: .jsonl, suffix: ":\(lineNumber + 1)"), .dropped(Drop(.read, reason, "\(error) after line \(lineNumber)"))
+                )
                 if error == .truncated { return }
                 reader.discardBuffered()
                 continue

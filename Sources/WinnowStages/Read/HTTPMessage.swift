@@ -36,13 +36,16 @@ public struct HTTPResponse: Sendable {
         guard statusParts.count >= 2, let status = Int(statusParts[1]) else { return nil }
         var headers: [(String, String)] = []
         for line in lines.dropFirst() {
-            if (line.first == 0x20 || line.first == 0x09), !headers.isEmpty {
+            if line.first == 0x20 || line.first == 0x09, !headers.isEmpty {
                 headers[headers.count - 1].1 += " " + String(decoding: line, as: UTF8.self).trimmingSpaces()
                 continue
             }
             guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { continue }
-            headers.append((String(decoding: line[line.startIndex..<colon], as: UTF8.self).trimmingSpaces(),
-                            String(decoding: line[(colon + 1)...], as: UTF8.self).trimmingSpaces()))
+            headers.append(
+                (
+                    String(decoding: line[line.startIndex..<colon], as: UTF8.self).trimmingSpaces(),
+                    String(decoding: line[(colon + 1)...], as: UTF8.self).trimmingSpaces()
+                ))
         }
         let body = bodyStart.map { Array(block[$0...]) } ?? []
         return HTTPResponse(status: status, headers: headers, body: body)
@@ -87,7 +90,9 @@ public enum HTTPDecoding {
         switch encoding {
         case "gzip", "x-gzip", "deflate":
             // Some servers label raw deflate or even plain bytes as compressed; try what the bytes say.
-            let looksCompressed = body.count >= 2 && ((body[0] == 0x1f && body[1] == 0x8b) || (body[0] & 0x0f == 8 && (UInt16(body[0]) << 8 | UInt16(body[1])) % 31 == 0))
+            let looksCompressed =
+                body.count >= 2
+                && ((body[0] == 0x1f && body[1] == 0x8b) || (body[0] & 0x0f == 8 && (UInt16(body[0]) << 8 | UInt16(body[1])) % 31 == 0))
             do {
                 if looksCompressed {
                     return try Inflate.decompress(body, format: .gzipOrZlib, limit: limit)
@@ -137,7 +142,10 @@ public enum HTMLSniffer {
         return false
     }
 
-    private static let markers: [[UInt8]] = ["<!doctype html", "<html", "<head", "<body", "<script", "<iframe", "<h1", "<div", "<font", "<table", "<a", "<style", "<title", "<b", "<br", "<p", "<!--"].map { Array($0.utf8) }
+    private static let markers: [[UInt8]] = [
+        "<!doctype html", "<html", "<head", "<body", "<script", "<iframe", "<h1", "<div", "<font", "<table", "<a", "<style", "<title", "<b", "<br",
+        "<p", "<!--",
+    ].map { Array($0.utf8) }
 
     /// The WHATWG sniffing rule for HTML: after whitespace (and a BOM), one of the HTML tags.
     public static func sniff(_ body: [UInt8]) -> Bool {

@@ -1,6 +1,6 @@
 #if canImport(Glibc)
-import Glibc
-import WinnowCore
+    import Glibc
+    import WinnowCore
 #endif
 
 /// The kinds of input file the read stage understands, told apart by name.

@@ -120,7 +120,7 @@ public final class WARCReader {
             if cut || headers.count > Self.maxHeaderLines {
                 return .damage(reason: .malformedWARC, detail: "header too long", offset: offset)
             }
-            if (line.first == 0x20 || line.first == 0x09), !headers.isEmpty {
+            if line.first == 0x20 || line.first == 0x09, !headers.isEmpty {
                 headers[headers.count - 1].1 += " " + String(decoding: line, as: UTF8.self).trimmingSpaces()
                 continue
             }
@@ -132,7 +132,7 @@ public final class WARCReader {
             headers.append((name, value))
         }
         guard let lengthText = headers.first(where: { $0.0.lowercased() == "content-length" })?.1,
-              let length = Int(lengthText), length >= 0
+            let length = Int(lengthText), length >= 0
         else {
             return .damage(reason: .malformedWARC, detail: "record without a valid Content-Length", offset: offset)
         }

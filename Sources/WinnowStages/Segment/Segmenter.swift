@@ -1,5 +1,5 @@
-import WinnowHTML
 import WinnowCore
+import WinnowHTML
 
 /// The segment stage: cuts a cleaned page into ordered text blocks with the features extraction
 /// reads (element path, text and link-text length, class/id tokens, context flags), and each
@@ -117,8 +117,10 @@ public struct Segmenter: Sendable {
                     add("role-", tree.attribute(.role, of: index))
                     add("itemprop-", tree.attribute(.itemprop, of: index))
                     let joined = String(decoding: bytes, as: UTF8.self)
-                    elements.append(ElementInfo(parent: parent, tag: tree.name(of: tree[index].tag),
-                                                classID: ascii ? joined : FastCase.lowercased(joined), depth: Int32(i)))
+                    elements.append(
+                        ElementInfo(
+                            parent: parent, tag: tree.name(of: tree[index].tag),
+                            classID: ascii ? joined : FastCase.lowercased(joined), depth: Int32(i)))
                     stack[i].element = Int32(elements.count - 1)
                 }
                 parent = stack[i].element
@@ -153,10 +155,12 @@ public struct Segmenter: Sendable {
                 kind = .caption
             }
             let chars = TextNormalizer.visibleCount(text.utf8)
-            blocks.append(Block(kind: kind, level: level, text: text, linkChars: min(linkChars, chars), chars: chars,
-                                element: element, sentenceEnds: SentenceSplitter.sentenceEnds(text),
-                                inQuote: quoteDepth > 0, inList: listDepth > 0, inTable: tableDepth > 0,
-                                inFigure: figureDepth > 0))
+            blocks.append(
+                Block(
+                    kind: kind, level: level, text: text, linkChars: min(linkChars, chars), chars: chars,
+                    element: element, sentenceEnds: SentenceSplitter.sentenceEnds(text),
+                    inQuote: quoteDepth > 0, inList: listDepth > 0, inTable: tableDepth > 0,
+                    inFigure: figureDepth > 0))
         }
     }
 }

@@ -1,4 +1,5 @@
 import WinnowCore
+
 /// Splits a block's text into sentences with punctuation rules: a sentence ends at `.`, `!`, `?`
 /// or `…` (with closing quotes and brackets) before a space and a capital, digit or opening
 /// quote, unless the word before is a known abbreviation or an initial; and at `。！？` always.
@@ -27,29 +28,40 @@ public enum SentenceSplitter {
             if b == UInt8(ascii: ".") || b == UInt8(ascii: "!") || b == UInt8(ascii: "?") {
                 end = i + 1
             } else if b == 0xe2 && i + 2 < n && bytes[i + 1] == 0x80 && bytes[i + 2] == 0xa6 {
-                end = i + 3   // …
+                end = i + 3 // …
             } else if b == 0xe3 && i + 2 < n && bytes[i + 1] == 0x80 && bytes[i + 2] == 0x82 {
-                ends.append(i + 3); i += 3; continue   // 。
+                ends.append(i + 3)
+                i += 3
+                continue // 。
             } else if b == 0xef && i + 2 < n && bytes[i + 1] == 0xbc && (bytes[i + 2] == 0x81 || bytes[i + 2] == 0x9f) {
-                ends.append(i + 3); i += 3; continue   // ！ ？
+                ends.append(i + 3)
+                i += 3
+                continue // ！ ？
             }
-            guard end > 0 else { i += 1; continue }
+            guard end > 0 else {
+                i += 1
+                continue
+            }
             // Closing quotes and brackets belong to the sentence.
             var j = end
             while j < n {
                 if bytes[j] == UInt8(ascii: "\"") || bytes[j] == UInt8(ascii: "'") || bytes[j] == UInt8(ascii: ")") || bytes[j] == UInt8(ascii: "]") {
                     j += 1
                 } else if bytes[j] == 0xe2 && j + 2 < n && bytes[j + 1] == 0x80 && (bytes[j + 2] == 0x9d || bytes[j + 2] == 0x99) {
-                    j += 3   // ” ’
+                    j += 3 // ” ’
                 } else if bytes[j] == UInt8(ascii: ".") || bytes[j] == UInt8(ascii: "!") || bytes[j] == UInt8(ascii: "?") {
                     j += 1
                 } else {
                     break
                 }
             }
-            guard j < n, bytes[j] == 0x20, j + 1 < n else { i = j; continue }
+            guard j < n, bytes[j] == 0x20, j + 1 < n else {
+                i = j
+                continue
+            }
             let next = bytes[j + 1]
-            let startsSentence = (next >= 0x41 && next <= 0x5a) || (next >= 0x30 && next <= 0x39)
+            let startsSentence =
+                (next >= 0x41 && next <= 0x5a) || (next >= 0x30 && next <= 0x39)
                 || next == UInt8(ascii: "\"") || next == UInt8(ascii: "(") || next == 0xe2 || next >= 0xc3
             if startsSentence && !(b == UInt8(ascii: ".") && endsWithAbbreviation(bytes, dot: i)) {
                 ends.append(j)

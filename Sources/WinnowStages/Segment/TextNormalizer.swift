@@ -17,7 +17,10 @@ public enum TextNormalizer {
                 var pendingSpace = false
                 @inline(__always) func put(_ b: UInt8) {
                     if pendingSpace {
-                        if count > 0 { out[count] = 0x20; count += 1 }
+                        if count > 0 {
+                            out[count] = 0x20
+                            count += 1
+                        }
                         pendingSpace = false
                     }
                     out[count] = b
@@ -39,18 +42,37 @@ public enum TextNormalizer {
                     // Multi-byte: a few code points are whitespace or invisible.
                     if b == 0xc2 && i + 1 < n {
                         let c = input[i + 1]
-                        if c == 0xa0 || c == 0x85 { pendingSpace = true; i += 2; continue }   // NBSP, NEL
-                        if c == 0xad { i += 2; continue }                                      // soft hyphen
+                        if c == 0xa0 || c == 0x85 {
+                            pendingSpace = true
+                            i += 2
+                            continue
+                        } // NBSP, NEL
+                        if c == 0xad {
+                            i += 2
+                            continue
+                        } // soft hyphen
                     } else if b == 0xe2 && i + 2 < n && input[i + 1] == 0x80 {
                         let c = input[i + 2]
-                        if (c >= 0x80 && c <= 0x8a) || c == 0xaf || c == 0xa8 || c == 0xa9 { pendingSpace = true; i += 3; continue }
-                        if c == 0x8b { i += 3; continue }                                      // zero-width space
+                        if (c >= 0x80 && c <= 0x8a) || c == 0xaf || c == 0xa8 || c == 0xa9 {
+                            pendingSpace = true
+                            i += 3
+                            continue
+                        }
+                        if c == 0x8b {
+                            i += 3
+                            continue
+                        } // zero-width space
                     } else if b == 0xe2 && i + 2 < n && input[i + 1] == 0x81 && input[i + 2] == 0x9f {
-                        pendingSpace = true; i += 3; continue                                  // medium math space
+                        pendingSpace = true
+                        i += 3
+                        continue // medium math space
                     } else if b == 0xe3 && i + 2 < n && input[i + 1] == 0x80 && input[i + 2] == 0x80 {
-                        pendingSpace = true; i += 3; continue                                  // ideographic space
+                        pendingSpace = true
+                        i += 3
+                        continue // ideographic space
                     } else if b == 0xef && i + 2 < n && input[i + 1] == 0xbb && input[i + 2] == 0xbf {
-                        i += 3; continue                                                       // BOM
+                        i += 3
+                        continue // BOM
                     }
                     ascii = false
                     put(b)
@@ -73,7 +95,10 @@ public enum TextNormalizer {
             var i = 0
             while i < n {
                 let b = bytes[i]
-                if b < 0xcc { i += 1; continue }  // ASCII, a continuation byte, or a scalar below U+0300
+                if b < 0xcc {
+                    i += 1
+                    continue
+                } // ASCII, a continuation byte, or a scalar below U+0300
                 if b < 0xe0 {
                     guard i + 1 < n else { return false }
                     let v = (Int(b & 0x1f) << 6) | Int(bytes[i + 1] & 0x3f)
@@ -86,7 +111,8 @@ public enum TextNormalizer {
                     i += 3
                 } else {
                     guard i + 3 < n else { return false }
-                    let v = (UInt32(b & 0x07) << 18) | (UInt32(bytes[i + 1] & 0x3f) << 12)
+                    let v =
+                        (UInt32(b & 0x07) << 18) | (UInt32(bytes[i + 1] & 0x3f) << 12)
                         | (UInt32(bytes[i + 2] & 0x3f) << 6) | UInt32(bytes[i + 3] & 0x3f)
                     if let scalar = Unicode.Scalar(v), scalarMayNeedNFC(scalar) { return true }
                     i += 4
@@ -111,7 +137,8 @@ public enum TextNormalizer {
         if scalar.properties.canonicalCombiningClass != .notReordered { return true }
         if (0x1100...0x11FF).contains(v) || (0xF900...0xFAFF).contains(v) || (0x2F800...0x2FA1F).contains(v) { return true }
         if (0x0340...0x0344).contains(v) || v == 0x0374 || v == 0x037E || v == 0x0387 || (0x1F71...0x1FFD).contains(v)
-            || v == 0x2000 || v == 0x2001 || v == 0x2126 || v == 0x212A || v == 0x212B || v == 0x2329 || v == 0x232A {
+            || v == 0x2000 || v == 0x2001 || v == 0x2126 || v == 0x212A || v == 0x212B || v == 0x2329 || v == 0x232A
+        {
             return true
         }
         // Vowel signs and other marks that compose without a combining class (Indic, Hangul syllable parts).

@@ -1,6 +1,6 @@
 import Foundation
-import WinnowHTML
 import WinnowCore
+import WinnowHTML
 
 /// The one-JSON-object-a-line record format of every shard, final and intermediate.
 ///
@@ -56,29 +56,49 @@ public enum RecordCodec {
             return nil
         }
         w.beginObject()
-        w.key("id"); w.string(origin.id)
-        w.key("text"); w.string(text)
-        w.key("source"); w.string(origin.source)
-        w.key("added"); w.string(origin.added ?? added)
-        w.key("created"); w.string(origin.created)
+        w.key("id")
+        w.string(origin.id)
+        w.key("text")
+        w.string(text)
+        w.key("source")
+        w.string(origin.source)
+        w.key("added")
+        w.string(origin.added ?? added)
+        w.key("created")
+        w.string(origin.created)
         w.key("metadata")
         w.beginObject()
-        w.key("url"); w.string(origin.url)
-        w.key("title"); w.string(extraction?.title)
-        w.key("author"); w.string(extraction?.author)
-        w.key("date_published"); w.string(extraction?.datePublished)
-        w.key("language"); w.string(extraction?.language)
-        w.key("language_score"); w.double(extraction?.languageScore, digits: 2)
-        w.key("language_declared"); w.string(extraction?.languageDeclared)
-        w.key("canonical_url"); w.string(extraction?.canonicalURL)
-        w.key("site_name"); w.string(extraction?.siteName)
-        w.key("description"); w.string(extraction?.description)
-        w.key("input"); w.string(origin.input)
-        w.key("warc_record_id"); w.string(origin.warcRecordID)
+        w.key("url")
+        w.string(origin.url)
+        w.key("title")
+        w.string(extraction?.title)
+        w.key("author")
+        w.string(extraction?.author)
+        w.key("date_published")
+        w.string(extraction?.datePublished)
+        w.key("language")
+        w.string(extraction?.language)
+        w.key("language_score")
+        w.double(extraction?.languageScore, digits: 2)
+        w.key("language_declared")
+        w.string(extraction?.languageDeclared)
+        w.key("canonical_url")
+        w.string(extraction?.canonicalURL)
+        w.key("site_name")
+        w.string(extraction?.siteName)
+        w.key("description")
+        w.string(extraction?.description)
+        w.key("input")
+        w.string(origin.input)
+        w.key("warc_record_id")
+        w.string(origin.warcRecordID)
         if let scores = extraction?.qualityScores {
             w.key("quality_scores")
             w.beginObject()
-            for (name, score) in scores { w.key(name); w.double(score) }
+            for (name, score) in scores {
+                w.key(name)
+                w.double(score)
+            }
             w.endObject()
             w.key("quality_flags")
             w.beginArray()
@@ -86,50 +106,76 @@ public enum RecordCodec {
             w.endArray()
         }
         for (key, json) in origin.extraMetadata where !ownMetadataKeys.contains(key) {
-            w.key(key); w.raw(json)
+            w.key(key)
+            w.raw(json)
         }
         w.endObject()
         switch item.content {
         case .raw(let bytes):
             w.key("winnow")
             w.beginObject()
-            w.key("stage"); w.string(StageName.read.rawValue)
-            w.key("content_type"); w.string(origin.contentType)
-            w.key("body_base64"); w.string(Data(bytes).base64EncodedString())
+            w.key("stage")
+            w.string(StageName.read.rawValue)
+            w.key("content_type")
+            w.string(origin.contentType)
+            w.key("body_base64")
+            w.string(Data(bytes).base64EncodedString())
             w.endObject()
         case .cleaned(let page):
             w.key("winnow")
             w.beginObject()
-            w.key("stage"); w.string(StageName.clean.rawValue)
-            w.key("charset"); w.string(page.info.charset)
-            w.key("html"); w.string(String(decoding: HTMLSerializer.serialize(page), as: UTF8.self))
+            w.key("stage")
+            w.string(StageName.clean.rawValue)
+            w.key("charset")
+            w.string(page.info.charset)
+            w.key("html")
+            w.string(String(decoding: HTMLSerializer.serialize(page), as: UTF8.self))
             w.endObject()
         case .segmented(let page):
             w.key("winnow")
             w.beginObject()
-            w.key("stage"); w.string(StageName.segment.rawValue)
-            w.key("page"); encodeInfo(page.info, &w)
+            w.key("stage")
+            w.string(StageName.segment.rawValue)
+            w.key("page")
+            encodeInfo(page.info, &w)
             w.key("elements")
             w.beginArray()
             for e in page.elements {
-                w.beginArray(); w.int(Int(e.parent)); w.string(e.tag); w.string(e.classID); w.endArray()
+                w.beginArray()
+                w.int(Int(e.parent))
+                w.string(e.tag)
+                w.string(e.classID)
+                w.endArray()
             }
             w.endArray()
             w.key("blocks")
             w.beginArray()
             for b in page.blocks {
                 w.beginObject()
-                w.key("kind"); w.string(b.kind.rawValue)
-                w.key("level"); w.int(b.level)
-                w.key("text"); w.string(b.text)
-                w.key("chars"); w.int(b.chars)
-                w.key("link_chars"); w.int(b.linkChars)
-                w.key("element"); w.int(Int(b.element))
-                w.key("sentence_ends"); w.beginArray(); for e in b.sentenceEnds { w.int(e) }; w.endArray()
-                w.key("in_quote"); w.bool(b.inQuote)
-                w.key("in_list"); w.bool(b.inList)
-                w.key("in_table"); w.bool(b.inTable)
-                w.key("in_figure"); w.bool(b.inFigure)
+                w.key("kind")
+                w.string(b.kind.rawValue)
+                w.key("level")
+                w.int(b.level)
+                w.key("text")
+                w.string(b.text)
+                w.key("chars")
+                w.int(b.chars)
+                w.key("link_chars")
+                w.int(b.linkChars)
+                w.key("element")
+                w.int(Int(b.element))
+                w.key("sentence_ends")
+                w.beginArray()
+                for e in b.sentenceEnds { w.int(e) }
+                w.endArray()
+                w.key("in_quote")
+                w.bool(b.inQuote)
+                w.key("in_list")
+                w.bool(b.inList)
+                w.key("in_table")
+                w.bool(b.inTable)
+                w.key("in_figure")
+                w.bool(b.inFigure)
                 w.endObject()
             }
             w.endArray()
@@ -145,15 +191,31 @@ public enum RecordCodec {
 
     private static func encodeInfo(_ info: PageInfo, _ w: inout JSONWriter) {
         w.beginObject()
-        w.key("title"); w.string(info.title)
-        w.key("html_lang"); w.string(info.htmlLang)
-        w.key("canonical"); w.string(info.canonical)
-        w.key("charset"); w.string(info.charset)
-        w.key("metas"); w.beginArray()
-        for m in info.metas { w.beginArray(); w.string(m.key); w.string(m.content); w.endArray() }
+        w.key("title")
+        w.string(info.title)
+        w.key("html_lang")
+        w.string(info.htmlLang)
+        w.key("canonical")
+        w.string(info.canonical)
+        w.key("charset")
+        w.string(info.charset)
+        w.key("metas")
+        w.beginArray()
+        for m in info.metas {
+            w.beginArray()
+            w.string(m.key)
+            w.string(m.content)
+            w.endArray()
+        }
         w.endArray()
-        w.key("json_ld"); w.beginArray(); for j in info.jsonLD { w.string(j) }; w.endArray()
-        w.key("times"); w.beginArray(); for t in info.times { w.string(t) }; w.endArray()
+        w.key("json_ld")
+        w.beginArray()
+        for j in info.jsonLD { w.string(j) }
+        w.endArray()
+        w.key("times")
+        w.beginArray()
+        for t in info.times { w.string(t) }
+        w.endArray()
         w.endObject()
     }
 
@@ -185,7 +247,9 @@ public enum RecordCodec {
         origin.warcRecordID = metadata["warc_record_id"] as? String
         if let inner = metadata["input"] as? String { origin.input = inner }
         for key in metadata.keys.sorted() where !ownMetadataKeys.contains(key) {
-            if let value = metadata[key], let json = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed, .withoutEscapingSlashes]) {
+            if let value = metadata[key],
+                let json = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed, .withoutEscapingSlashes])
+            {
                 origin.extraMetadata.append((key, Array(json)))
             }
         }
@@ -269,7 +333,11 @@ public enum RecordCodec {
                     extraction.qualityScores = scores.compactMap { m in
                         if case .number(let n) = m.value { return (m.key, n) } else { return nil }
                     }
-                    if case .array(let flags)? = meta?["quality_flags"] { extraction.qualityFlags = flags.compactMap(\.string) } else { extraction.qualityFlags = [] }
+                    if case .array(let flags)? = meta?["quality_flags"] {
+                        extraction.qualityFlags = flags.compactMap(\.string)
+                    } else {
+                        extraction.qualityFlags = []
+                    }
                 }
                 extraction.canonicalURL = meta?["canonical_url"]?.string
                 extraction.siteName = meta?["site_name"]?.string
@@ -304,20 +372,24 @@ public enum RecordCodec {
         var elements: [ElementInfo] = []
         for e in rawElements {
             guard e.count == 3, let parent = (e[0] as? NSNumber)?.int32Value, let tag = e[1] as? String, let classID = e[2] as? String,
-                  parent >= -1, parent < Int32(elements.count) else { return nil }
+                parent >= -1, parent < Int32(elements.count)
+            else { return nil }
             let depth = parent >= 0 ? elements[Int(parent)].depth + 1 : 0
             elements.append(ElementInfo(parent: parent, tag: tag, classID: classID, depth: depth))
         }
         var blocks: [Block] = []
         for b in rawBlocks {
             guard let kindName = b["kind"] as? String, let kind = BlockKind(rawValue: kindName), let text = b["text"] as? String,
-                  let element = (b["element"] as? NSNumber)?.int32Value, element >= 0, element < Int32(elements.count) else { return nil }
+                let element = (b["element"] as? NSNumber)?.int32Value, element >= 0, element < Int32(elements.count)
+            else { return nil }
             let chars = (b["chars"] as? NSNumber)?.intValue ?? TextNormalizer.visibleCount(text.utf8)
-            blocks.append(Block(kind: kind, level: (b["level"] as? NSNumber)?.intValue ?? 0, text: text,
-                                linkChars: (b["link_chars"] as? NSNumber)?.intValue ?? 0, chars: chars, element: element,
-                                sentenceEnds: (b["sentence_ends"] as? [NSNumber])?.map(\.intValue) ?? [text.utf8.count],
-                                inQuote: b["in_quote"] as? Bool ?? false, inList: b["in_list"] as? Bool ?? false,
-                                inTable: b["in_table"] as? Bool ?? false, inFigure: b["in_figure"] as? Bool ?? false))
+            blocks.append(
+                Block(
+                    kind: kind, level: (b["level"] as? NSNumber)?.intValue ?? 0, text: text,
+                    linkChars: (b["link_chars"] as? NSNumber)?.intValue ?? 0, chars: chars, element: element,
+                    sentenceEnds: (b["sentence_ends"] as? [NSNumber])?.map(\.intValue) ?? [text.utf8.count],
+                    inQuote: b["in_quote"] as? Bool ?? false, inList: b["in_list"] as? Bool ?? false,
+                    inTable: b["in_table"] as? Bool ?? false, inFigure: b["in_figure"] as? Bool ?? false))
         }
         return SegmentedPage(info: info, elements: elements, blocks: blocks)
     }

@@ -1,10 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import WinnowCompression
 import WinnowCore
 
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Settings of the write stage.
 public struct WriteSettings: Sendable {

@@ -1,13 +1,14 @@
 import Foundation
+import WinnowPipelineFile
 import XCTest
+
 @testable import Winnow
 @testable import WinnowCore
-@testable import WinnowStages
 @testable import WinnowDedup
 @testable import WinnowDistributed
-@testable import WinnowReport
 @testable import WinnowFetch
-import WinnowPipelineFile
+@testable import WinnowReport
+@testable import WinnowStages
 
 /// Runs the real `winnow` binary, as a user would.
 final class CLITests: XCTestCase {
@@ -20,7 +21,8 @@ final class CLITests: XCTestCase {
         process.executableURL = binary
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
@@ -74,7 +76,8 @@ final class CLITests: XCTestCase {
             switch setting.place {
             case .top: yaml = "\(key): \(tooBig.yaml)\n" + minimal
             case .output: yaml = "output: {\(key): \(tooBig.yaml)}\n" + minimal
-            case .stage(let stage): yaml = minimal.replacingOccurrences(of: stage.rawValue + ",", with: "{\(stage.rawValue): {\(key): \(tooBig.yaml)}},")
+            case .stage(let stage):
+                yaml = minimal.replacingOccurrences(of: stage.rawValue + ",", with: "{\(stage.rawValue): {\(key): \(tooBig.yaml)}},")
             }
             XCTAssertThrowsError(try PipelineFile.parse(yaml, file: "p.yaml"), setting.path) { error in
                 XCTAssertTrue("\(error)".contains("\(setting.path): ") && "\(error)".contains("out of range"), "\(error)")
@@ -109,20 +112,24 @@ final class CLITests: XCTestCase {
         let valid = try run(["validate", good])
         XCTAssertEqual(valid.status, 0, valid.stderr)
         XCTAssertTrue(valid.stdout.contains("valid pipeline \"default\""), valid.stdout)
-        let bad = try dir.write("bad.yaml", Array("""
-        name: broken
-        output:
-          shard_size: 12
-        stages:
-          - read
-          - clean: {max_depth: deep}
-          - segment
-          - extract
-          - write
-        """.utf8))
+        let bad = try dir.write(
+            "bad.yaml",
+            Array(
+                """
+                name: broken
+                output:
+                  shard_size: 12
+                stages:
+                  - read
+                  - clean: {max_depth: deep}
+                  - segment
+                  - extract
+                  - write
+                """.utf8))
         let result = try run(["validate", good, bad])
         XCTAssertEqual(result.status, 64)
-        XCTAssertTrue(result.stderr.contains("bad.yaml:3:3: unknown key \"shard_size\" in output; accepted: directory, shard_size_mib"), result.stderr)
+        XCTAssertTrue(
+            result.stderr.contains("bad.yaml:3:3: unknown key \"shard_size\" in output; accepted: directory, shard_size_mib"), result.stderr)
         XCTAssertTrue(result.stderr.contains("bad.yaml:6:24: clean.max_depth: expected a whole number"), result.stderr)
         // A run refuses it the same way, before touching the output.
         let refused = try run(["run", bad, "-i", TestPaths.sampleCorpus.path, "-o", dir.path("out")])
@@ -138,8 +145,10 @@ final class CLITests: XCTestCase {
             XCTAssertEqual(try run(["validate", file]).status, 0, name)
             // The options override the file's paths (news-archive names /srv directories).
             let out = dir.path(name)
-            let result = try run(["run", file, "-i", TestPaths.sampleCorpus.path, "-o", out, "--index", dir.path("\(name)-index"),
-                                  "--metrics-file", dir.path("\(name).prom"), "--quiet"])
+            let result = try run([
+                "run", file, "-i", TestPaths.sampleCorpus.path, "-o", out, "--index", dir.path("\(name)-index"),
+                "--metrics-file", dir.path("\(name).prom"), "--quiet",
+            ])
             XCTAssertEqual(result.status, 0, "\(name): \(result.stderr)")
             let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/summary.json"))) as! [String: Any]
             let stages = summary["stages"] as! [String: Any]
@@ -165,7 +174,9 @@ final class CLITests: XCTestCase {
         for task in 0..<3 {
             let result = try run(["run", "-q", "--no-report", "-i", TestPaths.sampleCorpus.path, "-o", dir.path("out"), "--shard", "\(task)/3"])
             XCTAssertEqual(result.status, 0, result.stderr)
-            let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.path("out/task-0000\(task)/summary.json")))) as! [String: Any]
+            let summary =
+                try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.path("out/task-0000\(task)/summary.json"))))
+                as! [String: Any]
             read += summary["input_files"] as! Int
             XCTAssertTrue(FileManager.default.fileExists(atPath: dir.path("out/markers/run-0000\(task).done")))
         }
@@ -174,7 +185,9 @@ final class CLITests: XCTestCase {
         let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.path("whole/summary.json")))) as! [String: Any]
         XCTAssertEqual(read, summary["input_files"] as! Int, "the tasks take every input file once")
         // A re-submitted task with nothing new does nothing: no second run in its directory.
-        let again = try run(["run", "-i", TestPaths.sampleCorpus.path, "-o", dir.path("out"), "--no-report"], environment: ["SLURM_ARRAY_TASK_ID": "1", "SLURM_ARRAY_TASK_COUNT": "3"])
+        let again = try run(
+            ["run", "-i", TestPaths.sampleCorpus.path, "-o", dir.path("out"), "--no-report"],
+            environment: ["SLURM_ARRAY_TASK_ID": "1", "SLURM_ARRAY_TASK_COUNT": "3"])
         XCTAssertEqual(again.status, 0)
         XCTAssertTrue(again.stderr.contains("task finished already"), again.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path("out/task-00001/summary-000002.json")))
@@ -183,8 +196,9 @@ final class CLITests: XCTestCase {
     func testExitStatusAndSummary() throws {
         XCTAssertTrue(FileManager.default.fileExists(atPath: binary.path), "swift build makes \(binary.path)")
         let dir = try TemporaryDirectory()
-        let good = try run(["run", "--input", TestPaths.sampleCorpus.appendingPathComponent("warc").path, "--output", dir.path("good")],
-                           environment: ["SOURCE_DATE_EPOCH": "1700000000"])
+        let good = try run(
+            ["run", "--input", TestPaths.sampleCorpus.appendingPathComponent("warc").path, "--output", dir.path("good")],
+            environment: ["SOURCE_DATE_EPOCH": "1700000000"])
         XCTAssertEqual(good.status, 0, good.stderr)
         XCTAssertTrue(good.stderr.contains("dedup"), good.stderr)
         XCTAssertEqual(good.stdout, "", "logs and summary go to standard error")

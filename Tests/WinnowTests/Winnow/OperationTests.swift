@@ -1,12 +1,13 @@
 import Foundation
 import XCTest
+
 @testable import Winnow
 @testable import WinnowCore
-@testable import WinnowStages
 @testable import WinnowDedup
 @testable import WinnowDistributed
-@testable import WinnowReport
 @testable import WinnowFetch
+@testable import WinnowReport
+@testable import WinnowStages
 
 /// Cron-grade behaviour of the real binary: incremental runs, the lock, kill -9 and restart.
 final class OperationTests: XCTestCase {
@@ -118,7 +119,9 @@ final class OperationTests: XCTestCase {
         XCTAssertEqual(got.count, expected.count, "none missing, none twice (\(killed) runs killed)")
         XCTAssertEqual(got, expected)
         XCTAssertGreaterThan(killed, 0, "at least one run was killed mid-way")
-        print("kill test: \(killed) runs killed with SIGKILL (\(leftovers) shard or temporary files seen after kills), restart gave the same \(got.count) documents")
+        print(
+            "kill test: \(killed) runs killed with SIGKILL (\(leftovers) shard or temporary files seen after kills), restart gave the same \(got.count) documents"
+        )
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out).filter { $0.hasSuffix(".tmp") }, [])
     }
 }

@@ -1,12 +1,13 @@
 import Foundation
 import XCTest
+
 @testable import Winnow
 @testable import WinnowCore
-@testable import WinnowStages
 @testable import WinnowDedup
 @testable import WinnowDistributed
-@testable import WinnowReport
 @testable import WinnowFetch
+@testable import WinnowReport
+@testable import WinnowStages
 
 final class PipelineTests: XCTestCase {
     private var inputs: [String] {
@@ -63,8 +64,9 @@ final class PipelineTests: XCTestCase {
         for (a, b) in zip(direct, chained) {
             XCTAssertEqual(a["id"] as? String, b["id"] as? String)
             XCTAssertEqual(a["text"] as? String, b["text"] as? String)
-            XCTAssertEqual(NSDictionary(dictionary: a["metadata"] as? [String: Any] ?? [:]),
-                           NSDictionary(dictionary: b["metadata"] as? [String: Any] ?? [:]))
+            XCTAssertEqual(
+                NSDictionary(dictionary: a["metadata"] as? [String: Any] ?? [:]),
+                NSDictionary(dictionary: b["metadata"] as? [String: Any] ?? [:]))
         }
         // Intermediate shards carry their stage.
         let read = try readShards(dir.path("read"), prefix: "read")
@@ -77,12 +79,13 @@ final class PipelineTests: XCTestCase {
         let dir = try TemporaryDirectory()
         var summaries: [RunSummary] = []
         for jobs in [1, 3] {
-            summaries.append(try runPipeline(inputs: [TestPaths.sampleCorpus.path], output: dir.path("out\(jobs)"), jobs: jobs) { c in
-                c.keepDroppedDirectory = dir.path("out\(jobs)/dropped")
-                c.language?.mode = .filter
-                c.language?.languages = ["en"]
-                c.quality = QualitySettings.groups([.gopherQuality])
-            })
+            summaries.append(
+                try runPipeline(inputs: [TestPaths.sampleCorpus.path], output: dir.path("out\(jobs)"), jobs: jobs) { c in
+                    c.keepDroppedDirectory = dir.path("out\(jobs)/dropped")
+                    c.language?.mode = .filter
+                    c.language?.languages = ["en"]
+                    c.quality = QualitySettings.groups([.gopherQuality])
+                })
         }
         let kept = try readShards(dir.path("out1"))
         let dropped = try readShards(dir.path("out1/dropped"), prefix: "dropped")

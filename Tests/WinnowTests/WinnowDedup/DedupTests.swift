@@ -1,12 +1,13 @@
 import Foundation
 import XCTest
+
 @testable import Winnow
 @testable import WinnowCore
-@testable import WinnowStages
 @testable import WinnowDedup
 @testable import WinnowDistributed
-@testable import WinnowReport
 @testable import WinnowFetch
+@testable import WinnowReport
+@testable import WinnowStages
 
 /// Near-duplicate detection on copies made the ways the benchmark's dedup corpus generator makes them, the keeper
 /// rule, and the cross-run index.
@@ -17,7 +18,8 @@ final class DedupTests: XCTestCase {
     }
 
     private func signature(_ text: String, _ hasher: MinHasher) -> ([UInt32], [UInt32]) {
-        var sig: [UInt32] = [], shingles: [UInt32] = []
+        var sig: [UInt32] = []
+        var shingles: [UInt32] = []
         hasher.signature(text, into: &sig, shingles: &shingles)
         return (sig, shingles)
     }
@@ -26,19 +28,24 @@ final class DedupTests: XCTestCase {
     private struct Rng {
         var state: UInt64
         mutating func next(_ n: Int) -> Int {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return Int((state >> 33) % UInt64(n))
         }
     }
 
     private func variants(of paragraphs: [String], rng: inout Rng) -> [(kind: String, text: String)] {
         let text = paragraphs.joined(separator: "\n")
-        let boilerplate = ["Share this article", "Advertisement", "Follow us on Twitter and Facebook", "Copyright © 2019 Daily Wire. All rights reserved."]
+        let boilerplate = [
+            "Share this article", "Advertisement", "Follow us on Twitter and Facebook", "Copyright © 2019 Daily Wire. All rights reserved.",
+        ]
         var words = text.components(separatedBy: " ")
         for _ in 0..<max(1, words.count / 60) {
             let i = rng.next(words.count)
             var w = Array(words[i])
-            if w.count >= 4 { let j = rng.next(w.count - 1); w.swapAt(j, j + 1) }
+            if w.count >= 4 {
+                let j = rng.next(w.count - 1)
+                w.swapAt(j, j + 1)
+            }
             words[i] = String(w)
         }
         var edited = words.joined(separator: " ").components(separatedBy: "\n")
@@ -61,11 +68,14 @@ final class DedupTests: XCTestCase {
         XCTAssertGreaterThan(pool.count, 20)
         let index = NearDuplicateIndex(settings: NearDedupSettings(), keepIDs: true)
         var rng = Rng(state: 42)
-        var found: [String: Int] = [:], total: [String: Int] = [:]
-        var distinctKept = 0, distinct = 0
+        var found: [String: Int] = [:]
+        var total: [String: Int] = [:]
+        var distinctKept = 0
+        var distinct = 0
         for (n, article) in pool.prefix(30).enumerated() {
             // A distinct story: paragraphs of three different articles.
-            let other1 = pool[(n + 7) % pool.count], other2 = pool[(n + 13) % pool.count]
+            let other1 = pool[(n + 7) % pool.count]
+            let other2 = pool[(n + 13) % pool.count]
             let story = Array(article.prefix(4) + other1.suffix(3) + other2.prefix(2))
             let (sig, sh) = signature(story.joined(separator: "\n"), index.hasher)
             distinct += 1
@@ -88,13 +98,15 @@ final class DedupTests: XCTestCase {
     func testKeeperIsTheFirstOfTheGroup() throws {
         let pool = try articles()
         let a = pool[0].prefix(8).joined(separator: "\n")
-        let b = pool[0].prefix(7).joined(separator: "\n")            // contained in a
+        let b = pool[0].prefix(7).joined(separator: "\n") // contained in a
         let c = (pool[0].prefix(7) + ["An extra closing paragraph that is only in this copy, long enough to matter."]).joined(separator: "\n")
         let index = NearDuplicateIndex(settings: NearDedupSettings(), keepIDs: true)
         for (id, text) in [("a", a), ("b", b), ("c", c)] {
             let (s, h) = signature(text, index.hasher)
             let verdict = index.check(signature: s, shingles: h, id: id)
-            if id == "a" { XCTAssertEqual(verdict, .unique) } else {
+            if id == "a" {
+                XCTAssertEqual(verdict, .unique)
+            } else {
                 XCTAssertEqual(verdict, .duplicate(keeper: 0, earlierRun: false), id)
             }
         }
@@ -114,11 +126,18 @@ final class DedupTests: XCTestCase {
         let pool = try articles()
         let dir = try TemporaryDirectory()
         let story = { (i: Int) in pool[i].prefix(8).joined(separator: "\n") }
-        let day1 = try corpus(dir, "day1.jsonl", [("d1-a", story(0)), ("d1-b", story(1)), ("d1-a-copy", story(0)),
-                                                  ("d1-b-short", pool[1].prefix(7).joined(separator: "\n"))])
+        let day1 = try corpus(
+            dir, "day1.jsonl",
+            [
+                ("d1-a", story(0)), ("d1-b", story(1)), ("d1-a-copy", story(0)),
+                ("d1-b-short", pool[1].prefix(7).joined(separator: "\n")),
+            ])
         let day2 = try corpus(dir, "day2.jsonl", [("d2-new", story(2)), ("d2-a-again", pool[0].prefix(7).joined(separator: "\n"))])
         let index = dir.path("index")
-        let s1 = try runPipeline(inputs: [day1], output: dir.path("out1")) { $0.dedup.indexDirectory = index; $0.dedup.explain = true }
+        let s1 = try runPipeline(inputs: [day1], output: dir.path("out1")) {
+            $0.dedup.indexDirectory = index
+            $0.dedup.explain = true
+        }
         XCTAssertEqual(s1.stats[.dedup].dropped[.exactDuplicate], 1)
         XCTAssertEqual(s1.stats[.dedup].dropped[.nearDuplicate], 1)
         XCTAssertEqual(try readShards(dir.path("out1")).compactMap { $0["id"] as? String }, ["d1-a", "d1-b"])
@@ -175,7 +194,14 @@ final class DedupTests: XCTestCase {
                     docs.append(("f\(f)-\(kind)-\(n)", text))
                 }
                 // A copy of a story from another file, to make groups span files.
-                if n > 8 { docs.append(("f\(f)-copy-of-\(n - 8)", pool[(n - 8) % pool.count].prefix(5).joined(separator: "\n") + "\n" + pool[(n - 8 + 11) % pool.count].suffix(3).joined(separator: "\n"))) }
+                if n > 8 {
+                    docs.append(
+                        (
+                            "f\(f)-copy-of-\(n - 8)",
+                            pool[(n - 8) % pool.count].prefix(5).joined(separator: "\n") + "\n"
+                                + pool[(n - 8 + 11) % pool.count].suffix(3).joined(separator: "\n")
+                        ))
+                }
             }
             files.append(try corpus(dir, "in/part-\(f).jsonl", docs))
         }
@@ -228,7 +254,9 @@ final class DedupTests: XCTestCase {
         let pool = try articles()
         let dir = try TemporaryDirectory()
         let docs = (0..<5).map { ("doc-\($0)", pool[$0].prefix(6).joined(separator: "\n") + "\n" + footer) }
-        let input = try corpus(dir, "in.jsonl", docs + [("only-footer", footer + "\nSubscribe to our newsletter")] + [("footer-again", "Subscribe to our newsletter\n" + footer)])
+        let input = try corpus(
+            dir, "in.jsonl",
+            docs + [("only-footer", footer + "\nSubscribe to our newsletter")] + [("footer-again", "Subscribe to our newsletter\n" + footer)])
         let summary = try runPipeline(inputs: [input], output: dir.path("out")) { $0.dedup.boilerplateParagraphs = 3 }
         let texts2 = try readShards(dir.path("out")).compactMap { $0["text"] as? String }
         XCTAssertEqual(texts2.filter { $0.contains(footer) }.count, 3)
@@ -264,12 +292,12 @@ final class ShinglerCaseFoldingTests: XCTestCase {
 
     func testFoldsLikeLowercasedAfterNFKC() {
         let texts = [
-            "ＦＵＬＬ-width ＡＢＣ and ﬁne ligatures",                       // compatibility forms
-            "İSTANBUL'da ΣΟΦΙΑΣ ǅemal ẞ straße\nsecond line ①②",           // multi-scalar and title case
-            "Cafe\u{0301} re\u{0301}sume\u{0301} NAI\u{0308}VE",             // combining marks
-            "東京ＴＯＷＥＲは高さ３３３ｍ。한국어 가 텍스트",                   // CJK, Hangul jamo
-            "हिन्दी पाठ और English WORDS",                                    // spacing marks
-            "Emoji 𝐀𝐁𝐂 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 😀 done",                                    // beyond the BMP
+            "ＦＵＬＬ-width ＡＢＣ and ﬁne ligatures", // compatibility forms
+            "İSTANBUL'da ΣΟΦΙΑΣ ǅemal ẞ straße\nsecond line ①②", // multi-scalar and title case
+            "Cafe\u{0301} re\u{0301}sume\u{0301} NAI\u{0308}VE", // combining marks
+            "東京ＴＯＷＥＲは高さ３３３ｍ。한국어 가 텍스트", // CJK, Hangul jamo
+            "हिन्दी पाठ और English WORDS", // spacing marks
+            "Emoji 𝐀𝐁𝐂 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 😀 done", // beyond the BMP
         ]
         let shingler = Shingler(size: 3)
         for text in texts {

@@ -1,12 +1,13 @@
+import WinnowCompression
 import XCTest
+
 @testable import Winnow
 @testable import WinnowCore
-@testable import WinnowStages
 @testable import WinnowDedup
 @testable import WinnowDistributed
-@testable import WinnowReport
 @testable import WinnowFetch
-import WinnowCompression
+@testable import WinnowReport
+@testable import WinnowStages
 
 /// The pieces of `winnow fetch` that need no network: digests, robots.txt, the URL list, WARC
 /// records read back. The fetching itself is tested against a local server by scripts/check_fetch.py.
@@ -24,18 +25,18 @@ final class FetchTests: XCTestCase {
 
     func testRobotsGroupsAndLongestMatch() {
         let text = """
-        # comment
-        User-agent: *
-        Disallow: /private/
-        Allow: /private/open.html
-        Crawl-delay: 2
+            # comment
+            User-agent: *
+            Disallow: /private/
+            Allow: /private/open.html
+            Crawl-delay: 2
 
-        User-agent: winnow
-        User-agent: other
-        Disallow: /nowinnow
-        Disallow: /*.pdf$
-        Crawl-delay: 0.5
-        """
+            User-agent: winnow
+            User-agent: other
+            Disallow: /nowinnow
+            Disallow: /*.pdf$
+            Crawl-delay: 0.5
+            """
         let mine = RobotsRules.parse(text, agent: "winnow")
         XCTAssertFalse(mine.allows("/nowinnow/page"))
         XCTAssertTrue(mine.allows("/private/x"), "a named group replaces the * group")
@@ -52,7 +53,8 @@ final class FetchTests: XCTestCase {
     }
 
     func testURLListReportsInvalidLinesWithTheirNumbers() {
-        let (urls, invalid) = Fetcher.parseList("# list\n\nhttp://a.example/x\nnot a url\nhttps://b.example/y?q=1\nftp://c.example/z\nhttp://a.example/x\n")
+        let (urls, invalid) = Fetcher.parseList(
+            "# list\n\nhttp://a.example/x\nnot a url\nhttps://b.example/y?q=1\nftp://c.example/z\nhttp://a.example/x\n")
         XCTAssertEqual(urls.map(\.url.absoluteString), ["http://a.example/x", "https://b.example/y?q=1"], "duplicates once")
         XCTAssertEqual(urls.map(\.line), [3, 5])
         XCTAssertEqual(invalid.map(\.line), [4, 6])
@@ -63,9 +65,11 @@ final class FetchTests: XCTestCase {
         let writer = try WARCFileWriter(directory: dir.path("warc"), prefix: "test", maxBytes: 1 << 20, software: "test")
         let head = Array("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 13\r\n\r\n".utf8)
         let body = Array("<p>hello</p>\n".utf8)
-        try writer.write(uri: "http://a.example/", request: Array("GET / HTTP/1.1\r\nHost: a.example\r\n\r\n".utf8), response: head + body,
-                         payloadOffset: head.count, truncated: true, seed: "http://a.example/", ipAddress: nil)
-        XCTAssertTrue(try FileManager.default.contentsOfDirectory(atPath: dir.path("warc")).allSatisfy { $0.hasPrefix(".") }, "not visible before close")
+        try writer.write(
+            uri: "http://a.example/", request: Array("GET / HTTP/1.1\r\nHost: a.example\r\n\r\n".utf8), response: head + body,
+            payloadOffset: head.count, truncated: true, seed: "http://a.example/", ipAddress: nil)
+        XCTAssertTrue(
+            try FileManager.default.contentsOfDirectory(atPath: dir.path("warc")).allSatisfy { $0.hasPrefix(".") }, "not visible before close")
         try writer.close()
         XCTAssertEqual(writer.files.count, 1)
         let reader = WARCReader(source: try GzipByteSource(path: dir.path("warc") + "/" + writer.files[0]), maxBlock: 1 << 20) { _ in true }

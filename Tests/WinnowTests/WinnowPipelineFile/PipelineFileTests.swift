@@ -1,12 +1,13 @@
+import WinnowPipelineFile
 import XCTest
+
 @testable import Winnow
 @testable import WinnowCore
-@testable import WinnowStages
 @testable import WinnowDedup
 @testable import WinnowDistributed
-@testable import WinnowReport
 @testable import WinnowFetch
-import WinnowPipelineFile
+@testable import WinnowReport
+@testable import WinnowStages
 
 /// Pipeline files: settings read into the configuration, and broken files rejected with the
 /// file, line and column of each mistake and the accepted values.
@@ -38,26 +39,27 @@ final class PipelineFileTests: XCTestCase {
     }
 
     func testSettingsReachTheConfiguration() throws {
-        let file = try PipelineFile.parse("""
-        name: custom
-        inputs: [a, b]
-        output: {directory: out, shard_size_mib: 0.5, compression_level: 9, format: markdown}
-        jobs: 3
-        stages:
-          - read: {max_document_size_mib: 4}
-          - clean: {max_depth: 100, max_parse_seconds: 2.5}
-          - segment
-          - extract: {captions: true}
-          - language: {mode: filter, languages: [en, de], min_score: 0.5}
-          - quality:
-              groups: [gopher_quality]
-              rules:
-                gopher_word_count: {min: 10, mode: annotate}
-                gopher_stop_words: off
-                c4_lorem_ipsum: filter
-          - dedup: {near: false, index: idx, boilerplate_paragraphs: 3}
-          - write
-        """, file: "p.yaml")
+        let file = try PipelineFile.parse(
+            """
+            name: custom
+            inputs: [a, b]
+            output: {directory: out, shard_size_mib: 0.5, compression_level: 9, format: markdown}
+            jobs: 3
+            stages:
+              - read: {max_document_size_mib: 4}
+              - clean: {max_depth: 100, max_parse_seconds: 2.5}
+              - segment
+              - extract: {captions: true}
+              - language: {mode: filter, languages: [en, de], min_score: 0.5}
+              - quality:
+                  groups: [gopher_quality]
+                  rules:
+                    gopher_word_count: {min: 10, mode: annotate}
+                    gopher_stop_words: off
+                    c4_lorem_ipsum: filter
+              - dedup: {near: false, index: idx, boilerplate_paragraphs: 3}
+              - write
+            """, file: "p.yaml")
         let c = file.config
         XCTAssertEqual(file.name, "custom")
         XCTAssertEqual(c.inputs, ["a", "b"])
@@ -74,8 +76,12 @@ final class PipelineFileTests: XCTestCase {
         XCTAssertEqual(c.language?.languages, ["en", "de"])
         XCTAssertEqual(c.language?.minScore, 0.5)
         let rules = c.quality?.rules ?? []
-        XCTAssertEqual(rules.map(\.rule.name), ["gopher_word_count", "gopher_mean_word_length", "gopher_symbol_ratio", "gopher_bullet_lines",
-                                                 "gopher_ellipsis_lines", "gopher_alpha_words", "c4_lorem_ipsum"])
+        XCTAssertEqual(
+            rules.map(\.rule.name),
+            [
+                "gopher_word_count", "gopher_mean_word_length", "gopher_symbol_ratio", "gopher_bullet_lines",
+                "gopher_ellipsis_lines", "gopher_alpha_words", "c4_lorem_ipsum",
+            ])
         XCTAssertEqual(rules[0].mode, .annotate)
         XCTAssertEqual(rules[0].parameters, ["min": 10, "max": 100_000])
         XCTAssertTrue(c.dedup.enabled)
@@ -96,22 +102,36 @@ final class PipelineFileTests: XCTestCase {
             ("output: {format: html}\n" + minimal, ["p.yaml:1:18: output.format: \"html\" is not accepted; accepted: text, markdown"]),
             ("output: {compression_level: 0}\n" + minimal, ["p.yaml:1:29: output.compression_level: 0 is out of range; accepted: 1 to 9"]),
             ("output: [a]\n" + minimal, ["p.yaml:1:9: output: expected a mapping of settings, got a list"]),
-            ("stages: [read, clean, segment, extract, translate, write]\n",
-             ["p.yaml:1:41: unknown stage \"translate\"; accepted: read, clean, segment, extract, language, quality, dedup, write"]),
+            (
+                "stages: [read, clean, segment, extract, translate, write]\n",
+                ["p.yaml:1:41: unknown stage \"translate\"; accepted: read, clean, segment, extract, language, quality, dedup, write"]
+            ),
             ("stages: [read, clean, segment, extract, write, dedup]\n", ["p.yaml:1:48: stage dedup must come before write"]),
             ("stages: [read, clean, segment, segment, extract, write]\n", ["p.yaml:1:32: stage segment is listed twice"]),
             ("stages: [read, segment, extract, write]\n", ["p.yaml:1:9: stages: clean is missing"]),
-            ("stages: [read, clean, segment, extract, {language: {mode: drop}}, write]\n",
-             ["p.yaml:1:59: language.mode: \"drop\" is not accepted; accepted: filter, annotate"]),
-            ("stages: [read, clean, segment, extract, {quality: {groups: [gopher]}}, write]\n",
-             ["p.yaml:1:60: quality.groups: \"gopher\" is not a rule group; accepted: gopher_quality, gopher_repetition, c4",
-              "p.yaml:1:51: stage quality runs no rule"]),
-            ("stages: [read, clean, segment, extract, {quality: {rules: {c4_policy: {max: 2}}}}, write]\n",
-             ["p.yaml:1:72: unknown key \"max\" in quality.rules.c4_policy; accepted: mode"]),
-            ("stages: [read, clean, segment, extract, {dedup: {threshold: 1.5}}, write]\n",
-             ["p.yaml:1:61: dedup.threshold: 1.5 is out of range; accepted: more than 0 to 1"]),
-            ("stages: [read, clean, segment, extract, {dedup: {explain: yes please}}, write]\n",
-             ["p.yaml:1:59: dedup.explain: expected true or false, got \"yes please\""]),
+            (
+                "stages: [read, clean, segment, extract, {language: {mode: drop}}, write]\n",
+                ["p.yaml:1:59: language.mode: \"drop\" is not accepted; accepted: filter, annotate"]
+            ),
+            (
+                "stages: [read, clean, segment, extract, {quality: {groups: [gopher]}}, write]\n",
+                [
+                    "p.yaml:1:60: quality.groups: \"gopher\" is not a rule group; accepted: gopher_quality, gopher_repetition, c4",
+                    "p.yaml:1:51: stage quality runs no rule",
+                ]
+            ),
+            (
+                "stages: [read, clean, segment, extract, {quality: {rules: {c4_policy: {max: 2}}}}, write]\n",
+                ["p.yaml:1:72: unknown key \"max\" in quality.rules.c4_policy; accepted: mode"]
+            ),
+            (
+                "stages: [read, clean, segment, extract, {dedup: {threshold: 1.5}}, write]\n",
+                ["p.yaml:1:61: dedup.threshold: 1.5 is out of range; accepted: more than 0 to 1"]
+            ),
+            (
+                "stages: [read, clean, segment, extract, {dedup: {explain: yes please}}, write]\n",
+                ["p.yaml:1:59: dedup.explain: expected true or false, got \"yes please\""]
+            ),
         ]
         for (text, expected) in cases {
             let got = problems(text)

@@ -1,15 +1,17 @@
 import Foundation
+import WinnowCompression
 import XCTest
+
 @testable import Winnow
 @testable import WinnowCore
-@testable import WinnowStages
 @testable import WinnowDedup
 @testable import WinnowDistributed
-@testable import WinnowReport
 @testable import WinnowFetch
-import WinnowCompression
+@testable import WinnowReport
+@testable import WinnowStages
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Damaged and hostile inputs: each is counted with a reason, and the run goes on.
@@ -20,7 +22,8 @@ final class BadInputTests: XCTestCase {
 
     private func warcRecord(uri: String, html: [UInt8], id: String) -> [UInt8] {
         let http = Array("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n".utf8) + html
-        let head = "WARC/1.1\r\nWARC-Type: response\r\nWARC-Target-URI: \(uri)\r\nWARC-Date: 2024-01-02T03:04:05Z\r\nWARC-Record-ID: <urn:uuid:\(id)>\r\nContent-Type: application/http; msgtype=response\r\nContent-Length: \(http.count)\r\n\r\n"
+        let head =
+            "WARC/1.1\r\nWARC-Type: response\r\nWARC-Target-URI: \(uri)\r\nWARC-Date: 2024-01-02T03:04:05Z\r\nWARC-Record-ID: <urn:uuid:\(id)>\r\nContent-Type: application/http; msgtype=response\r\nContent-Length: \(http.count)\r\n\r\n"
         return Array(head.utf8) + http + Array("\r\n\r\n".utf8)
     }
 
@@ -32,7 +35,8 @@ final class BadInputTests: XCTestCase {
         let good2 = warcRecord(uri: "http://a.example/2", html: html("Two. " + prose), id: "00000000-0000-0000-0000-000000000002")
         let good3 = warcRecord(uri: "http://a.example/3", html: html("Three. " + prose), id: "00000000-0000-0000-0000-000000000003")
         // A .warc.gz whose last member is cut in half.
-        let m1 = try GzipCompressor.gzip(good1), m2 = try GzipCompressor.gzip(good2)
+        let m1 = try GzipCompressor.gzip(good1)
+        let m2 = try GzipCompressor.gzip(good2)
         try dir.write("in/truncated.warc.gz", m1 + m2.prefix(m2.count / 2))
         // A .warc.gz with a damaged middle member.
         var bad = try GzipCompressor.gzip(good2)
@@ -47,14 +51,27 @@ final class BadInputTests: XCTestCase {
         try dir.write("in/garbage.warc", Array("this is not a warc\r\n".utf8) + good1 + Array("WARC/1.0\r\nWARC-Type: response\r\n\r\n".utf8) + good2)
         try dir.write("in/empty.html", [])
         var x: UInt32 = 7
-        try dir.write("in/binary.html", (0..<50_000).map { _ in x = x &* 1_664_525 &+ 1_013_904_223; return UInt8(truncatingIfNeeded: x >> 24) })
-        try dir.write("in/invalid-utf8.html", html("Café naïve résumé – “quotes” ünïcödé déjà vu. " + prose).map { $0 } + [0xff, 0xfe, 0x80] + html(prose))
-        try dir.write("in/cp1252.html", Array("<html><body><article><p>".utf8) + [0x93] + Array("Quoted".utf8) + [0x94] + Array(" na".utf8) + [0xef] + Array("ve caf".utf8) + [0xe9] + Array(". \(prose)</p></article></body></html>".utf8))
+        try dir.write(
+            "in/binary.html",
+            (0..<50_000).map { _ in
+                x = x &* 1_664_525 &+ 1_013_904_223
+                return UInt8(truncatingIfNeeded: x >> 24)
+            })
+        try dir.write(
+            "in/invalid-utf8.html", html("Café naïve résumé – “quotes” ünïcödé déjà vu. " + prose).map { $0 } + [0xff, 0xfe, 0x80] + html(prose))
+        try dir.write(
+            "in/cp1252.html",
+            Array("<html><body><article><p>".utf8) + [0x93] + Array("Quoted".utf8) + [0x94] + Array(" na".utf8) + [0xef] + Array("ve caf".utf8) + [
+                0xe9
+            ] + Array(". \(prose)</p></article></body></html>".utf8))
         try dir.write("in/deep.html", Array((String(repeating: "<div>", count: 20_000) + "<p>Deep. \(prose)</p>").utf8))
         try FileManager.default.createSymbolicLink(atPath: dir.path("in/dangling.html"), withDestinationPath: dir.path("nowhere.html"))
         // One 3 MB line of text, and entity declarations that would expand exponentially in XML.
-        try dir.write("in/one-line.html", Array(("<html><body><article><p>Long. " + String(repeating: "word ", count: 600_000) + "</p></article></body></html>").utf8))
-        let bomb = "<!DOCTYPE html [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\"><!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\"><!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\">]>"
+        try dir.write(
+            "in/one-line.html",
+            Array(("<html><body><article><p>Long. " + String(repeating: "word ", count: 600_000) + "</p></article></body></html>").utf8))
+        let bomb =
+            "<!DOCTYPE html [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\"><!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\"><!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\">]>"
         try dir.write("in/entities.html", Array((bomb + "<html><body><article><p>Entities. &d;&d;&d; \(prose)</p></article></body></html>").utf8))
         try dir.write("in/unreadable-dir/page.html", html("Hidden. " + prose))
         chmod(dir.path("in/unreadable-dir"), 0)
@@ -86,7 +103,9 @@ final class BadInputTests: XCTestCase {
         XCTAssertTrue((utf8["text"] as? String ?? "").contains("Café"), "valid UTF-8 around bad bytes survives")
         // Every document counted: read in = written + dropped everywhere.
         let droppedTotal = dropped.values.reduce(0, +)
-        XCTAssertEqual(summary.stats[.read].documentsIn + (summary.unreadablePaths.isEmpty ? 0 : summary.unreadablePaths.count), summary.documentsWritten + droppedTotal)
+        XCTAssertEqual(
+            summary.stats[.read].documentsIn + (summary.unreadablePaths.isEmpty ? 0 : summary.unreadablePaths.count),
+            summary.documentsWritten + droppedTotal)
     }
 
     func testParseTimeLimit() throws {

@@ -1,12 +1,13 @@
 import Foundation
 import XCTest
+
 @testable import Winnow
 @testable import WinnowCore
-@testable import WinnowStages
 @testable import WinnowDedup
 @testable import WinnowDistributed
-@testable import WinnowReport
 @testable import WinnowFetch
+@testable import WinnowReport
+@testable import WinnowStages
 
 /// The shipped block model reads the features it was trained on and gives the training
 /// library's probabilities (Fixtures/block-model-parity.jsonl, written by `make train-extract`).
@@ -29,7 +30,8 @@ final class BlockModelTests: XCTestCase {
     }
 
     func testFeatureVectorsHaveOneValuePerName() throws {
-        let html = "<html><body><nav>Menu</nav><article class=\"post-body\"><h1>Title</h1>"
+        let html =
+            "<html><body><nav>Menu</nav><article class=\"post-body\"><h1>Title</h1>"
             + (1...8).map { "<p>Paragraph \($0) of the article, long enough to be prose, with a comma, and a full stop.</p>" }.joined()
             + "</article><footer class=\"site-footer\"><a href=\"/\">Home</a></footer></body></html>"
         let page = Segmenter().segment(try Cleaner().clean(Array(html.utf8), contentType: nil))
@@ -43,7 +45,8 @@ final class BlockModelTests: XCTestCase {
     }
 
     func testModelKeepsTheArticleAndLeavesTheFurniture() throws {
-        let html = "<html><body><header class=\"masthead\"><p>Subscribe to our newsletter today for the latest deals</p></header><article class=\"post-body\"><h1>Title</h1>"
+        let html =
+            "<html><body><header class=\"masthead\"><p>Subscribe to our newsletter today for the latest deals</p></header><article class=\"post-body\"><h1>Title</h1>"
             + (1...8).map { "<p>Paragraph \($0) of the article, long enough to be prose, with a comma, and a full stop.</p>" }.joined()
             + "</article><footer class=\"site-footer\"><p>Copyright 2024 Example Media. All rights reserved.</p></footer></body></html>"
         let page = Segmenter().segment(try Cleaner().clean(Array(html.utf8), contentType: nil))

@@ -1,14 +1,16 @@
+import WinnowHTML
 import XCTest
+
 @testable import Winnow
 @testable import WinnowCore
-@testable import WinnowStages
 @testable import WinnowDedup
 @testable import WinnowDistributed
-@testable import WinnowReport
 @testable import WinnowFetch
-import WinnowHTML
+@testable import WinnowReport
+@testable import WinnowStages
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 final class CharsetTests: XCTestCase {
@@ -17,7 +19,9 @@ final class CharsetTests: XCTestCase {
         XCTAssertEqual(Charset.detect(contentType: "text/html; charset=Shift_JIS", bytes: meta).name, "CP932")
         XCTAssertEqual(Charset.detect(contentType: "text/html", bytes: meta).name, "KOI8-R")
         XCTAssertEqual(Charset.detect(contentType: "text/html; charset=iso-8859-1", bytes: [0xef, 0xbb, 0xbf] + meta).source, .bom)
-        XCTAssertEqual(Charset.detect(contentType: nil, bytes: Array("<meta http-equiv='Content-Type' content='text/html; charset=windows-1251'>".utf8)).name, "WINDOWS-1251")
+        XCTAssertEqual(
+            Charset.detect(contentType: nil, bytes: Array("<meta http-equiv='Content-Type' content='text/html; charset=windows-1251'>".utf8)).name,
+            "WINDOWS-1251")
         XCTAssertEqual(Charset.detect(contentType: "text/html; charset=latin1", bytes: []).name, "WINDOWS-1252")
         XCTAssertEqual(Charset.detect(contentType: nil, bytes: Array("plain ascii".utf8)).name, "UTF-8")
         XCTAssertEqual(Charset.detect(contentType: nil, bytes: [0x63, 0x61, 0x66, 0xe9]).name, "WINDOWS-1252")
@@ -30,7 +34,8 @@ final class CharsetTests: XCTestCase {
             defer { iconv_close(cd) }
             var input = Array(text.utf8)
             var out = [UInt8](repeating: 0, count: input.count * 4)
-            var inLeft = input.count, outLeft = out.count
+            var inLeft = input.count
+            var outLeft = out.count
             input.withUnsafeMutableBytes { i in
                 out.withUnsafeMutableBytes { o in
                     var ip = i.baseAddress?.assumingMemoryBound(to: CChar.self)
@@ -74,17 +79,17 @@ final class CharsetTests: XCTestCase {
 final class CleanTests: XCTestCase {
     func testRemovesNonContentAndKeepsHeadInformation() throws {
         let html = """
-        <html lang="en-GB"><head><title> A  title </title>
-        <meta property="og:title" content="OG title"><link rel="canonical" href="https://x.example/a">
-        <script type="application/ld+json">{"@type":"NewsArticle","headline":"LD"}</script>
-        <script>document.write("<p>script text</p>")</script><style>p { color: red }</style></head>
-        <body><nav><a href="/">Home</a></nav><div role="navigation">Menu</div>
-        <form><input value="q"><button>Search</button></form>
-        <article><p>Kept paragraph.</p><p hidden>Hidden one.</p><p style="display: none">Hidden two.</p>
-        <div aria-hidden="true">Hidden three.</div><!-- a comment --><noscript>Enable JS</noscript>
-        <template><p>Template</p></template><iframe src="x"></iframe><time datetime="2019-11-19T10:00:00Z">Nov 19</time></article>
-        </body></html>
-        """
+            <html lang="en-GB"><head><title> A  title </title>
+            <meta property="og:title" content="OG title"><link rel="canonical" href="https://x.example/a">
+            <script type="application/ld+json">{"@type":"NewsArticle","headline":"LD"}</script>
+            <script>document.write("<p>script text</p>")</script><style>p { color: red }</style></head>
+            <body><nav><a href="/">Home</a></nav><div role="navigation">Menu</div>
+            <form><input value="q"><button>Search</button></form>
+            <article><p>Kept paragraph.</p><p hidden>Hidden one.</p><p style="display: none">Hidden two.</p>
+            <div aria-hidden="true">Hidden three.</div><!-- a comment --><noscript>Enable JS</noscript>
+            <template><p>Template</p></template><iframe src="x"></iframe><time datetime="2019-11-19T10:00:00Z">Nov 19</time></article>
+            </body></html>
+            """
         let page = try Cleaner().clean(Array(html.utf8), contentType: "text/html")
         XCTAssertEqual(page.info.title, "A title")
         XCTAssertEqual(page.info.htmlLang, "en-GB")
@@ -126,7 +131,8 @@ final class CleanTests: XCTestCase {
     }
 
     func testSerializedCleanPageParsesToTheSameBlocks() throws {
-        let bytes = try fileBytes(TestPaths.benchPages.appendingPathComponent("04a6711caa7c687592777718866e781e976e0fe684faebe8b3cedcef8cd0ea34.html.gz").path)
+        let bytes = try fileBytes(
+            TestPaths.benchPages.appendingPathComponent("04a6711caa7c687592777718866e781e976e0fe684faebe8b3cedcef8cd0ea34.html.gz").path)
         let page = try Cleaner().clean(bytes, contentType: nil)
         let again = try Cleaner().clean(HTMLSerializer.serialize(page), contentType: "text/html; charset=utf-8")
         XCTAssertEqual(Segmenter().segment(page).blocks, Segmenter().segment(again).blocks)

@@ -1,11 +1,12 @@
 import XCTest
+
 @testable import Winnow
 @testable import WinnowCore
-@testable import WinnowStages
 @testable import WinnowDedup
 @testable import WinnowDistributed
-@testable import WinnowReport
 @testable import WinnowFetch
+@testable import WinnowReport
+@testable import WinnowStages
 
 final class ExtractTests: XCTestCase {
     private func extract(_ bytes: [UInt8], url: String? = nil) throws -> Extraction {
@@ -21,8 +22,10 @@ final class ExtractTests: XCTestCase {
     func testRealPagesKeepTheArticleAndDropTheHeadline() throws {
         let truth = try benchmarkTruth()
         var checked = 0
-        for id in ["04a6711caa7c687592777718866e781e976e0fe684faebe8b3cedcef8cd0ea34", "05844573ca7e1fba714d715bb11ca08c26e25328999c74a1cb3bc8a0e4399f0f",
-                   "06e5123e4ef7cfb4533250dc45d1e03d0838fc66223f45c583c4d12f48b4da85"] {
+        for id in [
+            "04a6711caa7c687592777718866e781e976e0fe684faebe8b3cedcef8cd0ea34", "05844573ca7e1fba714d715bb11ca08c26e25328999c74a1cb3bc8a0e4399f0f",
+            "06e5123e4ef7cfb4533250dc45d1e03d0838fc66223f45c583c4d12f48b4da85",
+        ] {
             let (url, expected) = try XCTUnwrap(truth[id])
             let result = try extract(try fileBytes(TestPaths.benchPages.appendingPathComponent("\(id).html.gz").path), url: url)
             let got = words(result.text)
@@ -44,26 +47,31 @@ final class ExtractTests: XCTestCase {
     private func shingleF1(_ got: [Substring], _ want: [Substring]) -> Double {
         func grams(_ w: [Substring]) -> [String: Int] {
             var out: [String: Int] = [:]
-            if w.count < 4 { out[w.joined(separator: " "), default: 0] += 1; return out }
+            if w.count < 4 {
+                out[w.joined(separator: " "), default: 0] += 1
+                return out
+            }
             for i in 0...(w.count - 4) { out[w[i..<(i + 4)].joined(separator: " "), default: 0] += 1 }
             return out
         }
-        let g = grams(got), t = grams(want)
+        let g = grams(got)
+        let t = grams(want)
         let tp = g.reduce(0) { $0 + min($1.value, t[$1.key] ?? 0) }
-        let p = Double(tp) / Double(max(1, g.values.reduce(0, +))), r = Double(tp) / Double(max(1, t.values.reduce(0, +)))
+        let p = Double(tp) / Double(max(1, g.values.reduce(0, +)))
+        let r = Double(tp) / Double(max(1, t.values.reduce(0, +)))
         return p + r == 0 ? 0 : 2 * p * r / (p + r)
     }
 
     func testMetadataFromJSONLDMetaAndURL() throws {
         let html = """
-        <html lang="de-AT"><head><title>Headline here | The Site</title>
-        <meta property="og:site_name" content="The Site"><meta name="description" content="What it is about.">
-        <link rel="canonical" href="/news/story">
-        <script type="application/ld+json">{"@context":"https://schema.org","@graph":[{"@type":"WebSite","name":"The Site"},
-        {"@type":"NewsArticle","headline":"LD headline","datePublished":"2019-11-19T05:00:00-05:00",
-         "author":[{"@type":"Person","name":"Ann Writer"},{"@type":"Person","name":"Bo Reporter"}]}]}</script></head>
-        <body><article><h1>LD headline</h1><p>Body text that is long enough to be the main text of this page, with a comma, and more.</p></article></body></html>
-        """
+            <html lang="de-AT"><head><title>Headline here | The Site</title>
+            <meta property="og:site_name" content="The Site"><meta name="description" content="What it is about.">
+            <link rel="canonical" href="/news/story">
+            <script type="application/ld+json">{"@context":"https://schema.org","@graph":[{"@type":"WebSite","name":"The Site"},
+            {"@type":"NewsArticle","headline":"LD headline","datePublished":"2019-11-19T05:00:00-05:00",
+             "author":[{"@type":"Person","name":"Ann Writer"},{"@type":"Person","name":"Bo Reporter"}]}]}</script></head>
+            <body><article><h1>LD headline</h1><p>Body text that is long enough to be the main text of this page, with a comma, and more.</p></article></body></html>
+            """
         let e = try extract(Array(html.utf8), url: "https://site.example/2019/11/19/story")
         XCTAssertEqual(e.title, "LD headline")
         XCTAssertEqual(e.author, "Ann Writer; Bo Reporter")

@@ -1,12 +1,13 @@
 import Foundation
 import XCTest
+
 @testable import Winnow
 @testable import WinnowCore
-@testable import WinnowStages
 @testable import WinnowDedup
 @testable import WinnowDistributed
-@testable import WinnowReport
 @testable import WinnowFetch
+@testable import WinnowReport
+@testable import WinnowStages
 
 /// Extraction output on real pages, checked in under Golden/. An extraction change shows as a
 /// reviewable diff: `make golden` rewrites the files and prints `git diff` of them.
@@ -31,19 +32,20 @@ final class GoldenTests: XCTestCase {
             let id = String(name.dropLast(".html.gz".count))
             var settings = ExtractSettings()
             settings.format = format
-            let page = Segmenter().segment(try Cleaner().clean(try fileBytes(TestPaths.benchPages.appendingPathComponent(name).path), contentType: nil))
+            let page = Segmenter().segment(
+                try Cleaner().clean(try fileBytes(TestPaths.benchPages.appendingPathComponent(name).path), contentType: nil))
             let e = try Extractor(settings: settings).extract(page, url: truth[id]?.url)
             let rendered = """
-            title: \(e.title ?? "null")
-            author: \(e.author ?? "null")
-            date_published: \(e.datePublished ?? "null")
-            language: \(e.languageDeclared ?? "null")
-            canonical_url: \(e.canonicalURL ?? "null")
-            site_name: \(e.siteName ?? "null")
-            ---
-            \(e.text)
+                title: \(e.title ?? "null")
+                author: \(e.author ?? "null")
+                date_published: \(e.datePublished ?? "null")
+                language: \(e.languageDeclared ?? "null")
+                canonical_url: \(e.canonicalURL ?? "null")
+                site_name: \(e.siteName ?? "null")
+                ---
+                \(e.text)
 
-            """
+                """
             let file = Self.goldenDirectory.appendingPathComponent("\(prefix).\(format == .markdown ? "md" : "txt")")
             if update {
                 try FileManager.default.createDirectory(at: Self.goldenDirectory, withIntermediateDirectories: true)

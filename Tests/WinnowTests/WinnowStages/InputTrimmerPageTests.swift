@@ -1,14 +1,15 @@
 import Foundation
-import XCTest
 import WinnowCompression
-@testable import WinnowHTML
+import XCTest
+
 @testable import Winnow
 @testable import WinnowCore
-@testable import WinnowStages
 @testable import WinnowDedup
 @testable import WinnowDistributed
-@testable import WinnowReport
 @testable import WinnowFetch
+@testable import WinnowHTML
+@testable import WinnowReport
+@testable import WinnowStages
 
 /// The cut before parsing (script and style bodies, attributes the tree does not keep) (WinnowHTML's `InputTrimmer`) on real pages: every page
 /// of both extraction benchmarks and the Wget WARC samples, decoded as the clean stage decodes
@@ -46,7 +47,8 @@ final class InputTrimmerPageTests: XCTestCase {
             let utf8 = Charset.decode(raw, encoding: encoding, knownValid: valid)
             if utf8.withUnsafeBufferPointer({ InputTrimmer.strip($0) }) != nil { cut += 1 }
             for selection in [AttributeSelection.all, .read]
-            where HTMLParser.parse(utf8: utf8, trim: true, attributes: selection) != HTMLParser.parse(utf8: utf8, trim: false, attributes: selection) {
+            where HTMLParser.parse(utf8: utf8, trim: true, attributes: selection) != HTMLParser.parse(utf8: utf8, trim: false, attributes: selection)
+            {
                 differing.append("\(name) (\(selection))")
             }
         }

@@ -1,29 +1,30 @@
 import XCTest
+
 @testable import Winnow
 @testable import WinnowCore
-@testable import WinnowStages
 @testable import WinnowDedup
 @testable import WinnowDistributed
-@testable import WinnowReport
 @testable import WinnowFetch
+@testable import WinnowReport
+@testable import WinnowStages
 
 final class MarkdownTests: XCTestCase {
     private let html = """
-    <html><body><article class="article-body">
-    <h1>Headline</h1>
-    <p>First paragraph of the article, long enough to be prose, with a comma, and a full stop.</p>
-    <h2>A section</h2>
-    <p>Second paragraph of the article, also long enough to count as prose for the extractor.</p>
-    <ul><li>One point made in a list</li><li>Another point<ul><li>A nested point</li></ul></li></ul>
-    <ol><li>First step</li><li>Second step</li></ol>
-    <blockquote><p>A quoted sentence from somebody important.</p></blockquote>
-    <table><tr><th>Name</th><th>Value</th></tr><tr><td>a|b</td><td>1</td></tr></table>
-    <pre>let x = 1
-      let y = 2</pre>
-    <figure><img src="x.jpg"><figcaption>A photograph of the scene. Credit: Somebody</figcaption></figure>
-    <p>Closing paragraph of the article that is also long enough to count as real prose here.</p>
-    </article></body></html>
-    """
+        <html><body><article class="article-body">
+        <h1>Headline</h1>
+        <p>First paragraph of the article, long enough to be prose, with a comma, and a full stop.</p>
+        <h2>A section</h2>
+        <p>Second paragraph of the article, also long enough to count as prose for the extractor.</p>
+        <ul><li>One point made in a list</li><li>Another point<ul><li>A nested point</li></ul></li></ul>
+        <ol><li>First step</li><li>Second step</li></ol>
+        <blockquote><p>A quoted sentence from somebody important.</p></blockquote>
+        <table><tr><th>Name</th><th>Value</th></tr><tr><td>a|b</td><td>1</td></tr></table>
+        <pre>let x = 1
+          let y = 2</pre>
+        <figure><img src="x.jpg"><figcaption>A photograph of the scene. Credit: Somebody</figcaption></figure>
+        <p>Closing paragraph of the article that is also long enough to count as real prose here.</p>
+        </article></body></html>
+        """
 
     private func extract(format: TextFormat, captions: Bool) throws -> String {
         var settings = ExtractSettings()
@@ -38,32 +39,34 @@ final class MarkdownTests: XCTestCase {
 
     func testMarkdownKeepsStructure() throws {
         let md = try extract(format: .markdown, captions: false)
-        XCTAssertEqual(md, """
-        First paragraph of the article, long enough to be prose, with a comma, and a full stop.
+        XCTAssertEqual(
+            md,
+            """
+            First paragraph of the article, long enough to be prose, with a comma, and a full stop.
 
-        ## A section
+            ## A section
 
-        Second paragraph of the article, also long enough to count as prose for the extractor.
+            Second paragraph of the article, also long enough to count as prose for the extractor.
 
-        - One point made in a list
-        - Another point
-          - A nested point
-        1. First step
-        1. Second step
+            - One point made in a list
+            - Another point
+              - A nested point
+            1. First step
+            1. Second step
 
-        > A quoted sentence from somebody important.
+            > A quoted sentence from somebody important.
 
-        | Name | Value |
-        | --- | --- |
-        | a\\|b | 1 |
+            | Name | Value |
+            | --- | --- |
+            | a\\|b | 1 |
 
-        ```
-        let x = 1
-          let y = 2
-        ```
+            ```
+            let x = 1
+              let y = 2
+            ```
 
-        Closing paragraph of the article that is also long enough to count as real prose here.
-        """)
+            Closing paragraph of the article that is also long enough to count as real prose here.
+            """)
     }
 
     func testCaptionsAreAnOption() throws {

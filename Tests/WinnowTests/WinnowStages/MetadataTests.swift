@@ -1,12 +1,13 @@
 import Foundation
 import XCTest
+
 @testable import Winnow
 @testable import WinnowCore
-@testable import WinnowStages
 @testable import WinnowDedup
 @testable import WinnowDistributed
-@testable import WinnowReport
 @testable import WinnowFetch
+@testable import WinnowReport
+@testable import WinnowStages
 
 /// Metadata accuracy against hand-labelled pages (Fixtures/metadata-labels.jsonl).
 final class MetadataTests: XCTestCase {
@@ -21,8 +22,9 @@ final class MetadataTests: XCTestCase {
         let path = TestPaths.root.appendingPathComponent("Tests/WinnowTests/Fixtures/metadata-labels.jsonl")
         return try String(contentsOf: path, encoding: .utf8).split(separator: "\n").map { line in
             let o = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-            return Label(id: try XCTUnwrap(o["id"] as? String), title: try XCTUnwrap(o["title"] as? String),
-                         authors: try XCTUnwrap(o["authors"] as? [String]), date: try XCTUnwrap(o["date"] as? String))
+            return Label(
+                id: try XCTUnwrap(o["id"] as? String), title: try XCTUnwrap(o["title"] as? String),
+                authors: try XCTUnwrap(o["authors"] as? [String]), date: try XCTUnwrap(o["date"] as? String))
         }
     }
 
@@ -63,7 +65,8 @@ final class MetadataTests: XCTestCase {
 
     /// An `<h1>` whose lines are broken by `<br>` is one headline, its lines joined by a space.
     func testHeadlineBrokenByBrIsOneTitle() throws {
-        let html = "<html><head><title>Pet Insurance | Example</title></head><body><h1>Pet Insurance<br>for Dogs &amp; Cats</h1>"
+        let html =
+            "<html><head><title>Pet Insurance | Example</title></head><body><h1>Pet Insurance<br>for Dogs &amp; Cats</h1>"
             + (1...8).map { "<p>Paragraph \($0) about insuring pets, long enough to be prose, with a comma, and a full stop.</p>" }.joined()
             + "</body></html>"
         let page = Segmenter().segment(try Cleaner().clean(Array(html.utf8), contentType: nil))
@@ -82,13 +85,28 @@ final class MetadataTests: XCTestCase {
             let page = Segmenter().segment(try Cleaner().clean(bytes, contentType: nil))
             let e = try Extractor().extract(page, url: url)
             let short = String(label.id.prefix(12))
-            if Self.titleMatches(e.title, label.title) { right[0] += 1 } else { misses.append("\(short) title: \(e.title ?? "nil") | want \(label.title)") }
-            if Self.authorsMatch(e.author, label.authors) { right[1] += 1 } else { misses.append("\(short) author: \(e.author ?? "nil") | want \(label.authors)") }
-            if Self.dateMatches(e.datePublished, label.date) { right[2] += 1 } else { misses.append("\(short) date: \(e.datePublished ?? "nil") | want \(label.date)") }
+            if Self.titleMatches(e.title, label.title) {
+                right[0] += 1
+            } else {
+                misses.append("\(short) title: \(e.title ?? "nil") | want \(label.title)")
+            }
+            if Self.authorsMatch(e.author, label.authors) {
+                right[1] += 1
+            } else {
+                misses.append("\(short) author: \(e.author ?? "nil") | want \(label.authors)")
+            }
+            if Self.dateMatches(e.datePublished, label.date) {
+                right[2] += 1
+            } else {
+                misses.append("\(short) date: \(e.datePublished ?? "nil") | want \(label.date)")
+            }
         }
         let n = Double(all.count)
         let accuracy = right.map { Double($0) / n }
-        print(String(format: "metadata accuracy on %d labelled pages: title %.3f, author %.3f, date %.3f", all.count, accuracy[0], accuracy[1], accuracy[2]))
+        print(
+            String(
+                format: "metadata accuracy on %d labelled pages: title %.3f, author %.3f, date %.3f", all.count, accuracy[0], accuracy[1], accuracy[2]
+            ))
         for miss in misses { print("  miss \(miss)") }
         XCTAssertGreaterThanOrEqual(accuracy[0], 0.9, "title")
         XCTAssertGreaterThanOrEqual(accuracy[1], 0.9, "author")

@@ -1,20 +1,21 @@
 import XCTest
+
 @testable import Winnow
 @testable import WinnowCore
-@testable import WinnowStages
 @testable import WinnowDedup
 @testable import WinnowDistributed
-@testable import WinnowReport
 @testable import WinnowFetch
+@testable import WinnowReport
+@testable import WinnowStages
 
 /// Each quality rule on a passing and a failing text, alone, with its published threshold.
 final class QualityTests: XCTestCase {
     /// Ordinary prose: passes every rule.
     static let good = """
-    The river runs through the old town and past the mill. People have walked along it with their dogs for many years.
-    In the spring the water is high and fast, and the bridges are closed to cars. The council says that work on the banks will start next month.
-    Local shops have asked for help with the cost of the floods. A meeting with the mayor is planned for the first week of May.
-    """
+        The river runs through the old town and past the mill. People have walked along it with their dogs for many years.
+        In the spring the water is high and fast, and the bridges are closed to cars. The council says that work on the banks will start next month.
+        Local shops have asked for help with the cost of the floods. A meeting with the mayor is planned for the first week of May.
+        """
 
     static func words(_ n: Int, _ word: String) -> String { Array(repeating: word, count: n).joined(separator: " ") }
 
@@ -23,14 +24,21 @@ final class QualityTests: XCTestCase {
         "gopher_word_count": "Too short a text, with the words of it.",
         "gopher_mean_word_length": "The " + words(60, "a b") + " of the end.",
         "gopher_symbol_ratio": good + "\n" + words(20, "#news"),
-        "gopher_bullet_lines": (1...10).map { "- item \($0) of the list, with the price." }.joined(separator: "\n") + "\n" + words(40, "and the more"),
-        "gopher_ellipsis_lines": "The first of the lines is here and that is all...\nAnd the second one goes on with the story...\nThe third one too, and then...\n" + good,
+        "gopher_bullet_lines": (1...10).map { "- item \($0) of the list, with the price." }.joined(separator: "\n") + "\n"
+            + words(40, "and the more"),
+        "gopher_ellipsis_lines":
+            "The first of the lines is here and that is all...\nAnd the second one goes on with the story...\nThe third one too, and then...\n"
+            + good,
         "gopher_alpha_words": "The numbers of the day are with us: " + (1...80).map(String.init).joined(separator: " "),
         "gopher_stop_words": words(30, "cats dogs"),
         "gopher_dup_lines": Array(repeating: "Buy the best shoes in town with free delivery today.", count: 4).joined(separator: "\n") + "\n" + good,
-        "gopher_dup_line_chars": Array(repeating: "Buy the best shoes in town with free delivery today and every other day of the week.", count: 3).joined(separator: "\n") + "\n" + good,
-        "gopher_dup_paragraphs": Array(repeating: "Buy the best shoes in town with free delivery today.", count: 4).joined(separator: "\n\n") + "\n\n" + good,
-        "gopher_dup_paragraph_chars": Array(repeating: "Buy the best shoes in town with free delivery today and every other day of the week.", count: 3).joined(separator: "\n\n") + "\n\n" + good,
+        "gopher_dup_line_chars": Array(repeating: "Buy the best shoes in town with free delivery today and every other day of the week.", count: 3)
+            .joined(separator: "\n") + "\n" + good,
+        "gopher_dup_paragraphs": Array(repeating: "Buy the best shoes in town with free delivery today.", count: 4).joined(separator: "\n\n") + "\n\n"
+            + good,
+        "gopher_dup_paragraph_chars": Array(
+            repeating: "Buy the best shoes in town with free delivery today and every other day of the week.", count: 3
+        ).joined(separator: "\n\n") + "\n\n" + good,
         "gopher_top_2gram": words(30, "of the cat and the dog"),
         "gopher_top_3gram": words(30, "of the cat and the dog"),
         "gopher_top_4gram": words(30, "of the cat and the dog"),
@@ -93,9 +101,9 @@ final class QualityTests: XCTestCase {
         // Curly quotes and no-break spaces around words, letters of other scripts.
         var profile = TextProfile("“The\u{00A0}cat” and… «the dog» — Привет мир 123")
         XCTAssertEqual(profile.words.count, 9)
-        XCTAssertEqual(profile.score(.stopWords), 2)          // the, and
-        XCTAssertEqual(profile.score(.alphaWords), 7.0 / 9)   // "—" and "123" have no letter
-        XCTAssertEqual(profile.score(.meanWordLength), 27.0 / 8)   // "—" has no core; Привет is 6
+        XCTAssertEqual(profile.score(.stopWords), 2) // the, and
+        XCTAssertEqual(profile.score(.alphaWords), 7.0 / 9) // "—" and "123" have no letter
+        XCTAssertEqual(profile.score(.meanWordLength), 27.0 / 8) // "—" has no core; Привет is 6
     }
 
     func testLineRulesRemoveOnlyFailingLines() {
@@ -110,14 +118,17 @@ final class QualityTests: XCTestCase {
         let rule = QualityRule.named("gopher_word_count")!
         var extraction = Extraction(text: Self.failing["gopher_word_count"]!)
         XCTAssertNil(QualityFilter.apply(QualitySettings(rules: [ConfiguredRule(rule, parameters: ["min": 5])]), to: &extraction))
-        XCTAssertEqual(QualityFilter.apply(QualitySettings(rules: [ConfiguredRule(rule, parameters: ["min": 5, "max": 8])]), to: &extraction)?.reason.rawValue,
-                       "gopher_word_count")
+        XCTAssertEqual(
+            QualityFilter.apply(QualitySettings(rules: [ConfiguredRule(rule, parameters: ["min": 5, "max": 8])]), to: &extraction)?.reason.rawValue,
+            "gopher_word_count")
     }
 
     func testRulesRunInCatalogueOrderAndTheFirstFailureNamesTheDrop() {
         // Fails both the word count (Gopher quality) and the curly braces (C4): Gopher comes first.
         var extraction = Extraction(text: "{ too short }")
-        let settings = QualitySettings(rules: [ConfiguredRule(QualityRule.named("c4_curly_braces")!), ConfiguredRule(QualityRule.named("gopher_word_count")!)])
+        let settings = QualitySettings(rules: [
+            ConfiguredRule(QualityRule.named("c4_curly_braces")!), ConfiguredRule(QualityRule.named("gopher_word_count")!),
+        ])
         XCTAssertEqual(QualityFilter.apply(settings, to: &extraction)?.reason.rawValue, "gopher_word_count")
     }
 }

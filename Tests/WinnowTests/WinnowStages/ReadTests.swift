@@ -1,13 +1,14 @@
 import Foundation
+import WinnowCompression
 import XCTest
+
 @testable import Winnow
 @testable import WinnowCore
-@testable import WinnowStages
 @testable import WinnowDedup
 @testable import WinnowDistributed
-@testable import WinnowReport
 @testable import WinnowFetch
-import WinnowCompression
+@testable import WinnowReport
+@testable import WinnowStages
 
 final class ReadTests: XCTestCase {
     /// Counts `WARC-Type: response` header lines in a WARC, independently of the reader.
@@ -17,7 +18,12 @@ final class ReadTests: XCTestCase {
         var count = 0
         var i = 0
         while i + needle.count <= bytes.count {
-            if bytes[i] == 0x0a && bytes[i..<(i + needle.count)].elementsEqual(needle) { count += 1; i += needle.count } else { i += 1 }
+            if bytes[i] == 0x0a && bytes[i..<(i + needle.count)].elementsEqual(needle) {
+                count += 1
+                i += needle.count
+            } else {
+                i += 1
+            }
         }
         return count
     }
@@ -65,7 +71,8 @@ final class ReadTests: XCTestCase {
     }
 
     func testHTTPParsingAndDechunking() throws {
-        let chunked = Array("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n<html\r\n3;ext=1\r\n><p\r\n0\r\n\r\n".utf8)
+        let chunked = Array(
+            "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n<html\r\n3;ext=1\r\n><p\r\n0\r\n\r\n".utf8)
         let response = try XCTUnwrap(HTTPResponse.parse(chunked))
         XCTAssertEqual(response.status, 200)
         XCTAssertEqual(response.header("content-type"), "text/html")
@@ -119,13 +126,16 @@ final class ReadTests: XCTestCase {
 
     func testNDJSONDocumentsKeepIdAndMetadata() throws {
         let dir = try TemporaryDirectory()
-        let path = try dir.write("docs.jsonl", Array("""
-        {"id": "a1", "text": "First text.", "source": "mine", "metadata": {"url": "http://x/", "lang_score": 0.9}}
-        {"id": 7, "text": "Second."}
-        not json
-        {"text": "no id"}
+        let path = try dir.write(
+            "docs.jsonl",
+            Array(
+                """
+                {"id": "a1", "text": "First text.", "source": "mine", "metadata": {"url": "http://x/", "lang_score": 0.9}}
+                {"id": 7, "text": "Second."}
+                not json
+                {"text": "no id"}
 
-        """.utf8))
+                """.utf8))
         let docs = readDocuments(path)
         XCTAssertEqual(docs.count, 4)
         XCTAssertEqual(docs[0].0.id, "a1")

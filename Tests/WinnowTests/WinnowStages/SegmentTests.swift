@@ -1,11 +1,12 @@
 import XCTest
+
 @testable import Winnow
 @testable import WinnowCore
-@testable import WinnowStages
 @testable import WinnowDedup
 @testable import WinnowDistributed
-@testable import WinnowReport
 @testable import WinnowFetch
+@testable import WinnowReport
+@testable import WinnowStages
 
 final class SegmentTests: XCTestCase {
     private func segment(_ html: String) throws -> SegmentedPage {
@@ -13,17 +14,22 @@ final class SegmentTests: XCTestCase {
     }
 
     func testBlocksKindsAndFeatures() throws {
-        let page = try segment("""
-        <body><div class="Story Body" id="main"><h2>Sub  heading</h2>
-        <p>First   paragraph with <a href="#">a link</a> inside.<br>After a break.</p>
-        <ul><li>One item</li><li><a href="/x">Only link</a></li></ul>
-        <blockquote><p>Quoted words.</p></blockquote><table><tr><td>Cell A</td><td>Cell B</td></tr></table>
-        <pre>line 1
-          line 2</pre><figure><img src=x><figcaption>A caption</figcaption></figure></div></body>
-        """)
+        let page = try segment(
+            """
+            <body><div class="Story Body" id="main"><h2>Sub  heading</h2>
+            <p>First   paragraph with <a href="#">a link</a> inside.<br>After a break.</p>
+            <ul><li>One item</li><li><a href="/x">Only link</a></li></ul>
+            <blockquote><p>Quoted words.</p></blockquote><table><tr><td>Cell A</td><td>Cell B</td></tr></table>
+            <pre>line 1
+              line 2</pre><figure><img src=x><figcaption>A caption</figcaption></figure></div></body>
+            """)
         let texts = page.blocks.map(\.text)
-        XCTAssertEqual(texts, ["Sub heading", "First paragraph with a link inside.", "After a break.", "One item", "Only link",
-                               "Quoted words.", "Cell A", "Cell B", "line 1\n  line 2", "A caption"])
+        XCTAssertEqual(
+            texts,
+            [
+                "Sub heading", "First paragraph with a link inside.", "After a break.", "One item", "Only link",
+                "Quoted words.", "Cell A", "Cell B", "line 1\n  line 2", "A caption",
+            ])
         let kinds = page.blocks.map(\.kind)
         XCTAssertEqual(kinds, [.heading, .paragraph, .paragraph, .listItem, .listItem, .quote, .tableCell, .tableCell, .pre, .caption])
         XCTAssertEqual(page.blocks[0].level, 2)
@@ -49,10 +55,13 @@ final class SegmentTests: XCTestCase {
 
     func testSentences() {
         let text = "Mr. Smith went to Washington. He said: \"It works!\" Then he left… The U.S. team won 3.5 points. 今日は晴れ。明日も？"
-        let block = Block(kind: .paragraph, level: 0, text: text, linkChars: 0, chars: 0, element: 0,
-                          sentenceEnds: SentenceSplitter.sentenceEnds(text), inQuote: false, inList: false, inTable: false, inFigure: false)
-        XCTAssertEqual(block.sentences.map(String.init), [
-            "Mr. Smith went to Washington.", "He said: \"It works!\"", "Then he left…", "The U.S. team won 3.5 points.", "今日は晴れ。", "明日も？",
-        ])
+        let block = Block(
+            kind: .paragraph, level: 0, text: text, linkChars: 0, chars: 0, element: 0,
+            sentenceEnds: SentenceSplitter.sentenceEnds(text), inQuote: false, inList: false, inTable: false, inFigure: false)
+        XCTAssertEqual(
+            block.sentences.map(String.init),
+            [
+                "Mr. Smith went to Washington.", "He said: \"It works!\"", "Then he left…", "The U.S. team won 3.5 points.", "今日は晴れ。", "明日も？",
+            ])
     }
 }
