@@ -25,11 +25,45 @@ struct DedupPhaseCommand: ParsableCommand {
             A task that finished (its marker in W/markers) does nothing when run again; a phase \
             refuses to start while a task of the phase before has no marker. Without --shard, \
             SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT give the task's share.
-            """
+            """,
+        subcommands: [Signatures.self, Buckets.self, Clusters.self, Filter.self, Merge.self]
     )
 
-    @Argument(help: "signatures, buckets, clusters, filter or merge")
-    var phase: String
+    struct Signatures: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "N tasks: exact keys, shingle sets and bucketed band keys of every N-th input file.")
+        @OptionGroup var options: PhaseOptions
+        func run() throws { try options.execute("signatures") }
+    }
+
+    struct Buckets: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "M tasks: candidate pairs of one bucket of band keys, verified on their shingle sets.")
+        @OptionGroup var options: PhaseOptions
+        func run() throws { try options.execute("buckets") }
+    }
+
+    struct Clusters: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "One task: every document's verdict, in input order (DedupDecisions).")
+        @OptionGroup var options: PhaseOptions
+        func run() throws { try options.execute("clusters") }
+    }
+
+    struct Filter: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "N tasks: the kept documents of every N-th input file into shards.")
+        @OptionGroup var options: PhaseOptions
+        func run() throws { try options.execute("filter") }
+    }
+
+    struct Merge: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "One task: the tasks' counts into summary.json and the report.")
+        @OptionGroup var options: PhaseOptions
+        func run() throws { try options.execute("merge") }
+    }
+}
+
+/// The options every phase takes (each uses those its work needs).
+struct PhaseOptions: ParsableArguments {
 
     @Argument(help: ArgumentHelp("The pipeline file (its inputs, output, and the settings of every stage).", valueName: "pipeline.yaml"))
     var pipeline: String?
@@ -58,9 +92,6 @@ struct DedupPhaseCommand: ParsableCommand {
     @OptionGroup(title: "Deduplication") var dedup: DedupOptions
 
     func validate() throws {
-        guard DedupPhases.phaseNames.contains(phase) else {
-            throw ValidationError("the phase is signatures, buckets, clusters, filter or merge")
-        }
         if let buckets, buckets < 1 { throw ValidationError("--buckets must be at least 1") }
         if let problem = Settings.named("--split-size").problem(.number(splitSize)) { throw ValidationError("--split-size: \(problem)") }
         _ = try taskShard()
@@ -71,7 +102,7 @@ struct DedupPhaseCommand: ParsableCommand {
         try parseShard(shard) ?? DedupPhases.Shard(index: 0, count: 1)
     }
 
-    func run() throws {
+    func execute(_ phase: String) throws {
         var given = dedup.given
         if !input.isEmpty { given.insert(("--input", .texts(input)), at: 0) }
         if let output { given.insert(("--output", .text(output)), at: 0) }

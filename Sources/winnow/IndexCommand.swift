@@ -13,28 +13,18 @@ struct IndexCommand: ParsableCommand {
         commandName: "index",
         abstract: "Inspect or compact a cross-run dedup index (--index DIR of run and dedup).",
         discussion:
-            "`winnow index stats --index DIR` prints documents, segments and bytes per document; `winnow index compact --index DIR` merges its segments into one, atomically."
+            "`winnow index stats --index DIR` prints documents, segments and bytes per document; `winnow index compact --index DIR` merges its segments into one, atomically.",
+        subcommands: [Stats.self, Compact.self]
     )
 
-    @Argument(help: "stats or compact")
-    var action: String
+    struct Stats: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Documents, segments and bytes per document, on disk and in memory.")
+        @OptionGroup var dedup: DedupOptions
 
-    @OptionGroup var dedup: DedupOptions
+        func validate() throws { try IndexCommand.check(dedup) }
 
-    func validate() throws {
-        guard ["stats", "compact"].contains(action) else { throw ValidationError("the action is stats or compact") }
-        guard dedup.index != nil else { throw ValidationError("give the index directory with --index") }
-        try dedup.validate()
-    }
-
-    func run() throws {
-        guard let directory = dedup.index else { return }
-        let index = DedupIndex(directory: directory, settings: try dedup.settings.minHash)
-        do {
-            if action == "compact" {
-                let (documents, bytes) = try index.compact()
-                print("compacted \(directory): \(documents) documents, \(bytes) bytes (\(documents > 0 ? bytes / documents : 0) per document)")
-            } else {
+        func run() throws {
+            try IndexCommand.run(dedup) { index, directory in
                 let near = NearDuplicateIndex(settings: try dedup.settings.minHash, keepIDs: true)
                 let documents = try index.load(into: near)
                 let bytes = try index.sizeOnDisk()
@@ -42,6 +32,33 @@ struct IndexCommand: ParsableCommand {
                     "\(directory): \(documents) documents in \(try index.segments().count) segments, \(bytes) bytes on disk (\(documents > 0 ? bytes / documents : 0) per document), \(near.bytesPerDocument) bytes per document in memory"
                 )
             }
+        }
+    }
+
+    struct Compact: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Merge the index's segments into one, atomically.")
+        @OptionGroup var dedup: DedupOptions
+
+        func validate() throws { try IndexCommand.check(dedup) }
+
+        func run() throws {
+            try IndexCommand.run(dedup) { index, directory in
+                let (documents, bytes) = try index.compact()
+                print("compacted \(directory): \(documents) documents, \(bytes) bytes (\(documents > 0 ? bytes / documents : 0) per document)")
+            }
+        }
+    }
+
+    static func check(_ dedup: DedupOptions) throws {
+        guard dedup.index != nil else { throw ValidationError("give the index directory with --index") }
+        try dedup.validate()
+    }
+
+    /// Opens the index with the options' settings and runs `body`; failures exit 1.
+    static func run(_ dedup: DedupOptions, _ body: (DedupIndex, String) throws -> Void) throws {
+        guard let directory = dedup.index else { return }
+        do {
+            try body(DedupIndex(directory: directory, settings: try dedup.settings.minHash), directory)
         } catch {
             Log.error("\(error)")
             throw ExitCode(.failed)

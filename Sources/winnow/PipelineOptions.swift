@@ -267,16 +267,11 @@ func runPipeline(_ options: PipelineOptions, lastStage: StageName, command: Stri
         Log.writeStderr("Error: \(error.message)\n")
         throw ExitCode(.usage)
     }
-    // A task of a sharded run (a Slurm array re-submitted) whose marker is there and whose
-    // files are all finished unchanged has nothing to do.
-    let marker = config.inputShard.map { shard in
-        (config.output as NSString).deletingLastPathComponent + "/markers/run-" + String(format: "%05d", shard.index) + ".done"
-    }
-    if !config.full, let marker, FileManager.default.fileExists(atPath: marker), (try? config.allInputsFinished()) == true {
-        if !options.quiet { Log.info("task finished already (\(marker)); nothing new in its inputs") }
+    let pipeline = Pipeline(config: config)
+    if pipeline.taskFinishedAlready {
+        if !options.quiet { Log.info("task finished already (\(pipeline.taskMarker ?? "")); nothing new in its inputs") }
         return
     }
-    let pipeline = Pipeline(config: config)
     let progress = ProgressLine(terminal: !options.noProgress && !options.quiet && isatty(2) == 1, log: !options.quiet && isatty(2) != 1)
     let summary: RunSummary
     let start = Date()
@@ -291,19 +286,11 @@ func runPipeline(_ options: PipelineOptions, lastStage: StageName, command: Stri
     } catch {
         progress.clear()
         Log.error("\(error)")
-        if let path = config.metricsFile {
-            try? Metrics.write(nil, command: command, status: .failed, seconds: Date().timeIntervalSince(start), to: path)
-        }
+        try? pipeline.writeMetrics(nil, command: command, status: .failed, seconds: Date().timeIntervalSince(start))
         throw ExitCode(.failed)
     }
     progress.clear()
-    let json = RunReport.json(summary, command: command, added: config.added)
-    let base = lastStage >= .dedup ? "summary" : "\(lastStage.rawValue)-summary"
-    let number = String(repeating: "0", count: max(0, 6 - String(summary.runNumber).count)) + String(summary.runNumber)
-    do {
-        try Durable.write(config.output + "/" + base + "-" + number + ".json", json)
-        try Durable.write(config.output + "/" + base + ".json", json)
-    } catch {
+    do { try pipeline.writeSummary(summary, command: command) } catch {
         Log.error("\(error)")
         throw ExitCode(.failed)
     }
@@ -316,18 +303,9 @@ func runPipeline(_ options: PipelineOptions, lastStage: StageName, command: Stri
             Log.error("report: \(error)")
         }
     }
-    let status: ExitStatus = summary.hadInputErrors ? .inputErrors : .success
-    if let marker {
-        do {
-            try FileManager.default.createDirectory(atPath: (marker as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try Durable.write(marker, Array("run \(summary.runNumber)\n".utf8))
-        } catch {
-            Log.error("\(error)")
-        }
-    }
-    if let path = config.metricsFile {
-        do { try Metrics.write(summary, command: command, status: status, seconds: summary.wallSeconds, to: path) } catch { Log.error("\(error)") }
-    }
+    let status = summary.exitStatus
+    do { try pipeline.writeTaskMarker(summary) } catch { Log.error("\(error)") }
+    do { try pipeline.writeMetrics(summary, command: command, status: status, seconds: summary.wallSeconds) } catch { Log.error("\(error)") }
     if status != .success { throw ExitCode(status) }
 }
 

@@ -106,75 +106,13 @@ struct SlurmSubmitCommand: ParsableCommand {
         else {
             throw ValidationError("no batch script template: give --template (Pipelines/slurm.sbatch is one)")
         }
-        let scripts = workDir + "/slurm"
-        try FileManager.default.createDirectory(atPath: scripts, withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(atPath: workDir + "/logs", withIntermediateDirectories: true)
-
-        func q(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
-        let base = "\(q(binary)) dedup-phase %@ \(q(pipelinePath)) --work \(q(workDir))"
-        let ins = "-i " + inputs.map(q).joined(separator: " ") + " --split-size \(splitSize)"
-        let phases: [(name: String, count: Int, args: String)] = [
-            ("signatures", tasks, "\(ins) --buckets \(bucketCount) --shard \"${SLURM_ARRAY_TASK_ID}/\(tasks)\""),
-            ("buckets", bucketCount, "--shard \"${SLURM_ARRAY_TASK_ID}/\(bucketCount)\""),
-            ("clusters", 1, ""),
-            ("filter", tasks, "\(ins) -o \(q(out)) --shard \"${SLURM_ARRAY_TASK_ID}/\(tasks)\""),
-            ("merge", 1, "-o \(q(out))"),
-        ]
-        // Jobs of an earlier submission still pending (behind a failed task, they never start)
-        // are cancelled: this submission replaces them, and finished tasks skip by their markers.
-        let jobsFile = scripts + "/jobs.txt"
-        if !dryRun, let earlier = try? String(contentsOfFile: jobsFile, encoding: .utf8) {
-            let ids = earlier.split(whereSeparator: \.isWhitespace).map(String.init)
-            if !ids.isEmpty {
-                let cancel = Process()
-                cancel.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-                cancel.arguments = ["scancel", "--state=PENDING"] + ids
-                try? cancel.run()
-                cancel.waitUntilExit()
-            }
+        let submission = SlurmSubmission(
+            name: file.name, binary: binary, pipeline: pipelinePath, work: workDir, inputs: inputs, output: out, tasks: tasks,
+            buckets: bucketCount, splitSizeMiB: splitSize, sbatchOptions: sbatchOptions, template: templateText)
+        do { try submission.submit(dryRun: dryRun) { print($0) } } catch let error as SlurmSubmission.SubmitError {
+            Log.error("\(error)")
+            throw ExitCode(.failed)
         }
-        var submitted: [String] = []
-        var previous: String?
-        for (n, phase) in phases.enumerated() {
-            let array = phase.name == "clusters" || phase.name == "merge"
-            let script =
-                templateText
-                .replacingOccurrences(of: "{{NAME}}", with: "winnow-\(file.name)-\(phase.name)")
-                .replacingOccurrences(of: "{{LOG}}", with: workDir + "/logs/\(phase.name)-" + (array ? "0" : "%a") + ".log")
-                .replacingOccurrences(of: "{{ARRAY}}", with: array ? "" : "#SBATCH --array=0-\(phase.count - 1)")
-                .replacingOccurrences(of: "{{OPTIONS}}", with: sbatchOptions.map { "#SBATCH \($0)" }.joined(separator: "\n"))
-                .replacingOccurrences(of: "{{COMMAND}}", with: String(format: base, phase.name) + (phase.args.isEmpty ? "" : " " + phase.args))
-            let path = scripts + "/\(n + 1)-\(phase.name).sbatch"
-            try script.write(toFile: path, atomically: true, encoding: .utf8)
-            var arguments = ["--parsable"]
-            if let previous { arguments.append("--dependency=afterok:\(previous)") }
-            arguments.append(path)
-            if dryRun {
-                print("sbatch " + arguments.joined(separator: " "))
-                print(script)
-                previous = "<\(phase.name)-job-id>"
-                continue
-            }
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["sbatch"] + arguments
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            try process.run()
-            let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            guard process.terminationStatus == 0,
-                let id = text.split(separator: ";").first.map({ $0.trimmingCharacters(in: .whitespacesAndNewlines) }), !id.isEmpty
-            else {
-                Log.error("sbatch \(path) failed (status \(process.terminationStatus))")
-                throw ExitCode(.failed)
-            }
-            print("\(phase.name): job \(id)" + (array ? "" : " (array of \(phase.count))"))
-            previous = id
-            submitted.append(id)
-            try (submitted.joined(separator: "\n") + "\n").write(toFile: jobsFile, atomically: true, encoding: .utf8)
-        }
-        if !dryRun { print("progress: winnow slurm status --work \(workDir)") }
     }
 }
 
