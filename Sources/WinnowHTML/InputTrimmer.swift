@@ -337,7 +337,9 @@ private enum ByteClass {
 }
 
 /// The class bits of every byte value, for the scanner's hot loops. Allocated once, never freed.
-/// Written once when first read, then only read: safe to share between threads.
+/// Written once when first read (a global's lazy, thread-safe initialisation), then only read:
+/// safe to share between threads. `nonisolated(unsafe)` because a pointer is not `Sendable`; a
+/// pointer rather than an array keeps the scanner's hot loops free of bounds checks and retains.
 nonisolated(unsafe) private let byteClasses: UnsafePointer<UInt8> = {
     let table = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
     for value in 0..<256 {

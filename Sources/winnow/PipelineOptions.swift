@@ -310,8 +310,8 @@ func runPipeline(_ options: PipelineOptions, lastStage: StageName, command: Stri
 }
 
 /// Progress on standard error: a redrawn line with rate on a terminal, a plain log line a
-/// minute otherwise (cron logs).
-final class ProgressLine: @unchecked Sendable {
+/// minute otherwise (cron logs). Called on the run's calling thread only.
+final class ProgressLine {
     private let terminal: Bool
     private let log: Bool
     private var last = 0.0

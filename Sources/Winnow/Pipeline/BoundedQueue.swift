@@ -5,6 +5,7 @@ import WinnowStages
 
 /// A first-in, first-out queue with a capacity: `push` waits while it is full, `pop` waits while
 /// it is empty. It connects the reader, the workers and the writer so memory stays bounded.
+/// `@unchecked Sendable`: every access to its state holds `condition` (a `Mutex` has no waiting).
 final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
     private var items: [Element] = []
     private var head = 0
@@ -38,6 +39,7 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
 
 /// Results that arrive in any order and leave in sequence order; `put` waits while the sequence
 /// is more than `window` ahead of the next one expected, which bounds the documents in flight.
+/// `@unchecked Sendable`: every access to its state holds `condition`.
 final class ReorderBuffer<Element: Sendable>: @unchecked Sendable {
     private var waiting: [Int: Element] = [:]
     private var next = 0

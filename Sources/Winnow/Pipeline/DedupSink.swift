@@ -87,12 +87,9 @@ struct DedupSink {
         if let explain {
             var w = JSONWriter(capacity: 128)
             w.beginObject()
-            w.key("id")
-            w.string(item.origin.id)
-            w.key("reason")
-            w.string(reason.rawValue)
-            w.key("keeper")
-            w.string(keeper)
+            w.field("id", item.origin.id)
+            w.field("reason", reason.rawValue)
+            w.field("keeper", keeper)
             w.endObject()
             try explain.write(w.bytes + [0x0a])
         }

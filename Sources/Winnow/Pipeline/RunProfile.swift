@@ -115,8 +115,7 @@ public struct RunProfile: Sendable {
             var entries = t.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
             if let top { entries = Array(entries.prefix(top)) }
             for (k, v) in entries {
-                w.key(k)
-                w.int(v)
+                w.field(k, v)
             }
             w.endObject()
         }
@@ -133,12 +132,10 @@ public struct RunProfile: Sendable {
         table(languages)
         w.key("years")
         table(years)
-        w.key("domains_kept_total")
-        w.int(domainsKept.count)
+        w.field("domains_kept_total", domainsKept.count)
         w.key("domains_kept")
         table(domainsKept, top: 30)
-        w.key("domains_dropped_total")
-        w.int(domainsDropped.count)
+        w.field("domains_dropped_total", domainsDropped.count)
         w.key("domains_dropped")
         table(domainsDropped, top: 30)
         w.key("cluster_sizes")
@@ -165,18 +162,12 @@ public struct RunProfile: Sendable {
             w.beginArray()
             for s in samples[reason] ?? [] {
                 w.beginObject()
-                w.key("id")
-                w.string(s.id)
-                w.key("url")
-                w.string(s.url)
-                w.key("input")
-                w.string(s.input)
-                w.key("stage")
-                w.string(s.stage)
-                w.key("detail")
-                w.string(s.detail)
-                w.key("text")
-                w.string(s.text)
+                w.field("id", s.id)
+                w.field("url", s.url)
+                w.field("input", s.input)
+                w.field("stage", s.stage)
+                w.field("detail", s.detail)
+                w.field("text", s.text)
                 w.endObject()
             }
             w.endArray()

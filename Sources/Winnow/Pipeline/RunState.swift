@@ -88,22 +88,18 @@ public struct RunState: Decodable {
     public func save(_ directory: String) throws {
         var w = JSONWriter()
         w.beginObject()
-        w.key("format")
-        w.string(Self.format)
+        w.field("format", Self.format)
         w.key("runs")
         w.beginArray()
         for run in runs {
             w.beginObject()
-            w.key("number")
-            w.int(run.number)
-            w.key("finished")
-            w.string(run.finished)
+            w.field("number", run.number)
+            w.field("finished", run.finished)
             w.key("files")
             w.beginArray()
             for f in run.files { w.string(f) }
             w.endArray()
-            w.key("index_segment")
-            w.string(run.indexSegment)
+            w.field("index_segment", run.indexSegment)
             w.endObject()
         }
         w.endArray()
@@ -113,10 +109,8 @@ public struct RunState: Decodable {
             guard let input = finished[path] else { continue }
             w.key(path)
             w.beginObject()
-            w.key("size")
-            w.int(input.size)
-            w.key("modified")
-            w.int(input.modified)
+            w.field("size", input.size)
+            w.field("modified", input.modified)
             w.endObject()
         }
         w.endObject()

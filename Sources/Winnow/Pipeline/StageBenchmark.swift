@@ -29,6 +29,19 @@ public struct StageBenchmark {
     /// Reads the inputs once (timed as `read`), then times each later stage over all documents.
     public func run() throws -> [Result] {
         HTMLParser.initialize()
+        let (raws, preExtracted, read) = readAll()
+        let bytes = read.bytes
+        var results = [read] + parsing(raws, bytes)
+        let (extracted, stages) = documentStages(raws, bytes)
+        results += stages
+        let all = extracted + preExtracted
+        results += filtersAndDedup(all, bytes)
+        results.append(writing(all, raws, bytes))
+        return results
+    }
+
+    /// Reads the inputs into memory (`repeats` times, timed as `read`).
+    private func readAll() -> (raws: [(DocumentOrigin, [UInt8])], preExtracted: [Extraction], read: Result) {
         var scanner = InputScanner()
         let files = scanner.scan(inputs)
         let reader = ArchiveReader()
@@ -46,25 +59,30 @@ public struct StageBenchmark {
             }
         }
         let bytes = raws.reduce(0) { $0 + $1.1.count }
-        var results = [Result(stage: "read", seconds: (monotonicSeconds() - t) / Double(repeats), documents: raws.count, bytes: bytes)]
+        return (raws, preExtracted, Result(stage: "read", seconds: (monotonicSeconds() - t) / Double(repeats), documents: raws.count, bytes: bytes))
+    }
 
-        // The cut before libxml2 alone, and how much of the page libxml2 is left to read.
+    /// The cut before libxml2 alone (and how much of the page libxml2 is left to read), parsing
+    /// without and with it.
+    private func parsing(_ raws: [(DocumentOrigin, [UInt8])], _ bytes: Int) -> [Result] {
         var kept = 0
         var trim = timed("cut before parsing", raws.count, bytes) {
             kept = 0
             for (_, body) in raws { kept += HTMLParser.trimmed(utf8: body, attributes: .read)?.count ?? body.count }
         }
         trim.stage += String(format: " (%.0f%% left)", 100 * Double(kept) / Double(max(1, bytes)))
-        results.append(trim)
-        results.append(
-            timed("parse, whole page (no cut)", raws.count, bytes) {
-                for (_, body) in raws { _ = HTMLParser.parse(utf8: body, trim: false, attributes: .read) }
-            })
+        let whole = timed("parse, whole page (no cut)", raws.count, bytes) {
+            for (_, body) in raws { _ = HTMLParser.parse(utf8: body, trim: false, attributes: .read) }
+        }
         let parseOnly = timed("parse (cut + libxml2 SAX into the tree)", raws.count, bytes) {
             for (_, body) in raws { _ = HTMLParser.parse(utf8: body, attributes: .read) }
         }
-        results.append(parseOnly)
+        return [trim, whole, parseOnly]
+    }
 
+    /// Clean, segment and extract, each over the previous one's output.
+    private func documentStages(_ raws: [(DocumentOrigin, [UInt8])], _ bytes: Int) -> ([Extraction], [Result]) {
+        var results: [Result] = []
         var cleaned: [CleanedPage] = []
         let cleaner = Cleaner()
         results.append(
@@ -84,7 +102,12 @@ public struct StageBenchmark {
             timed("extract", segmented.count, bytes) {
                 extracted = segmented.compactMap { try? extractor.extract($0, url: nil) }
             })
-        extracted += preExtracted
+        return (extracted, results)
+    }
+
+    /// The language and quality filters, exact and near dedup, on the extractions.
+    private func filtersAndDedup(_ extracted: [Extraction], _ bytes: Int) -> [Result] {
+        var results: [Result] = []
         results.append(
             timed("language (CLD2)", extracted.count, bytes) {
                 for var e in extracted { _ = LanguageIdentifier.apply(LanguageSettings(), to: &e) }
@@ -115,21 +138,24 @@ public struct StageBenchmark {
                 let index = NearDuplicateIndex(settings: NearDedupSettings(), keepIDs: false)
                 for (sig, shingles) in signatures { _ = index.check(signature: sig, shingles: shingles, id: "") }
             })
+        return results
+    }
+
+    /// Encoding the records and gzip.
+    private func writing(_ extracted: [Extraction], _ raws: [(DocumentOrigin, [UInt8])], _ bytes: Int) -> Result {
         let items = extracted.enumerated().map { i, e in
             WorkItem(
                 sequence: i, origin: raws.isEmpty ? DocumentOrigin(id: "\(i)", source: .jsonl, input: "") : raws[min(i, raws.count - 1)].0,
                 content: .extracted(e))
         }
-        results.append(
-            timed("write (encode + gzip)", items.count, bytes) {
-                guard let compressor = try? GzipCompressor(level: 6) else { return }
-                var out: [UInt8] = []
-                for item in items {
-                    if let record = RecordCodec.encode(item, added: "2024-01-01T00:00:00Z") { compressor.compress(record, into: &out) }
-                }
-                compressor.finish(into: &out)
-            })
-        return results
+        return timed("write (encode + gzip)", items.count, bytes) {
+            guard let compressor = try? GzipCompressor(level: 6) else { return }
+            var out: [UInt8] = []
+            for item in items {
+                if let record = RecordCodec.encode(item, added: "2024-01-01T00:00:00Z") { compressor.compress(record, into: &out) }
+            }
+            compressor.finish(into: &out)
+        }
     }
 
     private func timed(_ stage: String, _ documents: Int, _ bytes: Int, _ body: () -> Void) -> Result {

@@ -41,6 +41,27 @@ public struct JSONWriter {
         needsComma[needsComma.count - 1] = false
     }
 
+    /// `"name":value` in one call, for each kind of value.
+    public mutating func field(_ name: String, _ value: String?) {
+        key(name)
+        string(value)
+    }
+
+    public mutating func field(_ name: String, _ value: Int?) {
+        key(name)
+        int(value)
+    }
+
+    public mutating func field(_ name: String, _ value: Bool?) {
+        key(name)
+        bool(value)
+    }
+
+    public mutating func field(_ name: String, _ value: Double?, digits: Int = 4) {
+        key(name)
+        double(value, digits: digits)
+    }
+
     private mutating func afterValue() { needsComma[needsComma.count - 1] = true }
 
     public mutating func string(_ value: String?) {

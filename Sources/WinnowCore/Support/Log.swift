@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -11,10 +13,11 @@ public enum Log {
         var label: String { ["debug", "info", "warning", "error"][rawValue] }
     }
 
-    nonisolated(unsafe) private static var minimum: Level = .info
+    /// The lowest level printed (a `Level`'s raw value), read by every thread.
+    private static let minimum = Atomic<Int>(Level.info.rawValue)
 
-    /// Sets the lowest level printed; call before any worker starts.
-    public static func setLevel(_ level: Level) { minimum = level }
+    /// Sets the lowest level printed.
+    public static func setLevel(_ level: Level) { minimum.store(level.rawValue, ordering: .relaxed) }
 
     public static func debug(_ message: @autoclosure () -> String) { emit(.debug, message) }
     public static func info(_ message: @autoclosure () -> String) { emit(.info, message) }
@@ -22,7 +25,7 @@ public enum Log {
     public static func error(_ message: @autoclosure () -> String) { emit(.error, message) }
 
     private static func emit(_ level: Level, _ message: () -> String) {
-        guard level >= minimum else { return }
+        guard level.rawValue >= minimum.load(ordering: .relaxed) else { return }
         writeStderr("winnow: \(level.label): \(message())\n")
     }
 

@@ -92,6 +92,8 @@ struct Exchange {
 
 /// URLSession (Foundation's, libcurl underneath on Linux): redirects are not followed by it (each
 /// hop is recorded), bodies stop at the size limit, one blocking call per request.
+/// `@unchecked Sendable`: URLSession calls the delegate on its queue while workers wait; `states`
+/// is read and written only under `lock`, `session` set once in `init`.
 final class HTTPClient: NSObject, URLSessionDataDelegate, @unchecked Sendable {
     private var session: URLSession!
     private let lock = NSLock()
@@ -194,6 +196,9 @@ final class HTTPClient: NSObject, URLSessionDataDelegate, @unchecked Sendable {
 /// passed); a host's robots.txt is fetched before its first URL. The archive itself is the
 /// record of what was fetched: a second run reads the WARC files already there and skips the
 /// URLs that have a 2xx response.
+///
+/// `@unchecked Sendable`: the workers share the scheduler's state (hosts, queue, summary, the
+/// WARC writer) only under `cond`.
 public final class Fetcher: @unchecked Sendable {
     public let settings: FetchSettings
     let output: String

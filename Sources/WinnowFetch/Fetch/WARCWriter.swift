@@ -7,6 +7,8 @@ import WinnowStages
 /// by size. A file is written under a hidden temporary name and renamed once complete and synced,
 /// so an interrupted run leaves only complete WARC files behind (the temporary one is removed by
 /// the next run, whose resume then fetches its URLs again).
+///
+/// `@unchecked Sendable`: not thread-safe itself; the fetcher's workers call it under their lock.
 public final class WARCFileWriter: @unchecked Sendable {
     public let directory: String
     let prefix: String

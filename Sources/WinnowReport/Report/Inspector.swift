@@ -9,6 +9,8 @@ import WinnowStages
 /// extraction on one page.
 public enum Inspector {
     /// One document of a shard.
+    /// `@unchecked Sendable`: `metadata` holds JSONSerialization's immutable values (a shard
+    /// record's open `metadata`, any JSON); a document is built once and never changed in place.
     public struct Document: @unchecked Sendable {
         public var id: String
         public var text: String
