@@ -227,10 +227,31 @@ public struct DedupPhases {
         try requireDone("signatures", count: plan.tasks)
         if isDone("buckets", shard.index) { return 0 }
         try ShardWriter.makeDirectory(work + "/verified")
+        let candidates = try candidatePairs(bucket: shard.tag, tasks: plan.tasks)
+        let sets = try shingleSets(of: candidates, tasks: plan.tasks)
+        let hasher = MinHasher(settings: settings.minHash)
+        var out = BinaryWriter()
+        var count = 0
+        for pair in candidates.sorted(by: { ($0.later, $0.earlier) < ($1.later, $1.earlier) }) {
+            guard let a = sets[pair.earlier], let b = sets[pair.later] else { continue }
+            let duplicate = b.withUnsafeBufferPointer { later in a.withUnsafeBufferPointer { earlier in hasher.isDuplicate(later, earlier) } }
+            if duplicate {
+                out.u64(pair.earlier)
+                out.u64(pair.later)
+                count += 1
+            }
+        }
+        try Durable.write(work + "/verified/part-\(shard.tag).bin", out.bytes)
+        try markDone("buckets", shard.index)
+        return count
+    }
+
+    /// The pairs of documents that share a band key in this bucket, from every signatures task.
+    private func candidatePairs(bucket: String, tasks: Int) throws -> Set<Pair> {
         var entries: [(key: UInt64, position: UInt64)] = []
         if settings.near {
-            for task in 0..<plan.tasks {
-                var reader = try BinaryReader(path: work + "/bands/part-" + String(format: "%05d", task) + "/bucket-" + shard.tag + ".bin")
+            for task in 0..<tasks {
+                var reader = try BinaryReader(path: work + "/bands/part-" + String(format: "%05d", task) + "/bucket-" + bucket + ".bin")
                 while !reader.atEnd { entries.append((try reader.u64(), try reader.u64())) }
             }
         }
@@ -249,38 +270,27 @@ public struct DedupPhases {
             }
             start = end
         }
-        // The shingle sets of the documents in a candidate pair, from every signatures task.
+        return candidates
+    }
+
+    /// The shingle sets of the documents in a candidate pair, from every signatures task.
+    private func shingleSets(of candidates: Set<Pair>, tasks: Int) throws -> [UInt64: [UInt32]] {
         var needed = Set<UInt64>()
         for pair in candidates {
             needed.insert(pair.earlier)
             needed.insert(pair.later)
         }
         var sets: [UInt64: [UInt32]] = [:]
-        if !needed.isEmpty {
-            for task in 0..<plan.tasks {
-                var reader = try BinaryReader(path: work + "/shingles/part-" + String(format: "%05d", task) + ".bin")
-                while !reader.atEnd {
-                    let position = try reader.u64()
-                    let n = Int(try reader.u32())
-                    if needed.contains(position) { sets[position] = try reader.u32s(n) } else { try reader.skip(n * 4) }
-                }
+        guard !needed.isEmpty else { return sets }
+        for task in 0..<tasks {
+            var reader = try BinaryReader(path: work + "/shingles/part-" + String(format: "%05d", task) + ".bin")
+            while !reader.atEnd {
+                let position = try reader.u64()
+                let n = Int(try reader.u32())
+                if needed.contains(position) { sets[position] = try reader.u32s(n) } else { try reader.skip(n * 4) }
             }
         }
-        let hasher = MinHasher(settings: settings.minHash)
-        var out = BinaryWriter()
-        var count = 0
-        for pair in candidates.sorted(by: { ($0.later, $0.earlier) < ($1.later, $1.earlier) }) {
-            guard let a = sets[pair.earlier], let b = sets[pair.later] else { continue }
-            let duplicate = b.withUnsafeBufferPointer { later in a.withUnsafeBufferPointer { earlier in hasher.isDuplicate(later, earlier) } }
-            if duplicate {
-                out.u64(pair.earlier)
-                out.u64(pair.later)
-                count += 1
-            }
-        }
-        try Durable.write(work + "/verified/part-\(shard.tag).bin", out.bytes)
-        try markDone("buckets", shard.index)
-        return count
+        return sets
     }
 
     struct Pair: Hashable {

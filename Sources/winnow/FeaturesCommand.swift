@@ -41,10 +41,7 @@ struct FeaturesCommand: ParsableCommand {
         try sink.truncate(atOffset: 0)
         var header = JSONWriter()
         header.beginObject()
-        header.key("names")
-        header.beginArray()
-        for name in FeatureDump.names { header.string(name) }
-        header.endArray()
+        header.field("names", strings: FeatureDump.names)
         header.endObject()
         sink.write(Data(header.bytes + [0x0a]))
         Log.setLevel(.error)

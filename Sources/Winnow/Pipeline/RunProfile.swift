@@ -120,14 +120,8 @@ public struct RunProfile: Sendable {
             w.endObject()
         }
         w.beginObject()
-        w.key("length_bounds")
-        w.beginArray()
-        for b in RunProfile.lengthBounds { w.int(b) }
-        w.endArray()
-        w.key("lengths")
-        w.beginArray()
-        for n in lengths { w.int(n) }
-        w.endArray()
+        w.field("length_bounds", ints: RunProfile.lengthBounds)
+        w.field("lengths", ints: lengths)
         w.key("languages")
         table(languages)
         w.key("years")
@@ -156,6 +150,12 @@ public struct RunProfile: Sendable {
         }
         w.endArray()
         w.key("samples")
+        writeSamples(&w)
+        w.endObject()
+    }
+
+    /// The sampled documents of each drop reason (and of the kept ones).
+    private func writeSamples(_ w: inout JSONWriter) {
         w.beginObject()
         for reason in samples.keys.sorted() {
             w.key(reason)
@@ -172,7 +172,6 @@ public struct RunProfile: Sendable {
             }
             w.endArray()
         }
-        w.endObject()
         w.endObject()
     }
 }

@@ -70,23 +70,11 @@ public enum RunReport {
             w.endObject()
         }
         w.endObject()
-        w.key("shards")
-        w.beginArray()
-        for shard in s.shards { w.string((shard as NSString).lastPathComponent) }
-        w.endArray()
-        w.key("skipped_files")
-        w.beginArray()
-        for f in s.skippedFiles { w.string(f) }
-        w.endArray()
-        w.key("unreadable")
-        w.beginArray()
-        for f in s.unreadablePaths { w.string(f) }
-        w.endArray()
+        w.field("shards", strings: s.shards.map { ($0 as NSString).lastPathComponent })
+        w.field("skipped_files", strings: s.skippedFiles)
+        w.field("unreadable", strings: s.unreadablePaths)
         w.field("keep_dropped", s.keepDroppedDirectory)
-        w.key("dropped_shards")
-        w.beginArray()
-        for f in s.droppedShards { w.string(f) }
-        w.endArray()
+        w.field("dropped_shards", strings: s.droppedShards)
         w.key("profile")
         s.profile.write(&w)
         w.endObject()

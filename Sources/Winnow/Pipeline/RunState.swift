@@ -95,10 +95,7 @@ public struct RunState: Decodable {
             w.beginObject()
             w.field("number", run.number)
             w.field("finished", run.finished)
-            w.key("files")
-            w.beginArray()
-            for f in run.files { w.string(f) }
-            w.endArray()
+            w.field("files", strings: run.files)
             w.field("index_segment", run.indexSegment)
             w.endObject()
         }

@@ -62,6 +62,22 @@ public struct JSONWriter {
         double(value, digits: digits)
     }
 
+    /// `"name":[...]` of whole numbers.
+    public mutating func field(_ name: String, ints values: [Int]) {
+        key(name)
+        beginArray()
+        for v in values { int(v) }
+        endArray()
+    }
+
+    /// `"name":[...]` of strings.
+    public mutating func field(_ name: String, strings values: [String]) {
+        key(name)
+        beginArray()
+        for v in values { string(v) }
+        endArray()
+    }
+
     private mutating func afterValue() { needsComma[needsComma.count - 1] = true }
 
     public mutating func string(_ value: String?) {

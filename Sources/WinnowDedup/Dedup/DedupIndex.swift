@@ -87,10 +87,7 @@ public struct DedupIndex {
             w.field("shingle_size", settings?.shingleSize)
             w.field("paragraph_cap", settings?.paragraphCap)
             w.endObject()
-            w.key("segments")
-            w.beginArray()
-            for s in segments { w.string(s) }
-            w.endArray()
+            w.field("segments", strings: segments)
             w.endObject()
             return w.bytes + [0x0a]
         }

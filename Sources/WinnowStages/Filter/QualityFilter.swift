@@ -7,34 +7,55 @@ import WinnowCore
 public enum QualityFilter {
     public static func apply(_ settings: QualitySettings, to extraction: inout Extraction) -> Drop? {
         guard !settings.rules.isEmpty else { return nil }
-        var profile = TextProfile(extraction.text)
+        var run = Evaluation(profile: TextProfile(extraction.text))
+        defer {
+            if let text = run.newText { extraction.text = text }
+            if !run.scores.isEmpty || settings.rules.contains(where: { $0.mode == .annotate }) {
+                extraction.qualityScores = run.scores
+                extraction.qualityFlags = run.flags
+            }
+        }
+        for rule in settings.rules {
+            // Line rules run together, when the next document rule or the end comes.
+            if rule.rule.kind == .lines {
+                run.lineRules.append(rule)
+                continue
+            }
+            if let drop = run.finishLines() { return drop }
+            if let drop = run.evaluate(rule) { return drop }
+        }
+        return run.finishLines()
+    }
+
+    /// One document's evaluation: its text's profile, the scores and flags so far, the line rules
+    /// waiting to run together, and the text they left.
+    private struct Evaluation {
+        var profile: TextProfile
         var scores: [(String, Double)] = []
         var flags: [String] = []
         var lineRules: [ConfiguredRule] = []
-        defer {
-            if !scores.isEmpty || settings.rules.contains(where: { $0.mode == .annotate }) {
-                extraction.qualityScores = scores
-                extraction.qualityFlags = flags
+        var newText: String?
+
+        /// A document rule: its score, and in filter mode the drop when it fails.
+        mutating func evaluate(_ rule: ConfiguredRule) -> Drop? {
+            let score = profile.score(rule.rule.measure)
+            let fails = (rule.parameter("min").map { score < $0 } ?? false) || (rule.parameter("max").map { score > $0 } ?? false)
+            switch rule.mode {
+            case .annotate:
+                scores.append((rule.rule.name, score))
+                if fails { flags.append(rule.rule.name) }
+            case .filter:
+                if fails { return Drop(.quality, DropReason(rawValue: rule.rule.name), QualityFilter.explain(rule, score)) }
             }
+            return nil
         }
-        func finishLines() -> Drop? {
+
+        /// Runs the waiting line rules: scores the annotating ones, removes the lines the filtering
+        /// ones fail, and drops the document when no line is left.
+        mutating func finishLines() -> Drop? {
             guard !lineRules.isEmpty else { return nil }
             defer { lineRules = [] }
-            let lines = profile.rawLines
-            var failing = [Int](repeating: 0, count: lineRules.count)
-            var keep = [Bool](repeating: true, count: lines.count)
-            var contentLines = 0
-            let needsWords = lineRules.contains { $0.rule.measure == .wordsPerLine || $0.rule.measure == .wordLength }
-            for (i, line) in lines.enumerated() {
-                let trimmed = profile.trim(line)
-                guard !trimmed.isEmpty else { continue }
-                contentLines += 1
-                let words = needsWords ? profile.wordRanges(in: trimmed) : [] // once per line, for the rules that count words
-                for (r, rule) in lineRules.enumerated() where !passes(rule, line: trimmed, words: words, in: profile) {
-                    failing[r] += 1
-                    if rule.mode == .filter { keep[i] = false }
-                }
-            }
+            let (failing, keep, contentLines) = failingLines()
             var worst: (Int, String)?
             for (r, rule) in lineRules.enumerated() {
                 let share = contentLines == 0 ? 0 : Double(failing[r]) / Double(contentLines)
@@ -46,13 +67,7 @@ public enum QualityFilter {
                 }
             }
             guard keep.contains(false) else { return nil }
-            var kept: [Range<Int>] = []
-            for (i, line) in lines.enumerated() where keep[i] {
-                let blank = profile.trim(line).isEmpty
-                if blank && (kept.last.map { profile.trim($0).isEmpty } ?? true) { continue }
-                kept.append(line)
-            }
-            while let last = kept.last, profile.trim(last).isEmpty { kept.removeLast() }
+            let kept = keptLines(keep)
             guard !kept.isEmpty else {
                 let name = worst?.1 ?? "c4_terminal_punctuation"
                 return Drop(.quality, DropReason(rawValue: name), "no line is left after \(name)")
@@ -64,27 +79,42 @@ public enum QualityFilter {
                 bytes.append(contentsOf: profile.bytes[line])
             }
             let text = String(decoding: bytes, as: UTF8.self)
-            extraction.text = text
+            newText = text
             profile = TextProfile(text)
             return nil
         }
-        for rule in settings.rules {
-            if rule.rule.kind == .lines {
-                lineRules.append(rule)
-                continue
+
+        /// Per line rule, the content lines it fails; which lines every filtering rule keeps.
+        private func failingLines() -> (failing: [Int], keep: [Bool], contentLines: Int) {
+            let lines = profile.rawLines
+            var failing = [Int](repeating: 0, count: lineRules.count)
+            var keep = [Bool](repeating: true, count: lines.count)
+            var contentLines = 0
+            let needsWords = lineRules.contains { $0.rule.measure == .wordsPerLine || $0.rule.measure == .wordLength }
+            for (i, line) in lines.enumerated() {
+                let trimmed = profile.trim(line)
+                guard !trimmed.isEmpty else { continue }
+                contentLines += 1
+                let words = needsWords ? profile.wordRanges(in: trimmed) : [] // once per line, for the rules that count words
+                for (r, rule) in lineRules.enumerated() where !QualityFilter.passes(rule, line: trimmed, words: words, in: profile) {
+                    failing[r] += 1
+                    if rule.mode == .filter { keep[i] = false }
+                }
             }
-            if let drop = finishLines() { return drop }
-            let score = profile.score(rule.rule.measure)
-            let fails = (rule.parameter("min").map { score < $0 } ?? false) || (rule.parameter("max").map { score > $0 } ?? false)
-            switch rule.mode {
-            case .annotate:
-                scores.append((rule.rule.name, score))
-                if fails { flags.append(rule.rule.name) }
-            case .filter:
-                if fails { return Drop(.quality, DropReason(rawValue: rule.rule.name), explain(rule, score)) }
-            }
+            return (failing, keep, contentLines)
         }
-        return finishLines()
+
+        /// The kept lines, without runs of blank lines or blank lines at the ends.
+        private func keptLines(_ keep: [Bool]) -> [Range<Int>] {
+            var kept: [Range<Int>] = []
+            for (i, line) in profile.rawLines.enumerated() where keep[i] {
+                let blank = profile.trim(line).isEmpty
+                if blank && (kept.last.map { profile.trim($0).isEmpty } ?? true) { continue }
+                kept.append(line)
+            }
+            while let last = kept.last, profile.trim(last).isEmpty { kept.removeLast() }
+            return kept
+        }
     }
 
     static func explain(_ rule: ConfiguredRule, _ score: Double) -> String {

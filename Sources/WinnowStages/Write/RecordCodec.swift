@@ -40,17 +40,13 @@ public enum RecordCodec {
         let origin = item.origin
         var extraction: Extraction?
         var text = ""
-        var info: PageInfo?
         switch item.content {
         case .extracted(let e):
             extraction = e
             text = e.text
         case .segmented(let page):
             text = page.blocks.map(\.text).joined(separator: "\n")
-            info = page.info
-        case .cleaned(let page):
-            info = page.info
-        case .raw:
+        case .cleaned, .raw:
             break
         case .dropped:
             return nil
@@ -62,6 +58,17 @@ public enum RecordCodec {
         w.field("added", origin.added ?? added)
         w.field("created", origin.created)
         w.key("metadata")
+        encodeMetadata(origin, extraction, &w)
+        encodeStageState(item, &w)
+        w.endObject()
+        var bytes = w.bytes
+        bytes.append(0x0a)
+        return bytes
+    }
+
+    /// The record's `metadata`: where it came from, what extraction found, the filters' scores,
+    /// and an NDJSON input's own metadata fields.
+    private static func encodeMetadata(_ origin: DocumentOrigin, _ extraction: Extraction?, _ w: inout JSONWriter) {
         w.beginObject()
         w.field("url", origin.url)
         w.field("title", extraction?.title)
@@ -82,22 +89,24 @@ public enum RecordCodec {
                 w.field(name, score)
             }
             w.endObject()
-            w.key("quality_flags")
-            w.beginArray()
-            for name in extraction?.qualityFlags ?? [] { w.string(name) }
-            w.endArray()
+            w.field("quality_flags", strings: extraction?.qualityFlags ?? [])
         }
         for (key, json) in origin.extraMetadata where !ownMetadataKeys.contains(key) {
             w.key(key)
             w.raw(json)
         }
         w.endObject()
+    }
+
+    /// An intermediate stage's state in `winnow` (the raw bytes, the cleaned HTML, the segments),
+    /// from which the next stage command goes on; nothing for an extraction.
+    private static func encodeStageState(_ item: WorkItem, _ w: inout JSONWriter) {
         switch item.content {
         case .raw(let bytes):
             w.key("winnow")
             w.beginObject()
             w.field("stage", StageName.read.rawValue)
-            w.field("content_type", origin.contentType)
+            w.field("content_type", item.origin.contentType)
             w.field("body_base64", Data(bytes).base64EncodedString())
             w.endObject()
         case .cleaned(let page):
@@ -113,45 +122,43 @@ public enum RecordCodec {
             w.field("stage", StageName.segment.rawValue)
             w.key("page")
             encodeInfo(page.info, &w)
-            w.key("elements")
-            w.beginArray()
-            for e in page.elements {
-                w.beginArray()
-                w.int(Int(e.parent))
-                w.string(e.tag)
-                w.string(e.classID)
-                w.endArray()
-            }
-            w.endArray()
-            w.key("blocks")
-            w.beginArray()
-            for b in page.blocks {
-                w.beginObject()
-                w.field("kind", b.kind.rawValue)
-                w.field("level", b.level)
-                w.field("text", b.text)
-                w.field("chars", b.chars)
-                w.field("link_chars", b.linkChars)
-                w.field("element", Int(b.element))
-                w.key("sentence_ends")
-                w.beginArray()
-                for e in b.sentenceEnds { w.int(e) }
-                w.endArray()
-                w.field("in_quote", b.inQuote)
-                w.field("in_list", b.inList)
-                w.field("in_table", b.inTable)
-                w.field("in_figure", b.inFigure)
-                w.endObject()
-            }
-            w.endArray()
+            encodeSegments(page, &w)
             w.endObject()
         default:
-            _ = info
+            break
         }
-        w.endObject()
-        var bytes = w.bytes
-        bytes.append(0x0a)
-        return bytes
+    }
+
+    /// A segmented page's elements and blocks.
+    private static func encodeSegments(_ page: SegmentedPage, _ w: inout JSONWriter) {
+        w.key("elements")
+        w.beginArray()
+        for e in page.elements {
+            w.beginArray()
+            w.int(Int(e.parent))
+            w.string(e.tag)
+            w.string(e.classID)
+            w.endArray()
+        }
+        w.endArray()
+        w.key("blocks")
+        w.beginArray()
+        for b in page.blocks {
+            w.beginObject()
+            w.field("kind", b.kind.rawValue)
+            w.field("level", b.level)
+            w.field("text", b.text)
+            w.field("chars", b.chars)
+            w.field("link_chars", b.linkChars)
+            w.field("element", Int(b.element))
+            w.field("sentence_ends", ints: b.sentenceEnds)
+            w.field("in_quote", b.inQuote)
+            w.field("in_list", b.inList)
+            w.field("in_table", b.inTable)
+            w.field("in_figure", b.inFigure)
+            w.endObject()
+        }
+        w.endArray()
     }
 
     private static func encodeInfo(_ info: PageInfo, _ w: inout JSONWriter) {
@@ -169,14 +176,8 @@ public enum RecordCodec {
             w.endArray()
         }
         w.endArray()
-        w.key("json_ld")
-        w.beginArray()
-        for j in info.jsonLD { w.string(j) }
-        w.endArray()
-        w.key("times")
-        w.beginArray()
-        for t in info.times { w.string(t) }
-        w.endArray()
+        w.field("json_ld", strings: info.jsonLD)
+        w.field("times", strings: info.times)
         w.endObject()
     }
 
@@ -199,11 +200,28 @@ public enum RecordCodec {
         guard let id = scalarString(object["id"]) else {
             return .failure(Drop(.read, .malformedJSON, "no \"id\""))
         }
+        let metadata = object["metadata"] as? [String: Any] ?? [:]
+        var origin = decodeOrigin(object, metadata: metadata, id: id, input: input)
+        if let state = object["winnow"] as? [String: Any], let stageName = state["stage"] as? String {
+            guard let stage = StageName(rawValue: stageName) else {
+                return .failure(Drop(.read, .malformedJSON, "unknown winnow stage \(stageName)"))
+            }
+            origin.contentType = state["content_type"] as? String
+            if let decoded = decodeStageState(stage, state, origin) { return decoded }
+        }
+        guard let text = object["text"] as? String else {
+            return .failure(Drop(.read, .malformedJSON, "no \"text\""))
+        }
+        return .success((origin, .extracted(decodeExtraction(text, metadata))))
+    }
+
+    /// Where a record came from: its id, source, dates, URL and the metadata fields Winnow does
+    /// not set itself (kept as encoded JSON).
+    private static func decodeOrigin(_ object: [String: Any], metadata: [String: Any], id: String, input: String) -> DocumentOrigin {
         var origin = DocumentOrigin(id: id, source: .jsonl, input: input)
         if let source = object["source"] as? String, !source.isEmpty { origin.source = source }
         origin.created = object["created"] as? String
         origin.added = object["added"] as? String
-        let metadata = object["metadata"] as? [String: Any] ?? [:]
         origin.url = metadata["url"] as? String
         origin.warcRecordID = metadata["warc_record_id"] as? String
         if let inner = metadata["input"] as? String { origin.input = inner }
@@ -214,36 +232,39 @@ public enum RecordCodec {
                 origin.extraMetadata.append((key, Array(json)))
             }
         }
-        if let state = object["winnow"] as? [String: Any], let stageName = state["stage"] as? String {
-            guard let stage = StageName(rawValue: stageName) else {
-                return .failure(Drop(.read, .malformedJSON, "unknown winnow stage \(stageName)"))
+        return origin
+    }
+
+    /// An intermediate stage's record back into its content; nil for a stage that keeps none.
+    private static func decodeStageState(_ stage: StageName, _ state: [String: Any], _ origin: DocumentOrigin)
+        -> Result<(DocumentOrigin, WorkItem.Content), Drop>?
+    {
+        var origin = origin
+        switch stage {
+        case .read:
+            guard let b64 = state["body_base64"] as? String, let data = Data(base64Encoded: b64) else {
+                return .failure(Drop(.read, .malformedJSON, "read record without body_base64"))
             }
-            origin.contentType = state["content_type"] as? String
-            switch stage {
-            case .read:
-                guard let b64 = state["body_base64"] as? String, let data = Data(base64Encoded: b64) else {
-                    return .failure(Drop(.read, .malformedJSON, "read record without body_base64"))
-                }
-                return .success((origin, .raw(Array(data))))
-            case .clean:
-                guard let html = state["html"] as? String else {
-                    return .failure(Drop(.read, .malformedJSON, "clean record without html"))
-                }
-                // Re-cleaning is idempotent and restores the tree and its head information.
-                origin.contentType = "text/html; charset=utf-8"
-                return .success((origin, .raw(Array(html.utf8))))
-            case .segment:
-                guard let page = decodeSegmented(state) else {
-                    return .failure(Drop(.read, .malformedJSON, "segment record with malformed blocks"))
-                }
-                return .success((origin, .segmented(page)))
-            default:
-                break
+            return .success((origin, .raw(Array(data))))
+        case .clean:
+            guard let html = state["html"] as? String else {
+                return .failure(Drop(.read, .malformedJSON, "clean record without html"))
             }
+            // Re-cleaning is idempotent and restores the tree and its head information.
+            origin.contentType = "text/html; charset=utf-8"
+            return .success((origin, .raw(Array(html.utf8))))
+        case .segment:
+            guard let page = decodeSegmented(state) else {
+                return .failure(Drop(.read, .malformedJSON, "segment record with malformed blocks"))
+            }
+            return .success((origin, .segmented(page)))
+        default:
+            return nil
         }
-        guard let text = object["text"] as? String else {
-            return .failure(Drop(.read, .malformedJSON, "no \"text\""))
-        }
+    }
+
+    /// A record's text and the metadata extraction and the filters wrote.
+    private static func decodeExtraction(_ text: String, _ metadata: [String: Any]) -> Extraction {
         var extraction = Extraction(text: text)
         extraction.title = metadata["title"] as? String
         extraction.author = metadata["author"] as? String
@@ -259,7 +280,7 @@ public enum RecordCodec {
         extraction.canonicalURL = metadata["canonical_url"] as? String
         extraction.siteName = metadata["site_name"] as? String
         extraction.description = metadata["description"] as? String
-        return .success((origin, .extracted(extraction)))
+        return extraction
     }
 
     /// A plain document (`id`, `text`, no `winnow` state) by the fast reader; nil for anything
