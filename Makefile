@@ -63,9 +63,11 @@ quality: build
 dedup: build
 	$(BIN) dedup $(PIPELINE) --input $(INPUT) --output $(OUTPUT)/dedup --jobs $(JOBS) $(WINNOW_FLAGS)
 
-## lint: swift-format's lint (.swift-format) over every Swift file, warnings as errors
+## lint: swift-format's lint (.swift-format) over every Swift file, warnings as errors; no function of the
+## runner, the stages, dedup or the core over 60 lines
 lint:
 	$(SWIFT) format lint --recursive --strict --parallel $(LINT_PATHS)
+	python3 scripts/function_lengths.py 60
 
 ## format: rewrite every Swift file as swift-format lays it out (then `make lint` passes)
 format:

@@ -15,6 +15,7 @@ Runs, each with both binaries (SOURCE_DATE_EPOCH fixed, --no-report):
   against its cross-run index, with boilerplate-paragraph removal on the second;
 - the Slurm test's work without the scheduler: the five dedup phases by hand, 4 tasks and 3
   buckets over 8 files (the commands `winnow slurm` submits), and `winnow slurm --dry-run`'s scripts;
+- the extraction model's features of every WCXB block (`winnow features`);
 - `winnow validate`, `winnow index stats` and `winnow slurm status` outputs;
 - `winnow report` of both binaries on copies of the same (old) output directories.
 
@@ -109,6 +110,7 @@ def run_all(binary, inputs, out):
     sh(binary, "extract", default, "-q", "--no-report", "-i", inputs["wcxb"], "-o", f"{out}/wcxb-extract")
     sh(binary, "extract", default, "-q", "--no-report", "--extract-method", "rules", "--format", "markdown",
        "-i", inputs["wcxb"], "-o", f"{out}/wcxb-extract-rules-markdown")
+    sh(binary, "features", "-i", inputs["wcxb"], "-o", f"{out}/wcxb-features.jsonl")
     dedup_only = os.path.join(ROOT, "Benchmarks/dedup-only.yaml")
     sh(binary, "dedup", dedup_only, "-q", "--no-report", "--explain", "-i", inputs["day1"], "-o", f"{out}/dedup-day1", "--index", f"{out}/dedup-index")
     sh(binary, "dedup", dedup_only, "-q", "--no-report", "--explain", "--boilerplate-paragraphs", "3", "-i", inputs["day2"],

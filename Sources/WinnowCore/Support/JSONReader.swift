@@ -68,64 +68,8 @@ package struct JSONReader {
         guard i < bytes.count else { throw Failure() }
         switch bytes[i] {
         case UInt8(ascii: "\""): return .string(try string())
-        case UInt8(ascii: "{"):
-            depth += 1
-            guard depth < 512 else { throw Failure() }
-            defer { depth -= 1 }
-            i += 1
-            var members: [(String, Value, Range<Int>)] = []
-            skipSpace()
-            if i < bytes.count, bytes[i] == UInt8(ascii: "}") {
-                i += 1
-                return .object(members)
-            }
-            while true {
-                skipSpace()
-                guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw Failure() }
-                let key = try string()
-                skipSpace()
-                try expect(":")
-                skipSpace()
-                let start = i
-                let v = try value()
-                members.append((key, v, start..<i))
-                skipSpace()
-                guard i < bytes.count else { throw Failure() }
-                if bytes[i] == UInt8(ascii: ",") {
-                    i += 1
-                    continue
-                }
-                if bytes[i] == UInt8(ascii: "}") {
-                    i += 1
-                    return .object(members)
-                }
-                throw Failure()
-            }
-        case UInt8(ascii: "["):
-            depth += 1
-            guard depth < 512 else { throw Failure() }
-            defer { depth -= 1 }
-            i += 1
-            var items: [Value] = []
-            skipSpace()
-            if i < bytes.count, bytes[i] == UInt8(ascii: "]") {
-                i += 1
-                return .array(items)
-            }
-            while true {
-                items.append(try value())
-                skipSpace()
-                guard i < bytes.count else { throw Failure() }
-                if bytes[i] == UInt8(ascii: ",") {
-                    i += 1
-                    continue
-                }
-                if bytes[i] == UInt8(ascii: "]") {
-                    i += 1
-                    return .array(items)
-                }
-                throw Failure()
-            }
+        case UInt8(ascii: "{"): return try object()
+        case UInt8(ascii: "["): return try array()
         case UInt8(ascii: "t"):
             try expect("true")
             return .bool(true)
@@ -136,19 +80,80 @@ package struct JSONReader {
             try expect("null")
             return .null
         default:
-            let start = i
-            while i < bytes.count,
-                (bytes[i] >= 0x30 && bytes[i] <= 0x39) || bytes[i] == UInt8(ascii: "-")
-                    || bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: ".") || bytes[i] == UInt8(ascii: "e")
-                    || bytes[i] == UInt8(ascii: "E")
-            {
-                i += 1
-            }
-            guard i > start, let number = Double(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)) else {
-                throw Failure()
-            }
-            return .number(number)
+            return .number(try number())
         }
+    }
+
+    private mutating func object() throws -> Value {
+        depth += 1
+        guard depth < 512 else { throw Failure() }
+        defer { depth -= 1 }
+        i += 1
+        var members: [(String, Value, Range<Int>)] = []
+        skipSpace()
+        if i < bytes.count, bytes[i] == UInt8(ascii: "}") {
+            i += 1
+            return .object(members)
+        }
+        while true {
+            skipSpace()
+            guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw Failure() }
+            let key = try string()
+            skipSpace()
+            try expect(":")
+            skipSpace()
+            let start = i
+            let v = try value()
+            members.append((key, v, start..<i))
+            if try endOfList("}") { return .object(members) }
+        }
+    }
+
+    private mutating func array() throws -> Value {
+        depth += 1
+        guard depth < 512 else { throw Failure() }
+        defer { depth -= 1 }
+        i += 1
+        var items: [Value] = []
+        skipSpace()
+        if i < bytes.count, bytes[i] == UInt8(ascii: "]") {
+            i += 1
+            return .array(items)
+        }
+        while true {
+            items.append(try value())
+            if try endOfList("]") { return .array(items) }
+        }
+    }
+
+    /// After a member or an item: true at the closing bracket, false after a comma.
+    private mutating func endOfList(_ close: Unicode.Scalar) throws -> Bool {
+        skipSpace()
+        guard i < bytes.count else { throw Failure() }
+        if bytes[i] == UInt8(ascii: ",") {
+            i += 1
+            return false
+        }
+        if bytes[i] == UInt8(ascii: close) {
+            i += 1
+            return true
+        }
+        throw Failure()
+    }
+
+    private mutating func number() throws -> Double {
+        let start = i
+        while i < bytes.count,
+            (bytes[i] >= 0x30 && bytes[i] <= 0x39) || bytes[i] == UInt8(ascii: "-")
+                || bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: ".") || bytes[i] == UInt8(ascii: "e")
+                || bytes[i] == UInt8(ascii: "E")
+        {
+            i += 1
+        }
+        guard i > start, let number = Double(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)) else {
+            throw Failure()
+        }
+        return number
     }
 
     private mutating func hex4() throws -> UInt32 {

@@ -62,6 +62,15 @@ public struct Shingler: Sendable {
 
     /// Hashes of the words of `text`, in order.
     public func wordHashes(_ text: String) -> [UInt64] {
+        if let hashes = fastWordHashes(text) { return hashes }
+        var out: [UInt64] = []
+        collectSlow(text.precomposedStringWithCompatibilityMapping, into: &out)
+        return out
+    }
+
+    /// `wordHashes` by table lookups on the UTF-8, or nil when the text needs NFKC first (a
+    /// combining mark, a compatibility character, a letter beyond the BMP).
+    private func fastWordHashes(_ text: String) -> [UInt64]? {
         var out: [UInt64] = []
         out.reserveCapacity(text.utf8.count / 5)
         var needsSlowPath = false
@@ -69,12 +78,18 @@ public struct Shingler: Sendable {
         var inWord = false
         let table = Self.bmpTable
         var copy = text
+        // A word ends: its hash goes out.
+        @inline(__always) func endWord() {
+            guard inWord else { return }
+            out.append(Self.word(h))
+            h = 0xcbf2_9ce4_8422_2325
+            inWord = false
+        }
         copy.withUTF8 { bytes in
             var i = 0
             let n = bytes.count
             while i < n {
                 let b = bytes[i]
-                var v: UInt32
                 // ASCII, nearly all bytes: one table load gives the folded letter or digit, or 0.
                 if b < 0x80 {
                     let folded = table[Int(b)]
@@ -84,30 +99,11 @@ public struct Shingler: Sendable {
                         inWord = true
                         continue
                     }
-                    if inWord {
-                        out.append(Self.word(h))
-                        h = 0xcbf2_9ce4_8422_2325
-                        inWord = false
-                    }
+                    endWord()
                     if b == 0x0a && out.last != Self.paragraphBreak { out.append(Self.paragraphBreak) }
                     continue
                 }
-                // Decode one multi-byte scalar (the text is valid UTF-8).
-                if b < 0xe0 {
-                    v = (UInt32(b & 0x1f) << 6) | UInt32(bytes[i + 1] & 0x3f)
-                    i += 2
-                } else if b < 0xf0 {
-                    v = (UInt32(b & 0x0f) << 12) | (UInt32(bytes[i + 1] & 0x3f) << 6) | UInt32(bytes[i + 2] & 0x3f)
-                    i += 3
-                } else if i + 3 < n {
-                    v =
-                        (UInt32(b & 0x07) << 18) | (UInt32(bytes[i + 1] & 0x3f) << 12) | (UInt32(bytes[i + 2] & 0x3f) << 6)
-                        | UInt32(bytes[i + 3] & 0x3f)
-                    i += 4
-                } else {
-                    i += 4
-                    continue
-                }
+                guard let v = Self.decodeMultibyte(bytes, at: &i) else { continue }
                 // A combining mark, a compatibility character or a letter beyond the BMP: NFKC first.
                 if v >= 0x10000 {
                     if let scalar = Unicode.Scalar(v), scalar.properties.isAlphabetic {
@@ -125,22 +121,32 @@ public struct Shingler: Sendable {
                     h = (h ^ UInt64(folded)) &* 0x100_0000_01b3
                     inWord = true
                 } else {
-                    if inWord {
-                        out.append(Self.word(h))
-                        h = 0xcbf2_9ce4_8422_2325
-                        inWord = false
-                    }
+                    endWord()
                     if v == 0x0a && out.last != Self.paragraphBreak { out.append(Self.paragraphBreak) }
                 }
             }
         }
-        if needsSlowPath {
-            out.removeAll(keepingCapacity: true)
-            collectSlow(text.precomposedStringWithCompatibilityMapping, into: &out)
-            return out
-        }
-        if inWord { out.append(Self.word(h)) }
+        if needsSlowPath { return nil }
+        endWord()
         return out
+    }
+
+    /// Decodes the multi-byte scalar at `i` (the text is valid UTF-8) and moves past it; nil for
+    /// a four-byte lead cut short at the end.
+    @inline(__always)
+    static func decodeMultibyte(_ bytes: UnsafeBufferPointer<UInt8>, at i: inout Int) -> UInt32? {
+        let b = bytes[i]
+        if b < 0xe0 {
+            defer { i += 2 }
+            return (UInt32(b & 0x1f) << 6) | UInt32(bytes[i + 1] & 0x3f)
+        }
+        if b < 0xf0 {
+            defer { i += 3 }
+            return (UInt32(b & 0x0f) << 12) | (UInt32(bytes[i + 1] & 0x3f) << 6) | UInt32(bytes[i + 2] & 0x3f)
+        }
+        defer { i += 4 }
+        guard i + 3 < bytes.count else { return nil }
+        return (UInt32(b & 0x07) << 18) | (UInt32(bytes[i + 1] & 0x3f) << 12) | (UInt32(bytes[i + 2] & 0x3f) << 6) | UInt32(bytes[i + 3] & 0x3f)
     }
 
     /// A word's final hash, never the paragraph-break mark.

@@ -163,48 +163,82 @@ package struct BlockFeatures {
     /// One row of features per block, in block order.
     func vectors() -> FeatureMatrix {
         let blocks = page.blocks
-        let elements = page.elements
         guard !blocks.isEmpty else { return FeatureMatrix(rows: 0, values: []) }
-        let count = elements.count
-        let parents = elements.map(\.parent)
-        let negative = rules.negative
-        let positive = rules.positive
-        var articleKept = [Bool](repeating: false, count: blocks.count)
-        var fullKept = [Bool](repeating: false, count: blocks.count)
-        for i in rules.articleKept where i < blocks.count { articleKept[i] = true }
-        for i in rules.fullKept where i < blocks.count { fullKept[i] = true }
-        // Text below each element: all characters, link characters, non-link characters, blocks.
-        var chars = [Double](repeating: 0, count: count)
-        var linkChars = [Double](repeating: 0, count: count)
-        var blockCount = [Double](repeating: 0, count: count)
+        let page = PageContext(self)
+        var out: [Double] = []
+        out.reserveCapacity(blocks.count * Self.names.count)
+        var charsBefore = 0.0
+        for (index, block) in blocks.enumerated() {
+            appendOwn(block, index: index, charsBefore: charsBefore, page: page, to: &out)
+            charsBefore += Double(block.chars)
+            appendPath(block, page: page, to: &out)
+            appendNeighbours(index, page: page, to: &out)
+            out.append(contentsOf: page.pageFeatures)
+        }
+        return FeatureMatrix(rows: blocks.count, values: out)
+    }
+
+    /// What the features of every block read of the page: the text below each element, the
+    /// elements holding half and most of it, each element's path summary, the page's own features.
+    struct PageContext {
+        var chars: [Double]
+        var linkChars: [Double]
+        var blockCount: [Double]
         var totalChars = 0.0
         var totalLinks = 0.0
         var proseChars = 0.0
-        for block in blocks {
-            totalChars += Double(block.chars)
-            totalLinks += Double(block.linkChars)
-            if MainTextFinder.isProse(block) { proseChars += Double(block.chars) }
-            var e = block.element
-            while e >= 0 {
-                chars[Int(e)] += Double(block.chars)
-                linkChars[Int(e)] += Double(block.linkChars)
-                blockCount[Int(e)] += 1
-                e = parents[Int(e)]
+        var total: Double { max(totalChars, 1) }
+        var articleKept: [Bool]
+        var fullKept: [Bool]
+        var paths: [PathSummary] = []
+        var pageFeatures: [Double] = []
+
+        init(_ f: BlockFeatures) {
+            let blocks = f.page.blocks
+            let count = f.page.elements.count
+            articleKept = [Bool](repeating: false, count: blocks.count)
+            fullKept = [Bool](repeating: false, count: blocks.count)
+            for i in f.rules.articleKept where i < blocks.count { articleKept[i] = true }
+            for i in f.rules.fullKept where i < blocks.count { fullKept[i] = true }
+            // Text below each element: all characters, link characters, blocks.
+            chars = [Double](repeating: 0, count: count)
+            linkChars = [Double](repeating: 0, count: count)
+            blockCount = [Double](repeating: 0, count: count)
+            let parents = f.page.elements.map(\.parent)
+            for block in blocks {
+                totalChars += Double(block.chars)
+                totalLinks += Double(block.linkChars)
+                if MainTextFinder.isProse(block) { proseChars += Double(block.chars) }
+                var e = block.element
+                while e >= 0 {
+                    chars[Int(e)] += Double(block.chars)
+                    linkChars[Int(e)] += Double(block.linkChars)
+                    blockCount[Int(e)] += 1
+                    e = parents[Int(e)]
+                }
             }
+            paths = f.pathSummaries(half: deepest(f, holding: 0.5), most: deepest(f, holding: ExtractRules.fullContentShare))
+            pageFeatures = f.pageFeatures(totalChars: totalChars, totalLinks: totalLinks, proseChars: proseChars, total: total)
         }
-        let total = max(totalChars, 1)
-        // The deepest elements holding half and 85% of the page's non-link text.
-        func deepest(holding share: Double) -> Int32 {
+
+        /// The deepest element holding `share` of the page's non-link text.
+        private func deepest(_ f: BlockFeatures, holding share: Double) -> Int32 {
             var best: Int32 = -1
             var bestDepth: Int32 = -1
-            for i in 0..<count where chars[i] - linkChars[i] >= share * (totalChars - totalLinks) && elements[i].depth > bestDepth {
+            let elements = f.page.elements
+            for i in 0..<elements.count where chars[i] - linkChars[i] >= share * (totalChars - totalLinks) && elements[i].depth > bestDepth {
                 best = Int32(i)
                 bestDepth = elements[i].depth
             }
             return best
         }
-        let half = deepest(holding: 0.5)
-        let most = deepest(holding: ExtractRules.fullContentShare)
+    }
+
+    /// What each element's path up to the top says, built top-down (a parent always comes before
+    /// its children in `elements`), so a block reads its element's summary.
+    func pathSummaries(half: Int32, most: Int32) -> [PathSummary] {
+        let elements = page.elements
+        let parents = elements.map(\.parent)
         // Elements sharing tag and class/id with others: cards, posts, list items.
         struct Signature: Hashable {
             var tag: String
@@ -220,21 +254,17 @@ package struct BlockFeatures {
             familyOf[e.classID] = bits
             return bits
         }
-        let pathTags = elements.map { Self.pathTagBits($0.tag) }
-        let isContainer = elements.map { ExtractRules.containerTags.contains($0.tag) }
-        // What each element's path up to the top says, built top-down (a parent always comes
-        // before its children in `elements`), so a block reads its element's summary.
-        var paths = [PathSummary](repeating: PathSummary(), count: count)
-        for i in 0..<count {
+        var paths = [PathSummary](repeating: PathSummary(), count: elements.count)
+        for i in 0..<elements.count {
             let p = Int(parents[i])
             var s = p >= 0 ? paths[p] : PathSummary()
-            s.negative = s.negative || negative[i]
-            s.positive = s.positive || positive[i]
-            s.tagBits |= pathTags[i]
+            s.negative = s.negative || rules.negative[i]
+            s.positive = s.positive || rules.positive[i]
+            s.tagBits |= Self.pathTagBits(elements[i].tag)
             s.anywhere |= families[i]
             // The element itself and its two nearest ancestors.
             s.near = families[i] | (p >= 0 ? families[p] : 0) | (p >= 0 && parents[p] >= 0 ? families[Int(parents[p])] : 0)
-            if isContainer[i] { s.container = Int32(i) }
+            if ExtractRules.containerTags.contains(elements[i].tag) { s.container = Int32(i) }
             if repeats[i] >= 3 {
                 s.repeatCount = repeats[i]
                 s.repeatDepth = 1
@@ -248,95 +278,95 @@ package struct BlockFeatures {
             s.inMost = s.inMost || Int32(i) == most
             paths[i] = s
         }
+        return paths
+    }
 
-        var pageFeatures: [Double] = [
-            log1p(totalChars), log1p(Double(blocks.count)), totalLinks / total, proseChars / total,
+    /// The features every block of the page shares: size, links, prose, JSON-LD and OpenGraph types.
+    func pageFeatures(totalChars: Double, totalLinks: Double, proseChars: Double, total: Double) -> [Double] {
+        var features: [Double] = [
+            log1p(totalChars), log1p(Double(page.blocks.count)), totalLinks / total, proseChars / total,
         ]
-        pageFeatures += LDFamily.allCases.map { ldTypes.isDisjoint(with: $0.types) ? 0 : 1 }
+        features += LDFamily.allCases.map { ldTypes.isDisjoint(with: $0.types) ? 0 : 1 }
         let og = page.info.meta("og:type")?.lowercased() ?? ""
-        pageFeatures += [
+        features += [
             og == "article" ? 1 : 0, og.hasPrefix("product") ? 1 : 0, !og.isEmpty && og != "article" && !og.hasPrefix("product") ? 1 : 0,
         ]
+        return features
+    }
 
-        var out: [Double] = []
-        out.reserveCapacity(blocks.count * Self.names.count)
-        var charsBefore = 0.0
-        for (index, block) in blocks.enumerated() {
-            let kindIndex = Self.kindIndex(block.kind).rawValue
-            for k in 0..<Self.blockKindCount { out.append(k == kindIndex ? 1 : 0) }
-            out.append(Double(block.level))
-            out.append(log1p(Double(block.chars)))
-            out.append(block.linkDensity)
-            out.append(Double(min(block.sentenceEnds.count, 20)))
-            let text = Self.textStats(block.text)
-            out.append(block.chars == 0 ? 0 : 100 * text.punctuation / Double(block.chars))
-            out.append(text.endsSentence ? 1 : 0)
-            out.append(block.chars == 0 ? 0 : text.digits / Double(block.chars))
-            out.append(text.upperStart ? 1 : 0)
-            out.append(text.currency ? 1 : 0)
-            out.append(rules.furniture[index] ? 1 : 0)
-            out.append(block.inQuote ? 1 : 0)
-            out.append(block.inList ? 1 : 0)
-            out.append(block.inTable ? 1 : 0)
-            out.append(block.inFigure ? 1 : 0)
-            out.append(Double(index) / Double(blocks.count))
-            out.append(charsBefore / total)
-            charsBefore += Double(block.chars)
-            out.append(Double(block.element >= 0 ? elements[Int(block.element)].depth : 0))
-            // Rules.
-            out.append(articleKept[index] ? 1 : 0)
-            out.append(fullKept[index] ? 1 : 0)
-            out.append(rules.kind == .article ? 1 : 0)
-            out.append(rules.kind == .discussion ? 1 : 0)
-            out.append(rules.kind == .other ? 1 : 0)
-            let path = block.element >= 0 ? paths[Int(block.element)] : PathSummary()
-            let negativePath: Double = path.negative ? 1 : 0
-            let positivePath: Double = path.positive ? 1 : 0
-            let tagBits = path.tagBits
-            let near = path.near
-            let anywhere = path.anywhere
-            let container = path.container
-            let repeatCount = path.repeatCount
-            let repeatDepth = path.repeatDepth
-            let inHalf = path.inHalf
-            let inMost = path.inMost
-            out.append(negativePath)
-            out.append(positivePath)
-            for k in 0..<Self.pathTagCount { out.append(tagBits & (1 << k) != 0 ? 1 : 0) }
-            for k in 0..<Self.familyCount { out.append(near & (1 << k) != 0 ? 1 : 0) }
-            for k in 0..<Self.familyCount { out.append(anywhere & (1 << k) != 0 ? 1 : 0) }
-            if container >= 0 {
-                let c = Int(container)
-                out.append(chars[c] / total)
-                out.append(chars[c] == 0 ? 0 : linkChars[c] / chars[c])
-                out.append(log1p(blockCount[c]))
-            } else {
-                out.append(1)
-                out.append(totalLinks / total)
-                out.append(log1p(Double(blocks.count)))
-            }
-            let parent = block.element >= 0 ? elements[Int(block.element)].parent : -1
-            out.append(parent >= 0 ? chars[Int(parent)] / total : 1)
-            out.append(inHalf ? 1 : 0)
-            out.append(inMost ? 1 : 0)
-            out.append(log1p(Double(repeatCount)))
-            out.append(Double(repeatDepth))
-            for neighbour in stride(from: index - 1, through: index + 1, by: 2) {
-                if neighbour >= 0 && neighbour < blocks.count {
-                    out.append(blocks[neighbour].linkDensity)
-                    out.append(log1p(Double(blocks[neighbour].chars)))
-                    out.append(blocks[neighbour].kind == .heading ? 1 : 0)
-                    out.append(articleKept[neighbour] ? 1 : 0)
-                } else {
-                    out.append(0)
-                    out.append(0)
-                    out.append(0)
-                    out.append(0)
-                }
-            }
-            out.append(contentsOf: pageFeatures)
+    /// The block's own text, its place, and the rules' decisions.
+    func appendOwn(_ block: Block, index: Int, charsBefore: Double, page context: PageContext, to out: inout [Double]) {
+        let kindIndex = Self.kindIndex(block.kind).rawValue
+        for k in 0..<Self.blockKindCount { out.append(k == kindIndex ? 1 : 0) }
+        out.append(Double(block.level))
+        out.append(log1p(Double(block.chars)))
+        out.append(block.linkDensity)
+        out.append(Double(min(block.sentenceEnds.count, 20)))
+        let text = Self.textStats(block.text)
+        out.append(block.chars == 0 ? 0 : 100 * text.punctuation / Double(block.chars))
+        out.append(text.endsSentence ? 1 : 0)
+        out.append(block.chars == 0 ? 0 : text.digits / Double(block.chars))
+        out.append(text.upperStart ? 1 : 0)
+        out.append(text.currency ? 1 : 0)
+        out.append(rules.furniture[index] ? 1 : 0)
+        out.append(block.inQuote ? 1 : 0)
+        out.append(block.inList ? 1 : 0)
+        out.append(block.inTable ? 1 : 0)
+        out.append(block.inFigure ? 1 : 0)
+        out.append(Double(index) / Double(page.blocks.count))
+        out.append(charsBefore / context.total)
+        out.append(Double(block.element >= 0 ? page.elements[Int(block.element)].depth : 0))
+        out.append(context.articleKept[index] ? 1 : 0)
+        out.append(context.fullKept[index] ? 1 : 0)
+        out.append(rules.kind == .article ? 1 : 0)
+        out.append(rules.kind == .discussion ? 1 : 0)
+        out.append(rules.kind == .other ? 1 : 0)
+    }
+
+    /// What the block's path says: rule classes, tags, class/id families, its container's and
+    /// parent's share of the text, the page's main elements, repeated structures.
+    func appendPath(_ block: Block, page context: PageContext, to out: inout [Double]) {
+        let path = block.element >= 0 ? context.paths[Int(block.element)] : PathSummary()
+        out.append(path.negative ? 1 : 0)
+        out.append(path.positive ? 1 : 0)
+        for k in 0..<Self.pathTagCount { out.append(path.tagBits & (1 << k) != 0 ? 1 : 0) }
+        for k in 0..<Self.familyCount { out.append(path.near & (1 << k) != 0 ? 1 : 0) }
+        for k in 0..<Self.familyCount { out.append(path.anywhere & (1 << k) != 0 ? 1 : 0) }
+        let total = context.total
+        if path.container >= 0 {
+            let c = Int(path.container)
+            out.append(context.chars[c] / total)
+            out.append(context.chars[c] == 0 ? 0 : context.linkChars[c] / context.chars[c])
+            out.append(log1p(context.blockCount[c]))
+        } else {
+            out.append(1)
+            out.append(context.totalLinks / total)
+            out.append(log1p(Double(page.blocks.count)))
         }
-        return FeatureMatrix(rows: blocks.count, values: out)
+        let parent = block.element >= 0 ? page.elements[Int(block.element)].parent : -1
+        out.append(parent >= 0 ? context.chars[Int(parent)] / total : 1)
+        out.append(path.inHalf ? 1 : 0)
+        out.append(path.inMost ? 1 : 0)
+        out.append(log1p(Double(path.repeatCount)))
+        out.append(Double(path.repeatDepth))
+    }
+
+    /// The blocks before and after: links, size, heading, the article rules' choice.
+    func appendNeighbours(_ index: Int, page context: PageContext, to out: inout [Double]) {
+        let blocks = page.blocks
+        for neighbour in stride(from: index - 1, through: index + 1, by: 2) {
+            if neighbour >= 0 && neighbour < blocks.count {
+                out.append(blocks[neighbour].linkDensity)
+                out.append(log1p(Double(blocks[neighbour].chars)))
+                out.append(blocks[neighbour].kind == .heading ? 1 : 0)
+                out.append(context.articleKept[neighbour] ? 1 : 0)
+            } else {
+                out.append(0)
+                out.append(0)
+                out.append(0)
+                out.append(0)
+            }
+        }
     }
 
     static func kindIndex(_ kind: BlockKind) -> BlockKindIndex {

@@ -72,67 +72,91 @@ struct MainTextFinder {
 
     /// Indices of the blocks that make up the main text, in order.
     func mainBlocks() -> [Int] {
-        let blocks = page.blocks
-        let elements = page.elements
-        guard !blocks.isEmpty else { return [] }
-        var score = [Double](repeating: 0, count: elements.count)
-        var chars = [Int](repeating: 0, count: elements.count)
-        var linkChars = [Int](repeating: 0, count: elements.count)
-        // Prose characters below each element, not counted past a boilerplate element.
-        var prose = [Double](repeating: 0, count: elements.count)
-        // The longest prose block directly in each element or its non-container descendants.
-        var longestProse = [Int](repeating: 0, count: elements.count)
+        guard !page.blocks.isEmpty else { return [] }
+        let scores = containerScores()
+        guard let (best, bestScore) = bestContainer(scores) else { return fallback() }
+        trace?.core = describe(best)
+        let core = grown(best, scores)
+        let region = region(around: core, bestScore: bestScore, scores)
+        trace?.mode = "article: the best-scoring container \(describe(core)) and well-scoring siblings"
+        let kept = keptBlocks(in: region)
+        return kept.isEmpty ? fallback() : kept
+    }
 
-        for block in blocks where block.element >= 0 {
+    /// Per element: the prose score of the blocks it contains (a block scores its container, the
+    /// parent and the grandparent), its text and link text, its prose (not counted past a
+    /// boilerplate element), and the longest prose block directly in it or its non-container descendants.
+    struct Scores {
+        var score: [Double]
+        var chars: [Int]
+        var linkChars: [Int]
+        var prose: [Double]
+        var longestProse: [Int]
+
+        func linkDensity(_ i: Int, empty: Double = 0) -> Double { chars[i] == 0 ? empty : Double(linkChars[i]) / Double(chars[i]) }
+    }
+
+    private func containerScores() -> Scores {
+        let elements = page.elements
+        let n = elements.count
+        var s = Scores(
+            score: [Double](repeating: 0, count: n), chars: [Int](repeating: 0, count: n), linkChars: [Int](repeating: 0, count: n),
+            prose: [Double](repeating: 0, count: n), longestProse: [Int](repeating: 0, count: n))
+        for block in page.blocks where block.element >= 0 {
             // Text totals up the whole path, for link density of containers.
             var e = block.element
             while e >= 0 {
-                chars[Int(e)] += block.chars
-                linkChars[Int(e)] += block.linkChars
+                s.chars[Int(e)] += block.chars
+                s.linkChars[Int(e)] += block.linkChars
                 e = elements[Int(e)].parent
             }
             guard isProse(block) else { continue }
             var p = block.element
             let amount = Double(block.chars) * (1 - block.linkDensity)
             while p >= 0 {
-                prose[Int(p)] += amount
+                s.prose[Int(p)] += amount
                 if negative[Int(p)] { break }
                 p = elements[Int(p)].parent
             }
             let value = blockValue(block)
             var container = block.element
-            longestProse[Int(container)] = max(longestProse[Int(container)], block.chars)
+            s.longestProse[Int(container)] = max(s.longestProse[Int(container)], block.chars)
             while container >= 0 && !ExtractRules.containerTags.contains(elements[Int(container)].tag) {
                 container = elements[Int(container)].parent
             }
             var weight = 1.0
             var level = 0
             while container >= 0 && level < 3 {
-                score[Int(container)] += value * weight
+                s.score[Int(container)] += value * weight
                 level += 1
                 weight = level == 1 ? 0.5 : 1.0 / 3.0
                 container = elements[Int(container)].parent
             }
         }
+        return s
+    }
 
+    /// The best-scoring container, weighted by its class/id and link density, and its score.
+    private func bestContainer(_ scores: Scores) -> (Int32, Double)? {
         var best: Int32 = -1
         var bestScore = 0.0
-        for i in elements.indices where score[i] > 0 {
-            var s = score[i]
+        for i in page.elements.indices where scores.score[i] > 0 {
+            var s = scores.score[i]
             if positive[i] { s *= 1.25 }
             if negative[i] { s *= 0.3 }
-            let density = chars[i] == 0 ? 0 : Double(linkChars[i]) / Double(chars[i])
-            s *= 1 - density
+            s *= 1 - scores.linkDensity(i)
             if s > bestScore {
                 bestScore = s
                 best = Int32(i)
             }
         }
-        guard best >= 0 else { return fallback() }
-        trace?.core = describe(best)
+        return best >= 0 ? (best, bestScore) : nil
+    }
 
-        // Articles split over several containers (chunks between ads, sections between figures):
-        // climb to the ancestor that holds clearly more of the page's prose.
+    /// Articles split over several containers (chunks between ads, sections between figures):
+    /// climbs from `best` to the ancestor that holds clearly more of the page's prose.
+    private func grown(_ best: Int32, _ scores: Scores) -> Int32 {
+        let elements = page.elements
         var children = [[Int32]](repeating: [], count: elements.count)
         for (i, e) in elements.enumerated() where e.parent >= 0 { children[Int(e.parent)].append(Int32(i)) }
         // A chunk continues the article when it repeats the core's container (same tag and
@@ -152,37 +176,45 @@ struct MainTextFinder {
         var ancestor = elements[Int(best)].parent
         while ancestor >= 0 && !negative[Int(ancestor)] {
             // Only substantial chunks of prose count, not scattered snippets around the page.
-            let chunk = max(ExtractRules.expansionMinChars, prose[Int(core)] * ExtractRules.expansionChunkShare)
+            let chunk = max(ExtractRules.expansionMinChars, scores.prose[Int(core)] * ExtractRules.expansionChunkShare)
             var gain = 0.0
-            for child in children[Int(ancestor)] where child != path && !negative[Int(child)] && prose[Int(child)] >= chunk {
-                let density = chars[Int(child)] == 0 ? 1 : Double(linkChars[Int(child)]) / Double(chars[Int(child)])
+            for child in children[Int(ancestor)] where child != path && !negative[Int(child)] && scores.prose[Int(child)] >= chunk {
+                let density = scores.linkDensity(Int(child), empty: 1)
                 if hasTwin[Int(child)] || (unnamedCore && density < ExtractRules.chunkMaxLinkDensity) {
-                    gain += prose[Int(child)]
+                    gain += scores.prose[Int(child)]
                 }
             }
-            if gain >= prose[Int(core)] * (ExtractRules.expansionRatio - 1) { core = ancestor }
+            if gain >= scores.prose[Int(core)] * (ExtractRules.expansionRatio - 1) { core = ancestor }
             path = ancestor
             ancestor = elements[Int(ancestor)].parent
         }
+        return core
+    }
+
+    /// The core and its well-scoring siblings (or siblings holding a long prose block).
+    private func region(around core: Int32, bestScore: Double, _ scores: Scores) -> Set<Int32> {
+        let elements = page.elements
         var region = Set<Int32>([core])
         let parent = elements[Int(core)].parent
-        if parent >= 0 {
-            let threshold = max(10, bestScore * 0.2)
-            for i in elements.indices where elements[i].parent == parent && Int32(i) != core && !negative[i] {
-                let density = chars[i] == 0 ? 0 : Double(linkChars[i]) / Double(chars[i])
-                if score[i] * (1 - density) >= threshold || (density < 0.2 && longestProse[i] >= ExtractRules.siblingProseChars) {
-                    region.insert(Int32(i))
-                }
+        guard parent >= 0 else { return region }
+        let threshold = max(10, bestScore * 0.2)
+        for i in elements.indices where elements[i].parent == parent && Int32(i) != core && !negative[i] {
+            let density = scores.linkDensity(i)
+            if scores.score[i] * (1 - density) >= threshold || (density < 0.2 && scores.longestProse[i] >= ExtractRules.siblingProseChars) {
+                region.insert(Int32(i))
             }
         }
+        return region
+    }
 
+    /// The blocks of the region but boilerplate, and but the sections under a boilerplate heading.
+    private func keptBlocks(in region: Set<Int32>) -> [Int] {
         var kept: [Int] = []
         // A boilerplate heading ("Related stories", "More from ...") ends the text it heads:
         // the blocks after it in its container are dropped, up to a heading of the same rank.
         var skipScope: Int32 = -1
         var skipLevel = 0
-        trace?.mode = "article: the best-scoring container \(describe(core)) and well-scoring siblings"
-        for (index, block) in blocks.enumerated() {
+        for (index, block) in page.blocks.enumerated() {
             guard let root = regionRoot(of: block, in: region) else {
                 trace?.reasons[index] = "outside the main region"
                 continue
@@ -192,7 +224,7 @@ struct MainTextFinder {
                 if rankEnds || !isInside(block.element, skipScope) { skipScope = -1 }
             }
             if skipScope < 0 && isBoilerplateHeading(block) {
-                skipScope = max(0, elements[Int(block.element)].parent)
+                skipScope = max(0, page.elements[Int(block.element)].parent)
                 skipLevel = block.kind == .heading ? block.level : 6
                 trace?.reasons[index] = "boilerplate heading: drops the section it heads"
                 continue
@@ -205,7 +237,7 @@ struct MainTextFinder {
             // evaluated without a trace).
             if let why = dropReason(block, at: index, below: root) { trace?.reasons[index] = describe(why) } else { kept.append(index) }
         }
-        return kept.isEmpty ? fallback() : kept
+        return kept
     }
 
     /// The region element the block sits in (itself or an ancestor), or nil when outside.
@@ -360,13 +392,28 @@ struct MainTextFinder {
     /// documentation pages): the smallest element holding most of the page's non-link text, with
     /// every block in it but boilerplate elements, navigation-like link lists and furniture.
     func fullContentBlocks() -> [Int] {
-        let blocks = page.blocks
+        guard !page.blocks.isEmpty else { return [] }
+        let negative = fullContentNegative()
+        let root = fullContentRoot(negative)
+        guard root.total > 0 else { return [] }
+        var kept: [Int] = []
+        trace?.mode = "full content: everything in \(describe(root.element)), the deepest element with most of the page's text"
+        for (index, block) in page.blocks.enumerated() {
+            if let why = fullContentReason(block, at: index, root: root.element, negative) {
+                trace?.reasons[index] = describe(why)
+            } else {
+                kept.append(index)
+            }
+        }
+        return kept
+    }
+
+    /// The boilerplate marks of the elements, but for an element with half the page's text.
+    private func fullContentNegative() -> [Bool] {
         let elements = page.elements
-        guard !blocks.isEmpty else { return [] }
-        // Boilerplate marks do not hold for an element with half the page's text.
         var textAll = [Double](repeating: 0, count: elements.count)
         var totalAll = 0.0
-        for block in blocks {
+        for block in page.blocks {
             let amount = Double(block.chars - block.linkChars)
             totalAll += amount
             var e = block.element
@@ -375,10 +422,15 @@ struct MainTextFinder {
                 e = elements[Int(e)].parent
             }
         }
-        let negative = elements.indices.map { self.negative[$0] && textAll[$0] < totalAll * 0.5 }
+        return elements.indices.map { self.negative[$0] && textAll[$0] < totalAll * 0.5 }
+    }
+
+    /// The deepest element with most of the text outside boilerplate, and that text's total.
+    private func fullContentRoot(_ negative: [Bool]) -> (element: Int32, total: Double) {
+        let elements = page.elements
         var text = [Double](repeating: 0, count: elements.count)
         var total = 0.0
-        for block in blocks {
+        for block in page.blocks {
             let amount = Double(block.chars - block.linkChars)
             var e = block.element
             var blocked = false
@@ -392,8 +444,6 @@ struct MainTextFinder {
             total += amount
             for p in path { text[Int(p)] += amount }
         }
-        guard total > 0 else { return [] }
-        // The deepest element with most of the text.
         var root: Int32 = -1
         var rootDepth: Int32 = -1
         for i in elements.indices where text[i] >= total * ExtractRules.fullContentShare && !negative[i] {
@@ -402,40 +452,31 @@ struct MainTextFinder {
                 rootDepth = elements[i].depth
             }
         }
-        var kept: [Int] = []
-        trace?.mode = "full content: everything in \(describe(root)), the deepest element with most of the page's text"
-        for (index, block) in blocks.enumerated() {
-            var e = block.element
-            var inside = root < 0
-            var boilerplate: Int32 = -1
-            while e >= 0 {
-                if e == root {
-                    inside = true
-                    break
-                }
-                let isFigure = elements[Int(e)].tag == "figure" || elements[Int(e)].tag == "figcaption"
-                if negative[Int(e)] && !(includeCaptions && isFigure) { boilerplate = e }
-                e = elements[Int(e)].parent
+        return (root, total)
+    }
+
+    /// Why a block of a full-content page is left out, or nil when it is kept.
+    private func fullContentReason(_ block: Block, at index: Int, root: Int32, _ negative: [Bool]) -> LeftOut? {
+        let elements = page.elements
+        var e = block.element
+        var inside = root < 0
+        var boilerplate: Int32 = -1
+        while e >= 0 {
+            if e == root {
+                inside = true
+                break
             }
-            let why: LeftOut?
-            if !inside {
-                why = .outsideMainContent
-            } else if boilerplate >= 0 {
-                why = .insideBoilerplate(boilerplate)
-            } else if (block.kind == .caption || block.inFigure) && !includeCaptions {
-                why = .caption
-            } else if block.kind == .heading && block.level == 1 {
-                why = .headline
-            } else if block.linkDensity > 0.9 && block.kind == .listItem && block.chars < 40 {
-                why = .navigationLink
-            } else if furniture[index] {
-                why = .furniture
-            } else {
-                why = nil
-            }
-            if let why { trace?.reasons[index] = describe(why) } else { kept.append(index) }
+            let isFigure = elements[Int(e)].tag == "figure" || elements[Int(e)].tag == "figcaption"
+            if negative[Int(e)] && !(includeCaptions && isFigure) { boilerplate = e }
+            e = elements[Int(e)].parent
         }
-        return kept
+        if !inside { return .outsideMainContent }
+        if boilerplate >= 0 { return .insideBoilerplate(boilerplate) }
+        if (block.kind == .caption || block.inFigure) && !includeCaptions { return .caption }
+        if block.kind == .heading && block.level == 1 { return .headline }
+        if block.linkDensity > 0.9 && block.kind == .listItem && block.chars < 40 { return .navigationLink }
+        if furniture[index] { return .furniture }
+        return nil
     }
 
     /// When no container stands out: every prose block with few links.

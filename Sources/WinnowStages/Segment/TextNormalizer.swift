@@ -40,39 +40,16 @@ public enum TextNormalizer {
                         continue
                     }
                     // Multi-byte: a few code points are whitespace or invisible.
-                    if b == 0xc2 && i + 1 < n {
-                        let c = input[i + 1]
-                        if c == 0xa0 || c == 0x85 {
-                            pendingSpace = true
-                            i += 2
-                            continue
-                        } // NBSP, NEL
-                        if c == 0xad {
-                            i += 2
-                            continue
-                        } // soft hyphen
-                    } else if b == 0xe2 && i + 2 < n && input[i + 1] == 0x80 {
-                        let c = input[i + 2]
-                        if (c >= 0x80 && c <= 0x8a) || c == 0xaf || c == 0xa8 || c == 0xa9 {
-                            pendingSpace = true
-                            i += 3
-                            continue
-                        }
-                        if c == 0x8b {
-                            i += 3
-                            continue
-                        } // zero-width space
-                    } else if b == 0xe2 && i + 2 < n && input[i + 1] == 0x81 && input[i + 2] == 0x9f {
+                    switch special(input, at: i) {
+                    case .space(let length):
                         pendingSpace = true
-                        i += 3
-                        continue // medium math space
-                    } else if b == 0xe3 && i + 2 < n && input[i + 1] == 0x80 && input[i + 2] == 0x80 {
-                        pendingSpace = true
-                        i += 3
-                        continue // ideographic space
-                    } else if b == 0xef && i + 2 < n && input[i + 1] == 0xbb && input[i + 2] == 0xbf {
-                        i += 3
-                        continue // BOM
+                        i += length
+                        continue
+                    case .invisible(let length):
+                        i += length
+                        continue
+                    case .none:
+                        break
                     }
                     ascii = false
                     put(b)
@@ -82,6 +59,37 @@ public enum TextNormalizer {
             }
         }
         return ascii || !mayNeedNFC(text) ? text : text.precomposedStringWithCanonicalMapping
+    }
+
+    /// A multi-byte character that is whitespace or invisible, and its length in bytes.
+    enum Special {
+        case none
+        /// NBSP, NEL, the spaces of U+2000 to U+200A, U+202F, U+2028/2029, U+205F, U+3000.
+        case space(Int)
+        /// Soft hyphen, zero-width space, BOM.
+        case invisible(Int)
+    }
+
+    @inline(__always)
+    static func special(_ input: UnsafeBufferPointer<UInt8>, at i: Int) -> Special {
+        let b = input[i]
+        let n = input.count
+        if b == 0xc2 && i + 1 < n {
+            let c = input[i + 1]
+            if c == 0xa0 || c == 0x85 { return .space(2) } // NBSP, NEL
+            if c == 0xad { return .invisible(2) } // soft hyphen
+        } else if b == 0xe2 && i + 2 < n && input[i + 1] == 0x80 {
+            let c = input[i + 2]
+            if (c >= 0x80 && c <= 0x8a) || c == 0xaf || c == 0xa8 || c == 0xa9 { return .space(3) }
+            if c == 0x8b { return .invisible(3) } // zero-width space
+        } else if b == 0xe2 && i + 2 < n && input[i + 1] == 0x81 && input[i + 2] == 0x9f {
+            return .space(3) // medium math space
+        } else if b == 0xe3 && i + 2 < n && input[i + 1] == 0x80 && input[i + 2] == 0x80 {
+            return .space(3) // ideographic space
+        } else if b == 0xef && i + 2 < n && input[i + 1] == 0xbb && input[i + 2] == 0xbf {
+            return .invisible(3) // BOM
+        }
+        return .none
     }
 
     /// False when `text` is certainly in NFC already: no combining mark, no conjoining Hangul jamo
