@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Refactors keep behaviour: run two winnow binaries on the same inputs and compare what they write.
 
-usage: compare_outputs.py OLD_BINARY NEW_BINARY [SHARED_DIR] [WORK_DIR]
+usage: compare_outputs.py [--added-key KEY]... OLD_BINARY NEW_BINARY [SHARED_DIR] [WORK_DIR]
+
+--added-key KEY: a top-level key the new binary adds to its JSON files on purpose (a format version,
+say) is left out of their comparison; the result says so.
 
 A binary of an earlier commit:
     git worktree add /tmp/winnow-base <commit> && (cd /tmp/winnow-base && swift build -c release)
@@ -143,6 +146,9 @@ def reports(old, new, work):
     return [f"{d}/report.html" for d in sources]
 
 
+ADDED_KEYS = []
+
+
 def normalized(path, top, binary):
     """A file's bytes with the output directory and the binary's path replaced by placeholders,
     JSON summaries without their timings."""
@@ -150,11 +156,13 @@ def normalized(path, top, binary):
     if not path.endswith(".gz"):
         data = data.replace(top.encode(), b"OUT").replace(binary.encode(), b"WINNOW")
     if path.endswith(".json"):
-        def strip(o):
+        def strip(o, top=True):
             if isinstance(o, dict):
-                return {k: strip(v) for k, v in o.items() if k not in TIMING_KEYS}
+                if top:
+                    o = {k: v for k, v in o.items() if k not in ADDED_KEYS}
+                return {k: strip(v, False) for k, v in o.items() if k not in TIMING_KEYS}
             if isinstance(o, list):
-                return [strip(v) for v in o]
+                return [strip(v, False) for v in o]
             return o
         return json.dumps(strip(json.loads(data)), sort_keys=True).encode()
     return data
@@ -167,11 +175,15 @@ def files(top):
 
 
 def main():
-    if len(sys.argv) < 3:
+    args = sys.argv[1:]
+    while args[:1] == ["--added-key"] and len(args) > 1:
+        ADDED_KEYS.append(args[1])
+        args = args[2:]
+    if len(args) < 2:
         sys.exit(__doc__)
-    old, new = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-    shared = sys.argv[3] if len(sys.argv) > 3 else os.path.join(ROOT, "../shared")
-    work = os.path.abspath(sys.argv[4] if len(sys.argv) > 4 else "/tmp/winnow-compare")
+    old, new = os.path.abspath(args[0]), os.path.abspath(args[1])
+    shared = args[2] if len(args) > 2 else os.path.join(ROOT, "../shared")
+    work = os.path.abspath(args[3] if len(args) > 3 else "/tmp/winnow-compare")
     if not os.path.exists(os.path.join(shared, "bench/dedup/make_corpus.py")):
         print(f"compare_outputs: {shared}/bench is missing: comparing the sample corpus only")
         shared = None
@@ -199,7 +211,8 @@ def main():
             print("  " + name)
         sys.exit(1)
     print(f"compare_outputs: {same} files ({total_bytes / 1e6:.1f} MB) identical between {old} and {new} "
-          f"(JSON summaries without timings){'' if shared else '; sample corpus only'}")
+          f"(JSON summaries without timings{', without the added keys ' + ', '.join(ADDED_KEYS) if ADDED_KEYS else ''})"
+          f"{'' if shared else '; sample corpus only'}")
 
 
 if __name__ == "__main__":
