@@ -24,8 +24,10 @@ enum InputTrimmer {
         guard let base = page.baseAddress, page.count > 0 else { return nil }
         // libxml2 stops at a NUL byte; such pages are left as they are.
         if memchr(base, 0, page.count) != nil { return nil }
-        var scanner = Scanner(bytes: page, selection: selection)
-        return scanner.run()
+        return byteClasses.withUnsafeBufferPointer { classes in
+            var scanner = Scanner(bytes: page, classes: classes.baseAddress!, selection: selection)
+            return scanner.run()
+        }
     }
 
     private struct Scanner {
@@ -38,16 +40,16 @@ enum InputTrimmer {
         /// Attributes of the start tag being read that the tree does not keep.
         var unread: [Range<Int>] = []
 
-        /// `byteClasses`, read once per page rather than through the global's accessor per byte.
+        /// `byteClasses` as a pointer for the page's scan: no bounds checks or retains per byte.
         let classes: UnsafePointer<UInt8>
 
         /// The attributes the tree keeps; the others are cut.
         let selection: AttributeSelection
 
-        init(bytes: UnsafeBufferPointer<UInt8>, selection: AttributeSelection) {
+        init(bytes: UnsafeBufferPointer<UInt8>, classes: UnsafePointer<UInt8>, selection: AttributeSelection) {
             self.bytes = bytes
             self.end = bytes.count
-            self.classes = byteClasses
+            self.classes = classes
             self.selection = selection
         }
 
@@ -336,22 +338,16 @@ private enum ByteClass {
     static let endsUnquoted: UInt8 = 4
 }
 
-/// The class bits of every byte value, for the scanner's hot loops. Allocated once, never freed.
-/// Written once when first read (a global's lazy, thread-safe initialisation), then only read:
-/// safe to share between threads. `nonisolated(unsafe)` because a pointer is not `Sendable`; a
-/// pointer rather than an array keeps the scanner's hot loops free of bounds checks and retains.
-nonisolated(unsafe) private let byteClasses: UnsafePointer<UInt8> = {
-    let table = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
-    for value in 0..<256 {
-        let c = UInt8(value)
-        var bits: UInt8 = 0
-        if InputTrimmer.isNameChar(c) { bits |= ByteClass.name }
-        if InputTrimmer.isBlank(c) { bits |= ByteClass.blank | ByteClass.endsUnquoted }
-        if c == UInt8(ascii: ">") { bits |= ByteClass.endsUnquoted }
-        table[value] = bits
-    }
-    return UnsafePointer(table)
-}()
+/// The class bits of every byte value, for the scanner's hot loops (which read it through a
+/// pointer, `Scanner.classes`).
+private let byteClasses: [UInt8] = (0..<256).map { value in
+    let c = UInt8(value)
+    var bits: UInt8 = 0
+    if InputTrimmer.isNameChar(c) { bits |= ByteClass.name }
+    if InputTrimmer.isBlank(c) { bits |= ByteClass.blank | ByteClass.endsUnquoted }
+    if c == UInt8(ascii: ">") { bits |= ByteClass.endsUnquoted }
+    return bits
+}
 
 private func isASCIILetter(_ c: UInt8) -> Bool { InputTrimmer.isASCIILetter(c) }
 private func isBlank(_ c: UInt8) -> Bool { InputTrimmer.isBlank(c) }
