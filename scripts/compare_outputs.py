@@ -11,7 +11,8 @@ A binary of an earlier commit:
     python3 scripts/compare_outputs.py /tmp/winnow-base/.build/release/winnow .build/release/winnow
 
 Runs, each with both binaries (SOURCE_DATE_EPOCH fixed, --no-report):
-- the sample corpus: `run` of every pipeline in Pipelines/, and every stage command (read ... dedup);
+- the sample corpus: `run` of every pipeline in Pipelines/, every stage command (read ... dedup), and
+  each stage command on the shards of the stage before it;
 - the benchmark WARC (../shared/bench/warc/build_warc.py over the 91 news pages, 3 copies
   each, and the WCXB pages) with --explain and --keep-dropped, at --jobs 1 and 2;
 - the dedup corpora (../shared/bench/dedup/make_corpus.py): a day's corpus and a second day
@@ -104,6 +105,10 @@ def run_all(binary, inputs, out):
            "--index", f"{out}/sample-index-{name}", "--metrics-file", f"{out}/scratch/{name}.prom")
     for stage in ["read", "clean", "segment", "extract", "language", "quality", "dedup"]:
         sh(binary, stage, default, "-q", "--no-report", "-i", inputs["sample"], "-o", f"{out}/sample-{stage}")
+    # Each stage command on the shards of the stage before it (intermediate records read back).
+    for stage, before in [("clean", "read"), ("segment", "clean"), ("extract", "segment"), ("dedup", "extract")]:
+        shards = sorted(glob.glob(f"{out}/sample-{before}/*.jsonl.gz"))  # not the summaries: their timings vary
+        sh(binary, stage, default, "-q", "--no-report", "-i", *shards, "-o", f"{out}/sample-{stage}-from-{before}")
     keep("validate", sh(binary, "validate", *sorted(glob.glob(os.path.join(ROOT, "Pipelines/*.yaml"))), check=False))
     if "warc" not in inputs:
         return
@@ -164,7 +169,14 @@ def normalized(path, top, binary):
             if isinstance(o, list):
                 return [strip(v, False) for v in o]
             return o
-        return json.dumps(strip(json.loads(data)), sort_keys=True).encode()
+        o = strip(json.loads(data))
+        # Inputs each binary wrote itself (the stage commands reading the shards before them) have
+        # their own modification times.
+        if isinstance(o, dict) and isinstance(o.get("finished_inputs"), dict):
+            for name, identity in o["finished_inputs"].items():
+                if name.startswith("OUT/") and isinstance(identity, dict):
+                    identity.pop("modified", None)
+        return json.dumps(o, sort_keys=True).encode()
     return data
 
 

@@ -202,11 +202,15 @@ public enum RecordCodec {
         }
         let metadata = object["metadata"] as? [String: Any] ?? [:]
         var origin = decodeOrigin(object, metadata: metadata, id: id, input: input)
-        if let state = object["winnow"] as? [String: Any], let stageName = state["stage"] as? String {
+        let state: StageState?
+        do { state = try StageState.read(line: line) } catch {
+            return .failure(Drop(.read, .malformedJSON, "a winnow object that is not the shape Winnow writes"))
+        }
+        if let state, let stageName = state.stage {
             guard let stage = StageName(rawValue: stageName) else {
                 return .failure(Drop(.read, .malformedJSON, "unknown winnow stage \(stageName)"))
             }
-            origin.contentType = state["content_type"] as? String
+            origin.contentType = state.contentType
             if let decoded = decodeStageState(stage, state, origin) { return decoded }
         }
         guard let text = object["text"] as? String else {
@@ -236,25 +240,25 @@ public enum RecordCodec {
     }
 
     /// An intermediate stage's record back into its content; nil for a stage that keeps none.
-    private static func decodeStageState(_ stage: StageName, _ state: [String: Any], _ origin: DocumentOrigin)
+    private static func decodeStageState(_ stage: StageName, _ state: StageState, _ origin: DocumentOrigin)
         -> Result<(DocumentOrigin, WorkItem.Content), Drop>?
     {
         var origin = origin
         switch stage {
         case .read:
-            guard let b64 = state["body_base64"] as? String, let data = Data(base64Encoded: b64) else {
+            guard let b64 = state.bodyBase64, let data = Data(base64Encoded: b64) else {
                 return .failure(Drop(.read, .malformedJSON, "read record without body_base64"))
             }
             return .success((origin, .raw(Array(data))))
         case .clean:
-            guard let html = state["html"] as? String else {
+            guard let html = state.html else {
                 return .failure(Drop(.read, .malformedJSON, "clean record without html"))
             }
             // Re-cleaning is idempotent and restores the tree and its head information.
             origin.contentType = "text/html; charset=utf-8"
             return .success((origin, .raw(Array(html.utf8))))
         case .segment:
-            guard let page = decodeSegmented(state) else {
+            guard let page = state.segmentedPage else {
                 return .failure(Drop(.read, .malformedJSON, "segment record with malformed blocks"))
             }
             return .success((origin, .segmented(page)))
@@ -339,40 +343,4 @@ public enum RecordCodec {
         return nil
     }
 
-    private static func decodeSegmented(_ state: [String: Any]) -> SegmentedPage? {
-        guard let rawElements = state["elements"] as? [[Any]], let rawBlocks = state["blocks"] as? [[String: Any]] else { return nil }
-        var info = PageInfo()
-        if let p = state["page"] as? [String: Any] {
-            info.title = p["title"] as? String
-            info.htmlLang = p["html_lang"] as? String
-            info.canonical = p["canonical"] as? String
-            info.charset = p["charset"] as? String ?? "utf-8"
-            info.metas = (p["metas"] as? [[String]] ?? []).compactMap { $0.count == 2 ? PageInfo.Meta(key: $0[0], content: $0[1]) : nil }
-            info.jsonLD = p["json_ld"] as? [String] ?? []
-            info.times = p["times"] as? [String] ?? []
-        }
-        var elements: [ElementInfo] = []
-        for e in rawElements {
-            guard e.count == 3, let parent = (e[0] as? NSNumber)?.int32Value, let tag = e[1] as? String, let classID = e[2] as? String,
-                parent >= -1, parent < Int32(elements.count)
-            else { return nil }
-            let depth = parent >= 0 ? elements[Int(parent)].depth + 1 : 0
-            elements.append(ElementInfo(parent: parent, tag: tag, classID: classID, depth: depth))
-        }
-        var blocks: [Block] = []
-        for b in rawBlocks {
-            guard let kindName = b["kind"] as? String, let kind = BlockKind(rawValue: kindName), let text = b["text"] as? String,
-                let element = (b["element"] as? NSNumber)?.int32Value, element >= 0, element < Int32(elements.count)
-            else { return nil }
-            let chars = (b["chars"] as? NSNumber)?.intValue ?? TextNormalizer.visibleCount(text.utf8)
-            blocks.append(
-                Block(
-                    kind: kind, level: (b["level"] as? NSNumber)?.intValue ?? 0, text: text,
-                    linkChars: (b["link_chars"] as? NSNumber)?.intValue ?? 0, chars: chars, element: element,
-                    sentenceEnds: (b["sentence_ends"] as? [NSNumber])?.map(\.intValue) ?? [text.utf8.count],
-                    inQuote: b["in_quote"] as? Bool ?? false, inList: b["in_list"] as? Bool ?? false,
-                    inTable: b["in_table"] as? Bool ?? false, inFigure: b["in_figure"] as? Bool ?? false))
-        }
-        return SegmentedPage(info: info, elements: elements, blocks: blocks)
-    }
 }
