@@ -114,7 +114,7 @@ public struct StageBenchmark {
             })
         let quality = QualitySettings.groups(QualityRule.Group.allCases, mode: .annotate)
         results.append(
-            timed("quality (28 rules, annotate)", extracted.count, bytes) {
+            timed("quality (\(quality.rules.count) rules, annotate)", extracted.count, bytes) {
                 for var e in extracted { _ = QualityFilter.apply(quality, to: &e) }
             })
         results.append(

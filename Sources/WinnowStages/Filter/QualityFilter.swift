@@ -410,6 +410,31 @@ struct TextProfile {
             return Double(lines.reduce(0) { $0 + SentenceSplitter.sentenceEnds(String(decoding: bytes[$1], as: UTF8.self)).count })
         case .terminalPunctuation, .wordsPerLine, .wordLength, .javascript, .policy:
             return 0 // line tests: QualityFilter.passes
+        case .punctuatedLines, .shortLines, .duplicateLineCharsOfText, .lineBreaksPerWord:
+            return finewebScore(measure)
+        }
+    }
+
+    /// FineWeb's measures (datatrove's `FineWebQualityFilter`, on Winnow's lines and words).
+    func finewebScore(_ measure: QualityRule.Measure) -> Double {
+        switch measure {
+        case .punctuatedLines:
+            guard !lines.isEmpty else { return 0 }
+            return Double(lines.filter { line in QualityFilter.terminalEnds.contains { hasSuffix(line, $0) } }.count) / Double(lines.count)
+        case .shortLines(let length):
+            guard !lines.isEmpty else { return 0 }
+            return Double(lines.filter { scalarCount($0) <= length }.count) / Double(lines.count)
+        case .duplicateLineCharsOfText:
+            var seen = Set<UInt64>()
+            var repeated = 0
+            for line in lines where !seen.insert(hash(line)).inserted { repeated += scalarCount(line) }
+            let total = scalarCount(0..<bytes.count) - bytes.reduce(0) { $0 + ($1 == 0x0a ? 1 : 0) }
+            return total <= 0 ? 0 : Double(repeated) / Double(total)
+        case .lineBreaksPerWord:
+            guard !words.isEmpty else { return 0 }
+            return Double(bytes.reduce(0) { $0 + ($1 == 0x0a ? 1 : 0) }) / Double(words.count)
+        default:
+            return 0
         }
     }
 

@@ -9,6 +9,7 @@ public struct QualityRule: Sendable, Equatable {
         case gopherQuality = "gopher_quality"
         case gopherRepetition = "gopher_repetition"
         case c4
+        case fineweb
     }
 
     /// What a rule measures: the evaluator switches on this, not on the rule's name.
@@ -20,6 +21,11 @@ public struct QualityRule: Sendable, Equatable {
         case loremIpsum, curlyBraces, sentences
         /// Tests of each line.
         case terminalPunctuation, wordsPerLine, wordLength, javascript, policy
+        /// FineWeb's: lines ending in terminal punctuation, short lines, characters in repeated
+        /// lines over the text's, line breaks per word.
+        case punctuatedLines
+        case shortLines(Int)
+        case duplicateLineCharsOfText, lineBreaksPerWord
 
         var isLineTest: Bool {
             switch self {
@@ -49,7 +55,7 @@ public struct QualityRule: Sendable, Equatable {
     public let defaults: [String: Double]
 
     /// Every rule, in the order they are evaluated.
-    public static let all: [QualityRule] = gopherQuality + gopherRepetition + c4
+    public static let all: [QualityRule] = gopherQuality + gopherRepetition + c4 + fineweb
 
     public static func named(_ name: String) -> QualityRule? { all.first { $0.name == name } }
 
@@ -141,6 +147,24 @@ public struct QualityRule: Sendable, Equatable {
         QualityRule(
             name: "c4_min_sentences", group: .c4, measure: .sentences,
             summary: "at least min sentences (after the line removals)", defaults: ["min": 5]),
+    ]
+
+    /// FineWeb's own rules, after Gopher and C4 (Penedo et al. 2024, section 3.3; datatrove's
+    /// `FineWebQualityFilter` defaults). Lines are the non-empty lines; characters are Unicode scalars.
+    static let fineweb: [QualityRule] = [
+        QualityRule(
+            name: "fineweb_line_punct_ratio", group: .fineweb, measure: .punctuatedLines,
+            summary: "share of lines ending in terminal punctuation at least min", defaults: ["min": 0.12]),
+        QualityRule(
+            name: "fineweb_short_line_ratio", group: .fineweb, measure: .shortLines(30),
+            summary: "share of lines of 30 characters or fewer at most max", defaults: ["max": 0.67]),
+        QualityRule(
+            name: "fineweb_char_dup_ratio", group: .fineweb, measure: .duplicateLineCharsOfText,
+            summary: "characters in lines that repeat an earlier line, over the text's characters (line breaks aside), at most max",
+            defaults: ["max": 0.01]),
+        QualityRule(
+            name: "fineweb_list_ratio", group: .fineweb, measure: .lineBreaksPerWord,
+            summary: "line breaks per word at most max", defaults: ["max": 0.3]),
     ]
 }
 

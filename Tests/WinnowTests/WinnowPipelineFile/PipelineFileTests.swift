@@ -116,7 +116,7 @@ final class PipelineFileTests: XCTestCase {
             (
                 "stages: [read, clean, segment, extract, {quality: {groups: [gopher]}}, write]\n",
                 [
-                    "p.yaml:1:60: quality.groups: \"gopher\" is not a rule group; accepted: gopher_quality, gopher_repetition, c4",
+                    "p.yaml:1:60: quality.groups: \"gopher\" is not a rule group; accepted: gopher_quality, gopher_repetition, c4, fineweb",
                     "p.yaml:1:51: stage quality runs no rule",
                 ]
             ),

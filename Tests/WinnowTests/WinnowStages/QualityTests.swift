@@ -56,6 +56,11 @@ final class QualityTests: XCTestCase {
         "c4_javascript": "Please enable JavaScript to view this page.\nThis site needs javascript to work.",
         "c4_policy": "Read our privacy policy before you go on.\nThis site uses cookies to give you the best experience.",
         "c4_min_sentences": "One sentence is all that this text has to say about the river and the town",
+        "fineweb_line_punct_ratio": (1...10).map { "News and sport from the town and the river, part \($0)" }.joined(separator: "\n"),
+        "fineweb_short_line_ratio": (1...10).map { "Item \($0) of the list." }.joined(separator: "\n"),
+        "fineweb_char_dup_ratio": good
+            + "\nBuy the best shoes in town with free delivery today.\nBuy the best shoes in town with free delivery today.",
+        "fineweb_list_ratio": (1...20).map { "Apples \($0)." }.joined(separator: "\n"),
     ]
 
     func evaluate(_ name: String, _ text: String, mode: FilterMode = .filter) -> (Drop?, Extraction) {
@@ -95,6 +100,16 @@ final class QualityTests: XCTestCase {
         let (_, passing) = evaluate("gopher_word_count", Self.good, mode: .annotate)
         XCTAssertEqual(passing.qualityScores?.first?.1, Double(TextProfile(Self.good).words.count))
         XCTAssertEqual(passing.qualityFlags, [])
+    }
+
+    /// FineWeb's rules measure as datatrove's `FineWebQualityFilter` does: shares of the non-empty
+    /// lines, repeated lines' characters over the text's (line breaks aside), line breaks per word.
+    func testFineWebMeasures() {
+        var profile = TextProfile("One line ends here.\nshort\n\nOne line ends here.\nand this one does not end with a stop")
+        XCTAssertEqual(profile.score(.punctuatedLines), 2.0 / 4.0)
+        XCTAssertEqual(profile.score(.shortLines(30)), 3.0 / 4.0)
+        XCTAssertEqual(profile.score(.duplicateLineCharsOfText), 19.0 / 80.0, accuracy: 1e-12)
+        XCTAssertEqual(profile.score(.lineBreaksPerWord), 4.0 / 18.0, accuracy: 1e-12)
     }
 
     func testWordsOutsideASCII() {
