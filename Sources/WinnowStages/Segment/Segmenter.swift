@@ -102,13 +102,11 @@ public struct Segmenter: Sendable {
                     let index = stack[i].tree
                     // class, id, role and itemprop, lowercased, in one String made once.
                     var bytes: [UInt8] = []
-                    var ascii = true
                     func add(_ prefix: StaticString, _ value: ArraySlice<UInt8>?) {
                         guard let value else { return }
                         if !bytes.isEmpty { bytes.append(0x20) }
                         bytes.append(contentsOf: UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount))
                         for b in value {
-                            if b >= 0x80 { ascii = false }
                             bytes.append(b >= 0x41 && b <= 0x5a ? b | 0x20 : b)
                         }
                     }
@@ -117,6 +115,8 @@ public struct Segmenter: Sendable {
                     add("role-", tree.attribute(.role, of: index))
                     add("itemprop-", tree.attribute(.itemprop, of: index))
                     let joined = String(decoding: bytes, as: UTF8.self)
+                    // Beyond ASCII, the full lowercasing (class names are short: one more pass costs nothing).
+                    let ascii = !bytes.contains { $0 >= 0x80 }
                     elements.append(
                         ElementInfo(
                             parent: parent, tag: tree.name(of: tree[index].tag),
