@@ -81,7 +81,7 @@ public struct DedupPhases {
     public func isDone(_ phase: String, _ index: Int) -> Bool { FileManager.default.fileExists(atPath: markerPath(phase, index)) }
 
     func markDone(_ phase: String, _ index: Int) throws {
-        try ShardWriter.makeDirectory(work + "/markers")
+        try Durable.makeDirectory(work + "/markers")
         try Durable.write(markerPath(phase, index), Array("done\n".utf8))
     }
 
@@ -169,10 +169,10 @@ public struct DedupPhases {
     @discardableResult
     public func signatures(inputs: [String], shard: Shard, buckets: Int? = nil) throws -> Int {
         let plan = Plan(tasks: shard.count, buckets: buckets ?? shard.count)
-        try ShardWriter.makeDirectory(work)
+        try Durable.makeDirectory(work)
         try writePlan(plan)
         if isDone("signatures", shard.index) { return 0 }
-        for folder in ["exact", "shingles", "bands/part-\(shard.tag)"] { try ShardWriter.makeDirectory(work + "/" + folder) }
+        for folder in ["exact", "shingles", "bands/part-\(shard.tag)"] { try Durable.makeDirectory(work + "/" + folder) }
         let hasher = MinHasher(settings: settings.minHash)
         var exact = BinaryWriter()
         var shingleFile = BinaryWriter()
@@ -226,7 +226,7 @@ public struct DedupPhases {
         }
         try requireDone("signatures", count: plan.tasks)
         if isDone("buckets", shard.index) { return 0 }
-        try ShardWriter.makeDirectory(work + "/verified")
+        try Durable.makeDirectory(work + "/verified")
         let candidates = try candidatePairs(bucket: shard.tag, tasks: plan.tasks)
         let sets = try shingleSets(of: candidates, tasks: plan.tasks)
         let hasher = MinHasher(settings: settings.minHash)
@@ -379,8 +379,8 @@ public struct DedupPhases {
             dropped[position] = DropReason(rawValue: try reader.string())
             _ = try reader.string()
         }
-        try ShardWriter.makeDirectory(output)
-        try ShardWriter.makeDirectory(output + "/stats")
+        try Durable.makeDirectory(output)
+        try Durable.makeDirectory(output + "/stats")
         let prefix = "shard-" + shard.tag
         for name in (try? FileManager.default.contentsOfDirectory(atPath: output)) ?? [] where name.hasPrefix(prefix + "-") {
             unlink(output + "/" + name)

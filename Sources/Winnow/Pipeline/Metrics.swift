@@ -47,7 +47,7 @@ public enum Metrics {
 
     public static func write(_ summary: RunSummary?, command: String, status: ExitStatus, seconds: Double, to path: String) throws {
         let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty { try ShardWriter.makeDirectory(directory) }
+        if !directory.isEmpty { try Durable.makeDirectory(directory) }
         try Durable.write(path, Array(render(summary, command: command, status: status, seconds: seconds).utf8))
     }
 }

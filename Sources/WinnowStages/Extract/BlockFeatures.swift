@@ -217,7 +217,7 @@ package struct BlockFeatures {
                     e = parents[Int(e)]
                 }
             }
-            paths = f.pathSummaries(half: deepest(f, holding: 0.5), most: deepest(f, holding: ExtractRules.fullContentShare))
+            paths = f.pathSummaries(parents: parents, half: deepest(f, holding: 0.5), most: deepest(f, holding: ExtractRules.fullContentShare))
             pageFeatures = f.pageFeatures(totalChars: totalChars, totalLinks: totalLinks, proseChars: proseChars, total: total)
         }
 
@@ -236,9 +236,8 @@ package struct BlockFeatures {
 
     /// What each element's path up to the top says, built top-down (a parent always comes before
     /// its children in `elements`), so a block reads its element's summary.
-    func pathSummaries(half: Int32, most: Int32) -> [PathSummary] {
+    func pathSummaries(parents: [Int32], half: Int32, most: Int32) -> [PathSummary] {
         let elements = page.elements
-        let parents = elements.map(\.parent)
         // Elements sharing tag and class/id with others: cards, posts, list items.
         struct Signature: Hashable {
             var tag: String

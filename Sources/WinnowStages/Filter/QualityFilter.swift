@@ -136,7 +136,7 @@ public enum QualityFilter {
     static func passes(_ rule: ConfiguredRule, line: Range<Int>, words: [Range<Int>], in profile: TextProfile) -> Bool {
         switch rule.rule.measure {
         case .terminalPunctuation:
-            return terminalEnds.contains { profile.hasSuffix(line, $0) }
+            return profile.endsInTerminalPunctuation(line)
         case .wordsPerLine:
             return Double(words.count) >= (rule.parameter("min") ?? 3)
         case .wordLength:
@@ -167,8 +167,16 @@ struct TextProfile {
     /// The n-gram words, computed for the first n-gram rule and kept for the others.
     private var gramCache: (hashes: [UInt64], lengths: [Int])?
     /// Repeated lines and paragraphs, computed for the first rule that needs them (two rules read each).
-    private var lineDuplicates: (share: Double, charShare: Double)?
-    private var paragraphDuplicates: (share: Double, charShare: Double)?
+    private var lineDuplicates: Duplicates?
+    private var paragraphDuplicates: Duplicates?
+
+    /// Items that repeat an earlier one: their share of the items, their characters' share of the
+    /// items' characters, and those characters.
+    struct Duplicates {
+        var share: Double
+        var charShare: Double
+        var chars: Int
+    }
 
     init(_ text: String) {
         bytes = Array(text.utf8)
@@ -390,8 +398,7 @@ struct TextProfile {
             }
             return Double(found.count)
         case .duplicateLines, .duplicateLineChars:
-            let d = lineDuplicates ?? duplicates(lines)
-            lineDuplicates = d
+            let d = repeatedLines()
             return measure == .duplicateLines ? d.share : d.charShare
         case .duplicateParagraphs, .duplicateParagraphChars:
             let d = paragraphDuplicates ?? duplicates(paragraphs)
@@ -416,26 +423,37 @@ struct TextProfile {
     }
 
     /// FineWeb's measures (datatrove's `FineWebQualityFilter`, on Winnow's lines and words).
-    func finewebScore(_ measure: QualityRule.Measure) -> Double {
+    mutating func finewebScore(_ measure: QualityRule.Measure) -> Double {
+        // The text's line breaks: one between each two of its raw lines.
+        let lineBreaks = rawLines.count - 1
         switch measure {
         case .punctuatedLines:
             guard !lines.isEmpty else { return 0 }
-            return Double(lines.filter { line in QualityFilter.terminalEnds.contains { hasSuffix(line, $0) } }.count) / Double(lines.count)
+            return Double(lines.filter { endsInTerminalPunctuation($0) }.count) / Double(lines.count)
         case .shortLines(let length):
             guard !lines.isEmpty else { return 0 }
             return Double(lines.filter { scalarCount($0) <= length }.count) / Double(lines.count)
         case .duplicateLineCharsOfText:
-            var seen = Set<UInt64>()
-            var repeated = 0
-            for line in lines where !seen.insert(hash(line)).inserted { repeated += scalarCount(line) }
-            let total = scalarCount(0..<bytes.count) - bytes.reduce(0) { $0 + ($1 == 0x0a ? 1 : 0) }
-            return total <= 0 ? 0 : Double(repeated) / Double(total)
+            let total = scalarCount(0..<bytes.count) - lineBreaks
+            return total <= 0 ? 0 : Double(repeatedLines().chars) / Double(total)
         case .lineBreaksPerWord:
             guard !words.isEmpty else { return 0 }
-            return Double(bytes.reduce(0) { $0 + ($1 == 0x0a ? 1 : 0) }) / Double(words.count)
+            return Double(lineBreaks) / Double(words.count)
         default:
             return 0
         }
+    }
+
+    /// The repeated lines, counted for the first rule that needs them (Gopher's two and FineWeb's).
+    private mutating func repeatedLines() -> Duplicates {
+        let d = lineDuplicates ?? duplicates(lines)
+        lineDuplicates = d
+        return d
+    }
+
+    /// Whether a (trimmed) line ends in terminal punctuation (C4's line rule, FineWeb's share).
+    func endsInTerminalPunctuation(_ line: Range<Int>) -> Bool {
+        QualityFilter.terminalEnds.contains { hasSuffix(line, $0) }
     }
 
     func hasLetter(_ r: Range<Int>) -> Bool {
@@ -461,8 +479,8 @@ struct TextProfile {
     }
 
     /// The share of items repeating an earlier one, and the share of characters in them.
-    func duplicates(_ items: [Range<Int>]) -> (share: Double, charShare: Double) {
-        guard !items.isEmpty else { return (0, 0) }
+    func duplicates(_ items: [Range<Int>]) -> Duplicates {
+        guard !items.isEmpty else { return Duplicates(share: 0, charShare: 0, chars: 0) }
         var seen = Set<UInt64>()
         var count = 0
         var chars = 0
@@ -475,7 +493,7 @@ struct TextProfile {
                 chars += n
             }
         }
-        return (Double(count) / Double(items.count), total == 0 ? 0 : Double(chars) / Double(total))
+        return Duplicates(share: Double(count) / Double(items.count), charShare: total == 0 ? 0 : Double(chars) / Double(total), chars: chars)
     }
 
     /// Words for n-grams: the non-empty word cores, with a hash and a length in characters each.

@@ -202,8 +202,9 @@ public enum RecordCodec {
         }
         let metadata = object["metadata"] as? [String: Any] ?? [:]
         var origin = decodeOrigin(object, metadata: metadata, id: id, input: input)
+        // Only a record with Winnow's own state (an intermediate stage's output) is read again for it.
         let state: StageState?
-        do { state = try StageState.read(line: line) } catch {
+        do { state = object["winnow"] == nil ? nil : try StageState.read(line: line) } catch {
             return .failure(Drop(.read, .malformedJSON, "a winnow object that is not the shape Winnow writes"))
         }
         if let state, let stageName = state.stage {

@@ -39,11 +39,8 @@ public final class ShardWriter {
         self.prefix = prefix
         self.settings = settings
         self.compressor = try GzipCompressor(level: settings.compressionLevel)
-        try Self.makeDirectory(directory)
+        try Durable.makeDirectory(directory)
     }
-
-    /// Creates `path` and its parents (like `mkdir -p`).
-    public static func makeDirectory(_ path: String) throws { try Durable.makeDirectory(path) }
 
     private func name(_ index: Int) -> String {
         let digits = String(index)
