@@ -128,19 +128,25 @@ public struct DedupPhases {
 
     static func position(file: Int, record: Int) -> UInt64 { UInt64(file) << 32 | UInt64(record) }
 
-    /// Reads the documents of this shard's files, runs clean, segment, extract and the filters
-    /// on raw pages, and calls `body` with each document's position and result.
+    /// The run's stages: those before dedup for every document, those after it for the kept ones.
+    func documentPlan() throws -> PipelinePlan {
+        var config = self.config
+        config.lastStage = .write
+        return try PipelinePlan(config)
+    }
+
+    /// Reads the documents of this shard's files, runs the stages before dedup (url_filter, clean,
+    /// segment, extract, the filters) on raw pages, and calls `body` with each document's position
+    /// and result.
     @discardableResult
-    func forEachDocument(inputs: [String], shard: Shard, stats: inout RunStats, _ body: (UInt64, DocumentOrigin, WorkItem) throws -> Void) throws -> (
-        files: Int, bytes: Int
-    ) {
+    func forEachDocument(
+        inputs: [String], shard: Shard, stats: inout RunStats, plan given: PipelinePlan? = nil,
+        _ body: (UInt64, DocumentOrigin, WorkItem) throws -> Void
+    ) throws -> (files: Int, bytes: Int) {
         var taken = (files: 0, bytes: 0)
         var scanner = InputScanner()
         let files = InputFile.split(scanner.scan(inputs), bytes: config.splitBytes)
-        var config = self.config
-        config.inputs = inputs
-        config.lastStage = .quality
-        let plan = PipelinePlan(config)
+        let plan = try given ?? documentPlan()
         let reader = ArchiveReader(settings: config.read)
         for (rank, file) in files.enumerated() where shard.takes(rank) {
             taken.files += 1
@@ -361,6 +367,18 @@ public struct DedupPhases {
 
     // MARK: phase 4
 
+    /// The clusters phase's verdicts: each dropped document's position and reason.
+    private func verdicts() throws -> [UInt64: DropReason] {
+        var dropped: [UInt64: DropReason] = [:]
+        var reader = try BinaryReader(path: work + "/verdicts.bin")
+        while !reader.atEnd {
+            let position = try reader.u64()
+            dropped[position] = DropReason(rawValue: try reader.string())
+            _ = try reader.string()
+        }
+        return dropped
+    }
+
     /// Writes this task's kept documents to `output/shard-IIIII-NNNNN.jsonl.gz` and its counts to
     /// `output/stats/task-IIIII.json`. A task re-run after a kill first removes what its killed
     /// run left. Returns (kept, dropped as duplicates).
@@ -372,13 +390,7 @@ public struct DedupPhases {
         }
         try requireDone("clusters", count: 1)
         if isDone("filter", shard.index) { return (0, 0) }
-        var dropped: [UInt64: DropReason] = [:]
-        var reader = try BinaryReader(path: work + "/verdicts.bin")
-        while !reader.atEnd {
-            let position = try reader.u64()
-            dropped[position] = DropReason(rawValue: try reader.string())
-            _ = try reader.string()
-        }
+        let dropped = try verdicts()
         try Durable.makeDirectory(output)
         try Durable.makeDirectory(output + "/stats")
         let prefix = "shard-" + shard.tag
@@ -391,7 +403,9 @@ public struct DedupPhases {
         var stats = RunStats()
         var dedupStats = StageStats()
         let started = Date()
-        let taken = try forEachDocument(inputs: inputs, shard: shard, stats: &stats) { position, _, item in
+        let stages = try documentPlan()
+        var finishStats = RunStats()
+        let taken = try forEachDocument(inputs: inputs, shard: shard, stats: &stats, plan: stages) { position, _, item in
             guard case .extracted = item.content else { return }
             dedupStats.documentsIn += 1
             if let reason = dropped[position] {
@@ -400,13 +414,15 @@ public struct DedupPhases {
                 return
             }
             dedupStats.documentsOut += 1
-            if let record = RecordCodec.encode(item, added: added) {
+            let finished = stages.finish(item, stats: &finishStats)
+            if let record = RecordCodec.encode(finished, added: added) {
                 try writer.write(record)
                 kept += 1
             }
         }
         try writer.finish()
         stats[.dedup] = dedupStats
+        stats.merge(finishStats)
         stats[.write].documentsIn = kept
         stats[.write].documentsOut = kept
         var summary = RunSummary()

@@ -21,6 +21,14 @@ public struct PipelineFile: Sendable {
     /// The stages, as listed.
     public var stages: [StageName]
 
+    /// The list files the stages name (URL lists, the bad-words list) that are not on this
+    /// machine. They are read when a run starts, which refuses to start without them; a file
+    /// naming lists that live where the job runs is still valid.
+    public var missingFiles: [String] {
+        let named = (config.urlFilter.map { $0.blocklists + $0.allowlists } ?? []) + [config.quality?.badWordsPath].compactMap { $0 }
+        return named.filter { !FileManager.default.fileExists(atPath: $0) }
+    }
+
     /// One mistake in a pipeline file.
     public struct Problem: Sendable, Equatable, CustomStringConvertible {
         public var file: String
@@ -303,6 +311,8 @@ struct SchemaReader {
         // so the two sections can come in either order.)
         result.config.language = nil
         result.config.quality = nil
+        result.config.urlFilter = nil
+        result.config.pii = nil
         result.config.dedup.enabled = false
         for item in seq {
             let nameNode: Node
@@ -349,6 +359,16 @@ struct SchemaReader {
             // A listed language stage runs, with its defaults for what the file leaves out.
             config.language = LanguageSettings()
             _ = readSettings(node, .stage(stage), what, into: &config)
+        case .urlFilter:
+            config.urlFilter = URLFilterSettings()
+            _ = readSettings(node, .stage(stage), what, into: &config)
+            if config.urlFilter!.blocklists.isEmpty {
+                problem(node, "stage url_filter blocks nothing: give `blocklists` (files or directories of domains, URLs or words)")
+            }
+        case .pii:
+            // A listed pii stage runs, with FineWeb's defaults for what the file leaves out.
+            config.pii = PIISettings()
+            _ = readSettings(node, .stage(stage), what, into: &config)
         case .dedup:
             config.dedup = DedupSettings()
             let bandsNode = keyNode(node, "bands")
@@ -376,7 +396,8 @@ struct SchemaReader {
         var removed = Set<String>()
         let modes = FilterMode.allCases.map(\.rawValue)
         var rulesNode: Node?
-        for (key, _, value) in pairs(node, "stage quality", accepted: ["mode", "groups", "rules"]) {
+        var badWordsPath: String?
+        for (key, _, value) in pairs(node, "stage quality", accepted: ["mode", "groups", "rules", "badwords"]) {
             switch key {
             case "mode": if let s = choice(value, "quality.mode", modes) { mode = FilterMode(rawValue: s)! }
             case "groups":
@@ -390,6 +411,8 @@ struct SchemaReader {
                     }
                 }
             case "rules": rulesNode = value
+            case "badwords":
+                badWordsPath = string(value, "quality.badwords")
             default: break
             }
         }
@@ -425,6 +448,11 @@ struct SchemaReader {
         if chosen.isEmpty {
             problem(node, "stage quality runs no rule; give groups (\(QualityRule.Group.allCases.map(\.rawValue).joined(separator: ", "))) or rules")
         }
-        return QualitySettings(rules: Array(chosen.values))
+        var settings = QualitySettings(rules: Array(chosen.values))
+        settings.badWordsPath = badWordsPath
+        if settings.lacksBadWords {
+            problem(node, "quality: c4_badwords needs its list: give `badwords: FILE` (one word or phrase a line)")
+        }
+        return settings
     }
 }

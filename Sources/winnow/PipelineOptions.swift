@@ -51,6 +51,15 @@ struct PipelineOptions: ParsableArguments {
     @Option(help: help("--languages", valueName: "en,de,..."))
     var languages: String?
 
+    @Option(help: help("--url-blocklist", valueName: "file|dir"))
+    var urlBlocklist: [String] = []
+
+    @Option(help: help("--url-allowlist", valueName: "file|dir"))
+    var urlAllowlist: [String] = []
+
+    @Option(help: help("--pii", valueName: "redact|annotate|off"))
+    var pii: String?
+
     @OptionGroup(title: "Deduplication") var dedup: DedupOptions
 
     @Flag(name: .shortAndLong, help: "Log every dropped document, not only damaged input.")
@@ -100,6 +109,9 @@ struct PipelineOptions: ParsableArguments {
         if let languages {
             g.append(("--languages", .texts(languages.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })))
         }
+        if !urlBlocklist.isEmpty { g.append(("--url-blocklist", .texts(urlBlocklist))) }
+        if !urlAllowlist.isEmpty { g.append(("--url-allowlist", .texts(urlAllowlist))) }
+        if let pii { g.append(("--pii", .text(pii))) }
         if let keepDropped { g.append(("--keep-dropped", .text(keepDropped))) }
         if let metricsFile { g.append(("--metrics-file", .text(metricsFile))) }
         return g + dedup.given
@@ -130,6 +142,14 @@ struct PipelineOptions: ParsableArguments {
             throw ValidationError("\(path): remote locations (s3://, https://, ...) are not supported yet; give a local path")
         }
         config.lastStage = lastStage
+        // `winnow pii` runs the stage it is named after; `winnow url-filter` needs lists to filter by.
+        if lastStage == .pii && config.pii == nil && pii != "off" { config.pii = PIISettings() }
+        if let filter = config.urlFilter, filter.blocklists.isEmpty {
+            throw ValidationError("the url_filter stage has no blocklist: give --url-blocklist FILE (or `blocklists` in the pipeline file)")
+        }
+        if lastStage == .urlFilter && config.urlFilter == nil {
+            throw ValidationError("winnow url-filter filters by lists: give --url-blocklist FILE (or a pipeline file with a url_filter stage)")
+        }
         config.full = full
         if let task = try parseShard(shard) {
             config.inputShard = (task.index, task.count)
@@ -267,7 +287,14 @@ func runPipeline(_ options: PipelineOptions, lastStage: StageName, command: Stri
         Log.writeStderr("Error: \(error.message)\n")
         throw ExitCode(.usage)
     }
-    let pipeline = Pipeline(config: config)
+    let pipeline: Pipeline
+    do {
+        pipeline = try Pipeline(config: config)
+    } catch {
+        // A stage that cannot be made from the settings (a URL list missing or unreadable).
+        Log.writeStderr("Error: \(error)\n")
+        throw ExitCode(.usage)
+    }
     if pipeline.taskFinishedAlready {
         if !options.quiet { Log.info("task finished already (\(pipeline.taskMarker ?? "")); nothing new in its inputs") }
         return

@@ -44,6 +44,9 @@ struct ValidateCommand: ParsableCommand {
                 }
                 if let quality = file.config.quality { parts.append("\(quality.rules.count) quality rules") }
                 print("\(path): valid pipeline \"\(file.name)\" (\(parts.joined(separator: "; ")))")
+                for missing in file.missingFiles {
+                    FileHandle.standardError.write(Data("\(path): note: \(missing) is not on this machine; a run needs it\n".utf8))
+                }
             } catch let error as PipelineFile.Invalid {
                 invalid += 1
                 FileHandle.standardError.write(Data((error.description + "\n").utf8))

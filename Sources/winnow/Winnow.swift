@@ -28,8 +28,9 @@ struct WinnowCommand: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            RunCommand.self, FetchCommand.self, ReadCommand.self, CleanCommand.self, SegmentCommand.self,
-            ExtractCommand.self, LanguageCommand.self, QualityCommand.self, DedupCommand.self, ValidateCommand.self, ReportCommand.self,
+            RunCommand.self, FetchCommand.self, ReadCommand.self, URLFilterCommand.self, CleanCommand.self, SegmentCommand.self,
+            ExtractCommand.self, LanguageCommand.self, QualityCommand.self, DedupCommand.self, PIICommand.self, ValidateCommand.self,
+            ReportCommand.self,
             InspectCommand.self, DedupPhaseCommand.self, SlurmCommand.self, IndexCommand.self, BenchmarkCommand.self, FeaturesCommand.self,
         ],
         defaultSubcommand: nil

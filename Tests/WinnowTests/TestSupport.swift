@@ -65,6 +65,14 @@ func readDocuments(_ path: String, settings: ReadSettings = ReadSettings()) -> [
     return out
 }
 
+/// A WARC response record of an HTML page.
+func warcRecord(uri: String, html: [UInt8], id: String) -> [UInt8] {
+    let http = Array("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n".utf8) + html
+    let head =
+        "WARC/1.1\r\nWARC-Type: response\r\nWARC-Target-URI: \(uri)\r\nWARC-Date: 2024-01-02T03:04:05Z\r\nWARC-Record-ID: <urn:uuid:\(id)>\r\nContent-Type: application/http; msgtype=response\r\nContent-Length: \(http.count)\r\n\r\n"
+    return Array(head.utf8) + http + Array("\r\n\r\n".utf8)
+}
+
 /// Runs the pipeline and returns its summary.
 func runPipeline(
     inputs: [String], output: String, jobs: Int = 2, lastStage: StageName = .write,

@@ -13,9 +13,10 @@ public final class Pipeline: Sendable {
     public let plan: PipelinePlan
     private let reader: ArchiveReader
 
-    public init(config: PipelineConfig) {
+    /// Throws when a stage cannot be made from `config` (a URL list that cannot be read).
+    public init(config: PipelineConfig) throws {
         self.config = config
-        plan = PipelinePlan(config)
+        plan = try PipelinePlan(config)
         reader = ArchiveReader(settings: config.read)
     }
 
@@ -48,6 +49,7 @@ public final class Pipeline: Sendable {
         try commit(&state, output: output, index: index, inputs: inputs, summary: &summary)
 
         summary.stats.merge(workerStats)
+        summary.stats.merge(output.finishStats)
         output.readCounts.seconds = readSeconds
         summary.stats[.read].merge(output.readCounts)
         if var dedup = output.dedup?.stats {

@@ -13,6 +13,8 @@ public struct PipelineConfig: Sendable {
     /// writes that stage's intermediate shards.
     public var lastStage: StageName = .write
     public var read = ReadSettings()
+    /// The url_filter stage's settings, nil when the pipeline has no url_filter stage.
+    public var urlFilter: URLFilterSettings?
     public var clean = CleanSettings()
     public var extract = ExtractSettings()
     public var write = WriteSettings()
@@ -21,6 +23,8 @@ public struct PipelineConfig: Sendable {
     public var language: LanguageSettings? = LanguageSettings()
     /// The quality stage's settings, nil when the pipeline has no quality stage.
     public var quality: QualitySettings?
+    /// The pii stage's settings, nil when the pipeline has no pii stage.
+    public var pii: PIISettings?
     /// Documents allowed between the reader and the writer per worker (bounds memory).
     public var inFlightPerJob = 16
     /// The `added` timestamp of every record (ISO 8601).

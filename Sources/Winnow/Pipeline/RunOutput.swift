@@ -3,11 +3,12 @@ import WinnowDedup
 import WinnowStages
 
 /// The writing side of a run, on the calling thread: takes the documents in input order, counts
-/// the read stage, runs the dedup stage, writes kept documents to the shards and dropped ones to
+/// the read stage, runs the dedup stage and the stages after it (pii), writes kept documents to the shards and dropped ones to
 /// `--keep-dropped`, and gathers the report's profile. After the first write error it only
 /// drains (the run then fails and commits nothing).
 struct RunOutput {
     let config: PipelineConfig
+    let plan: PipelinePlan
     let writer: ShardWriter
     let explain: ShardWriter?
     let droppedWriter: ShardWriter?
@@ -15,6 +16,8 @@ struct RunOutput {
     var profile = RunProfile()
     var readCounts = StageStats()
     var writeStats = StageStats()
+    /// The counts of the stages after dedup.
+    var finishStats = RunStats()
     /// Documents taken so far.
     private(set) var emitted = 0
     private(set) var firstError: Error?
@@ -22,6 +25,7 @@ struct RunOutput {
 
     init(config: PipelineConfig, plan: PipelinePlan, run: Int, started: Double) throws {
         self.config = config
+        self.plan = plan
         self.started = started
         let runTag = String(repeating: "0", count: max(0, 6 - String(run).count)) + String(run)
         writer = try ShardWriter(directory: config.output, prefix: config.shardPrefix + "-" + runTag, settings: config.write)
@@ -54,9 +58,11 @@ struct RunOutput {
             current.content = try dedup!.take(current, extraction: extraction)
             dedup!.stats.seconds += monotonicSeconds() - t
         }
+        if !plan.finishing.isEmpty, case .extracted = current.content { current = plan.finish(current, stats: &finishStats) }
         // Every drop, whichever stage made it, in input order: the report's profile and --keep-dropped.
         if case .dropped(let drop) = current.content {
             profile.dropped(current.origin, drop)
+            if drop.stage == .urlFilter { try explain?.write(Self.explanation(current.origin, drop)) }
             try droppedWriter?.write(RecordCodec.encodeDropped(current.origin, drop, added: config.added))
             return
         }
@@ -82,6 +88,18 @@ struct RunOutput {
 
     /// Every shard the run wrote, in the order the state lists them.
     var files: [String] { writer.shardNames + (explain?.shardNames ?? []) + (droppedWriter?.shardNames ?? []) }
+
+    /// An `--explain` line for a document the url_filter stage dropped: the list and entry.
+    private static func explanation(_ origin: DocumentOrigin, _ drop: Drop) -> [UInt8] {
+        var w = JSONWriter(capacity: 128)
+        w.beginObject()
+        w.field("id", origin.id)
+        w.field("reason", drop.reason.rawValue)
+        w.field("url", origin.url)
+        w.field("match", drop.detail)
+        w.endObject()
+        return w.bytes + [0x0a]
+    }
 
     private static func log(_ drop: Drop, _ origin: DocumentOrigin) {
         let place = origin.url.map { "\(origin.input) (\($0))" } ?? origin.input

@@ -211,6 +211,34 @@ public enum Settings {
             c.read.maxDocumentBytes = int(v) * 1024 * 1024
         },
         row(
+            "mode", .stage(.urlFilter), flag: nil, .choice(FilterMode.allCases.map(\.rawValue)), default: "filter",
+            "filter drops a blocked page before it is parsed (url_blocklist); annotate writes the match to metadata.url_blocklist instead."
+        ) { c, v in
+            c.urlFilter = c.urlFilter ?? URLFilterSettings()
+            c.urlFilter!.mode = FilterMode(rawValue: text(v)) ?? .filter
+        },
+        row(
+            "blocklists", .stage(.urlFilter), flag: "url-blocklist", .texts, default: "",
+            "Files or directories of blocked domains (subdomains included), URLs (the pages under them included), banned words, sub-words and soft words, plain or .gz; UT1's and datatrove's file names are understood (README, \"URL filter\"). On the command line repeatable, and it adds the url_filter stage."
+        ) { c, v in
+            c.urlFilter = c.urlFilter ?? URLFilterSettings()
+            c.urlFilter!.blocklists = texts(v)
+        },
+        row(
+            "allowlists", .stage(.urlFilter), flag: "url-allowlist", .texts, default: "",
+            "Lists in the same form whose matches are never blocked (an allowlisted URL wins over the blocklists)."
+        ) { c, v in
+            c.urlFilter = c.urlFilter ?? URLFilterSettings()
+            c.urlFilter!.allowlists = texts(v)
+        },
+        row(
+            "soft_word_threshold", .stage(.urlFilter), flag: nil, .int(1...100), default: "2",
+            "Soft-banned words a URL needs to be blocked by them (FineWeb: 2)."
+        ) { c, v in
+            c.urlFilter = c.urlFilter ?? URLFilterSettings()
+            c.urlFilter!.softWordThreshold = int(v)
+        },
+        row(
             "max_depth", .stage(.clean), flag: "max-depth", .int(16...100_000), default: "256",
             "Drop pages with elements nested deeper than this (too_deep)."
         ) { c, v in
@@ -309,6 +337,67 @@ public enum Settings {
             "Remove paragraphs that this many earlier documents of the run held (cc_net-style boilerplate removal)."
         ) { c, v in
             c.dedup.boilerplateParagraphs = int(v)
+        },
+        row(
+            "mode", .stage(.pii), flag: nil, .choice(PIIMode.allCases.map(\.rawValue)), default: "redact",
+            "redact replaces what is found and counts it in metadata.pii; annotate only counts."
+        ) { c, v in
+            c.pii = c.pii ?? PIISettings()
+            c.pii!.mode = PIIMode(rawValue: text(v)) ?? .redact
+        },
+        row(
+            nil, .stage(.pii), flag: "pii", .choice(PIIMode.allCases.map(\.rawValue) + ["off"]), default: "off, or the pipeline file's",
+            "Add the pii stage after dedup (redact or annotate), or leave it out (off)."
+        ) { c, v in
+            let mode = text(v)
+            if mode == "off" {
+                c.pii = nil
+            } else {
+                c.pii = c.pii ?? PIISettings()
+                c.pii!.mode = PIIMode(rawValue: mode) ?? .redact
+            }
+        },
+        row("emails", .stage(.pii), flag: nil, .bool, default: "true", "Find e-mail addresses.") { c, v in
+            c.pii = c.pii ?? PIISettings()
+            c.pii!.emails = bool(v)
+        },
+        row(
+            "ips", .stage(.pii), flag: nil, .bool, default: "true",
+            "Find public IPv4 and IPv6 addresses (private, reserved and documentation ranges are left)."
+        ) {
+            c, v in
+            c.pii = c.pii ?? PIISettings()
+            c.pii!.ips = bool(v)
+        },
+        row("phones", .stage(.pii), flag: nil, .bool, default: "false", "Find phone numbers (+ and 8 to 15 digits, or North American 3-3-4).") {
+            c, v in
+            c.pii = c.pii ?? PIISettings()
+            c.pii!.phones = bool(v)
+        },
+        row(
+            "email_replacements", .stage(.pii), flag: nil, .texts, default: "email@example.com, firstname.lastname@example.org",
+            "What an e-mail address becomes (one of these, chosen by the address's hash)."
+        ) { c, v in
+            c.pii = c.pii ?? PIISettings()
+            c.pii!.emailReplacements = texts(v)
+        },
+        row(
+            "ip_replacements", .stage(.pii), flag: nil, .texts, default: "192.0.2.1, 198.51.100.2, 203.0.113.3",
+            "What an IP address becomes (documentation addresses, RFC 5737: never a real host)."
+        ) { c, v in
+            c.pii = c.pii ?? PIISettings()
+            c.pii!.ipReplacements = texts(v)
+        },
+        row("phone_replacements", .stage(.pii), flag: nil, .texts, default: "555-0100", "What a phone number becomes.") { c, v in
+            c.pii = c.pii ?? PIISettings()
+            c.pii!.phoneReplacements = texts(v)
+        },
+        row(
+            "max_per_1000_words", .stage(.pii), flag: nil, .number(0...1000, aboveLower: false), default: "0: off",
+            "Drop documents with more findings than this per 1,000 words (pii_density), as Dolma removes documents dense with personal data."
+        ) { c, v in
+            c.pii = c.pii ?? PIISettings()
+            c.pii!.maxPerThousandWords = number(v)
         },
         row(
             nil, .top, flag: "split-size", .number(0.1...1_048_576, aboveLower: false), default: "1024",

@@ -1,7 +1,13 @@
 /// The stages of the pipeline, in order. The name is the same in the CLI, the Makefile, the run
 /// summary and the intermediate shards.
 public enum StageName: String, CaseIterable, Sendable, Comparable, Codable {
-    case read, clean, segment, extract, language, quality, dedup, write
+    case read
+    /// Before the parse: the page's URL against block- and allowlists (FineWeb's first step).
+    case urlFilter = "url_filter"
+    case clean, segment, extract, language, quality, dedup
+    /// After dedup, as FineWeb orders it: e-mail and IP addresses in the kept text replaced.
+    case pii
+    case write
 
     public static func < (a: StageName, b: StageName) -> Bool {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
@@ -44,6 +50,8 @@ public struct DropReason: RawRepresentable, Hashable, Sendable, Codable, CustomS
     public static let languageNotKept = DropReason(rawValue: "language_not_kept")
     public static let languageUnknown = DropReason(rawValue: "language_unknown")
     public static let languageLowScore = DropReason(rawValue: "language_low_score")
+    public static let urlBlocklist = DropReason(rawValue: "url_blocklist")
+    public static let piiDensity = DropReason(rawValue: "pii_density")
 
     /// The reasons that mean the input was damaged or unreadable (they set the exit status); the
     /// others are the pipeline's ordinary filtering.

@@ -157,6 +157,10 @@ public struct Extraction: Sendable {
     public var qualityScores: [(String, Double)]?
     /// The annotate-mode rules the document would fail.
     public var qualityFlags: [String]?
+    /// The block-list entry the URL matches (the url_filter stage in annotate mode): list, entry, kind.
+    public var urlBlocklist: String?
+    /// Personal data found by the pii stage, per kind (`emails`, `ips`, `phones`), in that order.
+    public var pii: [(String, Int)]?
     public var canonicalURL: String?
     public var siteName: String?
     public var description: String?

@@ -6,7 +6,14 @@ public protocol Stage: Sendable {
     /// The stage whose output it takes. A document at another stage passes by untouched: NDJSON
     /// input arrives extracted and skips clean, segment and extract.
     var input: StageName { get }
+    /// Whether the stage takes a document whose content is the output of `stage` (by default,
+    /// only its `input`'s).
+    func takes(_ stage: StageName) -> Bool
     func process(_ content: WorkItem.Content, origin: DocumentOrigin) -> Disposition
+}
+
+extension Stage {
+    public func takes(_ stage: StageName) -> Bool { stage == input }
 }
 
 /// What a stage made of a document.

@@ -7,7 +7,7 @@ import WinnowCore
 public enum QualityFilter {
     public static func apply(_ settings: QualitySettings, to extraction: inout Extraction) -> Drop? {
         guard !settings.rules.isEmpty else { return nil }
-        var run = Evaluation(profile: TextProfile(extraction.text))
+        var run = Evaluation(profile: TextProfile(extraction.text), badWords: settings.badWords)
         defer {
             if let text = run.newText { extraction.text = text }
             if !run.scores.isEmpty || settings.rules.contains(where: { $0.mode == .annotate }) {
@@ -31,6 +31,7 @@ public enum QualityFilter {
     /// waiting to run together, and the text they left.
     private struct Evaluation {
         var profile: TextProfile
+        let badWords: BadWords?
         var scores: [(String, Double)] = []
         var flags: [String] = []
         var lineRules: [ConfiguredRule] = []
@@ -38,7 +39,9 @@ public enum QualityFilter {
 
         /// A document rule: its score, and in filter mode the drop when it fails.
         mutating func evaluate(_ rule: ConfiguredRule) -> Drop? {
-            let score = profile.score(rule.rule.measure)
+            let score =
+                rule.rule.measure == .badWords
+                ? Double(badWords?.matches(in: String(decoding: profile.bytes, as: UTF8.self)) ?? 0) : profile.score(rule.rule.measure)
             let fails = (rule.parameter("min").map { score < $0 } ?? false) || (rule.parameter("max").map { score > $0 } ?? false)
             switch rule.mode {
             case .annotate:
@@ -419,6 +422,8 @@ struct TextProfile {
             return 0 // line tests: QualityFilter.passes
         case .punctuatedLines, .shortLines, .duplicateLineCharsOfText, .lineBreaksPerWord:
             return finewebScore(measure)
+        case .badWords:
+            return 0 // the list's: Evaluation.evaluate
         }
     }
 
@@ -590,7 +595,15 @@ struct GramTable {
 /// The quality stage: the configured Gopher and C4 rules on every extraction.
 public struct QualityStage: ExtractionFilter {
     public let settings: QualitySettings
-    public init(settings: QualitySettings) { self.settings = settings }
+
+    /// Reads the bad-words list, when the rules need one and it is not read yet.
+    public init(settings: QualitySettings) throws {
+        var settings = settings
+        if settings.badWords == nil, let path = settings.badWordsPath, settings.rules.contains(where: { $0.rule.measure == .badWords }) {
+            settings.badWords = try BadWords.load(path)
+        }
+        self.settings = settings
+    }
     public var name: StageName { .quality }
     public func filter(_ extraction: inout Extraction) -> Drop? { QualityFilter.apply(settings, to: &extraction) }
 }

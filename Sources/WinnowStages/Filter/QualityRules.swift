@@ -10,6 +10,7 @@ public struct QualityRule: Sendable, Equatable {
         case gopherRepetition = "gopher_repetition"
         case c4
         case fineweb
+        case c4Badwords = "c4_badwords"
     }
 
     /// What a rule measures: the evaluator switches on this, not on the rule's name.
@@ -26,6 +27,8 @@ public struct QualityRule: Sendable, Equatable {
         case punctuatedLines
         case shortLines(Int)
         case duplicateLineCharsOfText, lineBreaksPerWord
+        /// Occurrences of the bad-words list's entries (`QualitySettings.badWords`).
+        case badWords
 
         var isLineTest: Bool {
             switch self {
@@ -55,7 +58,7 @@ public struct QualityRule: Sendable, Equatable {
     public let defaults: [String: Double]
 
     /// Every rule, in the order they are evaluated.
-    public static let all: [QualityRule] = gopherQuality + gopherRepetition + c4 + fineweb
+    public static let all: [QualityRule] = gopherQuality + gopherRepetition + c4 + fineweb + c4Badwords
 
     public static func named(_ name: String) -> QualityRule? { all.first { $0.name == name } }
 
@@ -166,6 +169,14 @@ public struct QualityRule: Sendable, Equatable {
             name: "fineweb_list_ratio", group: .fineweb, measure: .lineBreaksPerWord,
             summary: "line breaks per word at most max", defaults: ["max": 0.3]),
     ]
+
+    /// C4's bad-words filter: a page with any word of the list is dropped. The list is the user's
+    /// file (`badwords` in the quality stage's settings); the rule needs it.
+    static let c4Badwords: [QualityRule] = [
+        QualityRule(
+            name: "c4_badwords", group: .c4Badwords, measure: .badWords,
+            summary: "occurrences of the bad-words list's words and phrases at most max", defaults: ["max": 0])
+    ]
 }
 
 /// A rule as a pipeline uses it: its mode and thresholds.
@@ -186,6 +197,13 @@ public struct ConfiguredRule: Sendable, Equatable {
 /// Settings of the quality stage: the rules that run, in the catalogue's order.
 public struct QualitySettings: Sendable, Equatable {
     public var rules: [ConfiguredRule] = []
+    /// The file of the list `c4_badwords` reads (read when the stage is made).
+    public var badWordsPath: String?
+    /// The list `c4_badwords` reads.
+    public var badWords: BadWords?
+    /// Whether a rule that reads a list has none.
+    public var lacksBadWords: Bool { badWords == nil && badWordsPath == nil && rules.contains { $0.rule.measure == .badWords } }
+
     public init(rules: [ConfiguredRule] = []) {
         let order = Dictionary(uniqueKeysWithValues: QualityRule.all.enumerated().map { ($1.name, $0) })
         self.rules = rules.sorted { order[$0.rule.name]! < order[$1.rule.name]! }

@@ -12,7 +12,7 @@ public enum RecordCodec {
     /// Metadata keys Winnow sets itself; an NDJSON input's other keys are passed through after them.
     static let ownMetadataKeys: Set<String> = [
         "url", "title", "author", "date_published", "language", "language_score", "language_declared", "canonical_url",
-        "site_name", "description", "input", "warc_record_id", "charset", "quality_scores", "quality_flags",
+        "site_name", "description", "input", "warc_record_id", "charset", "quality_scores", "quality_flags", "url_blocklist", "pii",
     ]
 
     /// A dropped document for `--keep-dropped`: the final format, with the text as far as the
@@ -90,6 +90,13 @@ public enum RecordCodec {
             }
             w.endObject()
             w.field("quality_flags", strings: extraction?.qualityFlags ?? [])
+        }
+        if let match = extraction?.urlBlocklist { w.field("url_blocklist", match) }
+        if let pii = extraction?.pii {
+            w.key("pii")
+            w.beginObject()
+            for (kind, count) in pii { w.field(kind, count) }
+            w.endObject()
         }
         for (key, json) in origin.extraMetadata where !ownMetadataKeys.contains(key) {
             w.key(key)
@@ -282,6 +289,10 @@ public enum RecordCodec {
             extraction.qualityScores = QualityRule.inCatalogueOrder(pairs)
             extraction.qualityFlags = metadata["quality_flags"] as? [String] ?? []
         }
+        extraction.urlBlocklist = metadata["url_blocklist"] as? String
+        if let pii = metadata["pii"] as? [String: Any] {
+            extraction.pii = PIIFinder.Kind.allCases.compactMap { kind in (pii[kind.key] as? NSNumber).map { (kind.key, $0.intValue) } }
+        }
         extraction.canonicalURL = metadata["canonical_url"] as? String
         extraction.siteName = metadata["site_name"] as? String
         extraction.description = metadata["description"] as? String
@@ -324,6 +335,12 @@ public enum RecordCodec {
                         extraction.qualityFlags = flags.compactMap(\.string)
                     } else {
                         extraction.qualityFlags = []
+                    }
+                }
+                extraction.urlBlocklist = meta?["url_blocklist"]?.string
+                if case .object = meta?["pii"] {
+                    extraction.pii = PIIFinder.Kind.allCases.compactMap { kind in
+                        if case .number(let n)? = meta?["pii"]?[kind.key] { return (kind.key, Int(n)) } else { return nil }
                     }
                 }
                 extraction.canonicalURL = meta?["canonical_url"]?.string

@@ -168,6 +168,48 @@ final class CLITests: XCTestCase {
         }
     }
 
+    /// FineWeb's pipeline file with lists of the test's own (the file names `lists/fineweb`, which
+    /// `make fineweb-lists` fetches): the URL filter drops a sample domain's pages before the
+    /// parse, the pii stage counts addresses in every kept document; without lists the run refuses.
+    func testFineWebPipelineAndTheRecipeOptions() throws {
+        let dir = try TemporaryDirectory()
+        let file = TestPaths.root.appendingPathComponent("Pipelines/fineweb.yaml").path
+        XCTAssertEqual(try run(["validate", file]).status, 0)
+        let plain = try run(["run", "-q", "--no-report", "-i", TestPaths.sampleCorpus.path, "-o", dir.path("plain")])
+        XCTAssertEqual(plain.status, 0, plain.stderr)
+        let hosts = try readShards(dir.path("plain")).compactMap { ($0["metadata"] as? [String: Any])?["url"] as? String }
+            .compactMap { URL(string: $0)?.host }
+        let host = try XCTUnwrap(hosts.first)
+        let list = try dir.write("block/domains", Array("\(host)\n".utf8))
+        let result = try run([
+            "run", file, "-q", "--no-report", "-i", TestPaths.sampleCorpus.path, "-o", dir.path("fineweb"), "--url-blocklist", list,
+        ])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let summary =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.path("fineweb/summary.json")))) as! [String: Any]
+        let stages = summary["stages"] as! [String: Any]
+        let urlFilter = try XCTUnwrap(stages["url_filter"] as? [String: Any])
+        // Every page of the host, those the default run kept and any it dropped later.
+        XCTAssertGreaterThanOrEqual((urlFilter["dropped"] as? [String: Int])?["url_blocklist"] ?? 0, hosts.filter { $0 == host }.count)
+        XCTAssertEqual((urlFilter["dropped"] as? [String: Int])?.keys.sorted(), ["url_blocklist"])
+        XCTAssertNotNil(stages["pii"])
+        for record in try readShards(dir.path("fineweb")) {
+            let metadata = record["metadata"] as! [String: Any]
+            XCTAssertNotEqual(URL(string: metadata["url"] as? String ?? "")?.host, host)
+            XCTAssertEqual((metadata["pii"] as? [String: Int]).map { Set($0.keys) }, ["emails", "ips"])
+        }
+        // --pii on the command line adds or removes the stage; lists that are not there stop the run before it starts.
+        let off = try run([
+            "run", file, "-q", "--no-report", "-i", TestPaths.sampleCorpus.path, "-o", dir.path("off"), "--url-blocklist", list, "--pii", "off",
+        ])
+        XCTAssertEqual(off.status, 0, off.stderr)
+        XCTAssertNil(try readShards(dir.path("off")).first.flatMap { ($0["metadata"] as? [String: Any])?["pii"] })
+        let missing = try run(["run", "-q", "-i", TestPaths.sampleCorpus.path, "-o", dir.path("missing"), "--url-blocklist", dir.path("nothing")])
+        XCTAssertEqual(missing.status, 64)
+        XCTAssertTrue(missing.stderr.contains("no such URL list"), missing.stderr)
+        XCTAssertEqual(try run(["url-filter", "-i", TestPaths.sampleCorpus.path, "-o", dir.path("none")]).status, 64)
+    }
+
     func testShardedRunsSplitTheInputsAndSkipFinishedTasks() throws {
         let dir = try TemporaryDirectory()
         var read = 0

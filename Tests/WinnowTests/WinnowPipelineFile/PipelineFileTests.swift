@@ -104,7 +104,9 @@ final class PipelineFileTests: XCTestCase {
             ("output: [a]\n" + minimal, ["p.yaml:1:9: output: expected a mapping of settings, got a list"]),
             (
                 "stages: [read, clean, segment, extract, translate, write]\n",
-                ["p.yaml:1:41: unknown stage \"translate\"; accepted: read, clean, segment, extract, language, quality, dedup, write"]
+                [
+                    "p.yaml:1:41: unknown stage \"translate\"; accepted: read, url_filter, clean, segment, extract, language, quality, dedup, pii, write"
+                ]
             ),
             ("stages: [read, clean, segment, extract, write, dedup]\n", ["p.yaml:1:48: stage dedup must come before write"]),
             ("stages: [read, clean, segment, segment, extract, write]\n", ["p.yaml:1:32: stage segment is listed twice"]),

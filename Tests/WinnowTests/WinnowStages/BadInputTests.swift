@@ -20,13 +20,6 @@ final class BadInputTests: XCTestCase {
         Array("<html><head><title>T</title></head><body><article><p>\(body)</p></article></body></html>".utf8)
     }
 
-    private func warcRecord(uri: String, html: [UInt8], id: String) -> [UInt8] {
-        let http = Array("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n".utf8) + html
-        let head =
-            "WARC/1.1\r\nWARC-Type: response\r\nWARC-Target-URI: \(uri)\r\nWARC-Date: 2024-01-02T03:04:05Z\r\nWARC-Record-ID: <urn:uuid:\(id)>\r\nContent-Type: application/http; msgtype=response\r\nContent-Length: \(http.count)\r\n\r\n"
-        return Array(head.utf8) + http + Array("\r\n\r\n".utf8)
-    }
-
     private let prose = "This is a paragraph of real prose, long enough to count as the main text of a page, with commas, clauses and a full stop."
 
     func testEachDamageIsCountedAndTheRunGoesOn() throws {

@@ -61,12 +61,18 @@ final class QualityTests: XCTestCase {
         "fineweb_char_dup_ratio": good
             + "\nBuy the best shoes in town with free delivery today.\nBuy the best shoes in town with free delivery today.",
         "fineweb_list_ratio": (1...20).map { "Apples \($0)." }.joined(separator: "\n"),
+        "c4_badwords": good + "\nWell, darn it.",
     ]
+
+    /// The bad-words list the tests give `c4_badwords`.
+    static let badWords = BadWords(entries: ["darn", "heck off"])
 
     func evaluate(_ name: String, _ text: String, mode: FilterMode = .filter) -> (Drop?, Extraction) {
         let rule = QualityRule.named(name)!
         var extraction = Extraction(text: text)
-        let drop = QualityFilter.apply(QualitySettings(rules: [ConfiguredRule(rule, mode: mode)]), to: &extraction)
+        var settings = QualitySettings(rules: [ConfiguredRule(rule, mode: mode)])
+        settings.badWords = Self.badWords
+        let drop = QualityFilter.apply(settings, to: &extraction)
         return (drop, extraction)
     }
 
