@@ -16,7 +16,7 @@ WINNOW_FLAGS ?=
 
 LINT_PATHS := Sources Tests Package.swift Fuzz/Package.swift Fuzz/Sources
 
-.PHONY: setup lint format build build-debug fetch run validate read clean-html segment extract language quality dedup test golden bench bench-extract bench-dedup train-extract fuzz clean
+.PHONY: setup lint format build build-debug fetch fineweb-lists run validate read url-filter clean-html segment extract language quality dedup pii test golden bench bench-extract bench-dedup train-extract fuzz clean
 
 ## setup: install the system libraries Winnow links (libxml2, zlib) when they are missing
 setup:
@@ -37,13 +37,21 @@ fetch: build
 run: build
 	$(BIN) run $(PIPELINE) --input $(INPUT) --output $(OUTPUT) --jobs $(JOBS) $(WINNOW_FLAGS)
 
+## fineweb-lists: FineWeb's URL-filter lists (UT1's adult list and banned words, from datatrove's wheel on PyPI) into lists/fineweb
+fineweb-lists:
+	scripts/fineweb_lists.sh lists/fineweb
+
 ## validate: check every pipeline file in Pipelines/
 validate: build
 	$(BIN) validate Pipelines/*.yaml
 
-## read / clean-html / segment / extract / language / quality / dedup: the PIPELINE up to one stage into OUTPUT/<stage>
+## read / url-filter / clean-html / segment / extract / language / quality / dedup / pii: the PIPELINE up to one stage
+## into OUTPUT/<stage> (url-filter needs lists: WINNOW_FLAGS="--url-blocklist lists/fineweb")
 read: build
 	$(BIN) read $(PIPELINE) --input $(INPUT) --output $(OUTPUT)/read --jobs $(JOBS) $(WINNOW_FLAGS)
+
+url-filter: build
+	$(BIN) url-filter $(PIPELINE) --input $(INPUT) --output $(OUTPUT)/url-filter --jobs $(JOBS) $(WINNOW_FLAGS)
 
 clean-html: build
 	$(BIN) clean $(PIPELINE) --input $(INPUT) --output $(OUTPUT)/clean --jobs $(JOBS) $(WINNOW_FLAGS)
@@ -62,6 +70,9 @@ quality: build
 
 dedup: build
 	$(BIN) dedup $(PIPELINE) --input $(INPUT) --output $(OUTPUT)/dedup --jobs $(JOBS) $(WINNOW_FLAGS)
+
+pii: build
+	$(BIN) pii $(PIPELINE) --input $(INPUT) --output $(OUTPUT)/pii --jobs $(JOBS) $(WINNOW_FLAGS)
 
 ## lint: swift-format's lint (.swift-format) over every Swift file, warnings as errors; no function of the
 ## runner, the stages, dedup or the core over 60 lines
