@@ -19,6 +19,10 @@ public struct StageBenchmark {
 
     public let inputs: [String]
     public let repeats: Int
+    /// The URL filter's row runs these lists (none: no row).
+    public var urlFilter: URLFilterSettings?
+    /// `c4_badwords`'s row reads this list (none: no row).
+    public var badWords: BadWords?
 
     /// Documents with text already (NDJSON) are timed from the dedup stage on.
     public init(inputs: [String], repeats: Int) {
@@ -31,11 +35,14 @@ public struct StageBenchmark {
         HTMLParser.initialize()
         let (raws, preExtracted, read) = readAll()
         let bytes = read.bytes
-        var results = [read] + parsing(raws, bytes)
+        var results = [read]
+        if let urlFilter { results.append(try urlFiltering(raws, urlFilter, bytes)) }
+        results += parsing(raws, bytes)
         let (extracted, stages) = documentStages(raws, bytes)
         results += stages
         let all = extracted + preExtracted
         results += filtersAndDedup(all, bytes)
+        results += recipeSteps(all, bytes)
         results.append(writing(all, raws, bytes))
         return results
     }
@@ -138,6 +145,50 @@ public struct StageBenchmark {
                 let index = NearDuplicateIndex(settings: NearDedupSettings(), keepIDs: false)
                 for (sig, shingles) in signatures { _ = index.check(signature: sig, shingles: shingles, id: "") }
             })
+        return results
+    }
+
+    /// The URL filter on the pages' URLs (the lists read beforehand, untimed).
+    private func urlFiltering(_ raws: [(DocumentOrigin, [UInt8])], _ settings: URLFilterSettings, _ bytes: Int) throws -> Result {
+        let stage = try URLFilterStage(settings: settings)
+        var blocked = 0
+        var result = timed("url_filter", raws.count, bytes) {
+            blocked = raws.reduce(0) { $0 + (stage.match($1.0.url) == nil ? 0 : 1) }
+        }
+        result.stage += " (\(stage.blocked.entries) entries, \(blocked) blocked)"
+        return result
+    }
+
+    /// Each quality rule group on its own (annotate), and the pii stage.
+    private func recipeSteps(_ extracted: [Extraction], _ bytes: Int) -> [Result] {
+        var results: [Result] = []
+        for group in QualityRule.Group.allCases where group != .c4Badwords || badWords != nil {
+            var settings = QualitySettings.groups([group], mode: .annotate)
+            settings.badWords = badWords
+            results.append(
+                timed("quality: \(group.rawValue) (\(settings.rules.count) rules)", extracted.count, bytes) {
+                    for var e in extracted { _ = QualityFilter.apply(settings, to: &e) }
+                })
+        }
+        // FineWeb's rules as FineWeb runs them, after Gopher's and C4's: their cost is the difference.
+        for (label, groups): (String, [QualityRule.Group]) in [
+            ("Gopher + C4", [.gopherQuality, .gopherRepetition, .c4]), ("Gopher + C4 + FineWeb", [.gopherQuality, .gopherRepetition, .c4, .fineweb]),
+        ] {
+            let settings = QualitySettings.groups(groups, mode: .annotate)
+            results.append(
+                timed("quality: " + label, extracted.count, bytes) {
+                    for var e in extracted { _ = QualityFilter.apply(settings, to: &e) }
+                })
+        }
+        for phones in [false, true] {
+            var settings = PIISettings()
+            settings.phones = phones
+            let stage = PIIStage(settings: settings)
+            results.append(
+                timed(phones ? "pii (e-mail, IP, phone)" : "pii (e-mail, IP)", extracted.count, bytes) {
+                    for var e in extracted { _ = stage.filter(&e) }
+                })
+        }
         return results
     }
 

@@ -45,7 +45,13 @@ public struct BadWords: Sendable, Equatable {
 
     /// How many times an entry occurs in `text`.
     public func matches(in text: String) -> Int {
-        let b = Array(text.lowercased().utf8)
+        var b = Array(text.utf8)
+        // ASCII text is lowercased byte by byte; other text by Unicode's rules.
+        if b.allSatisfy({ $0 < 0x80 }) {
+            for i in b.indices where b[i] >= 0x41 && b[i] <= 0x5a { b[i] |= 0x20 }
+        } else {
+            b = Array(FastCase.lowercased(text).utf8)
+        }
         let words = Self.words(b)
         var found = 0
         for (n, hashes) in entries {
@@ -113,9 +119,22 @@ public struct BadWords: Sendable, Equatable {
             return (c >= 0x30 && c <= 0x39) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a) || c == UInt8(ascii: "_")
         }
         let n = min(scalarLength(c), b.count - i)
-        guard let scalar = String(decoding: b[i..<(i + n)], as: UTF8.self).unicodeScalars.first else { return false }
+        var value = UInt32(c) & (n == 2 ? 0x1f : n == 3 ? 0x0f : 0x07)
+        for k in 1..<max(n, 1) { value = value << 6 | UInt32(b[i + k] & 0x3f) }
+        if value < 0x10000 { return wordTable[Int(value)] }
+        guard let scalar = Unicode.Scalar(value) else { return false }
+        return isWord(scalar)
+    }
+
+    private static func isWord(_ scalar: Unicode.Scalar) -> Bool {
         let p = scalar.properties
         return p.isAlphabetic || p.numericType != nil || p.generalCategory == .nonspacingMark || p.generalCategory == .spacingMark
+    }
+
+    /// Whether each scalar of the Basic Multilingual Plane is a word character. Built once.
+    private static let wordTable: [Bool] = (0..<0x10000).map { v in
+        guard let scalar = Unicode.Scalar(UInt32(v)) else { return false }
+        return v == 0x5f || isWord(scalar)
     }
 
     /// Whether the scalar ending just before `i` is a word character.

@@ -260,27 +260,41 @@ public struct URLLists: Sendable {
     }
 }
 
-/// Entries as sorted 64-bit hashes, each with the list it came from: 16 bytes an entry, sorted
-/// in place, a binary search a lookup. When two lists hold an entry, the first list given names it.
+/// Entries as sorted 64-bit hashes, each with the list it came from (16 bytes an entry, sorted in
+/// place), and where each run of hashes with the same top bits starts (about four entries a run,
+/// up to 20 bits), so a lookup searches a handful of entries: a cache miss or two, even with
+/// millions of entries. When two lists hold an entry, the first list given names it.
 struct HashedEntries: Sendable {
     private var entries: [(key: UInt64, list: UInt32)] = []
+    private var starts: [UInt32] = [0, 0]
+    private var topBits: UInt64 = 0
 
     var isEmpty: Bool { entries.isEmpty }
 
     mutating func insert(_ key: UInt64, list: UInt32) { entries.append((key, list)) }
 
-    /// Sorts the entries once they are all in.
-    mutating func seal() { entries.sort { $0.key != $1.key ? $0.key < $1.key : $0.list < $1.list } }
+    /// Sorts the entries once they are all in and indexes them by their top bits.
+    mutating func seal() {
+        entries.sort { $0.key != $1.key ? $0.key < $1.key : $0.list < $1.list }
+        topBits = UInt64(min(20, max(0, (UInt64.bitWidth - UInt64(entries.count).leadingZeroBitCount) - 2)))
+        starts = [UInt32](repeating: 0, count: (1 << topBits) + 1)
+        for e in entries { starts[bucket(e.key) + 1] += 1 }
+        for i in 1..<starts.count { starts[i] += starts[i - 1] }
+    }
+
+    private func bucket(_ key: UInt64) -> Int { topBits == 0 ? 0 : Int(key >> (64 - topBits)) }
 
     /// The list of the first entry with this hash, if any.
     subscript(key: UInt64) -> UInt32? {
-        var lo = 0
-        var hi = entries.count
+        guard !entries.isEmpty else { return nil }
+        let top = bucket(key)
+        var lo = Int(starts[top])
+        var hi = Int(starts[top + 1])
         while lo < hi {
             let mid = (lo + hi) / 2
             if entries[mid].key < key { lo = mid + 1 } else { hi = mid }
         }
-        return lo < entries.count && entries[lo].key == key ? entries[lo].list : nil
+        return lo < Int(starts[top + 1]) && entries[lo].key == key ? entries[lo].list : nil
     }
 }
 

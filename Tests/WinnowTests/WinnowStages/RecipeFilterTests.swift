@@ -28,6 +28,13 @@ final class RecipeFilterTests: XCTestCase {
         XCTAssertNil(l.match("http://other.test/"), "a listed subdomain does not block its parent")
     }
 
+    func testLargeListsFindEveryEntryAndNothingElse() throws {
+        let l = try lists((0..<20_000).map { "site\($0).test" }, name: "domains")
+        XCTAssertEqual(l.entries, 20_000)
+        for i in stride(from: 0, to: 20_000, by: 7) { XCTAssertNotNil(l.match("http://www.site\(i).test/"), "site\(i)") }
+        for i in stride(from: 20_000, to: 30_000, by: 7) { XCTAssertNil(l.match("http://site\(i).test/")) }
+    }
+
     func testAURLBlocksThePagesUnderItAtPathBoundaries() throws {
         let l = try lists(["http://www.site.test/forum/private/"], name: "urls")
         XCTAssertEqual(l.match("https://site.test/forum/private")?.kind, .url)
