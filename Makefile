@@ -16,7 +16,7 @@ WINNOW_FLAGS ?=
 
 LINT_PATHS := Sources Tests Package.swift Fuzz/Package.swift Fuzz/Sources
 
-.PHONY: setup lint format build build-debug fetch fineweb-lists run validate read url-filter clean-html segment extract language quality dedup pii test golden bench bench-extract bench-dedup train-extract fuzz clean
+.PHONY: setup lint format build build-debug fetch fineweb-lists run validate read url-filter clean-html segment extract language quality dedup pii test golden bench bench-extract bench-dedup bench-recipe train-extract fuzz clean
 
 ## setup: install the system libraries Winnow links (libxml2, zlib) when they are missing
 setup:
@@ -117,8 +117,12 @@ train-extract: build
 bench-dedup: build
 	Benchmarks/dedup.sh $(BIN) $(SHARED)
 
+## bench-recipe: the recipe steps (URL filter, quality groups, PII) on one thread, and what Pipelines/fineweb.yaml drops
+bench-recipe: build
+	Benchmarks/recipe.sh $(BIN) $(SHARED)
+
 ## bench: every benchmark (release build)
-bench: bench-extract bench-dedup
+bench: bench-extract bench-dedup bench-recipe
 	Benchmarks/throughput.sh $(BIN) $(SHARED)
 	$(BIN) benchmark --input $(SHARED)/bench/extraction/pages
 

@@ -6,6 +6,9 @@
 #     quality group alone, Gopher + C4 with and without FineWeb's rules, PII; clean for scale.
 #  2. `winnow run Pipelines/fineweb.yaml` on the same WARC and on the WCXB pages as a WARC: the
 #     funnel, each stage's documents in, out and drop reasons.
+#  3. Benchmarks/url_filter_parity.py: Winnow's URL filter and datatrove's (in a local virtual
+#     environment) on the same lists and the same 3,156 URLs; Benchmarks/pii_parity.py: the pii
+#     stage and datatrove's PIIFormatter on the benchmarks' truth texts.
 #
 # usage: Benchmarks/recipe.sh WINNOW_BINARY SHARED_DIR
 set -euo pipefail
@@ -35,3 +38,15 @@ for warc in "$news" "$wcxb"; do
   (cd "$root" && "$bin" run Pipelines/fineweb.yaml -i "$warc" -o "$work/fineweb-out" --no-report --no-progress 2>&1 |
     sed -n '/^stage/,/^written/p')
 done
+
+echo
+echo "== the URL filter against datatrove's URLFilter (FineWeb's), same lists"
+if ! "$work/dtvenv/bin/python" -c "import datatrove, tldextract, ahocorasick, fasteners, regex" 2>/dev/null; then
+  python3 -m venv "$work/dtvenv"
+  "$work/dtvenv/bin/pip" install -q --disable-pip-version-check datatrove==0.6.0 tldextract pyahocorasick fasteners regex >&2
+fi
+python3 "$root/Benchmarks/url_filter_parity.py" "$bin" "$root/lists/fineweb" "$shared" "$work/dtvenv/bin/python"
+
+echo
+echo "== the pii stage against datatrove's PIIFormatter (FineWeb's), on the benchmarks' truth texts"
+python3 "$root/Benchmarks/pii_parity.py" "$bin" "$shared" "$work/dtvenv/bin/python"
