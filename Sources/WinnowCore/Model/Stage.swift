@@ -1,5 +1,6 @@
-/// A stage between read and dedup: one document's content in, what becomes of it out. The runner
-/// (`PipelinePlan.process`) counts, times and chains them; a stage only transforms or drops.
+/// A document stage: one document's content in, what becomes of it out. The runner counts, times
+/// and chains them (`PipelinePlan`: those before dedup in the workers, those after it on each kept
+/// document in input order); a stage only transforms or drops.
 public protocol Stage: Sendable {
     /// Its name in the CLI, the YAML, the summary and intermediate shards.
     var name: StageName { get }
