@@ -91,6 +91,12 @@ public final class GzipByteSource: ByteSource {
     private var inMember = false
     /// Damaged members skipped so far.
     public private(set) var corruptMembers = 0
+    /// When set, `read` returns 0 at the end of each gzip member until `nextMember()` is called, so
+    /// a reader can keep what one member holds apart from the next (WARC's record per member).
+    public var stopsAtMemberEnd = false
+    private var atMemberEnd = false
+    /// The file offset where the member being read (or the last one) starts.
+    public private(set) var memberStart = 0
 
     public var fileOffset: Int { file.fileOffset - (input.count - inputPos) }
 
@@ -177,7 +183,21 @@ public final class GzipByteSource: ByteSource {
 
     deinit { scratch.deallocate() }
 
+    /// With `stopsAtMemberEnd`: moves past the end of the current member (skipping what is left
+    /// of it); false when no member follows.
+    public func nextMember() throws -> Bool {
+        if !atMemberEnd {
+            var sink: [UInt8] = []
+            while try read(into: &sink, maxCount: 1 << 16) > 0 { sink.removeAll(keepingCapacity: true) }
+        }
+        atMemberEnd = false
+        if inputPos >= input.count && !fileEnded { try refill() }
+        memberStart = fileOffset
+        return inputPos < input.count && !(end != .max && fileOffset >= end)
+    }
+
     public func read(into buffer: inout [UInt8], maxCount: Int) throws -> Int {
+        if atMemberEnd { return 0 }
         let want = min(maxCount, scratch.count)
         var produced = 0
         while produced == 0 {
@@ -194,6 +214,7 @@ public final class GzipByteSource: ByteSource {
                 try refill()
                 continue
             }
+            if !inMember { memberStart = fileOffset }
             let (result, used, made) = input.withUnsafeBufferPointer { inBuf in
                 inflater.step(inBuf, from: inputPos, into: scratch.baseAddress!.assumingMemoryBound(to: UInt8.self), capacity: want)
             }
@@ -204,6 +225,10 @@ public final class GzipByteSource: ByteSource {
             case Z_STREAM_END:
                 inflater.reset()
                 inMember = false
+                if stopsAtMemberEnd {
+                    atMemberEnd = true
+                    if produced == 0 { return 0 }
+                }
             case Z_OK, Z_BUF_ERROR:
                 if used == 0 && produced == 0 {
                     if fileEnded {

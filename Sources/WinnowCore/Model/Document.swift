@@ -33,6 +33,8 @@ public struct DropReason: RawRepresentable, Hashable, Sendable, Codable, CustomS
     public static let truncatedGzip = DropReason(rawValue: "truncated_gzip")
     public static let corruptGzip = DropReason(rawValue: "corrupt_gzip")
     public static let malformedWARC = DropReason(rawValue: "malformed_warc")
+    /// The input ends inside a WARC or ARC record (a document whose HTML arrived whole is kept).
+    public static let truncatedRecord = DropReason(rawValue: "truncated_record")
     public static let malformedJSON = DropReason(rawValue: "malformed_json")
     public static let badContentEncoding = DropReason(rawValue: "bad_content_encoding")
     public static let httpStatus = DropReason(rawValue: "http_status")
@@ -56,7 +58,7 @@ public struct DropReason: RawRepresentable, Hashable, Sendable, Codable, CustomS
     /// The reasons that mean the input was damaged or unreadable (they set the exit status); the
     /// others are the pipeline's ordinary filtering.
     static let errors: Set<DropReason> = [
-        .readError, .truncatedGzip, .corruptGzip, .malformedWARC, .malformedJSON, .badContentEncoding, .binaryContent, .parseError,
+        .readError, .truncatedGzip, .corruptGzip, .malformedWARC, .truncatedRecord, .malformedJSON, .badContentEncoding, .binaryContent, .parseError,
     ]
 
     public var isError: Bool { DropReason.errors.contains(self) }

@@ -22,7 +22,9 @@ public struct ArchiveReader: Sendable {
         case .html:
             readHTML(file, emit: emit)
         case .warc:
-            readWARC(file, emit: emit)
+            readWARC(file, format: .warc, emit: emit)
+        case .arc:
+            readWARC(file, format: .arc, emit: emit)
         case .ndjson:
             readNDJSON(file, emit: emit)
         }
@@ -69,10 +71,11 @@ public struct ArchiveReader: Sendable {
         }
     }
 
-    private func readWARC(_ file: InputFile, emit: (DocumentOrigin, WorkItem.Content) -> Void) {
+    /// A WARC or ARC file's documents; damage is one drop a damaged stretch, at its file offset.
+    private func readWARC(_ file: InputFile, format: WARCReader.Format, emit: (DocumentOrigin, WorkItem.Content) -> Void) {
         guard let source = open(file, as: .warc, emit: emit) else { return }
         // Slack for the HTTP headers and transfer encoding around a document of the maximum size.
-        let reader = WARCReader(source: source, maxBlock: settings.maxDocumentBytes + 1024 * 1024) {
+        let reader = WARCReader(source: source, format: format, maxBlock: settings.maxDocumentBytes + 1024 * 1024) {
             Self.wantedTypes.contains($0)
         }
         while let event = reader.next() {
@@ -80,7 +83,7 @@ public struct ArchiveReader: Sendable {
             case .damage(let reason, let detail, let offset):
                 emit(
                     fileOrigin(file, source: .warc, suffix: "@\(offset)"),
-                    .dropped(Drop(.read, reason, "\(detail) at offset \(offset)")))
+                    .dropped(Drop(.read, reason, "\(detail) at file offset \(offset)")))
             case .record(let record):
                 guard Self.wantedTypes.contains(record.type) else { continue }
                 var origin = fileOrigin(file, source: .warc, suffix: "@\(record.offset)")
@@ -90,9 +93,35 @@ public struct ArchiveReader: Sendable {
                 }
                 origin.url = record.targetURI
                 origin.created = record.header("WARC-Date")
-                emit(origin, document(from: record, origin: &origin))
+                if record.damage != nil {
+                    readDamaged(record, file: file, origin: &origin, emit: emit)
+                } else {
+                    emit(origin, document(from: record, origin: &origin))
+                }
             }
         }
+    }
+
+    /// A record cut short (the input ends inside it, or its length does before it): its document is
+    /// kept when what arrived is a whole HTML page (up to `</html>`), and the damage is counted
+    /// (`truncated_record`) either way.
+    private func readDamaged(_ record: WARCRecord, file: InputFile, origin: inout DocumentOrigin, emit: (DocumentOrigin, WorkItem.Content) -> Void) {
+        let content = document(from: record, origin: &origin)
+        var kept = false
+        if case .raw(let body) = content, Self.endsHTML(body) {
+            emit(origin, content)
+            kept = true
+        }
+        let detail = (record.damage ?? "") + (kept ? "; what arrived is a whole HTML page, kept" : "; its document is lost")
+        emit(
+            fileOrigin(file, source: .warc, suffix: "@\(record.fileOffset)!"),
+            .dropped(Drop(.read, .truncatedRecord, "\(detail) (the record at file offset \(record.fileOffset))")))
+    }
+
+    /// Whether an HTML page's last bytes close its `<html>` element.
+    static func endsHTML(_ body: [UInt8]) -> Bool {
+        let tail = String(decoding: body.suffix(512), as: UTF8.self).lowercased()
+        return tail.contains("</html")
     }
 
     /// The id of a WARC document: the UUID of its `urn:uuid:` record id, or a hash of other ids.

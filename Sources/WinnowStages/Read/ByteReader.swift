@@ -30,6 +30,16 @@ package final class ByteReader {
         return n > 0
     }
 
+    /// Reads on after the source's end of a gzip member (`GzipByteSource.stopsAtMemberEnd`).
+    func resume() { ended = false }
+
+    /// True once the source has reported its end (of the file, or of the member).
+    var sourceEnded: Bool { ended }
+
+    /// Set when `read(count:)` met the end of a gzip stream inside a member: the bytes it returned
+    /// are all there is.
+    private(set) var truncated = false
+
     /// Forgets buffered bytes after a damaged stretch of input (the source has moved on).
     func discardBuffered() {
         consumedBefore += buffer.count
@@ -77,13 +87,20 @@ package final class ByteReader {
         }
     }
 
-    /// Reads exactly `count` bytes (fewer only at the end of input).
+    /// Reads exactly `count` bytes (fewer only at the end of input, or of a gzip stream cut short:
+    /// then `truncated` is set and what was received is returned).
     func read(count: Int) throws -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(count)
+        out.reserveCapacity(min(count, 1 << 24))
         while out.count < count {
             if position >= buffer.count {
-                guard try fill() else { break }
+                do {
+                    guard try fill() else { break }
+                } catch CompressionError.truncated {
+                    truncated = true
+                    ended = true
+                    break
+                }
             }
             let take = min(count - out.count, buffer.count - position)
             out.append(contentsOf: buffer[position..<(position + take)])
@@ -111,6 +128,26 @@ package final class ByteReader {
     func atEnd() throws -> Bool {
         if position < buffer.count { return false }
         return !(try fill())
+    }
+
+    /// Looks at up to `count` next bytes without consuming them (fewer at the end of input).
+    func peek(count: Int) throws -> ArraySlice<UInt8> {
+        while buffer.count - position < count {
+            do {
+                guard try fill() else { break }
+            } catch CompressionError.truncated {
+                truncated = true
+                ended = true
+                break
+            }
+        }
+        return buffer[position..<min(buffer.count, position + count)]
+    }
+
+    /// Puts bytes already read back in front of the unread ones (a record that ran into the next).
+    func pushBack(_ bytes: ArraySlice<UInt8>) {
+        buffer.insert(contentsOf: bytes, at: position)
+        consumedBefore -= bytes.count
     }
 
     /// Looks at the next byte without consuming it.

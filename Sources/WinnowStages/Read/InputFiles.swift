@@ -7,6 +7,8 @@
 public enum InputFormat: Sendable, Equatable {
     case html(gzip: Bool)
     case warc(gzip: Bool)
+    /// The Internet Archive's ARC v1, WARC's predecessor.
+    case arc(gzip: Bool)
     case ndjson(gzip: Bool)
 
     /// The format for a file name, or nil for files the reader does not take.
@@ -18,6 +20,8 @@ public enum InputFormat: Sendable, Equatable {
             self = .html(gzip: gzip)
         } else if base.hasSuffix(".warc") || base.hasSuffix(".arc.warc") {
             self = .warc(gzip: gzip)
+        } else if base.hasSuffix(".arc") {
+            self = .arc(gzip: gzip)
         } else if base.hasSuffix(".jsonl") || base.hasSuffix(".ndjson") || base.hasSuffix(".json") {
             self = .ndjson(gzip: gzip)
         } else {

@@ -70,6 +70,96 @@ final class ReadTests: XCTestCase {
         XCTAssertEqual(Set(first).count, first.count)
     }
 
+    // MARK: damaged archives
+
+    private func page(_ n: Int) -> [UInt8] {
+        warcRecord(
+            uri: "http://a.example/\(n)",
+            html: Array("<html><body><article><p>Page \(n) with a paragraph of prose long enough to keep.</p></article></body></html>".utf8),
+            id: String(format: "00000000-0000-0000-0000-%012d", n))
+    }
+
+    /// A record whose `Content-Length` says `delta` bytes more (or fewer) than its block has.
+    private func lying(_ n: Int, by delta: Int) -> [UInt8] {
+        let record = String(decoding: page(n), as: UTF8.self)
+        let length = Int(record.components(separatedBy: "Content-Length: ")[1].prefix { $0.isNumber })!
+        return Array(record.replacingOccurrences(of: "Content-Length: \(length)\r", with: "Content-Length: \(length + delta)\r").utf8)
+    }
+
+    private func read(_ bytes: [UInt8], named name: String) throws -> (urls: [String], drops: [(DropReason, String)]) {
+        let dir = try TemporaryDirectory()
+        let docs = readDocuments(try dir.write(name, bytes))
+        var urls: [String] = []
+        var drops: [(DropReason, String)] = []
+        for (origin, content) in docs {
+            switch content {
+            case .raw: urls.append(origin.url ?? "")
+            case .dropped(let drop): drops.append((drop.reason, drop.detail))
+            default: break
+            }
+        }
+        return (urls, drops)
+    }
+
+    /// Each record its own gzip member: garbage, or a length past the member's end, costs that
+    /// member only; reports give the member's file offset.
+    func testAGzipMemberPerRecordLosesOnlyTheDamagedMember() throws {
+        var garbage: [UInt8] = []
+        var x: UInt32 = 3
+        for _ in 0..<3000 {
+            x = x &* 1_664_525 &+ 1_013_904_223
+            garbage.append(UInt8(truncatingIfNeeded: x >> 24) | 0x80) // no line breaks
+        }
+        let members = try [page(1), garbage, page(2), lying(3, by: 500), page(4)].map { try GzipCompressor.gzip($0) }
+        let starts = members.indices.map { i in members[..<i].reduce(0) { $0 + $1.count } }
+        let (urls, drops) = try read(members.flatMap { $0 }, named: "mixed.warc.gz")
+        XCTAssertEqual(urls, ["http://a.example/1", "http://a.example/2", "http://a.example/4"])
+        XCTAssertEqual(drops.map(\.0), [.malformedWARC, .malformedWARC])
+        XCTAssertTrue(drops[0].1.hasSuffix("at file offset \(starts[1])"), drops[0].1)
+        XCTAssertTrue(drops[1].1.contains("gzip member ends inside a record") && drops[1].1.hasSuffix("at file offset \(starts[3])"), drops[1].1)
+    }
+
+    /// In a plain WARC a length that runs into the next record gives that record back; one that
+    /// stops short is read to the record's end, the page kept and the damage counted.
+    func testAPlainWARCReadsOnPastWrongLengths() throws {
+        let (urls, drops) = try read(page(1) + lying(2, by: 300) + page(3) + page(4), named: "long.warc")
+        XCTAssertEqual(urls, ["http://a.example/1", "http://a.example/3", "http://a.example/4"])
+        XCTAssertEqual(drops.map(\.0), [.malformedWARC])
+        XCTAssertTrue(drops[0].1.contains("runs into the next"), drops[0].1)
+        let (shortURLs, shortDrops) = try read(page(1) + lying(2, by: -7) + page(3), named: "short.warc")
+        XCTAssertEqual(shortURLs, ["http://a.example/1", "http://a.example/2", "http://a.example/3"])
+        XCTAssertEqual(shortDrops.map(\.0), [.truncatedRecord])
+        XCTAssertTrue(shortDrops[0].1.contains("ends 7 bytes before the record does; what arrived is a whole HTML page, kept"), shortDrops[0].1)
+        // A file that ends inside a record: a whole page is kept, half a page is not.
+        let cut = page(2)
+        let (endURLs, endDrops) = try read(page(1) + lying(2, by: 5), named: "end.warc")
+        XCTAssertEqual(endURLs, ["http://a.example/1", "http://a.example/2"])
+        XCTAssertEqual(endDrops.map(\.0), [.truncatedRecord])
+        let (halfURLs, halfDrops) = try read(page(1) + cut.prefix(cut.count - 40), named: "half.warc")
+        XCTAssertEqual(halfURLs, ["http://a.example/1"])
+        XCTAssertTrue(halfDrops.count == 1 && halfDrops[0].1.contains("its document is lost"), "\(halfDrops)")
+    }
+
+    /// warcio's own test files (Fixtures/warcio, Apache-2.0): ARC v1 plain and gzip, a damaged ARC,
+    /// and a WARC whose response's Content-Length is two bytes short (warcio reads it with a warning).
+    func testWarcioFilesARCAndAShortLength() throws {
+        let dir = TestPaths.fixtures.appendingPathComponent("warcio")
+        for name in ["example.arc", "example.arc.gz"] {
+            let docs = readDocuments(dir.appendingPathComponent(name).path)
+            XCTAssertEqual(docs.count, 1, name)
+            XCTAssertEqual(docs.first?.0.url, "http://example.com/")
+            XCTAssertEqual(docs.first?.0.created, "2014-02-16T05:02:21Z")
+            guard case .raw(let body) = docs.first?.1 else { return XCTFail("\(name): no page") }
+            XCTAssertTrue(String(decoding: body, as: UTF8.self).contains("<title>Example Domain</title>"))
+        }
+        let bad = readDocuments(dir.appendingPathComponent("bad.arc").path)
+        XCTAssertTrue(bad.allSatisfy { if case .dropped(let d) = $0.1 { return d.reason.isError } else { return false } }, "\(bad.map(\.1))")
+        let trunc = readDocuments(dir.appendingPathComponent("example-trunc.warc").path)
+        let pages = trunc.filter { if case .raw = $0.1 { return true } else { return false } }
+        XCTAssertEqual(pages.map(\.0.url), ["http://example.com/"])
+        XCTAssertEqual(trunc.count, 2)
+    }
+
     func testHTTPParsingAndDechunking() throws {
         let chunked = Array(
             "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n<html\r\n3;ext=1\r\n><p\r\n0\r\n\r\n".utf8)
