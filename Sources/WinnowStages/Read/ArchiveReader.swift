@@ -89,7 +89,7 @@ public struct ArchiveReader: Sendable {
                 var origin = fileOrigin(file, source: .warc, suffix: "@\(record.offset)")
                 if let recordID = record.recordID {
                     origin.id = Self.documentID(recordID: recordID)
-                    origin.warcRecordID = recordID
+                    origin.warcRecordID = record.recordIDAsWritten
                 }
                 origin.url = record.targetURI
                 origin.created = record.header("WARC-Date")

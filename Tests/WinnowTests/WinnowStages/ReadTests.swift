@@ -157,6 +157,7 @@ final class ReadTests: XCTestCase {
         let trunc = readDocuments(dir.appendingPathComponent("example-trunc.warc").path)
         let pages = trunc.filter { if case .raw = $0.1 { return true } else { return false } }
         XCTAssertEqual(pages.map(\.0.url), ["http://example.com/"])
+        XCTAssertEqual(pages.first?.0.warcRecordID?.hasPrefix("<urn:uuid:"), true, "WARC-Record-ID as written")
         XCTAssertEqual(trunc.count, 2)
     }
 
