@@ -16,6 +16,8 @@ final class DocumentFlow: Sendable {
         var total: Int?
         var readSeconds = 0.0
         var workerStats = RunStats()
+        /// Input files that could not be read (a `read_error`): not finished, so the next run tries again.
+        var failedFiles = Set<String>()
     }
 
     private let files: [InputFile]
@@ -55,6 +57,9 @@ final class DocumentFlow: Sendable {
         let start = monotonicSeconds()
         for file in files {
             reader.read(file) { origin, content in
+                if case .dropped(let drop) = content, drop.reason == .readError {
+                    shared.withLock { _ = $0.failedFiles.insert(file.path) }
+                }
                 let before = monotonicSeconds()
                 results.reserve(sequence)
                 work.push(WorkItem(sequence: sequence, origin: origin, content: content))
@@ -91,9 +96,10 @@ final class DocumentFlow: Sendable {
     /// The share of input bytes in files the reader has finished.
     var fractionRead: Double { Double(shared.withLock { $0.bytesDone }) / Double(totalBytes) }
 
-    /// Waits for the threads; the workers' counts and the reader's time (without its waits).
-    func finish() -> (workerStats: RunStats, readSeconds: Double) {
+    /// Waits for the threads; the workers' counts, the reader's time (without its waits) and the
+    /// files it could not read.
+    func finish() -> (workerStats: RunStats, readSeconds: Double, failedFiles: Set<String>) {
         group.wait()
-        return shared.withLock { ($0.workerStats, $0.readSeconds) }
+        return shared.withLock { ($0.workerStats, $0.readSeconds, $0.failedFiles) }
     }
 }

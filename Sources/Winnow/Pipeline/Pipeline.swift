@@ -44,9 +44,12 @@ public final class Pipeline: Sendable {
             output.take(item)
             progress?(output.emitted, output.writer.recordsWritten, flow.fractionRead)
         }
-        let (workerStats, readSeconds) = flow.finish()
+        let (workerStats, readSeconds, failedFiles) = flow.finish()
         try output.finish()
-        try commit(&state, output: output, index: index, inputs: inputs, summary: &summary)
+        // A file that could not be read is not finished: the next run tries it again.
+        var finished = inputs
+        finished.files.removeAll { failedFiles.contains($0.path) }
+        try commit(&state, output: output, index: index, inputs: finished, summary: &summary)
 
         summary.stats.merge(workerStats)
         summary.stats.merge(output.finishStats)

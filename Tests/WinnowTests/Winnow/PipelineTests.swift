@@ -112,6 +112,25 @@ final class PipelineTests: XCTestCase {
         XCTAssertEqual(summaries[0].profile.samples.mapValues { $0.map(\.id) }, summaries[1].profile.samples.mapValues { $0.map(\.id) })
     }
 
+    /// A file that cannot be read is not finished: the next run tries it again (before, an input
+    /// unreadable once was called unchanged ever after). `/proc/self/mem` opens and then fails to
+    /// read (EIO), even for root, whose permissions chmod cannot take away.
+    func testAFileThatCouldNotBeReadIsTriedAgain() throws {
+        #if os(Linux)
+            let dir = try TemporaryDirectory()
+            let page = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: TestPaths.sampleCorpus.path + "/pages").sorted().first)
+            try FileManager.default.createDirectory(atPath: dir.path("in"), withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: TestPaths.sampleCorpus.path + "/pages/" + page, toPath: dir.path("in/" + page))
+            try FileManager.default.createSymbolicLink(atPath: dir.path("in/broken.html"), withDestinationPath: "/proc/self/mem")
+            let first = try runPipeline(inputs: [dir.path("in")], output: dir.path("out"))
+            XCTAssertEqual(first.stats[.read].dropped[.readError], 1)
+            let second = try runPipeline(inputs: [dir.path("in")], output: dir.path("out"))
+            XCTAssertEqual(second.unchangedInputs, 1, "the page that was read is finished")
+            XCTAssertEqual(second.files, 1, "the file that failed is read again")
+            XCTAssertEqual(second.stats[.read].dropped[.readError], 1)
+        #endif
+    }
+
     func testShardsRotateBySize() throws {
         let dir = try TemporaryDirectory()
         var config = PipelineConfig(inputs: [TestPaths.sampleCorpus.path], output: dir.path("out"), added: "2024-01-01T00:00:00Z")
