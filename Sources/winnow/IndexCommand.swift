@@ -13,7 +13,7 @@ struct IndexCommand: ParsableCommand {
         commandName: "index",
         abstract: "Inspect or compact a cross-run dedup index (--index DIR of run and dedup).",
         discussion:
-            "`winnow index stats --index DIR` prints documents, segments and bytes per document; `winnow index compact --index DIR` merges its segments into one, atomically.",
+            "`winnow index stats --index DIR` prints documents, segments and bytes per document; `winnow index compact --index DIR` merges its segments into one, atomically, without documents that duplicate one before them (it waits for no run: exit 75 while one holds the index).",
         subcommands: [Stats.self, Compact.self]
     )
 
@@ -43,6 +43,13 @@ struct IndexCommand: ParsableCommand {
 
         func run() throws {
             try IndexCommand.run(dedup) { index, directory in
+                // Not while a run reads or extends the index.
+                let lock: OutputLock
+                do { lock = try OutputLock(directory: directory) } catch OutputLock.LockError.held(let path, let pid) {
+                    Log.error("another winnow run (pid \(pid)) holds \(path); the index was not compacted")
+                    throw ExitCode(.lockHeld)
+                }
+                defer { withExtendedLifetime(lock) {} }
                 let (documents, bytes) = try index.compact()
                 print("compacted \(directory): \(documents) documents, \(bytes) bytes (\(documents > 0 ? bytes / documents : 0) per document)")
             }
@@ -59,6 +66,8 @@ struct IndexCommand: ParsableCommand {
         guard let directory = dedup.index else { return }
         do {
             try body(DedupIndex(directory: directory, settings: try dedup.settings.minHash), directory)
+        } catch let exit as ExitCode {
+            throw exit
         } catch {
             Log.error("\(error)")
             throw ExitCode(.failed)

@@ -59,6 +59,12 @@ struct DedupSink {
         }
     }
 
+    /// The input position of this run's document at near-index number `index`.
+    func sequence(ofNear index: Int) -> Int {
+        let earlier = decisions.earlierCount
+        return Int(sequences[Int(decisionOfNear[index - earlier]) - earlier])
+    }
+
     private func decisionNumber(ofNear index: Int) -> Int {
         index < decisions.earlierCount ? index : Int(decisionOfNear[index - decisions.earlierCount])
     }

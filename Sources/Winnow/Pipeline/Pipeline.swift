@@ -27,7 +27,12 @@ public final class Pipeline: Sendable {
         var summary = RunSummary()
         summary.jobs = max(1, config.jobs)
         let lock = try OutputLock(directory: config.output)
-        defer { withExtendedLifetime(lock) {} }
+        // The cross-run index is one run's at a time too: two runs sharing it would both keep what
+        // each should have dropped as the other's.
+        let indexLock = try config.dedup.indexDirectory.flatMap { dir in
+            plan.dedup && dir != config.output ? try OutputLock(directory: dir) : nil
+        }
+        defer { withExtendedLifetime((lock, indexLock)) {} }
         var state = try RunState.load(config.output)
         try removeLeftovers(state, into: &summary)
         summary.runNumber = state.nextRun
@@ -129,8 +134,9 @@ public final class Pipeline: Sendable {
     private func commit(_ state: inout RunState, output: RunOutput, index: DedupIndex?, inputs: Inputs, summary: inout RunSummary) throws {
         let near = output.dedup?.near
         var segment: String?
-        if let index, let near {
-            let remembered = Array(near.thisRun)
+        if let index, let near, let sink = output.dedup {
+            // Only the documents this run wrote: not its duplicates, nor those a later stage dropped.
+            let remembered = near.thisRun.filter { output.wasWritten(sink.sequence(ofNear: $0)) }
             segment = try index.writeSegment(remembered.map { (near.signature($0), near.shingleSet($0), near.id($0) ?? "") })
             summary.indexDocumentsAfter = summary.indexDocumentsBefore + remembered.count
         }

@@ -20,6 +20,10 @@ struct RunOutput {
     var finishStats = RunStats()
     /// Documents taken so far.
     private(set) var emitted = 0
+    /// Input positions of the documents written (kept), one bit each, when the run has a cross-run
+    /// index: only they are remembered in it.
+    private var written: [UInt64] = []
+    private let tracksWritten: Bool
     private(set) var firstError: Error?
     private let started: Double
 
@@ -34,6 +38,18 @@ struct RunOutput {
             ? try ShardWriter(directory: config.output, prefix: "explain-" + runTag, settings: config.write) : nil
         droppedWriter = try config.keepDroppedDirectory.map { try ShardWriter(directory: $0, prefix: "dropped-" + runTag, settings: config.write) }
         dedup = plan.dedup ? DedupSink(settings: config.dedup, explain: explain) : nil
+        tracksWritten = plan.dedup && config.dedup.indexDirectory != nil
+    }
+
+    /// Whether the document at input position `sequence` was written.
+    func wasWritten(_ sequence: Int) -> Bool {
+        sequence / 64 < written.count && written[sequence / 64] & (1 << UInt64(sequence % 64)) != 0
+    }
+
+    private mutating func markWritten(_ sequence: Int) {
+        guard tracksWritten else { return }
+        while written.count <= sequence / 64 { written.append(0) }
+        written[sequence / 64] |= 1 << UInt64(sequence % 64)
     }
 
     mutating func take(_ item: WorkItem) {
@@ -71,6 +87,7 @@ struct RunOutput {
         if let record = RecordCodec.encode(current, added: config.added) {
             try writer.write(record)
             writeStats.documentsOut += 1
+            markWritten(current.sequence)
             if case .extracted(let kept) = current.content { profile.kept(current.origin, kept) }
         }
         writeStats.seconds += monotonicSeconds() - t

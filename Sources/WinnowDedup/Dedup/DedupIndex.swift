@@ -168,17 +168,22 @@ public struct DedupIndex {
         try writeManifest(existing)
     }
 
-    /// Merges every segment into one (fewer files, faster loading), atomically.
+    /// Merges every segment into one (fewer files, faster loading), atomically, keeping each
+    /// document only when no document before it is its near-duplicate (an index written before
+    /// indexes held kept documents only loses the duplicates it held).
     public func compact() throws -> (documents: Int, bytes: Int) {
         let index = NearDuplicateIndex(settings: settings, keepIDs: true)
         let old = try segments()
         let count = try load(into: index)
-        let documents = (0..<count).map { (index.signature($0), index.shingleSet($0), index.id($0) ?? "") }
+        let check = NearDuplicateIndex(settings: settings, keepIDs: false)
+        let documents = (0..<count).filter { n in
+            check.earliestPartner(signature: Array(index.signature(n)), shingles: Array(index.shingleSet(n)), id: "") == nil
+        }.map { (index.signature($0), index.shingleSet($0), index.id($0) ?? "") }
         let name = "segment-compact-\(old.count).wdx"
         try Durable.write(directory + "/" + name, encode(documents))
         try writeManifest([name])
         for segment in old where segment != name { unlink(directory + "/" + segment) }
-        return (count, try sizeOnDisk())
+        return (documents.count, try sizeOnDisk())
     }
 
     /// Bytes of the listed segments.

@@ -146,9 +146,40 @@ final class DedupTests: XCTestCase {
         XCTAssertEqual(explained.compactMap { $0["reason"] as? String }, ["exact_duplicate", "near_duplicate"])
 
         let s2 = try runPipeline(inputs: [day2], output: dir.path("out2")) { $0.dedup.indexDirectory = index }
-        XCTAssertEqual(s2.indexDocumentsBefore, 3, "kept and near-duplicate documents of day 1 are remembered")
+        XCTAssertEqual(s2.indexDocumentsBefore, 2, "day 1's kept documents are remembered, not its duplicates")
         XCTAssertEqual(s2.stats[.dedup].dropped[.seenInEarlierRun], 1)
         XCTAssertEqual(try readShards(dir.path("out2")).compactMap { $0["id"] as? String }, ["d2-new"])
+        XCTAssertEqual(s2.indexDocumentsAfter, 3)
+        // A run of duplicates only adds nothing.
+        let s3 = try runPipeline(inputs: [day2], output: dir.path("out3")) { $0.dedup.indexDirectory = index }
+        XCTAssertEqual(s3.stats[.write].documentsOut, 0)
+        XCTAssertEqual(s3.indexDocumentsAfter, 3)
+        // The index is one run's at a time: a run finding it held does nothing.
+        let holder = try OutputLock(directory: index)
+        XCTAssertThrowsError(try runPipeline(inputs: [day2], output: dir.path("out4")) { $0.dedup.indexDirectory = index }) { error in
+            guard case OutputLock.LockError.held = error else { return XCTFail("\(error)") }
+        }
+        withExtendedLifetime(holder) {}
+    }
+
+    /// `compact` keeps a document only when none before it is its near-duplicate (indexes written
+    /// before they held kept documents only).
+    func testCompactDropsTheDuplicatesAnIndexHolds() throws {
+        let dir = try TemporaryDirectory()
+        let settings = NearDedupSettings()
+        let index = DedupIndex(directory: dir.path("idx"), settings: settings)
+        let hasher = MinHasher(settings: settings)
+        let pool = try articles()
+        let (a, ha) = signature(pool[0].prefix(8).joined(separator: "\n"), hasher)
+        let (b, hb) = signature(pool[1].prefix(8).joined(separator: "\n"), hasher)
+        let (c, hc) = signature(pool[0].prefix(7).joined(separator: "\n"), hasher)
+        try index.append([(a[...], ha[...], "a"), (b[...], hb[...], "b"), (c[...], hc[...], "a-shorter")])
+        try index.append([(a[...], ha[...], "a-again")])
+        let (documents, _) = try index.compact()
+        XCTAssertEqual(documents, 2)
+        let loaded = NearDuplicateIndex(settings: settings, keepIDs: true)
+        XCTAssertEqual(try index.load(into: loaded), 2)
+        XCTAssertEqual([loaded.id(0), loaded.id(1)], ["a", "b"])
     }
 
     func testInterruptedIndexWriteLeavesTheIndexAsBefore() throws {
@@ -170,9 +201,9 @@ final class DedupTests: XCTestCase {
         XCTAssertEqual(try index.segments(), ["segment-000001.wdx", "segment-000002.wdx"])
         let again = NearDuplicateIndex(settings: settings, keepIDs: true)
         XCTAssertEqual(try index.load(into: again), 2)
-        // Compaction keeps every document in one segment.
+        // Compaction keeps every document in one segment, once: "two" is "one" again.
         let (documents, _) = try index.compact()
-        XCTAssertEqual(documents, 2)
+        XCTAssertEqual(documents, 1)
         XCTAssertEqual(try index.segments().count, 1)
         // Other settings are refused with a clear error.
         var other = settings
