@@ -54,6 +54,20 @@ public struct DedupPhases {
 
     public static let phaseNames = ["signatures", "buckets", "clusters", "filter", "merge"]
 
+    /// Why the phases cannot run with these settings (they would be ignored), or nil: the cross-run
+    /// index and boilerplate-paragraph removal are the single-process dedup stage's.
+    public static func refusal(_ settings: DedupSettings) -> String? {
+        if let index = settings.indexDirectory {
+            return
+                "dedup.index (\(index)): the phased dedup does not read or extend a cross-run index (the single-process run does); remove it for winnow slurm and dedup-phase"
+        }
+        if settings.boilerplateParagraphs > 0 {
+            return
+                "dedup.boilerplate_paragraphs (\(settings.boilerplateParagraphs)): the phased dedup does not remove boilerplate paragraphs (the single-process run does); set it to 0 for winnow slurm and dedup-phase"
+        }
+        return nil
+    }
+
     /// Why a phase cannot start, or a plan that does not match.
     public struct PhaseError: Error, CustomStringConvertible {
         public var description: String

@@ -114,6 +114,7 @@ struct PhaseOptions: ParsableArguments {
             throw ExitCode(.usage)
         }
         try Settings.named("--split-size").set(.number(splitSize), in: &config)
+        if let refusal = DedupPhases.refusal(config.dedup) { throw ValidationError(refusal) }
         if (phase == "signatures" || phase == "filter") && config.inputs.isEmpty {
             throw ValidationError("\(phase) needs --input (or a pipeline file's inputs)")
         }

@@ -141,6 +141,7 @@ struct PipelineOptions: ParsableArguments {
         for path in config.inputs + [config.output] where path.contains("://") {
             throw ValidationError("\(path): remote locations (s3://, https://, ...) are not supported yet; give a local path")
         }
+        try refuseIgnored(config, lastStage: lastStage)
         config.lastStage = lastStage
         // `winnow pii` runs the stage it is named after; `winnow url-filter` needs lists to filter by.
         if lastStage == .pii && config.pii == nil && pii != "off" { config.pii = PIISettings() }
@@ -159,6 +160,23 @@ struct PipelineOptions: ParsableArguments {
             if let dir = config.dedup.indexDirectory { config.dedup.indexDirectory = dir + "/task-" + task.tag }
         }
         return config
+    }
+}
+
+extension PipelineOptions {
+    /// No silent settings: an option of a stage this command does not run, or of a dedup stage
+    /// the pipeline does not have, is a usage error naming it.
+    func refuseIgnored(_ config: PipelineConfig, lastStage: StageName) throws {
+        for (flag, value) in given {
+            guard case .stage(let stage) = Settings.named(flag).place, !(flag == "--pii" && value == .text("off")) else { continue }
+            if stage > lastStage {
+                throw ValidationError(
+                    "\(flag) is a setting of the \(stage.rawValue) stage, which this command does not run (it stops after \(lastStage.rawValue))")
+            }
+            if stage == .dedup && !config.dedup.enabled {
+                throw ValidationError("\(flag) is a dedup setting, and the pipeline file has no dedup stage")
+            }
+        }
     }
 }
 

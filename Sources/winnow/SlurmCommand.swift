@@ -86,6 +86,7 @@ struct SlurmSubmitCommand: ParsableCommand {
         guard file.config.dedup.enabled else {
             throw ValidationError("the pipeline has no dedup stage: run it as an array of `winnow run \(pipeline) --shard I/N` instead")
         }
+        if let refusal = DedupPhases.refusal(file.config.dedup) { throw ValidationError(refusal) }
         let cwd = FileManager.default.currentDirectoryPath
         func absolute(_ p: String) -> String { p.hasPrefix("/") ? p : cwd + "/" + p }
         let inputs = (input.isEmpty ? file.config.inputs : input).map(absolute)

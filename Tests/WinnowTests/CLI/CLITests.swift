@@ -104,6 +104,20 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(near.status, 64)
         XCTAssertTrue(near.stderr.contains("--threshold"), near.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path("out")), "nothing was run")
+        // Options of a stage the command does not run, and the phases' unsupported settings.
+        for (arguments, named) in [
+            (["extract", "--index", dir.path("idx")], "--index"), (["read", "--languages", "en"], "--languages"),
+            (["dedup", "--pii", "redact"], "--pii"), (["extract", "--explain"], "--explain"),
+        ] {
+            let result = try run(arguments + ["-i", TestPaths.sampleCorpus.path, "-o", dir.path("stage")])
+            XCTAssertEqual(result.status, 64, "\(arguments)")
+            XCTAssertTrue(result.stderr.contains(named) && result.stderr.contains("does not run"), result.stderr)
+        }
+        let pretraining = TestPaths.root.appendingPathComponent("Pipelines/pretraining.yaml").path
+        let slurm = try run(["slurm", pretraining, "--tasks", "2", "--dry-run", "--work", dir.path("work"), "-o", dir.path("slurm")])
+        XCTAssertEqual(slurm.status, 64)
+        XCTAssertTrue(slurm.stderr.contains("dedup.boilerplate_paragraphs"), slurm.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path("stage")) || FileManager.default.fileExists(atPath: dir.path("slurm")))
     }
 
     func testValidateReportsEveryMistakeWithItsLine() throws {
