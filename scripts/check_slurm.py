@@ -6,7 +6,8 @@ usage: check_slurm.py WINNOW_BINARY SHARED_DIR WORK_DIR
 1. A labeled near-duplicate corpus (../shared/bench/dedup/make_corpus.py) split round-robin over
    8 NDJSON files, so that copies of a story sit in files of different tasks.
 2. `winnow run` in one process, the reference.
-3. `winnow slurm` with 4 tasks and 3 buckets: the kept ids and texts equal the reference.
+3. `winnow slurm` with 4 tasks and 3 buckets on a cluster whose MaxArraySize is 3 (arrays of 3
+   elements, the first running tasks 0 and 3): the kept ids and texts equal the reference.
 4. Again with one filter task cancelled before it starts and a partial shard left in its place:
    the merge waits (DependencyNeverSatisfied) and refuses to run by hand; submitting again runs
    only that task and the merge; the result equals the reference.
@@ -138,7 +139,7 @@ def run(binary, shared, work, root):
     if result2 != single:
         fail(f"after the re-submission {len(result2)} documents, one process {len(single)}")
     logs = glob.glob(os.path.join(work2, "logs", "signatures-*.log"))
-    skipped = sum("finished already" in open(p).read() for p in logs)
+    skipped = sum(open(p).read().count("finished already") for p in logs)
     print(f"slurm: filter task 2 cancelled, a partial shard in its place: merge refused; re-submitted, "
           f"{skipped} of 4 signatures tasks skipped by their markers; the same {len(result2)} documents")
 

@@ -42,7 +42,8 @@ SlurmdPidFile=$state/slurmd.pid
 SlurmctldLogFile=$state/slurmctld.log
 SlurmdLogFile=$state/slurmd.log
 ReturnToService=2
-MaxArraySize=100001
+# Small, so that the check meets what a real cluster's limit does to a larger submission (4 tasks, arrays of 3).
+MaxArraySize=3
 KillOnBadExit=1
 NodeName=${host} NodeAddr=127.0.0.1 CPUs=$(nproc) State=UNKNOWN
 PartitionName=main Nodes=${host} Default=YES MaxTime=INFINITE State=UP

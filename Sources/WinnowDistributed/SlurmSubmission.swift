@@ -21,6 +21,12 @@ public struct SlurmSubmission: Sendable {
     public var sbatchOptions: [String]
     /// The batch script template, with {{NAME}}, {{LOG}}, {{ARRAY}}, {{OPTIONS}} and {{COMMAND}}.
     public var template: String
+    /// The cluster's `MaxArraySize` (array indices run from 0 to one less): a phase with more
+    /// tasks runs that many array elements, each taking every MaxArraySize-th task in turn.
+    public var maxArraySize = SlurmSubmission.defaultMaxArraySize
+
+    /// Slurm's default `MaxArraySize`.
+    public static let defaultMaxArraySize = 1001
 
     public init(
         name: String, binary: String, pipeline: String, work: String, inputs: [String], output: String, tasks: Int, buckets: Int,
@@ -55,23 +61,42 @@ public struct SlurmSubmission: Sendable {
         let base = "\(q(binary)) dedup-phase %@ \(q(pipeline)) --work \(q(work))"
         let ins = "-i " + inputs.map(q).joined(separator: " ") + " --split-size \(splitSizeMiB)"
         let phases: [(name: String, count: Int, args: String)] = [
-            ("signatures", tasks, "\(ins) --buckets \(buckets) --shard \"${SLURM_ARRAY_TASK_ID}/\(tasks)\""),
-            ("buckets", buckets, "--shard \"${SLURM_ARRAY_TASK_ID}/\(buckets)\""),
+            ("signatures", tasks, "\(ins) --buckets \(buckets) --shard \"${TASK}/\(tasks)\""),
+            ("buckets", buckets, "--shard \"${TASK}/\(buckets)\""),
             ("clusters", 1, ""),
-            ("filter", tasks, "\(ins) -o \(q(output)) --shard \"${SLURM_ARRAY_TASK_ID}/\(tasks)\""),
+            ("filter", tasks, "\(ins) -o \(q(output)) --shard \"${TASK}/\(tasks)\""),
             ("merge", 1, "-o \(q(output))"),
         ]
         return phases.enumerated().map { n, phase in
             let single = phase.name == "clusters" || phase.name == "merge"
+            let elements = min(phase.count, max(1, maxArraySize))
+            let one = String(format: base, phase.name) + (phase.args.isEmpty ? "" : " " + phase.args)
+            // Each array element runs its task, or every elements-th task from its own when the
+            // phase has more tasks than the cluster's arrays may.
+            let command =
+                single
+                ? one
+                : phase.count <= elements
+                    ? "TASK=${SLURM_ARRAY_TASK_ID}\n" + one
+                    : "for ((TASK = SLURM_ARRAY_TASK_ID; TASK < \(phase.count); TASK += \(elements))); do\n    \(one)\ndone"
             let script =
                 template
                 .replacingOccurrences(of: "{{NAME}}", with: "winnow-\(name)-\(phase.name)")
                 .replacingOccurrences(of: "{{LOG}}", with: work + "/logs/\(phase.name)-" + (single ? "0" : "%a") + ".log")
-                .replacingOccurrences(of: "{{ARRAY}}", with: single ? "" : "#SBATCH --array=0-\(phase.count - 1)")
+                .replacingOccurrences(of: "{{ARRAY}}", with: single ? "" : "#SBATCH --array=0-\(elements - 1)")
                 .replacingOccurrences(of: "{{OPTIONS}}", with: sbatchOptions.map { "#SBATCH \($0)" }.joined(separator: "\n"))
-                .replacingOccurrences(of: "{{COMMAND}}", with: String(format: base, phase.name) + (phase.args.isEmpty ? "" : " " + phase.args))
+                .replacingOccurrences(of: "{{COMMAND}}", with: command)
             return Job(phase: phase.name, count: phase.count, isArray: !single, path: work + "/slurm/\(n + 1)-\(phase.name).sbatch", script: script)
         }
+    }
+
+    /// The cluster's `MaxArraySize` (`scontrol show config`), nil when it cannot be asked.
+    public static func clusterMaxArraySize() -> Int? {
+        guard let (status, text) = try? command(["scontrol", "show", "config"]), status == 0 else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix("MaxArraySize") {
+            if let value = line.split(separator: "=").last.flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }) { return value }
+        }
+        return nil
     }
 
     /// Why a submission failed.
@@ -108,7 +133,7 @@ public struct SlurmSubmission: Sendable {
             else {
                 throw SubmitError(description: "sbatch \(job.path) failed (status \(status))")
             }
-            say("\(job.phase): job \(id)" + (job.isArray ? " (array of \(job.count))" : ""))
+            say("\(job.phase): job \(id)" + (job.isArray ? " (\(job.count) tasks)" : ""))
             previous = id
             submitted.append(id)
             try (submitted.joined(separator: "\n") + "\n").write(toFile: jobsFile, atomically: true, encoding: .utf8)

@@ -71,10 +71,17 @@ struct SlurmSubmitCommand: ParsableCommand {
     @Flag(help: "Write and print the scripts and the sbatch commands; submit nothing.")
     var dryRun = false
 
+    @Option(
+        help: ArgumentHelp(
+            "The cluster's MaxArraySize: a phase with more tasks runs that many array elements, each taking every N-th task (default: scontrol show config's, else Slurm's default 1001).",
+            valueName: "N"))
+    var maxArraySize: Int?
+
     func validate() throws {
         guard tasks >= 1 && tasks <= 100_000 else { throw ValidationError("--tasks must be 1 to 100000") }
         if let problem = Settings.named("--split-size").problem(.number(splitSize)) { throw ValidationError("--split-size: \(problem)") }
         if let buckets { guard buckets >= 1 && buckets <= 100_000 else { throw ValidationError("--buckets must be 1 to 100000") } }
+        if let maxArraySize, maxArraySize < 1 { throw ValidationError("--max-array-size must be at least 1") }
     }
 
     func run() throws {
@@ -107,9 +114,10 @@ struct SlurmSubmitCommand: ParsableCommand {
         else {
             throw ValidationError("no batch script template: give --template (Pipelines/slurm.sbatch is one)")
         }
-        let submission = SlurmSubmission(
+        var submission = SlurmSubmission(
             name: file.name, binary: binary, pipeline: pipelinePath, work: workDir, inputs: inputs, output: out, tasks: tasks,
             buckets: bucketCount, splitSizeMiB: splitSize, sbatchOptions: sbatchOptions, template: templateText)
+        submission.maxArraySize = maxArraySize ?? SlurmSubmission.clusterMaxArraySize() ?? SlurmSubmission.defaultMaxArraySize
         do { try submission.submit(dryRun: dryRun) { print($0) } } catch let error as SlurmSubmission.SubmitError {
             Log.error("\(error)")
             throw ExitCode(.failed)
