@@ -408,7 +408,8 @@ public struct DedupPhases {
         try Durable.makeDirectory(output)
         try Durable.makeDirectory(output + "/stats")
         let prefix = "shard-" + shard.tag
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: output)) ?? [] where name.hasPrefix(prefix + "-") {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: output)) ?? []
+        where name.hasPrefix(prefix + "-") || name.hasPrefix("." + prefix + "-") {
             unlink(output + "/" + name)
         }
         let writer = try ShardWriter(directory: output, prefix: prefix, settings: write ?? config.write)
@@ -450,7 +451,7 @@ public struct DedupPhases {
         summary.inputBytes = taken.bytes
         summary.wallSeconds = Date().timeIntervalSince(started)
         try Durable.write(output + "/stats/task-\(shard.tag).json", RunReport.json(summary, command: "dedup-phase filter", added: added))
-        Durable.syncDirectory(output)
+        try writer.publish()
         try markDone("filter", shard.index)
         return (kept, removed)
     }

@@ -150,6 +150,7 @@ public final class Pipeline: Sendable {
             if let (path, identity) = inputs.identities[file.path] { state.finished[path] = identity }
         }
         try state.save(config.output)
+        try output.publish()
         if let index, let segment {
             try index.list(segment)
             summary.indexBytes = try index.sizeOnDisk()

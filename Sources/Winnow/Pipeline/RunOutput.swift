@@ -103,6 +103,13 @@ struct RunOutput {
         Durable.syncDirectory(config.output)
     }
 
+    /// Gives the run's shards their final names: after the state names them (the commit).
+    func publish() throws {
+        try writer.publish()
+        try explain?.publish()
+        try droppedWriter?.publish()
+    }
+
     /// Every shard the run wrote, in the order the state lists them.
     var files: [String] { writer.shardNames + (explain?.shardNames ?? []) + (droppedWriter?.shardNames ?? []) }
 

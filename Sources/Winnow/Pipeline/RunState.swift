@@ -127,10 +127,15 @@ public struct RunState: Decodable {
     /// and temporary files. Returns the names removed.
     public func removeUncommitted(in directory: String, prefixes: [String]) -> [String] {
         let keep = committedFiles
+        // A run killed after its commit and before its shards were renamed: rename them now.
+        for name in keep where !FileManager.default.fileExists(atPath: directory + "/" + name) {
+            let waiting = directory + "/" + ShardWriter.pendingName(name)
+            if FileManager.default.fileExists(atPath: waiting) { rename(waiting, directory + "/" + name) }
+        }
         var removed: [String] = []
         for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] {
             let ours = prefixes.contains { name.hasPrefix($0 + "-") && name.hasSuffix(".jsonl.gz") }
-            let temporary = name.hasPrefix(".") && name.hasSuffix(".tmp")
+            let temporary = name.hasPrefix(".") && (name.hasSuffix(".tmp") || name.hasSuffix(".pending"))
             if (ours && !keep.contains(name)) || temporary {
                 if unlink(directory + "/" + name) == 0 { removed.append(name) }
             }

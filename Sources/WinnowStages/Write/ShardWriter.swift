@@ -16,8 +16,9 @@ public struct WriteSettings: Sendable {
 }
 
 /// Writes records into size-capped gzip shards named `<prefix>-00000.jsonl.gz`, ... Each shard is
-/// written under a temporary name, synced and renamed when complete, so a shard with its final
-/// name is always whole. Shard boundaries depend only on the records, never on timing.
+/// written under a temporary name (`.NAME.tmp`) and synced when complete (`.NAME.pending`); the
+/// run's commit renames them to their final names (`publish`), so a shard with its final name is
+/// always whole and always a committed run's. Shard boundaries depend only on the records, never on timing.
 public final class ShardWriter {
     public let directory: String
     public let prefix: String
@@ -48,6 +49,9 @@ public final class ShardWriter {
     }
 
     private var temporaryPath: String { directory + "/." + name(shardIndex) + ".tmp" }
+
+    /// Where a complete shard waits for the commit.
+    public static func pendingName(_ name: String) -> String { "." + name + ".pending" }
 
     /// Adds one encoded record (a line of JSON ending in `\n`).
     public func write(_ record: [UInt8]) throws {
@@ -90,10 +94,20 @@ public final class ShardWriter {
         if fsync(fd) != 0 { throw OutputError(temporaryPath, errno: errno) }
         close(fd)
         fd = -1
-        let final = directory + "/" + name(shardIndex)
-        if rename(temporaryPath, final) != 0 { throw OutputError(final, errno: errno) }
-        shards.append(final)
+        let waiting = directory + "/" + Self.pendingName(name(shardIndex))
+        if rename(temporaryPath, waiting) != 0 { throw OutputError(waiting, errno: errno) }
+        shards.append(directory + "/" + name(shardIndex))
         shardIndex += 1
+    }
+
+    /// Gives the complete shards their final names (the run's commit), and syncs the directory.
+    public func publish() throws {
+        for name in shardNames {
+            let waiting = directory + "/" + Self.pendingName(name)
+            guard FileManager.default.fileExists(atPath: waiting) else { continue }
+            if rename(waiting, directory + "/" + name) != 0 { throw OutputError(directory + "/" + name, errno: errno) }
+        }
+        Durable.syncDirectory(directory)
     }
 
     deinit {

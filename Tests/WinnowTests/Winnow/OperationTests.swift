@@ -112,7 +112,10 @@ final class OperationTests: XCTestCase {
             process.waitUntilExit()
             // A run killed before it made the output directory leaves none.
             let names = (try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []
-            leftovers += names.filter { $0.hasPrefix("shard-") || $0.hasSuffix(".tmp") }.count
+            leftovers += names.filter { $0.hasSuffix(".pending") || $0.hasSuffix(".tmp") }.count
+            // Nothing readable is uncommitted: a shard under its final name is a committed run's.
+            let committed = FileManager.default.fileExists(atPath: out) ? try RunState.load(out).committedFiles : []
+            XCTAssertEqual(names.filter { $0.hasPrefix("shard-") && !committed.contains($0) }, [], "a killed run's shard under its final name")
         }
         XCTAssertEqual(try run(["run", "-q", "--shard-size", "0.02", "-o", out, "-i"] + inputs), 0)
         let got = try documents(out)
@@ -120,8 +123,8 @@ final class OperationTests: XCTestCase {
         XCTAssertEqual(got, expected)
         XCTAssertGreaterThan(killed, 0, "at least one run was killed mid-way")
         print(
-            "kill test: \(killed) runs killed with SIGKILL (\(leftovers) shard or temporary files seen after kills), restart gave the same \(got.count) documents"
+            "kill test: \(killed) runs killed with SIGKILL (\(leftovers) uncommitted shards seen after kills, none under a final name), restart gave the same \(got.count) documents"
         )
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out).filter { $0.hasSuffix(".tmp") }, [])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out).filter { $0.hasSuffix(".tmp") || $0.hasSuffix(".pending") }, [])
     }
 }

@@ -131,6 +131,19 @@ final class PipelineTests: XCTestCase {
         #endif
     }
 
+    /// Complete shards wait under a hidden name until the commit: a run killed after its state was
+    /// saved and before the renames has them renamed by the next run; an uncommitted run's are removed.
+    func testShardsGetTheirFinalNamesOnlyWithTheCommit() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write(".shard-000001-00000.jsonl.gz.pending", [1])
+        try dir.write(".shard-000002-00000.jsonl.gz.pending", [2])
+        var state = RunState()
+        state.runs = [RunState.Run(number: 1, files: ["shard-000001-00000.jsonl.gz"], indexSegment: nil, finished: "2024-01-01T00:00:00Z")]
+        let removed = state.removeUncommitted(in: dir.url.path, prefixes: ["shard"])
+        XCTAssertEqual(removed, [".shard-000002-00000.jsonl.gz.pending"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.url.path), ["shard-000001-00000.jsonl.gz"])
+    }
+
     func testShardsRotateBySize() throws {
         let dir = try TemporaryDirectory()
         var config = PipelineConfig(inputs: [TestPaths.sampleCorpus.path], output: dir.path("out"), added: "2024-01-01T00:00:00Z")
