@@ -25,6 +25,12 @@ let package = Package(
             name: "CZlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // uchardet (Debian's libuchardet-dev): the charset of pages that declare none; only the clean stage's Charset calls it.
+        .systemLibrary(
+            name: "CUchardet",
+            pkgConfig: "uchardet",
+            providers: [.apt(["libuchardet-dev"])]
+        ),
         .target(name: "WinnowHTML", dependencies: ["CLibXML2"]),
         .target(name: "WinnowCompression", dependencies: ["CZlib"]),
         // CLD2 (Debian's libcld2-dev) behind one extern "C" function; only Winnow's language stage calls it.
@@ -36,7 +42,7 @@ let package = Package(
         // the document model, the Stage protocol, files and support code;
         .target(name: "WinnowCore", dependencies: ["WinnowHTML"]),
         // the stages: read (archives), clean, segment, extract, the filters, and the record format;
-        .target(name: "WinnowStages", dependencies: ["WinnowCore", "WinnowHTML", "WinnowCompression", "CLD2Shim"]),
+        .target(name: "WinnowStages", dependencies: ["WinnowCore", "WinnowHTML", "WinnowCompression", "CLD2Shim", "CUchardet"]),
         // deduplication's algorithms and decisions, and the cross-run index;
         .target(name: "WinnowDedup", dependencies: ["WinnowCore"]),
         // the runner: the plan, the reader and workers, the dedup sink, writing, the commit, the summary;

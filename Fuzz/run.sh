@@ -22,7 +22,7 @@ mkdir -p "$work"
 for target in ${targets[@]}; do
   rm -f ".build/$target"
   swiftc -sanitize=fuzzer,address $(objects "$target") $(objects Winnow) $(objects WinnowCore) $(objects WinnowStages) $(objects WinnowDedup) $(objects WinnowDistributed) $(objects WinnowReport) $(objects WinnowFetch) $(objects WinnowHTML) $(objects WinnowCompression) \
-    .build/release/CLD2Shim.build/*.o -lxml2 -lz -lcld2 -lstdc++ -lFoundation -o ".build/$target" 2>&1 \
+    .build/release/CLD2Shim.build/*.o -lxml2 -lz -lcld2 -luchardet -lstdc++ -lFoundation -o ".build/$target" 2>&1 \
     | grep -v "Cannot export local symbol" || true
   [ -x ".build/$target" ] || { echo "$target: link failed" >&2; exit 1; }
   corpus="$work/corpus-$target"

@@ -1,3 +1,5 @@
+import CUchardet
+
 #if canImport(Glibc)
     import Glibc
     import WinnowCore
@@ -37,7 +39,30 @@ public enum Charset {
             return (name.hasPrefix("UTF-16") ? "UTF-8" : name, .meta, false)
         }
         if isValidUTF8(bytes) { return ("UTF-8", .fallback, true) }
-        return (looksLikeUTF8(bytes) ? "UTF-8" : guessLegacy(bytes), .fallback, false)
+        if looksLikeUTF8(bytes) { return ("UTF-8", .fallback, false) }
+        return (universalDetector(bytes) ?? guessLegacy(bytes), .fallback, false)
+    }
+
+    /// uchardet's guess (Mozilla's universal charset detector: byte-sequence models of each
+    /// encoding and letter-pair frequencies of each language) over the page's first 64 KiB, as
+    /// the encoding its label names; nil when it cannot tell or names one Winnow does not decode.
+    /// On 336 undeclared pages in 20 encodings it decodes 96% to the right text where the
+    /// hand-made scorer below managed 44% (Benchmarks/charset_eval.py, README "Charsets").
+    static func universalDetector(_ bytes: [UInt8]) -> String? {
+        let sample = bytes.prefix(64 * 1024)
+        // A handful of non-ASCII bytes is too little for its statistics: the scorer below then
+        // keeps windows-1252 on a tie, as WHATWG's default does.
+        guard sample.reduce(0, { $0 + ($1 >= 0x80 ? 1 : 0) }) >= 8, let detector = uchardet_new() else { return nil }
+        defer { uchardet_delete(detector) }
+        let status = sample.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { uchardet_handle_data(detector, $0.baseAddress, $0.count) }
+        }
+        guard status == 0 else { return nil }
+        uchardet_data_end(detector)
+        guard let label = uchardet_get_charset(detector).map({ String(cString: $0) }), !label.isEmpty, label.uppercased() != "ASCII" else {
+            return nil
+        }
+        return canonicalName(label)
     }
 
     /// Legacy encodings an undeclared page may be in, and the scripts their text should be in.
@@ -255,6 +280,16 @@ public enum Charset {
             ["gb18030", "gbk", "gb2312", "x-gbk", "cp936", "chinese", "csgb2312", "gb_2312", "gb_2312-80", "iso-ir-58", "ms936", "windows-936"])
         add("BIG5-HKSCS", ["big5", "big5-hkscs", "cn-big5", "csbig5", "x-x-big5"])
         add("CP949", ["euc-kr", "ks_c_5601-1987", "ks_c_5601-1989", "ksc5601", "ksc_5601", "windows-949", "cp949", "korean", "csksc56011987"])
+        // Names uchardet gives that are not WHATWG labels: UHC is CP949; the DOS and Mac codepages
+        // by iconv's names.
+        add("CP949", ["uhc"])
+        add("IBM866", ["ibm866", "866", "cp866", "csibm866"])
+        add("IBM855", ["ibm855"])
+        add("IBM852", ["ibm852"])
+        add("MACCYRILLIC", ["mac-cyrillic", "x-mac-cyrillic"])
+        add("MACCENTRALEUROPE", ["mac-centraleurope"])
+        add("VISCII", ["viscii"])
+        add("EUC-TW", ["euc-tw"])
         add("KOI8-R", ["koi8-r", "koi8_r", "koi", "koi8", "cskoi8r"])
         add("KOI8-U", ["koi8-u", "koi8-ru"])
         add("UTF-16LE", ["utf-16", "utf-16le"])
