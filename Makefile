@@ -5,6 +5,7 @@ INPUT ?= SampleCorpus
 OUTPUT ?= output
 JOBS ?= $(shell nproc)
 SHARED ?= ../shared
+BENCH_DIR ?= /tmp/winnow-bench
 SWIFT ?= swift
 BIN := .build/release/winnow
 DEBUG_BIN := .build/debug/winnow
@@ -16,7 +17,7 @@ WINNOW_FLAGS ?=
 
 LINT_PATHS := Sources Tests Package.swift Fuzz/Package.swift Fuzz/Sources
 
-.PHONY: setup lint format build build-debug fetch fineweb-lists run validate read url-filter clean-html segment extract language quality dedup pii test golden bench bench-extract bench-dedup bench-recipe train-extract fuzz clean
+.PHONY: setup lint format build build-debug fetch fineweb-lists run validate read url-filter clean-html segment extract language quality dedup pii test golden bench bench-extract bench-dedup bench-recipe bench-charset train-extract fuzz clean
 
 ## setup: install the system libraries Winnow links (libxml2, zlib) when they are missing
 setup:
@@ -121,8 +122,12 @@ bench-dedup: build
 bench-recipe: build
 	Benchmarks/recipe.sh $(BIN) $(SHARED)
 
+## bench-charset: charset detection on chardet's 336 undeclared test pages (downloaded from PyPI once)
+bench-charset: build
+	python3 Benchmarks/charset_eval.py $(BIN) $(BENCH_DIR)/charset --uchardet
+
 ## bench: every benchmark (release build)
-bench: bench-extract bench-dedup bench-recipe
+bench: bench-extract bench-dedup bench-recipe bench-charset
 	Benchmarks/throughput.sh $(BIN) $(SHARED)
 	$(BIN) benchmark --input $(SHARED)/bench/extraction/pages
 
