@@ -13,13 +13,15 @@ encoding it chose. A page counts as right when it decodes with that encoding to 
 with its true one (the reference is what a browser decodes the page with, the WHATWG superset of its
 encoding: CP949 for EUC-KR, CP932 for Shift_JIS, GB18030 for GB2312; a Latin-2 page read as
 windows-1250 is right only when it has none of the letters the two place differently). With --uchardet, the `uchardet`
-command's choice is scored the same way beside Winnow's.
+command's choice (Debian's `uchardet` package, when installed) is scored the same way beside
+Winnow's, its labels read by Python's codecs as they are.
 """
 import codecs
 import gzip
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -106,7 +108,7 @@ def main():
                     r = json.loads(line)
                     chosen[names[r["metadata"]["input"]]] = r["winnow"]["charset"]
         uchardet = {}
-        if "--uchardet" in sys.argv:
+        if "--uchardet" in sys.argv and shutil.which("uchardet"):
             for fname, n in names.items():
                 uchardet[n] = subprocess.run(["uchardet", os.path.join(tmp, fname)], capture_output=True, text=True).stdout.strip()
     table = defaultdict(lambda: [0, 0, 0, []])
