@@ -18,6 +18,8 @@ final class DocumentFlow: Sendable {
         var workerStats = RunStats()
         /// Input files that could not be read (a `read_error`): not finished, so the next run tries again.
         var failedFiles = Set<String>()
+        /// Where a later run may read on in each file that can grow (after its last whole record).
+        var resumeOffsets: [String: Int] = [:]
     }
 
     private let files: [InputFile]
@@ -56,7 +58,7 @@ final class DocumentFlow: Sendable {
         var waited = 0.0
         let start = monotonicSeconds()
         for file in files {
-            reader.read(file) { origin, content in
+            let resume = reader.read(file) { origin, content in
                 if case .dropped(let drop) = content, drop.reason == .readError {
                     shared.withLock { _ = $0.failedFiles.insert(file.path) }
                 }
@@ -66,7 +68,10 @@ final class DocumentFlow: Sendable {
                 waited += monotonicSeconds() - before
                 sequence += 1
             }
-            shared.withLock { $0.bytesDone += file.bytes }
+            shared.withLock {
+                $0.bytesDone += file.bytes
+                if let resume { $0.resumeOffsets[file.path] = resume }
+            }
         }
         let seconds = monotonicSeconds() - start - waited
         for _ in 0..<jobs { work.push(nil) }
@@ -98,8 +103,8 @@ final class DocumentFlow: Sendable {
 
     /// Waits for the threads; the workers' counts, the reader's time (without its waits) and the
     /// files it could not read.
-    func finish() -> (workerStats: RunStats, readSeconds: Double, failedFiles: Set<String>) {
+    func finish() -> (workerStats: RunStats, readSeconds: Double, failedFiles: Set<String>, resumeOffsets: [String: Int]) {
         group.wait()
-        return shared.withLock { ($0.workerStats, $0.readSeconds, $0.failedFiles) }
+        return shared.withLock { ($0.workerStats, $0.readSeconds, $0.failedFiles, $0.resumeOffsets) }
     }
 }

@@ -49,11 +49,18 @@ public final class Pipeline: Sendable {
             output.take(item)
             progress?(output.emitted, output.writer.recordsWritten, flow.fractionRead)
         }
-        let (workerStats, readSeconds, failedFiles) = flow.finish()
+        let (workerStats, readSeconds, failedFiles, resumeOffsets) = flow.finish()
         try output.finish()
-        // A file that could not be read is not finished: the next run tries it again.
+        // A file that could not be read is not finished: the next run tries it again. A file that
+        // may grow is recorded with where a later run can read on.
         var finished = inputs
         finished.files.removeAll { failedFiles.contains($0.path) }
+        for (file, offset) in resumeOffsets {
+            guard var entry = finished.identities[file] else { continue }
+            entry.input.resume = offset
+            entry.input.tail = RunState.tailHash(file, before: offset)
+            finished.identities[file] = entry
+        }
         try commit(&state, output: output, index: index, inputs: finished, summary: &summary)
 
         summary.stats.merge(workerStats)
@@ -106,14 +113,25 @@ public final class Pipeline: Sendable {
     private func selectInputs(_ state: RunState, into summary: inout RunSummary) -> Inputs {
         var scanner = InputScanner()
         var inputs = Inputs()
-        inputs.files = config.taken(scanner.scan(config.inputs)).filter { file in
-            guard let (path, identity) = RunState.identity(of: file.path) else { return true }
+        inputs.files = config.taken(scanner.scan(config.inputs)).compactMap { file -> InputFile? in
+            guard let (path, identity) = RunState.identity(of: file.path) else { return file }
             inputs.identities[file.path] = (path, identity)
-            if !config.full && state.finished[path] == identity {
+            guard !config.full, let earlier = state.finished[path] else { return file }
+            if earlier.sameFile(identity) {
                 summary.unchangedInputs += 1
-                return false
+                return nil
             }
-            return true
+            // Grown since (a WARC still being written then): read on from where that run stopped,
+            // when the bytes before that point are as they were.
+            if file.range == nil, identity.size > earlier.size, let resume = earlier.resume, resume <= identity.size,
+                let tail = earlier.tail, RunState.tailHash(file.path, before: resume) == tail
+            {
+                var rest = file
+                rest.range = resume..<identity.size
+                summary.grownInputs += 1
+                return rest
+            }
+            return file
         }
         summary.files = inputs.files.count
         summary.inputBytes = inputs.files.reduce(0) { $0 + $1.bytes }

@@ -73,7 +73,7 @@ extension PipelineConfig {
         let state = try RunState.load(output)
         return inputFiles().allSatisfy { file in
             guard let (path, identity) = RunState.identity(of: file.path) else { return false }
-            return state.finished[path] == identity
+            return state.finished[path]?.sameFile(identity) ?? false
         }
     }
 }

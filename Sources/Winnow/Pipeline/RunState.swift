@@ -1,4 +1,5 @@
 import Foundation
+import WinnowCompression
 
 #if canImport(Glibc)
     import Glibc
@@ -23,6 +24,32 @@ public struct RunState: Decodable {
     public struct FinishedInput: Equatable, Codable {
         public var size: Int
         public var modified: Int
+        /// For a file that may grow (WARC, plain NDJSON): where the next run reads on from when
+        /// the file has grown since, and a hash of the bytes before that point, which must be
+        /// unchanged for the file to count as grown rather than changed.
+        public var resume: Int?
+        public var tail: String?
+
+        public init(size: Int, modified: Int, resume: Int? = nil, tail: String? = nil) {
+            self.size = size
+            self.modified = modified
+            self.resume = resume
+            self.tail = tail
+        }
+
+        /// The same file, unchanged (where it may be read on from aside).
+        public func sameFile(_ other: FinishedInput) -> Bool { size == other.size && modified == other.modified }
+    }
+
+    /// A hash of the (up to) 4 KiB of `path` before `offset`, nil when they cannot be read.
+    public static func tailHash(_ path: String, before offset: Int) -> String? {
+        guard offset > 0, let source = try? FileByteSource(path: path) else { return nil }
+        let start = max(0, offset - 4096)
+        guard (try? source.seek(to: start)) != nil else { return nil }
+        var bytes: [UInt8] = []
+        while bytes.count < offset - start, let n = try? source.read(into: &bytes, maxCount: offset - start - bytes.count), n > 0 {}
+        guard bytes.count == offset - start else { return nil }
+        return Hash128(bytes).hex
     }
 
     /// One committed run.
@@ -108,6 +135,10 @@ public struct RunState: Decodable {
             w.beginObject()
             w.field("size", input.size)
             w.field("modified", input.modified)
+            if let resume = input.resume, let tail = input.tail {
+                w.field("resume", resume)
+                w.field("tail", tail)
+            }
             w.endObject()
         }
         w.endObject()

@@ -16,17 +16,22 @@ public struct ArchiveReader: Sendable {
     public init(settings: ReadSettings = ReadSettings()) { self.settings = settings }
 
     /// Reads `file`, calling `emit` for each document or drop in order. Never throws: a file that
-    /// cannot be read is one drop.
-    public func read(_ file: InputFile, emit: (DocumentOrigin, WorkItem.Content) -> Void) {
+    /// cannot be read is one drop. Returns where a later run may read on from when the file has
+    /// grown (after its last whole record or line), nil for a file that is read whole or not at all.
+    @discardableResult
+    public func read(_ file: InputFile, emit: (DocumentOrigin, WorkItem.Content) -> Void) -> Int? {
         switch file.format {
         case .html:
             readHTML(file, emit: emit)
+            return nil
         case .warc:
-            readWARC(file, format: .warc, emit: emit)
-        case .arc:
-            readWARC(file, format: .arc, emit: emit)
-        case .ndjson:
-            readNDJSON(file, emit: emit)
+            return readWARC(file, format: .warc, emit: emit)
+        case .arc(let gzip):
+            let resume = readWARC(file, format: .arc, emit: emit)
+            return gzip ? nil : resume
+        case .ndjson(let gzip):
+            let resume = readNDJSON(file, emit: emit)
+            return gzip ? nil : resume
         }
     }
 
@@ -63,8 +68,12 @@ public struct ArchiveReader: Sendable {
     /// Opens `file` (decompressing `.gz`), or reports it as one `read_error` drop and returns nil.
     private func open(_ file: InputFile, as kind: SourceKind, emit: (DocumentOrigin, WorkItem.Content) -> Void) -> ByteSource? {
         do {
-            if let range = file.range { return try GzipByteSource(path: file.path, range: range, startMarker: Array("WARC/".utf8)) }
-            return try openByteSource(path: file.path)
+            guard let range = file.range else { return try openByteSource(path: file.path) }
+            if file.path.hasSuffix(".gz") { return try GzipByteSource(path: file.path, range: range, startMarker: Array("WARC/".utf8)) }
+            // A plain file read on from where an earlier run stopped.
+            let source = try FileByteSource(path: file.path)
+            try source.seek(to: range.lowerBound)
+            return source
         } catch {
             emit(fileOrigin(file, source: kind), .dropped(Drop(.read, .readError, "\(error)")))
             return nil
@@ -72,10 +81,11 @@ public struct ArchiveReader: Sendable {
     }
 
     /// A WARC or ARC file's documents; damage is one drop a damaged stretch, at its file offset.
-    private func readWARC(_ file: InputFile, format: WARCReader.Format, emit: (DocumentOrigin, WorkItem.Content) -> Void) {
-        guard let source = open(file, as: .warc, emit: emit) else { return }
+    private func readWARC(_ file: InputFile, format: WARCReader.Format, emit: (DocumentOrigin, WorkItem.Content) -> Void) -> Int? {
+        guard let source = open(file, as: .warc, emit: emit) else { return nil }
         // Slack for the HTTP headers and transfer encoding around a document of the maximum size.
-        let reader = WARCReader(source: source, format: format, maxBlock: settings.maxDocumentBytes + 1024 * 1024) {
+        let start = file.path.hasSuffix(".gz") ? 0 : file.range?.lowerBound ?? 0
+        let reader = WARCReader(source: source, format: format, startOffset: start, maxBlock: settings.maxDocumentBytes + 1024 * 1024) {
             Self.wantedTypes.contains($0)
         }
         while let event = reader.next() {
@@ -100,6 +110,7 @@ public struct ArchiveReader: Sendable {
                 }
             }
         }
+        return reader.resumeOffset
     }
 
     /// A record cut short (the input ends inside it, or its length does before it): its document is
@@ -169,11 +180,16 @@ public struct ArchiveReader: Sendable {
 
     // MARK: NDJSON files
 
-    private func readNDJSON(_ file: InputFile, emit: (DocumentOrigin, WorkItem.Content) -> Void) {
-        guard let source = open(file, as: .jsonl, emit: emit) else { return }
-        let reader = ByteReader(source: source)
+    /// An NDJSON file's documents; returns where a later run may read on (after the last line that
+    /// ends in a line break, or a last line without one that is a whole document).
+    private func readNDJSON(_ file: InputFile, emit: (DocumentOrigin, WorkItem.Content) -> Void) -> Int? {
+        guard let source = open(file, as: .jsonl, emit: emit) else { return nil }
+        let start = file.path.hasSuffix(".gz") ? 0 : file.range?.lowerBound ?? 0
+        let reader = ByteReader(source: source, startOffset: start)
         var lineNumber = 0
+        var resume = start
         while true {
+            let lineStart = reader.offset
             let next: (line: ArraySlice<UInt8>, cut: Bool)?
             do {
                 next = try reader.readLine(limit: settings.maxDocumentBytes * 2)
@@ -182,15 +198,18 @@ public struct ArchiveReader: Sendable {
                 emit(
                     fileOrigin(file, source: .jsonl, suffix: ":\(lineNumber + 1)"), .dropped(Drop(.read, reason, "\(error) after line \(lineNumber)"))
                 )
-                if error == .truncated { return }
+                if error == .truncated { return resume }
                 reader.discardBuffered()
                 continue
             } catch {
                 emit(fileOrigin(file, source: .jsonl, suffix: ":\(lineNumber + 1)"), .dropped(Drop(.read, .readError, "\(error)")))
-                return
+                return nil
             }
-            guard let (line, cut) = next else { return }
+            guard let (line, cut) = next else { return resume }
             lineNumber += 1
+            // A last line without its line break may be one still being written.
+            let whole = reader.offset - lineStart > line.count || cut
+            if whole { resume = reader.offset }
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0d }) { continue }
             let fallback = fileOrigin(file, source: .jsonl, suffix: ":\(lineNumber)")
             if cut {
@@ -200,6 +219,7 @@ public struct ArchiveReader: Sendable {
             switch RecordCodec.decode(line: line, input: file.relativePath) {
             case .success(let (origin, content)):
                 emit(origin, content)
+                resume = reader.offset
             case .failure(let drop):
                 var d = drop
                 d.detail = "line \(lineNumber): \(d.detail)"

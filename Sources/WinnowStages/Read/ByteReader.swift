@@ -12,7 +12,11 @@ package final class ByteReader {
     private(set) var consumedBefore = 0
     static let chunk = 256 * 1024
 
-    package init(source: ByteSource) { self.source = source }
+    /// - Parameter startOffset: the offset of the source's first byte (a file read from its middle).
+    package init(source: ByteSource, startOffset: Int = 0) {
+        self.source = source
+        consumedBefore = startOffset
+    }
 
     /// Offset of the next unread byte in the (decompressed) stream.
     var offset: Int { consumedBefore + position }

@@ -81,10 +81,12 @@ public final class WARCReader {
     /// - Parameters:
     ///   - wantBlock: given a record's `WARC-Type` (lowercased), whether to keep its block.
     ///   - maxBlock: blocks longer than this are skipped and the record marked `oversized`.
-    public init(source: ByteSource, format: Format = .warc, maxBlock: Int, wantBlock: @escaping (String) -> Bool) {
-        self.reader = ByteReader(source: source)
+    ///   - startOffset: where in a plain file `source` starts (a file read on from where a run stopped).
+    public init(source: ByteSource, format: Format = .warc, startOffset: Int = 0, maxBlock: Int, wantBlock: @escaping (String) -> Bool) {
+        self.reader = ByteReader(source: source, startOffset: startOffset)
         members = source as? GzipByteSource
         members?.stopsAtMemberEnd = true
+        resumeOffset = members?.memberStart ?? startOffset
         self.format = format
         self.maxBlock = maxBlock
         self.wantBlock = wantBlock
@@ -97,6 +99,10 @@ public final class WARCReader {
     private var fileOffset: Int { members?.memberStart ?? reader.offset }
     /// Where the record being read starts in the file.
     private var recordStart = 0
+    /// Where a later reading of this file, grown since, may start: after the last whole record
+    /// (a record the input ends inside is read again then).
+    public private(set) var resumeOffset: Int
+    private var incompleteSinceResume = false
 
     /// The next record or damage event; nil at the end of the input.
     public func next() -> WARCEvent? {
@@ -146,12 +152,19 @@ public final class WARCReader {
             let what = format == .warc ? "a WARC record" : "an ARC record"
             pending.append(.damage(reason: .malformedWARC, detail: "bytes that are not \(what) skipped", offset: startInFile))
         }
+        if skippedGarbage { incompleteSinceResume = true }
         guard let first else {
             try nextMember()
             return
         }
         let event = format == .warc ? try readFields(offset: start) : try readARC(header: first, offset: start)
         pending.append(event)
+        if case .record(let record) = event, record.damage == nil {
+            if members == nil { resumeOffset = reader.offset }
+            incompleteSinceResume = false
+        } else {
+            incompleteSinceResume = true
+        }
         // In a member per record, what is left of a damaged record's member is not read as records.
         if case .damage = event, members != nil { try nextMember() }
     }
@@ -161,7 +174,11 @@ public final class WARCReader {
         reader.discardBuffered()
         if let members, try members.nextMember() {
             reader.resume()
+            if !incompleteSinceResume { resumeOffset = members.memberStart }
         } else {
+            // At the end: past everything, unless what follows the last whole record is a record
+            // cut short or bytes that start none (a file still being written).
+            if !incompleteSinceResume { resumeOffset = members?.fileOffset ?? reader.offset }
             finished = true
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import WinnowCompression
 import XCTest
 
 @testable import Winnow
@@ -142,6 +143,60 @@ final class PipelineTests: XCTestCase {
         let removed = state.removeUncommitted(in: dir.url.path, prefixes: ["shard"])
         XCTAssertEqual(removed, [".shard-000002-00000.jsonl.gz.pending"])
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.url.path), ["shard-000001-00000.jsonl.gz"])
+    }
+
+    /// Issue 16: a WARC still being written when cron fires, whole at the next run. The next run
+    /// reads on from where the first stopped (its last whole record; the record it found cut
+    /// short is read whole now): every document once. Plain and a gzip member per record.
+    func testAGrowingWARCIsReadOnFromWhereTheLastRunStopped() throws {
+        // Six different articles (the news pages' truth), so none is a duplicate of another.
+        let texts = try benchmarkTruth().values.map(\.text).filter { $0.count > 800 && $0.allSatisfy(\.isASCII) }.sorted().prefix(6)
+        XCTAssertEqual(texts.count, 6)
+        let records = texts.enumerated().map { n, text in
+            let paragraphs = text.split(separator: "\n").prefix(6).map { "<p>\($0)</p>" }.joined()
+            return warcRecord(
+                uri: "http://grow.example/\(n)", html: Array("<html><body><article>\(paragraphs)</article></body></html>".utf8),
+                id: String(format: "00000000-0000-0000-0000-%012d", n))
+        }
+        for gzip in [false, true] {
+            let dir = try TemporaryDirectory()
+            let name = gzip ? "in/crawl.warc.gz" : "in/crawl.warc"
+            let members = try records.map { gzip ? try GzipCompressor.gzip($0) : $0 }
+            // Three whole records and half of the fourth, then the whole file.
+            let firstPart = members[0..<3].flatMap { $0 } + members[3].prefix(members[3].count / 2)
+            try dir.write(name, firstPart)
+            let first = try runPipeline(inputs: [dir.path("in")], output: dir.path("out"))
+            XCTAssertEqual(first.stats[.write].documentsOut, 3)
+            try dir.write(name, members.flatMap { $0 })
+            let second = try runPipeline(inputs: [dir.path("in")], output: dir.path("out"))
+            XCTAssertEqual(second.grownInputs, 1)
+            XCTAssertEqual(second.stats[.write].documentsOut, 3, "the fourth, fifth and sixth pages only")
+            let urls = try readShards(dir.path("out")).compactMap { ($0["metadata"] as? [String: Any])?["url"] as? String }
+            XCTAssertEqual(urls, (0..<6).map { "http://grow.example/\($0)" }, gzip ? "gzip" : "plain")
+            // A file changed otherwise (not only grown) is read again from its start.
+            var changed = members.flatMap { $0 } + (gzip ? try GzipCompressor.gzip(records[0]) : records[0])
+            changed[gzip ? 20 : 200] ^= 0x01
+            try dir.write(name, changed)
+            let third = try runPipeline(inputs: [dir.path("in")], output: dir.path("out2"))
+            XCTAssertEqual(third.grownInputs, 0)
+        }
+    }
+
+    /// The same for an NDJSON file that grows by lines (a last line still being written is read
+    /// again once whole).
+    func testAGrowingNDJSONFileIsReadOnByLine() throws {
+        let dir = try TemporaryDirectory()
+        let texts = try benchmarkTruth().values.map(\.text).filter { $0.count > 800 }.sorted().prefix(4)
+        let lines = texts.enumerated().map { n, text in
+            String(decoding: try! JSONSerialization.data(withJSONObject: ["id": "doc-\(n)", "text": text]), as: UTF8.self) + "\n"
+        }
+        try dir.write("in/docs.jsonl", Array((lines[0] + lines[1] + lines[2].prefix(40)).utf8))
+        let first = try runPipeline(inputs: [dir.path("in")], output: dir.path("out"))
+        XCTAssertEqual(first.stats[.write].documentsOut, 2)
+        try dir.write("in/docs.jsonl", Array(lines.joined().utf8))
+        let second = try runPipeline(inputs: [dir.path("in")], output: dir.path("out"))
+        XCTAssertEqual(second.grownInputs, 1)
+        XCTAssertEqual(try readShards(dir.path("out")).compactMap { $0["id"] as? String }, ["doc-0", "doc-1", "doc-2", "doc-3"])
     }
 
     func testShardsRotateBySize() throws {
