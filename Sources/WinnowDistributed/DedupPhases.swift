@@ -8,13 +8,15 @@ import WinnowStages
 /// and machines (datatrove's shape), as Slurm job arrays or by hand:
 ///
 /// 1. `signatures`, N tasks, each over every N-th input file: exact keys and ids
-///    (`exact/part-I.bin`), shingle sets (`shingles/part-I.bin`) and LSH band keys already split
-///    into M buckets by key (`bands/part-I/bucket-J.bin`).
-/// 2. `buckets`, M tasks, each over one bucket of every signatures task: candidate pairs sharing
-///    a band key, verified on their shingle sets (`verified/part-J.bin`).
-/// 3. `clusters`, one task: exact groups, then each later document's earliest verified earlier
-///    partner, keepers in input order (`verdicts.bin`). It holds 24 bytes and the id per
-///    document, and the verified pairs; no shingle set.
+///    (`exact/part-I.bin`), shingle sets (`shingles/part-I.bin`), and exact keys and LSH band keys
+///    already split into M buckets by key (`keys/part-I/bucket-J.bin`, `bands/part-I/bucket-J.bin`).
+/// 2. `buckets`, M tasks, each over one bucket of every signatures task: the groups of documents
+///    with the same exact key (`groups/part-J.bin`), and candidate pairs sharing a band key,
+///    verified on their shingle sets (`verified/part-J.bin`).
+/// 3. `clusters`, one task: over the documents in an exact group or a verified pair only (the
+///    others are kept whatever happens), each later document's earliest partner, keepers in input
+///    order (`verdicts.bin`). It holds those documents' positions, keys and ids and the pairs;
+///    no shingle set, and nothing of the documents no other duplicates.
 /// 4. `filter`, N tasks: each writes its kept documents (`OUTPUT/shard-IIIII-NNNNN.jsonl.gz`) and
 ///    its counts (`OUTPUT/stats/task-IIIII.json`).
 ///
@@ -192,11 +194,12 @@ public struct DedupPhases {
         try Durable.makeDirectory(work)
         try writePlan(plan)
         if isDone("signatures", shard.index) { return 0 }
-        for folder in ["exact", "shingles", "bands/part-\(shard.tag)"] { try Durable.makeDirectory(work + "/" + folder) }
+        for folder in ["exact", "shingles", "bands/part-\(shard.tag)", "keys/part-\(shard.tag)"] { try Durable.makeDirectory(work + "/" + folder) }
         let hasher = MinHasher(settings: settings.minHash)
         var exact = BinaryWriter()
         var shingleFile = BinaryWriter()
         var bands = [BinaryWriter](repeating: BinaryWriter(), count: plan.buckets)
+        var keys = [BinaryWriter](repeating: BinaryWriter(), count: plan.buckets)
         var count = 0
         var signature: [UInt32] = []
         var shingles: [UInt32] = []
@@ -208,6 +211,10 @@ public struct DedupPhases {
             exact.u64(key.high)
             exact.u64(key.low)
             exact.string(origin.id)
+            let keyBucket = Int(key.low % UInt64(plan.buckets))
+            keys[keyBucket].u64(key.high)
+            keys[keyBucket].u64(key.low)
+            keys[keyBucket].u64(position)
             if settings.near {
                 hasher.signature(extraction.text, into: &signature, shingles: &shingles)
                 shingleFile.u64(position)
@@ -226,6 +233,7 @@ public struct DedupPhases {
         }
         for (j, b) in bands.enumerated() {
             try Durable.write(work + "/bands/part-\(shard.tag)/bucket-" + String(format: "%05d", j) + ".bin", b.bytes)
+            try Durable.write(work + "/keys/part-\(shard.tag)/bucket-" + String(format: "%05d", j) + ".bin", keys[j].bytes)
         }
         try Durable.write(work + "/exact/part-\(shard.tag).bin", exact.bytes)
         try Durable.write(work + "/shingles/part-\(shard.tag).bin", shingleFile.bytes)
@@ -247,6 +255,8 @@ public struct DedupPhases {
         try requireDone("signatures", count: plan.tasks)
         if isDone("buckets", shard.index) { return 0 }
         try Durable.makeDirectory(work + "/verified")
+        try Durable.makeDirectory(work + "/groups")
+        try Durable.write(work + "/groups/part-\(shard.tag).bin", try exactGroups(bucket: shard.tag, tasks: plan.tasks).bytes)
         let candidates = try candidatePairs(bucket: shard.tag, tasks: plan.tasks)
         let sets = try shingleSets(of: candidates, tasks: plan.tasks)
         let hasher = MinHasher(settings: settings.minHash)
@@ -264,6 +274,32 @@ public struct DedupPhases {
         try Durable.write(work + "/verified/part-\(shard.tag).bin", out.bytes)
         try markDone("buckets", shard.index)
         return count
+    }
+
+    /// The documents of this bucket that share their exact key with another, from every signatures
+    /// task: (position, key) of each, by key and then position.
+    private func exactGroups(bucket: String, tasks: Int) throws -> BinaryWriter {
+        var entries: [(high: UInt64, low: UInt64, position: UInt64)] = []
+        for task in 0..<tasks {
+            var reader = try BinaryReader(path: work + "/keys/part-" + String(format: "%05d", task) + "/bucket-" + bucket + ".bin")
+            while !reader.atEnd { entries.append((try reader.u64(), try reader.u64(), try reader.u64())) }
+        }
+        entries.sort { ($0.high, $0.low, $0.position) < ($1.high, $1.low, $1.position) }
+        var out = BinaryWriter()
+        var start = 0
+        while start < entries.count {
+            var end = start + 1
+            while end < entries.count && entries[end].high == entries[start].high && entries[end].low == entries[start].low { end += 1 }
+            if end - start > 1 {
+                for e in entries[start..<end] {
+                    out.u64(e.position)
+                    out.u64(e.high)
+                    out.u64(e.low)
+                }
+            }
+            start = end
+        }
+        return out
     }
 
     /// The pairs of documents that share a band key in this bucket, from every signatures task.
@@ -320,75 +356,135 @@ public struct DedupPhases {
 
     // MARK: phase 3
 
-    /// The verdict on every dropped document: position → (reason, keeper id).
+    /// What the clusters phase decided: how many documents are dropped.
     public struct Verdicts {
-        public var dropped: [UInt64: (reason: DropReason, keeper: String)] = [:]
+        public var dropped = 0
     }
 
-    /// The verified pairs of every bucket, then `DedupDecisions` over the documents in input order
-    /// (the single pass's decisions, the same code); writes `verdicts.bin`.
+    /// Over the documents in an exact group or a verified pair only (every other document is kept
+    /// whatever the others are), `DedupDecisions` in input order: the single pass's decisions, the
+    /// same code; writes `verdicts.bin` (position, reason, keeper id of each dropped document).
+    /// Memory: per such document its position, key, partners' offset and verdict (about 40 bytes
+    /// and `DedupDecisions`' own), 4 bytes per pair, the keepers' ids; the files are streamed.
     @discardableResult
     public func clusters() throws -> Verdicts {
         let plan = try readPlan()
         try requireDone("buckets", count: plan.buckets)
-        struct Doc {
-            var position: UInt64
-            var key: Hash128
-            var id: String
+        let positions = try involvedPositions(plan)
+        func rank(_ position: UInt64) -> Int? {
+            var lo = 0
+            var hi = positions.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if positions[mid] < position { lo = mid + 1 } else { hi = mid }
+            }
+            return lo < positions.count && positions[lo] == position ? lo : nil
         }
-        var docs: [Doc] = []
+        var keys = [Hash128](repeating: Hash128(high: 0, low: 0), count: positions.count)
+        try forEachExactEntry(plan) { position, key, _ in if let r = rank(position) { keys[r] = key } }
+        let (offsets, earlier) = try partnerLists(plan, count: positions.count, rank: rank)
+        // Decisions in input order; each dropped document's reason and keeper, by rank.
+        let decisions = DedupDecisions()
+        var reason = [UInt8](repeating: 0, count: positions.count) // 0 kept, 1 exact, 2 near
+        var keeper = [Int32](repeating: -1, count: positions.count)
+        for i in 0..<positions.count {
+            switch decisions.decide(key: keys[i], nearPartners: { earlier[Int(offsets[i])..<Int(offsets[i + 1])].map(Int.init) }) {
+            case .kept: break
+            case .exactDuplicate(let first, _):
+                reason[i] = 1
+                keeper[i] = Int32(first)
+            case .nearDuplicate(let root, _):
+                reason[i] = 2
+                keeper[i] = Int32(root)
+            }
+        }
+        keys = []
+        // The keepers' ids, read again from the files.
+        var keeperIDs: [Int32: String] = [:]
+        for k in keeper where k >= 0 { keeperIDs[k] = "" }
+        try forEachExactEntry(plan) { position, _, id in
+            if let r = rank(position), keeperIDs[Int32(r)] != nil { keeperIDs[Int32(r)] = id }
+        }
+        var out = try StreamingFile(path: work + "/verdicts.bin")
+        var dropped = 0
+        for i in 0..<positions.count where reason[i] != 0 {
+            var w = BinaryWriter()
+            w.u64(positions[i])
+            w.string(reason[i] == 1 ? DropReason.exactDuplicate.rawValue : DropReason.nearDuplicate.rawValue)
+            w.string(keeperIDs[keeper[i]] ?? "")
+            try out.write(w.bytes)
+            dropped += 1
+        }
+        try out.commit()
+        try markDone("clusters", 0)
+        return Verdicts(dropped: dropped)
+    }
+
+    /// The positions of the documents in an exact group or a verified pair, sorted, once each.
+    private func involvedPositions(_ plan: Plan) throws -> [UInt64] {
+        var positions: [UInt64] = []
+        for bucket in 0..<plan.buckets {
+            var groups = try BinaryReader(path: work + "/groups/part-" + String(format: "%05d", bucket) + ".bin")
+            while !groups.atEnd {
+                positions.append(try groups.u64())
+                try groups.skip(16)
+            }
+            guard settings.near else { continue }
+            var reader = try BinaryReader(path: work + "/verified/part-" + String(format: "%05d", bucket) + ".bin")
+            while !reader.atEnd { positions.append(try reader.u64()) }
+        }
+        positions.sort()
+        var unique: [UInt64] = []
+        unique.reserveCapacity(positions.count)
+        for p in positions where unique.last != p { unique.append(p) }
+        return unique
+    }
+
+    /// Every signatures task's (position, exact key, id), in file order.
+    private func forEachExactEntry(_ plan: Plan, _ body: (UInt64, Hash128, String) throws -> Void) throws {
         for task in 0..<plan.tasks {
             var reader = try BinaryReader(path: work + "/exact/part-" + String(format: "%05d", task) + ".bin")
             while !reader.atEnd {
                 let position = try reader.u64()
                 let key = Hash128(high: try reader.u64(), low: try reader.u64())
-                docs.append(Doc(position: position, key: key, id: try reader.string()))
+                try body(position, key, try reader.string())
             }
         }
-        docs.sort { $0.position < $1.position }
-        var rank: [UInt64: Int] = [:]
-        for (i, d) in docs.enumerated() { rank[d.position] = i }
-        // Each document's verified earlier partners, by rank.
-        var partners: [Int: [Int]] = [:]
+    }
+
+    /// Each document's verified earlier partners by rank, as one array, and where each document's
+    /// part of it starts (`count + 1` offsets).
+    private func partnerLists(_ plan: Plan, count: Int, rank: (UInt64) -> Int?) throws -> (offsets: [Int32], earlier: [Int32]) {
+        var edges: [UInt64] = [] // later rank << 32 | earlier rank
         if settings.near {
             for bucket in 0..<plan.buckets {
                 var reader = try BinaryReader(path: work + "/verified/part-" + String(format: "%05d", bucket) + ".bin")
                 while !reader.atEnd {
-                    guard let e = rank[try reader.u64()], let l = rank[try reader.u64()], e < l else { continue }
-                    partners[l, default: []].append(e)
+                    guard let e = rank(try reader.u64()), let l = rank(try reader.u64()), e < l else { continue }
+                    edges.append(UInt64(l) << 32 | UInt64(e))
                 }
             }
         }
-        let decisions = DedupDecisions()
-        var verdicts = Verdicts()
-        for (i, d) in docs.enumerated() {
-            switch decisions.decide(key: d.key, nearPartners: { partners[i] ?? [] }) {
-            case .kept: break
-            case .exactDuplicate(let first, _): verdicts.dropped[d.position] = (.exactDuplicate, docs[first].id)
-            case .nearDuplicate(let root, _): verdicts.dropped[d.position] = (.nearDuplicate, docs[root].id)
-            }
-        }
-        var out = BinaryWriter()
-        for (position, verdict) in verdicts.dropped.sorted(by: { $0.key < $1.key }) {
-            out.u64(position)
-            out.string(verdict.reason.rawValue)
-            out.string(verdict.keeper)
-        }
-        try Durable.write(work + "/verdicts.bin", out.bytes)
-        try markDone("clusters", 0)
-        return verdicts
+        edges.sort()
+        var offsets = [Int32](repeating: 0, count: count + 1)
+        for e in edges { offsets[Int(e >> 32) + 1] += 1 }
+        for i in 0..<count { offsets[i + 1] += offsets[i] }
+        return (offsets, edges.map { Int32(truncatingIfNeeded: $0 & 0xffff_ffff) })
     }
 
     // MARK: phase 4
 
     /// The clusters phase's verdicts: each dropped document's position and reason.
-    private func verdicts() throws -> [UInt64: DropReason] {
+    /// The verdicts on this task's documents (a position's high half is its file's rank, and a
+    /// task takes the files of its ranks): a filter task holds its share, not the corpus's.
+    private func verdicts(for shard: Shard) throws -> [UInt64: DropReason] {
         var dropped: [UInt64: DropReason] = [:]
         var reader = try BinaryReader(path: work + "/verdicts.bin")
         while !reader.atEnd {
             let position = try reader.u64()
-            dropped[position] = DropReason(rawValue: try reader.string())
+            let reason = try reader.string()
             _ = try reader.string()
+            if shard.takes(Int(position >> 32)) { dropped[position] = DropReason(rawValue: reason) }
         }
         return dropped
     }
@@ -404,7 +500,7 @@ public struct DedupPhases {
         }
         try requireDone("clusters", count: 1)
         if isDone("filter", shard.index) { return (0, 0) }
-        let dropped = try verdicts()
+        let dropped = try verdicts(for: shard)
         try Durable.makeDirectory(output)
         try Durable.makeDirectory(output + "/stats")
         let prefix = "shard-" + shard.tag
@@ -490,6 +586,39 @@ public struct DedupPhases {
 }
 
 /// Little-endian binary records for the phase files.
+/// A file written a piece at a time under a temporary name, synced and renamed by `commit`.
+struct StreamingFile {
+    let path: String
+    private let handle: FileHandle
+    private var buffer: [UInt8] = []
+
+    init(path: String) throws {
+        self.path = path
+        FileManager.default.createFile(atPath: path + ".tmp", contents: nil)
+        guard let h = FileHandle(forWritingAtPath: path + ".tmp") else { throw OutputError(path + ".tmp", reason: "cannot be created") }
+        handle = h
+    }
+
+    mutating func write(_ bytes: [UInt8]) throws {
+        buffer += bytes
+        if buffer.count >= 1 << 20 { try flush() }
+    }
+
+    private mutating func flush() throws {
+        try handle.write(contentsOf: buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes what is buffered, syncs, closes and gives the file its name.
+    mutating func commit() throws {
+        try flush()
+        try handle.synchronize()
+        try handle.close()
+        guard rename(path + ".tmp", path) == 0 else { throw OutputError(path, errno: errno) }
+        Durable.syncDirectory((path as NSString).deletingLastPathComponent)
+    }
+}
+
 struct BinaryWriter {
     var bytes: [UInt8] = []
     mutating func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }

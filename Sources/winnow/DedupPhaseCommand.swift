@@ -134,7 +134,7 @@ struct PhaseOptions: ParsableArguments {
                 Log.info("buckets: \(n) verified pairs (task \(shard.index) of \(shard.count))")
             case "clusters":
                 let verdicts = try phases.clusters()
-                Log.info("clusters: \(verdicts.dropped.count) documents to drop")
+                Log.info("clusters: \(verdicts.dropped) documents to drop")
             case "filter":
                 let (kept, dropped) = try phases.filter(inputs: config.inputs, output: config.output, shard: shard, added: config.added)
                 Log.info("filter: \(kept) documents kept, \(dropped) dropped (task \(shard.index) of \(shard.count))")
