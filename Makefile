@@ -6,6 +6,9 @@ OUTPUT ?= output
 JOBS ?= $(shell nproc)
 SHARED ?= ../shared
 BENCH_DIR ?= /tmp/winnow-bench
+PREFIX ?= /usr/local
+# The manual's date: the last commit's, so the page is the same for the same source.
+MAN_DATE ?= $(shell git log -1 --format=%cs 2>/dev/null || date +%F)
 SWIFT ?= swift
 BIN := .build/release/winnow
 DEBUG_BIN := .build/debug/winnow
@@ -17,7 +20,7 @@ WINNOW_FLAGS ?=
 
 LINT_PATHS := Sources Tests Package.swift Fuzz/Package.swift Fuzz/Sources
 
-.PHONY: setup lint format build build-debug fetch fineweb-lists run validate read url-filter clean-html segment extract language quality dedup pii test golden bench bench-extract bench-dedup bench-recipe bench-charset train-extract fuzz clean
+.PHONY: setup lint format build build-debug man completions install fetch fineweb-lists run validate read url-filter clean-html segment extract language quality dedup pii test golden bench bench-extract bench-dedup bench-recipe bench-charset train-extract fuzz clean
 
 ## setup: install the system libraries Winnow links (libxml2, zlib) when they are missing
 setup:
@@ -29,6 +32,26 @@ build: setup
 
 build-debug: setup
 	$(SWIFT) build
+
+## man: the manual page, generated from the command's own help, into .build/man/winnow.1
+man: setup
+	mkdir -p .build/man
+	$(SWIFT) package --allow-writing-to-directory .build/man generate-manual --date $(MAN_DATE) --output-directory .build/man
+
+## completions: bash, zsh and fish completion scripts into .build/completions
+completions: build
+	mkdir -p .build/completions
+	$(BIN) --generate-completion-script bash > .build/completions/winnow.bash
+	$(BIN) --generate-completion-script zsh > .build/completions/_winnow
+	$(BIN) --generate-completion-script fish > .build/completions/winnow.fish
+
+## install: the binary, its manual page and shell completions under PREFIX (default /usr/local; DESTDIR for staging)
+install: build man completions
+	install -D -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/winnow
+	install -D -m 644 .build/man/winnow.1 $(DESTDIR)$(PREFIX)/share/man/man1/winnow.1
+	install -D -m 644 .build/completions/winnow.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/winnow
+	install -D -m 644 .build/completions/_winnow $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_winnow
+	install -D -m 644 .build/completions/winnow.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/winnow.fish
 
 ## fetch: the URL list URLS into WARC files in ARCHIVE (then: make run INPUT=$(ARCHIVE))
 fetch: build

@@ -13,13 +13,14 @@ struct WinnowCommand: ParsableCommand {
         commandName: "winnow",
         abstract: "Turn web archives into clean, deduplicated text corpora.",
         discussion: """
-            Reads .html/.htm/.xhtml (plain or .gz), .warc/.warc.gz and .jsonl/.ndjson(.gz) files, \
-            cleans and segments each page, extracts its main text and metadata, removes exact \
-            duplicates and writes gzip-compressed NDJSON shards (dolma document format).
+            Reads .html/.htm/.xhtml (plain or .gz), .warc/.warc.gz, .arc/.arc.gz and .jsonl/.ndjson(.gz) \
+            files, cleans and segments each page, extracts its main text and metadata, filters by URL, \
+            language and quality as the pipeline says, removes exact and near duplicates, and writes \
+            gzip-compressed NDJSON shards (dolma document format).
 
             `run` does every stage, as a pipeline file (Pipelines/*.yaml) lists them or by default. Each \
-            stage is also a command of its own (read, clean, segment, extract, language, quality, dedup) \
-            that accepts raw archives or the shards of a stage before it.
+            stage is also a command of its own (read, url-filter, clean, segment, extract, language, \
+            quality, dedup, pii) that accepts raw archives or the shards of a stage before it.
 
             Exit status: 0 success; 1 the run failed (nothing or only part written); 2 the run finished \
             but some input was damaged or unreadable (see the summary); 3 (slurm status) the submission has \

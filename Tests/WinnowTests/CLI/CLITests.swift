@@ -120,6 +120,17 @@ final class CLITests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path("stage")) || FileManager.default.fileExists(atPath: dir.path("slurm")))
     }
 
+    /// `make completions` writes what these print: every subcommand and option is completed.
+    func testShellCompletionsNameEverySubcommand() throws {
+        for shell in ["bash", "zsh", "fish"] {
+            let result = try run(["--generate-completion-script", shell])
+            XCTAssertEqual(result.status, 0, shell)
+            for word in ["url-filter", "pii", "dedup-phase", "url-blocklist", "max-array-size"] {
+                XCTAssertTrue(result.stdout.contains(word), "\(shell) completion lacks \(word)")
+            }
+        }
+    }
+
     func testValidateReportsEveryMistakeWithItsLine() throws {
         let dir = try TemporaryDirectory()
         let good = TestPaths.root.appendingPathComponent("Pipelines/default.yaml").path
