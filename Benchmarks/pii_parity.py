@@ -56,9 +56,9 @@ def main():
         subprocess.run([binary, "run", os.path.join(tmp, "pii.yaml"), "-q", "--no-report", "-i", os.path.join(tmp, "texts.jsonl.gz"),
                         "-o", os.path.join(tmp, "out")], check=True)
         winnow = {}
-        for name in sorted(os.listdir(os.path.join(tmp, "out"))):
+        for name in sorted(os.listdir(os.path.join(tmp, "out", "documents"))):
             if name.startswith("shard-"):
-                for line in gzip.open(os.path.join(tmp, "out", name), "rt"):
+                for line in gzip.open(os.path.join(tmp, "out", "documents", name), "rt"):
                     r = json.loads(line)
                     winnow[int(r["id"])] = r["metadata"]["pii"]
     result = subprocess.run([python, "-c", DATATROVE], input="".join(json.dumps(t) + "\n" for t in texts),

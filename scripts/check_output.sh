@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end checks of the built binary that need Python tools:
 #  1. runs over SampleCorpus (default and pretraining pipelines), read back with gzip+json, pandas,
-#     DuckDB, Hugging Face datasets and jq (scripts/check_schema.py);
+#     DuckDB, Hugging Face datasets (the directory itself, through its card), datatrove's JsonlReader
+#     and jq (scripts/check_schema.py);
 #     the report (report.html) in headless Chromium and `winnow inspect` in tmux (scripts/check_report.py);
 #     `winnow fetch` against a local HTTP server (scripts/check_fetch.py);
 #     `winnow slurm` on a one-node Slurm against a single-process run (scripts/check_slurm.py);
@@ -12,6 +13,7 @@ bin=$1
 shared=$2
 cd "$(dirname "$0")/.."
 python3 -c 'import pandas, duckdb, datasets' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check pandas duckdb datasets
+python3 -c 'import datatrove, orjson' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check datatrove==0.6.0 orjson
 missing=()
 command -v jq >/dev/null || missing+=(jq)
 command -v tmux >/dev/null || missing+=(tmux)

@@ -146,7 +146,7 @@ def main():
     if len(trend) != len(summaries) or len(trend) != 2:
         fail(f"trend table has {len(trend)} runs, the directory {len(summaries)}")
     first = trend[0]
-    kept = records(os.path.join(out, "shard-*.jsonl.gz"))
+    kept = records(os.path.join(out, "documents", "shard-*.jsonl.gz"))
     drops = records(os.path.join(dropped, "dropped-*.jsonl.gz"))
     if int(first[4]) != len(kept):
         fail(f"trend: run 1 wrote {first[4]} documents on the page, the shards hold {len(kept)}")

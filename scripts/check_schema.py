@@ -71,9 +71,9 @@ def main():
     parser.add_argument("output")
     parser.add_argument("--min-docs", type=int, default=1)
     args = parser.parse_args()
-    shards = sorted(glob.glob(os.path.join(args.output, "shard-*.jsonl.gz")))
+    shards = sorted(glob.glob(os.path.join(args.output, "documents", "shard-*.jsonl.gz")))
     if not shards:
-        fail(args.output, "no shard-*.jsonl.gz files")
+        fail(args.output, "no documents/shard-*.jsonl.gz files")
     ids = set()
     count = 0
     for shard in shards:
@@ -101,25 +101,45 @@ def main():
     frame = pandas.concat(pandas.read_json(s, lines=True, compression="gzip") for s in shards)
     if len(frame) != count or list(frame.columns)[:6] != list(TOP):
         fail("pandas", f"read {len(frame)} rows with columns {list(frame.columns)}")
-    pattern = os.path.join(args.output, "shard-*.jsonl.gz")
+    pattern = os.path.join(args.output, "documents", "shard-*.jsonl.gz")
     rows = duckdb.sql(f"select count(*), count(distinct id), sum(length(text)) from read_json_auto('{pattern}')").fetchall()[0]
     if rows[0] != count or rows[1] != count:
         fail("duckdb", f"read {rows[0]} rows, {rows[1]} distinct ids")
     title_type = duckdb.sql(f"select typeof(metadata.title) from read_json_auto('{pattern}') limit 1").fetchall()[0][0]
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # local files only; nothing to fetch
-    os.environ.setdefault("HF_DATASETS_CACHE", os.path.join(args.output, ".hf-cache"))
+    import tempfile
+    os.environ.setdefault("HF_DATASETS_CACHE", tempfile.mkdtemp(prefix="winnow-hf-"))
     import datasets
     loaded = datasets.load_dataset("json", data_files=shards, split="train")
     if len(loaded) != count or "metadata" not in loaded.column_names:
         fail("datasets", f"read {len(loaded)} rows with columns {loaded.column_names}")
+    # The directory as a dataset: its card (README.md) names the documents and their types, and
+    # every value comes back as written (dates included: pyarrow would make them timestamps).
+    card = datasets.load_dataset(args.output, split="train")
+    written = [json.loads(line) for shard in shards for line in gzip.open(shard, "rt", encoding="utf-8")]
+    if len(card) != count:
+        fail("datasets (card)", f"load_dataset(OUTPUT) read {len(card)} rows of {count}")
+    for got, want in zip(card, written):
+        for key in ["id", "text", "source", "added", "created"]:
+            if got[key] != want[key]:
+                fail("datasets (card)", f"{want['id']}: {key} read as {got[key]!r}, written {want[key]!r}")
+        for key, value in want["metadata"].items():
+            if got["metadata"].get(key) != value and not (isinstance(value, float) and abs(got["metadata"].get(key) - value) < 1e-9):
+                fail("datasets (card)", f"{want['id']}: metadata.{key} read as {got['metadata'].get(key)!r}, written {value!r}")
+    # datatrove's JsonlReader on the documents folder, as it is.
+    from datatrove.pipeline.readers import JsonlReader
+    docs = list(JsonlReader(os.path.join(args.output, "documents"))())
+    if sorted(d.id for d in docs) != sorted(w["id"] for w in written):
+        fail("datatrove", f"JsonlReader(OUTPUT/documents) read {len(docs)} documents of {count}")
 
     import subprocess
     jq = subprocess.run(f"zcat {' '.join(shards)} | jq -r .id", shell=True, capture_output=True, text=True)
     if jq.returncode != 0 or len(jq.stdout.split()) != count:
         fail("zcat | jq", jq.stderr.strip() or f"{len(jq.stdout.split())} ids")
     print(f"schema: {count} documents in {len(shards)} shards valid; pandas, DuckDB (metadata.title as "
-          f"{title_type}), Hugging Face datasets and zcat | jq read them")
+          f"{title_type}), Hugging Face datasets (load_dataset(OUTPUT): every value as written), datatrove's "
+          f"JsonlReader(OUTPUT/documents) and zcat | jq read them")
 
 
 if __name__ == "__main__":

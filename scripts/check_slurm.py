@@ -32,7 +32,7 @@ def sh(*args, check=True, **kw):
 
 def kept(directory):
     docs = {}
-    for path in sorted(glob.glob(os.path.join(directory, "shard-*.jsonl.gz"))):
+    for path in sorted(glob.glob(os.path.join(directory, "documents", "shard-*.jsonl.gz"))):
         with gzip.open(path, "rt", encoding="utf-8") as f:
             for line in f:
                 record = json.loads(line)
@@ -112,7 +112,7 @@ def run(binary, shared, work, root):
     if result != single:
         fail(f"4 tasks kept {len(result)} documents, one process {len(single)}; "
              f"{len(set(result) - set(single))} extra, {len(set(single) - set(result))} missing")
-    shards = len(glob.glob(os.path.join(out, "shard-*.jsonl.gz")))
+    shards = len(glob.glob(os.path.join(out, "documents", "shard-*.jsonl.gz")))
     summary = json.load(open(os.path.join(out, "summary.json")))
     print(f"slurm: 4 tasks x 3 buckets kept {len(result)} of 1500 documents in {shards} shards, the same ids and texts as one process "
           f"({seconds:.0f} s with Slurm's scheduling); dedup dropped {summary['stages']['dedup']['dropped']}")
@@ -122,7 +122,8 @@ def run(binary, shared, work, root):
     jobs = submit(binary, pipeline, "--tasks", "4", "--buckets", "3", "-i", inputs, "-o", out2)
     sh("scancel", f"{jobs['filter']}_2")
     os.makedirs(out2, exist_ok=True)
-    with open(os.path.join(out2, "shard-00002-00000.jsonl.gz"), "wb") as f:
+    os.makedirs(os.path.join(out2, "documents"), exist_ok=True)
+    with open(os.path.join(out2, "documents", "shard-00002-00000.jsonl.gz"), "wb") as f:
         f.write(b"a killed task's partial shard")
     work2 = os.path.join(out2, ".slurm-work")
     status = wait(binary, work2)

@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """Refactors keep behaviour: run two winnow binaries on the same inputs and compare what they write.
 
-usage: compare_outputs.py [--added-key KEY]... OLD_BINARY NEW_BINARY [SHARED_DIR] [WORK_DIR]
+usage: compare_outputs.py [--added-key KEY]... [--documents-folder] OLD_BINARY NEW_BINARY [SHARED_DIR] [WORK_DIR]
 
 --added-key KEY: a top-level key the new binary adds to its JSON files on purpose (a format version,
 say) is left out of their comparison; the result says so.
+--documents-folder: the old binary wrote the final shards beside the summaries, the new one into
+OUTPUT/documents/ with a dataset card (README.md): the new shards are compared with the old ones
+of the same name, the state's names without the folder, and the cards are left out (said so).
 
 A binary of an earlier commit:
     git worktree add /tmp/winnow-base <commit> && (cd /tmp/winnow-base && swift build -c release)
@@ -160,10 +163,15 @@ def reports(old, new, work):
 ADDED_KEYS = []
 
 
+DOCUMENTS_FOLDER = False
+
+
 def normalized(path, top, binary):
     """A file's bytes with the output directory and the binary's path replaced by placeholders,
     JSON summaries without their timings."""
     data = open(path, "rb").read()
+    if DOCUMENTS_FOLDER and path.endswith(".json"):
+        data = data.replace(b'"documents/shard-', b'"shard-')
     if not path.endswith(".gz"):
         data = data.replace(top.encode(), b"OUT").replace(binary.encode(), b"WINNOW")
     if path.endswith(".json"):
@@ -187,16 +195,32 @@ def normalized(path, top, binary):
 
 
 def files(top):
-    """Every file below top but the lock (a process id), report.html and metrics (timings throughout)."""
-    return sorted(os.path.relpath(os.path.join(d, f), top) for d, _, fs in os.walk(top) for f in fs
-                  if f not in (".winnow.lock", "report.html") and "/scratch" not in d)
+    """Every file below top but the lock (a process id), report.html and metrics (timings
+    throughout), by its path relative to top; with --documents-folder, the documents' folder
+    left out of their paths and the dataset cards left out."""
+    out = {}
+    for d, _, fs in os.walk(top):
+        for f in fs:
+            if f in (".winnow.lock", "report.html") or "/scratch" in d or (DOCUMENTS_FOLDER and f == "README.md"):
+                continue
+            path = os.path.relpath(os.path.join(d, f), top)
+            name = path.replace("documents/", "", 1) if DOCUMENTS_FOLDER and "documents/shard-" in path else path
+            out[name] = path
+    return out
 
 
 def main():
     args = sys.argv[1:]
-    while args[:1] == ["--added-key"] and len(args) > 1:
-        ADDED_KEYS.append(args[1])
-        args = args[2:]
+    global DOCUMENTS_FOLDER
+    while args[:1] in (["--added-key"], ["--documents-folder"]):
+        if args[0] == "--documents-folder":
+            DOCUMENTS_FOLDER = True
+            args = args[1:]
+        elif len(args) > 1:
+            ADDED_KEYS.append(args[1])
+            args = args[2:]
+        else:
+            break
     if len(args) < 2:
         sys.exit(__doc__)
     old, new = os.path.abspath(args[0]), os.path.abspath(args[1])
@@ -214,7 +238,7 @@ def main():
     differ = sorted(set(a) ^ set(b))
     same = 0
     for name in sorted(set(a) & set(b)):
-        if normalized(f"{work}/old/{name}", work + "/old", old) == normalized(f"{work}/new/{name}", work + "/new", new):
+        if normalized(f"{work}/old/{a[name]}", work + "/old", old) == normalized(f"{work}/new/{b[name]}", work + "/new", new):
             same += 1
         else:
             differ.append(name)
@@ -224,7 +248,7 @@ def main():
             same += 1
         else:
             differ.append("report of " + name)
-    total_bytes = sum(os.path.getsize(f"{work}/new/{n}") for n in b)
+    total_bytes = sum(os.path.getsize(f"{work}/new/{path}") for path in b.values())
     if differ:
         print(f"compare_outputs: {len(differ)} of {len(set(a) | set(b))} files differ:")
         for name in differ[:50]:
@@ -233,7 +257,8 @@ def main():
     print(f"compare_outputs: {same} files ({total_bytes / 1e6:.1f} MB) identical between {old} and {new} "
           f"(JSON summaries without timings{', without the added keys ' + ', '.join(ADDED_KEYS) if ADDED_KEYS else ''})"
           f"{'' if shared else '; sample corpus only'}"
-          f"{'; pipelines one binary does not read, left out: ' + ', '.join(map(os.path.basename, left_out)) if left_out else ''}")
+          f"{'; pipelines one binary does not read, left out: ' + ', '.join(map(os.path.basename, left_out)) if left_out else ''}"
+          f"{'; the new documents folder mapped onto the old layout, dataset cards left out' if DOCUMENTS_FOLDER else ''}")
 
 
 if __name__ == "__main__":

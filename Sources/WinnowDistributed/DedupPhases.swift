@@ -17,7 +17,7 @@ import WinnowStages
 ///    others are kept whatever happens), each later document's earliest partner, keepers in input
 ///    order (`verdicts.bin`). It holds those documents' positions, keys and ids and the pairs;
 ///    no shingle set, and nothing of the documents no other duplicates.
-/// 4. `filter`, N tasks: each writes its kept documents (`OUTPUT/shard-IIIII-NNNNN.jsonl.gz`) and
+/// 4. `filter`, N tasks: each writes its kept documents (`OUTPUT/documents/shard-IIIII-NNNNN.jsonl.gz`) and
 ///    its counts (`OUTPUT/stats/task-IIIII.json`).
 ///
 /// Each task ends by writing its marker (`markers/PHASE-IIIII.done`) once its files are durable;
@@ -489,7 +489,7 @@ public struct DedupPhases {
         return dropped
     }
 
-    /// Writes this task's kept documents to `output/shard-IIIII-NNNNN.jsonl.gz` and its counts to
+    /// Writes this task's kept documents to `output/documents/shard-IIIII-NNNNN.jsonl.gz` and its counts to
     /// `output/stats/task-IIIII.json`. A task re-run after a kill first removes what its killed
     /// run left. Returns (kept, dropped as duplicates).
     @discardableResult
@@ -504,11 +504,12 @@ public struct DedupPhases {
         try Durable.makeDirectory(output)
         try Durable.makeDirectory(output + "/stats")
         let prefix = "shard-" + shard.tag
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: output)) ?? []
+        let documents = output + "/" + RunState.documentsFolder
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: documents)) ?? []
         where name.hasPrefix(prefix + "-") || name.hasPrefix("." + prefix + "-") {
-            unlink(output + "/" + name)
+            unlink(documents + "/" + name)
         }
-        let writer = try ShardWriter(directory: output, prefix: prefix, settings: write ?? config.write)
+        let writer = try ShardWriter(directory: documents, prefix: prefix, settings: write ?? config.write)
         var kept = 0
         var removed = 0
         var stats = RunStats()
@@ -580,12 +581,15 @@ public struct DedupPhases {
         let json = RunReport.json(summary, command: "slurm (\(plan.tasks) tasks, \(plan.buckets) buckets)", added: added)
         try Durable.write(output + "/summary-000001.json", json)
         try Durable.write(output + "/summary.json", json)
+        var cardConfig = config
+        cardConfig.lastStage = .write
+        let card = DatasetCard.markdown(config: cardConfig, summary: summary, state: RunState(), pipelineName: "slurm")
+        try Durable.write(output + "/README.md", Array(card.utf8))
         try markDone("merge", 0)
         return summary
     }
 }
 
-/// Little-endian binary records for the phase files.
 /// A file written a piece at a time under a temporary name, synced and renamed by `commit`.
 struct StreamingFile {
     let path: String
@@ -619,6 +623,7 @@ struct StreamingFile {
     }
 }
 
+/// Little-endian binary records for the phase files.
 struct BinaryWriter {
     var bytes: [UInt8] = []
     mutating func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }

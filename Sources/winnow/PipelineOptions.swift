@@ -335,7 +335,11 @@ func runPipeline(_ options: PipelineOptions, lastStage: StageName, command: Stri
         throw ExitCode(.failed)
     }
     progress.clear()
-    do { try pipeline.writeSummary(summary, command: command) } catch {
+    do {
+        try pipeline.writeSummary(summary, command: command)
+        let name = options.pipeline.map { (($0 as NSString).lastPathComponent as NSString).deletingPathExtension } ?? "default"
+        try pipeline.writeDatasetCard(summary, pipelineName: name)
+    } catch {
         Log.error("\(error)")
         throw ExitCode(.failed)
     }

@@ -88,6 +88,9 @@ func runPipeline(
 
 /// The JSON records of every shard in `directory` with `prefix`, in shard order.
 func readShards(_ directory: String, prefix: String = "shard") throws -> [[String: Any]] {
+    // The final documents live in OUTPUT/documents (dolma's layout).
+    let folder = directory + "/" + RunState.documentsFolder
+    let directory = prefix == "shard" && FileManager.default.fileExists(atPath: folder) ? folder : directory
     let names = try FileManager.default.contentsOfDirectory(atPath: directory)
         .filter { $0.hasPrefix(prefix + "-") && $0.hasSuffix(".jsonl.gz") }.sorted()
     var records: [[String: Any]] = []
@@ -105,8 +108,10 @@ func readShards(_ directory: String, prefix: String = "shard") throws -> [[Strin
 /// Raw bytes of every shard in `directory`, by file name.
 func shardBytes(_ directory: String) throws -> [String: Data] {
     var out: [String: Data] = [:]
-    for name in try FileManager.default.contentsOfDirectory(atPath: directory) where name.hasSuffix(".jsonl.gz") {
-        out[name] = try Data(contentsOf: URL(fileURLWithPath: directory + "/" + name))
+    for folder in ["", RunState.documentsFolder + "/"] {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory + "/" + folder)) ?? [] where name.hasSuffix(".jsonl.gz") {
+            out[folder + name] = try Data(contentsOf: URL(fileURLWithPath: directory + "/" + folder + name))
+        }
     }
     return out
 }

@@ -34,6 +34,7 @@ public final class Pipeline: Sendable {
         }
         defer { withExtendedLifetime((lock, indexLock)) {} }
         var state = try RunState.load(config.output)
+        try state.moveDocumentsIntoTheirFolder(config.output)
         try removeLeftovers(state, into: &summary)
         summary.runNumber = state.nextRun
         let index = try openIndex(state)
@@ -164,6 +165,9 @@ public final class Pipeline: Sendable {
             state.finished = [:]
         }
         state.runs.append(RunState.Run(number: summary.runNumber, files: output.files, indexSegment: segment, finished: config.added))
+        for (key, string) in output.extraMetadata {
+            state.extraMetadata[key] = (state.extraMetadata[key] ?? "string") == "string" && string ? "string" : "json"
+        }
         for file in inputs.files {
             if let (path, identity) = inputs.identities[file.path] { state.finished[path] = identity }
         }
@@ -173,7 +177,7 @@ public final class Pipeline: Sendable {
             try index.list(segment)
             summary.indexBytes = try index.sizeOnDisk()
         }
-        let written = Set(output.writer.shardNames)
+        let written = Set(output.documentNames)
         let droppedWritten = Set(output.droppedWriter?.shardNames ?? [])
         for name in replaced where !written.contains(name) {
             if name.hasPrefix("dropped-") {

@@ -52,6 +52,11 @@ public struct PipelineConfig: Sendable {
     public var shardPrefix: String {
         lastStage >= .dedup ? "shard" : lastStage.rawValue
     }
+
+    /// Where the shards go, relative to `output`: the final documents in `documents/` (dolma's
+    /// layout, so loaders read that folder and nothing else), a stage's intermediate shards beside
+    /// the summaries.
+    public var shardFolder: String { lastStage >= .dedup ? RunState.documentsFolder : "" }
 }
 
 extension PipelineConfig {

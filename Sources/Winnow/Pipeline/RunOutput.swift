@@ -20,6 +20,9 @@ struct RunOutput {
     var finishStats = RunStats()
     /// Documents taken so far.
     private(set) var emitted = 0
+    /// Metadata keys of NDJSON inputs passed through into written documents, and whether every
+    /// value was a string (the dataset card declares them).
+    private(set) var extraMetadata: [String: Bool] = [:]
     /// Input positions of the documents written (kept), one bit each, when the run has a cross-run
     /// index: only they are remembered in it.
     private var written: [UInt64] = []
@@ -32,7 +35,10 @@ struct RunOutput {
         self.plan = plan
         self.started = started
         let runTag = String(repeating: "0", count: max(0, 6 - String(run).count)) + String(run)
-        writer = try ShardWriter(directory: config.output, prefix: config.shardPrefix + "-" + runTag, settings: config.write)
+        let folder = config.shardFolder
+        writer = try ShardWriter(
+            directory: folder.isEmpty ? config.output : config.output + "/" + folder, prefix: config.shardPrefix + "-" + runTag,
+            settings: config.write)
         explain =
             plan.dedup && config.dedup.explain
             ? try ShardWriter(directory: config.output, prefix: "explain-" + runTag, settings: config.write) : nil
@@ -88,6 +94,10 @@ struct RunOutput {
             try writer.write(record)
             writeStats.documentsOut += 1
             markWritten(current.sequence)
+            for (key, json) in current.origin.extraMetadata where !RecordCodec.ownMetadataKeys.contains(key) {
+                let string = json.first == UInt8(ascii: "\"") || json.elementsEqual("null".utf8)
+                extraMetadata[key] = (extraMetadata[key] ?? true) && string
+            }
             if case .extracted(let kept) = current.content { profile.kept(current.origin, kept) }
         }
         writeStats.seconds += monotonicSeconds() - t
@@ -110,8 +120,15 @@ struct RunOutput {
         try droppedWriter?.publish()
     }
 
-    /// Every shard the run wrote, in the order the state lists them.
-    var files: [String] { writer.shardNames + (explain?.shardNames ?? []) + (droppedWriter?.shardNames ?? []) }
+    /// Every shard the run wrote, in the order the state lists them: relative to the output
+    /// directory (`documents/shard-…`), the dropped shards by name in theirs.
+    var files: [String] { documentNames + (explain?.shardNames ?? []) + (droppedWriter?.shardNames ?? []) }
+
+    /// The document shards' names relative to the output directory.
+    var documentNames: [String] {
+        let folder = config.shardFolder
+        return writer.shardNames.map { folder.isEmpty ? $0 : folder + "/" + $0 }
+    }
 
     /// An `--explain` line for a document the url_filter stage dropped: the list and entry.
     private static func explanation(_ origin: DocumentOrigin, _ drop: Drop) -> [UInt8] {

@@ -31,6 +31,14 @@ extension Pipeline {
         try Durable.write(config.output + "/" + summaryName + ".json", json)
     }
 
+    /// Writes the dataset card (`OUTPUT/README.md`) of a run that wrote final documents.
+    public func writeDatasetCard(_ summary: RunSummary, pipelineName: String) throws {
+        guard config.lastStage >= .dedup else { return }
+        let state = try RunState.load(config.output)
+        let card = DatasetCard.markdown(config: config, summary: summary, state: state, pipelineName: pipelineName)
+        try Durable.write(config.output + "/README.md", Array(card.utf8))
+    }
+
     /// Writes the task marker of a sharded run, if it is one.
     public func writeTaskMarker(_ summary: RunSummary) throws {
         guard let marker = taskMarker else { return }

@@ -68,13 +68,19 @@ public struct RunState: Decodable {
     enum CodingKeys: String, CodingKey {
         case format, runs
         case finished = "finished_inputs"
+        case extraMetadata = "extra_metadata"
     }
 
     public var runs: [Run] = []
+    /// Metadata keys of NDJSON inputs the written documents carry, each `string` when every value
+    /// was a string, else `json` (the dataset card declares them).
+    public var extraMetadata: [String: String] = [:]
     /// Finished inputs by absolute path.
     public var finished: [String: FinishedInput] = [:]
 
     public static let fileName = "winnow-state.json"
+    /// The folder of the final documents in an output directory.
+    public static let documentsFolder = "documents"
 
     public init() {}
 
@@ -109,6 +115,7 @@ public struct RunState: Decodable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         runs = try c.decodeIfPresent([Run].self, forKey: .runs) ?? []
         finished = try c.decodeIfPresent([String: FinishedInput].self, forKey: .finished) ?? [:]
+        extraMetadata = try c.decodeIfPresent([String: String].self, forKey: .extraMetadata) ?? [:]
     }
 
     /// Writes the state durably; this is the commit of the runs it lists.
@@ -142,6 +149,12 @@ public struct RunState: Decodable {
             w.endObject()
         }
         w.endObject()
+        if !extraMetadata.isEmpty {
+            w.key("extra_metadata")
+            w.beginObject()
+            for key in extraMetadata.keys.sorted() { w.field(key, extraMetadata[key]) }
+            w.endObject()
+        }
         w.endObject()
         try Durable.write(directory + "/" + Self.fileName, w.bytes + [0x0a])
     }
@@ -160,17 +173,47 @@ public struct RunState: Decodable {
         let keep = committedFiles
         // A run killed after its commit and before its shards were renamed: rename them now.
         for name in keep where !FileManager.default.fileExists(atPath: directory + "/" + name) {
-            let waiting = directory + "/" + ShardWriter.pendingName(name)
+            let waiting = directory + "/" + Self.pendingPath(name)
             if FileManager.default.fileExists(atPath: waiting) { rename(waiting, directory + "/" + name) }
         }
         var removed: [String] = []
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] {
-            let ours = prefixes.contains { name.hasPrefix($0 + "-") && name.hasSuffix(".jsonl.gz") }
-            let temporary = name.hasPrefix(".") && (name.hasSuffix(".tmp") || name.hasSuffix(".pending"))
-            if (ours && !keep.contains(name)) || temporary {
-                if unlink(directory + "/" + name) == 0 { removed.append(name) }
+        for folder in ["", Self.documentsFolder + "/"] {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: directory + "/" + folder)) ?? [] {
+                let ours = prefixes.contains { name.hasPrefix($0 + "-") && name.hasSuffix(".jsonl.gz") }
+                let temporary = name.hasPrefix(".") && (name.hasSuffix(".tmp") || name.hasSuffix(".pending"))
+                if (ours && !keep.contains(folder + name)) || temporary {
+                    if unlink(directory + "/" + folder + name) == 0 { removed.append(folder + name) }
+                }
             }
         }
         return removed.sorted()
+    }
+
+    /// Where the shard named `name` (relative to the output directory) waits for its commit.
+    static func pendingPath(_ name: String) -> String {
+        let folder = (name as NSString).deletingLastPathComponent
+        let pending = ShardWriter.pendingName((name as NSString).lastPathComponent)
+        return folder.isEmpty ? pending : folder + "/" + pending
+    }
+
+    /// Moves the document shards of an output directory written before they had their folder
+    /// (`shard-…` beside the summaries) into `documents/`, and names them so in the state. Files
+    /// first, then the state: a run killed in between finds them moved and only renames them here.
+    public mutating func moveDocumentsIntoTheirFolder(_ directory: String) throws {
+        var changed = false
+        for r in runs.indices {
+            for (f, name) in runs[r].files.enumerated() where name.hasPrefix("shard-") && !name.contains("/") {
+                let moved = Self.documentsFolder + "/" + name
+                if FileManager.default.fileExists(atPath: directory + "/" + name) {
+                    try Durable.makeDirectory(directory + "/" + Self.documentsFolder)
+                    guard rename(directory + "/" + name, directory + "/" + moved) == 0 else {
+                        throw OutputError(directory + "/" + moved, errno: errno)
+                    }
+                }
+                runs[r].files[f] = moved
+                changed = true
+            }
+        }
+        if changed { try save(directory) }
     }
 }

@@ -71,9 +71,10 @@ public enum Inspector {
         let committed = state.committedFiles
         var sources: [(String, String)] = []
         if filter.reason == nil || filter.reason == "kept" {
-            for name in ((try? FileManager.default.contentsOfDirectory(atPath: output)) ?? []).sorted()
-            where name.hasPrefix("shard-") && name.hasSuffix(".jsonl.gz") && committed.contains(name) {
-                sources.append((output, name))
+            let documents = output + "/" + RunState.documentsFolder
+            for name in ((try? FileManager.default.contentsOfDirectory(atPath: documents)) ?? []).sorted()
+            where name.hasPrefix("shard-") && name.hasSuffix(".jsonl.gz") && committed.contains(RunState.documentsFolder + "/" + name) {
+                sources.append((documents, name))
             }
         }
         if let dropped, filter.reason != "kept" {

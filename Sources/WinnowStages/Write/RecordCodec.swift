@@ -10,7 +10,7 @@ import WinnowHTML
 /// from them. Keys are written in a fixed order, so equal documents give equal bytes.
 public enum RecordCodec {
     /// Metadata keys Winnow sets itself; an NDJSON input's other keys are passed through after them.
-    static let ownMetadataKeys: Set<String> = [
+    package static let ownMetadataKeys: Set<String> = [
         "url", "title", "author", "date_published", "language", "language_score", "language_declared", "canonical_url",
         "site_name", "description", "input", "warc_record_id", "charset", "quality_scores", "quality_flags", "url_blocklist", "pii",
     ]

@@ -66,7 +66,7 @@ final class OperationTests: XCTestCase {
         // --full reads everything again and replaces the earlier shards.
         XCTAssertEqual(try run(["run", "-q", "--full", "-i", input, "-o", out]), 0)
         XCTAssertEqual(try documents(out), third)
-        let shards = try FileManager.default.contentsOfDirectory(atPath: out).filter { $0.hasPrefix("shard-") }
+        let shards = try FileManager.default.contentsOfDirectory(atPath: out + "/documents").filter { $0.hasPrefix("shard-") }
         XCTAssertEqual(shards.count, 1)
     }
 
@@ -75,7 +75,7 @@ final class OperationTests: XCTestCase {
         let out = dir.path("out")
         let lock = try OutputLock(directory: out)
         XCTAssertEqual(try run(["run", "-q", "-i", TestPaths.sampleCorpus.path, "-o", out]), 75)
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out).filter { $0.hasPrefix("shard-") }, [])
+        XCTAssertEqual(((try? FileManager.default.contentsOfDirectory(atPath: out + "/documents")) ?? []).filter { $0.hasPrefix("shard-") }, [])
         withExtendedLifetime(lock) {}
     }
 
@@ -111,11 +111,12 @@ final class OperationTests: XCTestCase {
             }
             process.waitUntilExit()
             // A run killed before it made the output directory leaves none.
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: out + "/documents")) ?? []
             leftovers += names.filter { $0.hasSuffix(".pending") || $0.hasSuffix(".tmp") }.count
             // Nothing readable is uncommitted: a shard under its final name is a committed run's.
             let committed = FileManager.default.fileExists(atPath: out) ? try RunState.load(out).committedFiles : []
-            XCTAssertEqual(names.filter { $0.hasPrefix("shard-") && !committed.contains($0) }, [], "a killed run's shard under its final name")
+            XCTAssertEqual(
+                names.filter { $0.hasPrefix("shard-") && !committed.contains("documents/" + $0) }, [], "a killed run's shard under its final name")
         }
         XCTAssertEqual(try run(["run", "-q", "--shard-size", "0.02", "-o", out, "-i"] + inputs), 0)
         let got = try documents(out)
@@ -125,6 +126,7 @@ final class OperationTests: XCTestCase {
         print(
             "kill test: \(killed) runs killed with SIGKILL (\(leftovers) uncommitted shards seen after kills, none under a final name), restart gave the same \(got.count) documents"
         )
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out).filter { $0.hasSuffix(".tmp") || $0.hasSuffix(".pending") }, [])
+        XCTAssertEqual(
+            try FileManager.default.contentsOfDirectory(atPath: out + "/documents").filter { $0.hasSuffix(".tmp") || $0.hasSuffix(".pending") }, [])
     }
 }

@@ -199,6 +199,31 @@ final class PipelineTests: XCTestCase {
         XCTAssertEqual(try readShards(dir.path("out")).compactMap { $0["id"] as? String }, ["doc-0", "doc-1", "doc-2", "doc-3"])
     }
 
+    /// The final documents live in OUTPUT/documents; an output directory of an earlier version
+    /// (shards beside the summaries) has them moved there by the next run, which then adds its own.
+    func testDocumentsHaveTheirFolderAndEarlierOutputsAreMovedIntoIt() throws {
+        let dir = try TemporaryDirectory()
+        let out = dir.path("out")
+        let pages = try FileManager.default.contentsOfDirectory(atPath: TestPaths.sampleCorpus.path + "/pages").sorted()
+        try FileManager.default.createDirectory(atPath: dir.path("in"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: TestPaths.sampleCorpus.path + "/pages/" + pages[0], toPath: dir.path("in/" + pages[0]))
+        _ = try runPipeline(inputs: [dir.path("in")], output: out)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/documents/shard-000001-00000.jsonl.gz"))
+        // As an earlier version left it: the shard beside the summaries, named so in the state.
+        try FileManager.default.moveItem(atPath: out + "/documents/shard-000001-00000.jsonl.gz", toPath: out + "/shard-000001-00000.jsonl.gz")
+        var state = try RunState.load(out)
+        state.runs[0].files = state.runs[0].files.map { $0.replacingOccurrences(of: "documents/", with: "") }
+        try state.save(out)
+        try FileManager.default.copyItem(atPath: TestPaths.sampleCorpus.path + "/pages/" + pages[1], toPath: dir.path("in/" + pages[1]))
+        _ = try runPipeline(inputs: [dir.path("in")], output: out)
+        XCTAssertEqual(
+            try FileManager.default.contentsOfDirectory(atPath: out + "/documents").sorted(),
+            ["shard-000001-00000.jsonl.gz", "shard-000002-00000.jsonl.gz"])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out + "/shard-000001-00000.jsonl.gz"))
+        XCTAssertEqual(try RunState.load(out).committedFiles, ["documents/shard-000001-00000.jsonl.gz", "documents/shard-000002-00000.jsonl.gz"])
+        XCTAssertEqual(try readShards(out).count, 2)
+    }
+
     func testShardsRotateBySize() throws {
         let dir = try TemporaryDirectory()
         var config = PipelineConfig(inputs: [TestPaths.sampleCorpus.path], output: dir.path("out"), added: "2024-01-01T00:00:00Z")

@@ -253,7 +253,7 @@ final class DedupTests: XCTestCase {
         try phases.filter(inputs: [input], output: dir.path("phased"), shard: .init(index: 0, count: 2), added: "2024-01-01T00:00:00Z")
         XCTAssertThrowsError(try phases.merge(output: dir.path("phased"), added: "2024-01-01T00:00:00Z"))
         // What a killed filter task leaves is replaced when it runs again.
-        try dir.write("phased/shard-00001-00000.jsonl.gz", Array("partial".utf8))
+        try dir.write("phased/documents/shard-00001-00000.jsonl.gz", Array("partial".utf8))
         try phases.filter(inputs: [input], output: dir.path("phased"), shard: .init(index: 1, count: 2), added: "2024-01-01T00:00:00Z")
         let merged = try phases.merge(output: dir.path("phased"), added: "2024-01-01T00:00:00Z")
         let phased = try readShards(dir.path("phased")).compactMap { $0["id"] as? String }
