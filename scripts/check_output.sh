@@ -2,7 +2,8 @@
 # End-to-end checks of the built binary that need Python tools:
 #  1. runs over SampleCorpus (default and pretraining pipelines), read back with gzip+json, pandas,
 #     DuckDB, Hugging Face datasets (the directory itself, through its card), datatrove's JsonlReader
-#     and jq (scripts/check_schema.py);
+#     and jq (scripts/check_schema.py); the quality annotations as dolma attribute files, filtered
+#     by dolma's own mixer (scripts/check_dolma.py);
 #     the report (report.html) in headless Chromium and `winnow inspect` in tmux (scripts/check_report.py);
 #     `winnow fetch` against a local HTTP server (scripts/check_fetch.py);
 #     `winnow slurm` on a one-node Slurm against a single-process run (scripts/check_slurm.py);
@@ -34,6 +35,8 @@ python3 scripts/check_schema.py "$work/sample" --min-docs 40
 # The pre-training pipeline: language filter, quality rules (annotations in metadata), dedup.
 SOURCE_DATE_EPOCH=1700000000 "$bin" run Pipelines/pretraining.yaml -q --output "$work/pretraining"
 python3 scripts/check_schema.py "$work/pretraining" --min-docs 30
+# Its quality annotations as dolma attribute files, mixed by dolma's own mixer.
+python3 scripts/check_dolma.py "$work/pretraining" "$work"
 # The run report in headless Chromium, counts checked against the shards; inspect in tmux.
 python3 scripts/check_report.py "$bin" "$work"
 

@@ -6,8 +6,9 @@ usage: compare_outputs.py [--added-key KEY]... [--documents-folder] OLD_BINARY N
 --added-key KEY: a top-level key the new binary adds to its JSON files on purpose (a format version,
 say) is left out of their comparison; the result says so.
 --documents-folder: the old binary wrote the final shards beside the summaries, the new one into
-OUTPUT/documents/ with a dataset card (README.md): the new shards are compared with the old ones
-of the same name, the state's names without the folder, and the cards are left out (said so).
+OUTPUT/documents/ with a dataset card (README.md) and dolma attribute files (attributes/): the new
+shards are compared with the old ones of the same name, the state's names without the folder,
+and the cards and attribute files are left out (said so).
 
 A binary of an earlier commit:
     git worktree add /tmp/winnow-base <commit> && (cd /tmp/winnow-base && swift build -c release)
@@ -172,6 +173,12 @@ def normalized(path, top, binary):
     data = open(path, "rb").read()
     if DOCUMENTS_FOLDER and path.endswith(".json"):
         data = data.replace(b'"documents/shard-', b'"shard-')
+        # The state lists the attribute files the old binary did not write.
+        if path.endswith("winnow-state.json"):
+            state = json.loads(data)
+            for run in state.get("runs", []):
+                run["files"] = [f for f in run.get("files", []) if not f.startswith("attributes/")]
+            data = json.dumps(state).encode()
     if not path.endswith(".gz"):
         data = data.replace(top.encode(), b"OUT").replace(binary.encode(), b"WINNOW")
     if path.endswith(".json"):
@@ -202,6 +209,8 @@ def files(top):
     for d, _, fs in os.walk(top):
         for f in fs:
             if f in (".winnow.lock", "report.html") or "/scratch" in d or (DOCUMENTS_FOLDER and f == "README.md"):
+                continue
+            if DOCUMENTS_FOLDER and "/attributes/" in os.path.join(d, f):
                 continue
             path = os.path.relpath(os.path.join(d, f), top)
             name = path.replace("documents/", "", 1) if DOCUMENTS_FOLDER and "documents/shard-" in path else path
@@ -258,7 +267,7 @@ def main():
           f"(JSON summaries without timings{', without the added keys ' + ', '.join(ADDED_KEYS) if ADDED_KEYS else ''})"
           f"{'' if shared else '; sample corpus only'}"
           f"{'; pipelines one binary does not read, left out: ' + ', '.join(map(os.path.basename, left_out)) if left_out else ''}"
-          f"{'; the new documents folder mapped onto the old layout, dataset cards left out' if DOCUMENTS_FOLDER else ''}")
+          f"{'; the new documents folder mapped onto the old layout, dataset cards and attribute files left out' if DOCUMENTS_FOLDER else ''}")
 
 
 if __name__ == "__main__":

@@ -505,11 +505,9 @@ public struct DedupPhases {
         try Durable.makeDirectory(output + "/stats")
         let prefix = "shard-" + shard.tag
         let documents = output + "/" + RunState.documentsFolder
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: documents)) ?? []
-        where name.hasPrefix(prefix + "-") || name.hasPrefix("." + prefix + "-") {
-            unlink(documents + "/" + name)
-        }
+        removeTaskFiles(prefix, in: output)
         let writer = try ShardWriter(directory: documents, prefix: prefix, settings: write ?? config.write)
+        let attributes = try AttributeWriters(config: config, output: output, prefix: prefix)
         var kept = 0
         var removed = 0
         var stats = RunStats()
@@ -528,11 +526,12 @@ public struct DedupPhases {
             dedupStats.documentsOut += 1
             let finished = stages.finish(item, stats: &finishStats)
             if let record = RecordCodec.encode(finished, added: added) {
-                try writer.write(record)
+                try attributes.write(record, of: finished, to: writer)
                 kept += 1
             }
         }
         try writer.finish()
+        try attributes.closeShards()
         stats[.dedup] = dedupStats
         stats.merge(finishStats)
         stats[.write].documentsIn = kept
@@ -549,8 +548,21 @@ public struct DedupPhases {
         summary.wallSeconds = Date().timeIntervalSince(started)
         try Durable.write(output + "/stats/task-\(shard.tag).json", RunReport.json(summary, command: "dedup-phase filter", added: added))
         try writer.publish()
+        try attributes.publish()
         try markDone("filter", shard.index)
         return (kept, removed)
+    }
+
+    /// What a killed run of this filter task left: its document and attribute shards.
+    private func removeTaskFiles(_ prefix: String, in output: String) {
+        let taggers = (try? FileManager.default.contentsOfDirectory(atPath: output + "/attributes")) ?? []
+        for folder in [RunState.documentsFolder] + taggers.map({ "attributes/" + $0 }) {
+            let dir = output + "/" + folder
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+            where name.hasPrefix(prefix + "-") || name.hasPrefix("." + prefix + "-") {
+                unlink(dir + "/" + name)
+            }
+        }
     }
 
     // MARK: phase 5

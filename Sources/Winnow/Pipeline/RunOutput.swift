@@ -12,6 +12,8 @@ struct RunOutput {
     let writer: ShardWriter
     let explain: ShardWriter?
     let droppedWriter: ShardWriter?
+    /// dolma's attribute files of the annotating stages, shard for shard with the documents.
+    let attributes: AttributeWriters
     var dedup: DedupSink?
     var profile = RunProfile()
     var readCounts = StageStats()
@@ -43,6 +45,7 @@ struct RunOutput {
             plan.dedup && config.dedup.explain
             ? try ShardWriter(directory: config.output, prefix: "explain-" + runTag, settings: config.write) : nil
         droppedWriter = try config.keepDroppedDirectory.map { try ShardWriter(directory: $0, prefix: "dropped-" + runTag, settings: config.write) }
+        attributes = try AttributeWriters(config: config, output: config.output, prefix: config.shardPrefix + "-" + runTag)
         dedup = plan.dedup ? DedupSink(settings: config.dedup, explain: explain) : nil
         tracksWritten = plan.dedup && config.dedup.indexDirectory != nil
     }
@@ -91,7 +94,7 @@ struct RunOutput {
         let t = monotonicSeconds()
         writeStats.documentsIn += 1
         if let record = RecordCodec.encode(current, added: config.added) {
-            try writer.write(record)
+            try attributes.write(record, of: current, to: writer)
             writeStats.documentsOut += 1
             markWritten(current.sequence)
             for (key, json) in current.origin.extraMetadata where !RecordCodec.ownMetadataKeys.contains(key) {
@@ -107,6 +110,7 @@ struct RunOutput {
     func finish() throws {
         if let firstError { throw firstError }
         try writer.finish()
+        try attributes.closeShards()
         try explain?.finish()
         try droppedWriter?.finish()
         if let dir = config.keepDroppedDirectory { Durable.syncDirectory(dir) }
@@ -116,13 +120,14 @@ struct RunOutput {
     /// Gives the run's shards their final names: after the state names them (the commit).
     func publish() throws {
         try writer.publish()
+        try attributes.publish()
         try explain?.publish()
         try droppedWriter?.publish()
     }
 
     /// Every shard the run wrote, in the order the state lists them: relative to the output
     /// directory (`documents/shard-…`), the dropped shards by name in theirs.
-    var files: [String] { documentNames + (explain?.shardNames ?? []) + (droppedWriter?.shardNames ?? []) }
+    var files: [String] { documentNames + attributes.files + (explain?.shardNames ?? []) + (droppedWriter?.shardNames ?? []) }
 
     /// The document shards' names relative to the output directory.
     var documentNames: [String] {

@@ -177,7 +177,8 @@ public struct RunState: Decodable {
             if FileManager.default.fileExists(atPath: waiting) { rename(waiting, directory + "/" + name) }
         }
         var removed: [String] = []
-        for folder in ["", Self.documentsFolder + "/"] {
+        let taggers = (try? FileManager.default.contentsOfDirectory(atPath: directory + "/attributes")) ?? []
+        for folder in ["", Self.documentsFolder + "/"] + taggers.sorted().map({ "attributes/" + $0 + "/" }) {
             for name in (try? FileManager.default.contentsOfDirectory(atPath: directory + "/" + folder)) ?? [] {
                 let ours = prefixes.contains { name.hasPrefix($0 + "-") && name.hasSuffix(".jsonl.gz") }
                 let temporary = name.hasPrefix(".") && (name.hasSuffix(".tmp") || name.hasSuffix(".pending"))

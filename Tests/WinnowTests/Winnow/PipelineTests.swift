@@ -220,8 +220,48 @@ final class PipelineTests: XCTestCase {
             try FileManager.default.contentsOfDirectory(atPath: out + "/documents").sorted(),
             ["shard-000001-00000.jsonl.gz", "shard-000002-00000.jsonl.gz"])
         XCTAssertFalse(FileManager.default.fileExists(atPath: out + "/shard-000001-00000.jsonl.gz"))
-        XCTAssertEqual(try RunState.load(out).committedFiles, ["documents/shard-000001-00000.jsonl.gz", "documents/shard-000002-00000.jsonl.gz"])
+        XCTAssertEqual(
+            try RunState.load(out).committedFiles.filter { $0.hasPrefix("documents/") || $0.hasPrefix("shard-") }.sorted(),
+            ["documents/shard-000001-00000.jsonl.gz", "documents/shard-000002-00000.jsonl.gz"])
         XCTAssertEqual(try readShards(out).count, 2)
+    }
+
+    /// dolma's attribute files mirror the document shards line for line (several shards here), each
+    /// line the document's id and the annotating stages' values over its whole text.
+    func testAttributeFilesMirrorTheDocumentShards() throws {
+        let dir = try TemporaryDirectory()
+        let out = dir.path("out")
+        _ = try runPipeline(inputs: [TestPaths.sampleCorpus.path], output: out) { config in
+            config.write.shardBytes = 60_000
+            config.quality = QualitySettings.groups([.fineweb], mode: .annotate)
+        }
+        let documents = try FileManager.default.contentsOfDirectory(atPath: out + "/documents").sorted()
+        XCTAssertGreaterThan(documents.count, 1)
+        for tagger in ["winnow_language", "winnow_quality"] {
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out + "/attributes/" + tagger).sorted(), documents, tagger)
+            for shard in documents {
+                let docs = try fileBytes(out + "/documents/" + shard).split(separator: 0x0a).map {
+                    try JSONSerialization.jsonObject(with: Data($0)) as! [String: Any]
+                }
+                let attrs = try fileBytes(out + "/attributes/\(tagger)/" + shard).split(separator: 0x0a).map {
+                    try JSONSerialization.jsonObject(with: Data($0)) as! [String: Any]
+                }
+                XCTAssertEqual(attrs.compactMap { $0["id"] as? String }, docs.compactMap { $0["id"] as? String }, "\(tagger) \(shard)")
+                for (doc, attr) in zip(docs, attrs) {
+                    let values = attr["attributes"] as! [String: [[Double]]]
+                    let metadata = doc["metadata"] as! [String: Any]
+                    let length = Double((doc["text"] as! String).unicodeScalars.count)
+                    for span in values.values { XCTAssertEqual(span.first?.prefix(2).map { $0 }, [0, length]) }
+                    if tagger == "winnow_language", let language = metadata["language"] as? String {
+                        XCTAssertEqual(values["winnow_language__" + language]?.first?[2] ?? -1, metadata["language_score"] as! Double, accuracy: 1e-4)
+                    }
+                    if tagger == "winnow_quality" {
+                        let scores = metadata["quality_scores"] as! [String: Double]
+                        XCTAssertEqual(Set(values.keys), Set(scores.keys.map { "winnow_quality__" + $0 }))
+                    }
+                }
+            }
+        }
     }
 
     func testShardsRotateBySize() throws {
