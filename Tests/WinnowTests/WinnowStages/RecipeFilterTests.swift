@@ -5,8 +5,9 @@ import XCTest
 @testable import WinnowStages
 
 /// The steps a web-corpus recipe adds around extraction: the URL filter, PII redaction and C4's
-/// bad-words list. The lists are made here; the text samples are copied from the WCXB and news
-/// benchmark pages' truth (`../shared/bench/...`, page ids beside them).
+/// bad-words list. The lists are made here; the text samples are short passages copied into this
+/// file from the WCXB and news benchmark pages' truth (page ids beside them), so the tests need no
+/// benchmark data.
 final class RecipeFilterTests: XCTestCase {
     // MARK: URL lists
 
