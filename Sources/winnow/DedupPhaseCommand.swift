@@ -38,13 +38,14 @@ struct DedupPhaseCommand: ParsableCommand {
 
     struct Buckets: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "M tasks: candidate pairs of one bucket of band keys, verified on their shingle sets.")
+            abstract: "M tasks: one bucket's documents sharing an exact key, and its candidate pairs of band keys, verified on their shingle sets.")
         @OptionGroup var options: PhaseOptions
         func run() throws { try options.execute("buckets") }
     }
 
     struct Clusters: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "One task: every document's verdict, in input order (DedupDecisions).")
+        static let configuration = CommandConfiguration(
+            abstract: "One task: the verdicts of the documents in an exact group or a verified pair, in input order (DedupDecisions).")
         @OptionGroup var options: PhaseOptions
         func run() throws { try options.execute("clusters") }
     }

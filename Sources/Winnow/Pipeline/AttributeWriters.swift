@@ -88,10 +88,9 @@ extension AttributeWriters {
     /// Writes a document's record to `writer` and its attribute lines, closing the attribute
     /// shards when the document shard closes.
     package func write(_ record: [UInt8], of item: WorkItem, to writer: ShardWriter) throws {
-        let shards = writer.shards.count
-        try writer.write(record)
+        let closed = try writer.write(record)
         guard !isEmpty, case .extracted(let kept) = item.content else { return }
         try write(id: item.origin.id, extraction: kept)
-        if writer.shards.count > shards { try closeShards() }
+        if closed { try closeShards() }
     }
 }

@@ -139,6 +139,24 @@ public enum Settings {
         Setting(key: key, place: place, flag: flag, kind: kind, defaultText: d, help: help, apply: apply)
     }
 
+    // A stage's settings, made with their defaults when the configuration has none yet (a stage
+    // named by one of its settings runs).
+    private static func pii(_ c: inout PipelineConfig, _ set: (inout PIISettings) -> Void) {
+        var settings = c.pii ?? PIISettings()
+        set(&settings)
+        c.pii = settings
+    }
+    private static func urlFilter(_ c: inout PipelineConfig, _ set: (inout URLFilterSettings) -> Void) {
+        var settings = c.urlFilter ?? URLFilterSettings()
+        set(&settings)
+        c.urlFilter = settings
+    }
+    private static func language(_ c: inout PipelineConfig, _ set: (inout LanguageSettings) -> Void) {
+        var settings = c.language ?? LanguageSettings()
+        set(&settings)
+        c.language = settings
+    }
+
     // The appliers take the value the kind guarantees.
     private static func int(_ v: Setting.Value) -> Int {
         if case .int(let n) = v { return n }
@@ -214,29 +232,25 @@ public enum Settings {
             "mode", .stage(.urlFilter), flag: nil, .choice(FilterMode.allCases.map(\.rawValue)), default: "filter",
             "filter drops a blocked page before it is parsed (url_blocklist); annotate writes the match to metadata.url_blocklist instead."
         ) { c, v in
-            c.urlFilter = c.urlFilter ?? URLFilterSettings()
-            c.urlFilter!.mode = FilterMode(rawValue: text(v)) ?? .filter
+            urlFilter(&c) { $0.mode = FilterMode(rawValue: text(v)) ?? .filter }
         },
         row(
             "blocklists", .stage(.urlFilter), flag: "url-blocklist", .texts, default: "",
             "Files or directories of blocked domains (subdomains included), URLs (the pages under them included), banned words, sub-words and soft words, plain or .gz; UT1's and datatrove's file names are understood (README, \"URL filter\"). On the command line repeatable, and it adds the url_filter stage."
         ) { c, v in
-            c.urlFilter = c.urlFilter ?? URLFilterSettings()
-            c.urlFilter!.blocklists = texts(v)
+            urlFilter(&c) { $0.blocklists = texts(v) }
         },
         row(
             "allowlists", .stage(.urlFilter), flag: "url-allowlist", .texts, default: "",
             "Lists in the same form whose matches are never blocked (an allowlisted URL wins over the blocklists)."
         ) { c, v in
-            c.urlFilter = c.urlFilter ?? URLFilterSettings()
-            c.urlFilter!.allowlists = texts(v)
+            urlFilter(&c) { $0.allowlists = texts(v) }
         },
         row(
             "soft_word_threshold", .stage(.urlFilter), flag: nil, .int(1...100), default: "2",
             "Soft-banned words a URL needs to be blocked by them (FineWeb: 2)."
         ) { c, v in
-            c.urlFilter = c.urlFilter ?? URLFilterSettings()
-            c.urlFilter!.softWordThreshold = int(v)
+            urlFilter(&c) { $0.softWordThreshold = int(v) }
         },
         row(
             "max_depth", .stage(.clean), flag: "max-depth", .int(16...100_000), default: "256",
@@ -263,26 +277,22 @@ public enum Settings {
             "mode", .stage(.language), flag: nil, .choice(FilterMode.allCases.map(\.rawValue)), default: "annotate",
             "annotate writes the language only; filter also drops documents outside `languages` or under `min_score`."
         ) { c, v in
-            c.language = c.language ?? LanguageSettings()
-            c.language!.mode = FilterMode(rawValue: text(v)) ?? .annotate
+            language(&c) { $0.mode = FilterMode(rawValue: text(v)) ?? .annotate }
         },
         row(
             "languages", .stage(.language), flag: "languages", .languageCodes, default: "every language",
             "Keep only documents whose text CLD2 finds in one of these languages (ISO 639-1 codes; on the command line comma-separated, and it sets the language stage to filter)."
         ) { c, v in
-            c.language = c.language ?? LanguageSettings()
-            c.language!.languages = texts(v).map { $0.lowercased() }
+            language(&c) { $0.languages = texts(v).map { $0.lowercased() } }
         },
         row(
             "min_score", .stage(.language), flag: nil, .number(0...1, aboveLower: false), default: "0",
             "The smallest share of the text in its top language a kept document has (filter mode)."
         ) { c, v in
-            c.language = c.language ?? LanguageSettings()
-            c.language!.minScore = number(v)
+            language(&c) { $0.minScore = number(v) }
         },
         row("max_bytes", .stage(.language), flag: nil, .int(64...16_777_216), default: "32768", "Bytes of the text's start given to CLD2.") { c, v in
-            c.language = c.language ?? LanguageSettings()
-            c.language!.maxBytes = int(v)
+            language(&c) { $0.maxBytes = int(v) }
         },
         row("near", .stage(.dedup), flag: "near-dup", .bool, default: "true", "Near-duplicate detection (MinHash LSH) after the exact pass.") {
             c, v in
@@ -342,8 +352,7 @@ public enum Settings {
             "mode", .stage(.pii), flag: nil, .choice(PIIMode.allCases.map(\.rawValue)), default: "redact",
             "redact replaces what is found and counts it in metadata.pii; annotate only counts."
         ) { c, v in
-            c.pii = c.pii ?? PIISettings()
-            c.pii!.mode = PIIMode(rawValue: text(v)) ?? .redact
+            pii(&c) { $0.mode = PIIMode(rawValue: text(v)) ?? .redact }
         },
         row(
             nil, .stage(.pii), flag: "pii", .choice(PIIMode.allCases.map(\.rawValue) + ["off"]), default: "off, or the pipeline file's",
@@ -353,51 +362,43 @@ public enum Settings {
             if mode == "off" {
                 c.pii = nil
             } else {
-                c.pii = c.pii ?? PIISettings()
-                c.pii!.mode = PIIMode(rawValue: mode) ?? .redact
+                pii(&c) { $0.mode = PIIMode(rawValue: mode) ?? .redact }
             }
         },
         row("emails", .stage(.pii), flag: nil, .bool, default: "true", "Find e-mail addresses.") { c, v in
-            c.pii = c.pii ?? PIISettings()
-            c.pii!.emails = bool(v)
+            pii(&c) { $0.emails = bool(v) }
         },
         row(
             "ips", .stage(.pii), flag: nil, .bool, default: "true",
             "Find public IPv4 and IPv6 addresses (private, reserved and documentation ranges are left)."
         ) {
             c, v in
-            c.pii = c.pii ?? PIISettings()
-            c.pii!.ips = bool(v)
+            pii(&c) { $0.ips = bool(v) }
         },
         row("phones", .stage(.pii), flag: nil, .bool, default: "false", "Find phone numbers (+ and 8 to 15 digits, or North American 3-3-4).") {
             c, v in
-            c.pii = c.pii ?? PIISettings()
-            c.pii!.phones = bool(v)
+            pii(&c) { $0.phones = bool(v) }
         },
         row(
             "email_replacements", .stage(.pii), flag: nil, .texts, default: "email@example.com, firstname.lastname@example.org",
             "What an e-mail address becomes (one of these, chosen by the address's hash)."
         ) { c, v in
-            c.pii = c.pii ?? PIISettings()
-            c.pii!.emailReplacements = texts(v)
+            pii(&c) { $0.emailReplacements = texts(v) }
         },
         row(
             "ip_replacements", .stage(.pii), flag: nil, .texts, default: "192.0.2.1, 198.51.100.2, 203.0.113.3",
             "What an IP address becomes (documentation addresses, RFC 5737: never a real host)."
         ) { c, v in
-            c.pii = c.pii ?? PIISettings()
-            c.pii!.ipReplacements = texts(v)
+            pii(&c) { $0.ipReplacements = texts(v) }
         },
         row("phone_replacements", .stage(.pii), flag: nil, .texts, default: "555-0100", "What a phone number becomes.") { c, v in
-            c.pii = c.pii ?? PIISettings()
-            c.pii!.phoneReplacements = texts(v)
+            pii(&c) { $0.phoneReplacements = texts(v) }
         },
         row(
             "max_per_1000_words", .stage(.pii), flag: nil, .number(0...1000, aboveLower: false), default: "0: off",
             "Drop documents with more findings than this per 1,000 words (pii_density), as Dolma removes documents dense with personal data."
         ) { c, v in
-            c.pii = c.pii ?? PIISettings()
-            c.pii!.maxPerThousandWords = number(v)
+            pii(&c) { $0.maxPerThousandWords = number(v) }
         },
         row(
             nil, .top, flag: "split-size", .number(0.1...1_048_576, aboveLower: false), default: "1024",

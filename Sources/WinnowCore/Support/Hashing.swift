@@ -108,3 +108,13 @@ public struct Hash128: Hashable, Sendable, Comparable {
         return Hash128(high: h1, low: h2)
     }
 }
+
+/// FNV-1a, 64 bits: a short key's hash without allocating (list entries, words, addresses).
+public enum FNV1a {
+    @inlinable
+    public static func hash<C: Collection>(_ bytes: C) -> UInt64 where C.Element == UInt8 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return h
+    }
+}

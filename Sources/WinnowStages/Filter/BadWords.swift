@@ -35,7 +35,7 @@ public struct BadWords: Sendable, Equatable {
             let words = Self.words(b)
             // A plain entry is its words joined by single spaces; anything else is matched as written.
             if !words.isEmpty && words.map({ String(decoding: b[$0], as: UTF8.self) }).joined(separator: " ") == entry {
-                entries[words.count, default: []].insert(URLLists.hash(b))
+                entries[words.count, default: []].insert(FNV1a.hash(b))
             } else {
                 literal.append(b)
             }
@@ -67,7 +67,7 @@ public struct BadWords: Sendable, Equatable {
                 {
                     continue
                 }
-                if hashes.contains(URLLists.hash(b[first.lowerBound..<last.upperBound])) { found += 1 }
+                if hashes.contains(FNV1a.hash(b[first.lowerBound..<last.upperBound])) { found += 1 }
             }
         }
         for entry in literal { found += Self.occurrences(of: entry, in: b) }

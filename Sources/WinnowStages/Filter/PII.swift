@@ -321,7 +321,7 @@ public struct PIIStage: ExtractionFilter {
             case .ip: choices = settings.ipReplacements
             case .phone: choices = settings.phoneReplacements
             }
-            let pick = Int(URLLists.hash(bytes[f.range]) % UInt64(max(choices.count, 1)))
+            let pick = Int(FNV1a.hash(bytes[f.range]) % UInt64(max(choices.count, 1)))
             out.append(contentsOf: choices.isEmpty ? [] : Array(choices[pick].utf8))
             at = f.range.upperBound
         }

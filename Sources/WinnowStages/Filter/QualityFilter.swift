@@ -7,7 +7,7 @@ import WinnowCore
 public enum QualityFilter {
     public static func apply(_ settings: QualitySettings, to extraction: inout Extraction) -> Drop? {
         guard !settings.rules.isEmpty else { return nil }
-        var run = Evaluation(profile: TextProfile(extraction.text), badWords: settings.badWords)
+        var run = Evaluation(profile: TextProfile(extraction.text, badWords: settings.badWords))
         defer {
             if let text = run.newText { extraction.text = text }
             if !run.scores.isEmpty || settings.rules.contains(where: { $0.mode == .annotate }) {
@@ -31,7 +31,6 @@ public enum QualityFilter {
     /// waiting to run together, and the text they left.
     private struct Evaluation {
         var profile: TextProfile
-        let badWords: BadWords?
         var scores: [(String, Double)] = []
         var flags: [String] = []
         var lineRules: [ConfiguredRule] = []
@@ -39,9 +38,7 @@ public enum QualityFilter {
 
         /// A document rule: its score, and in filter mode the drop when it fails.
         mutating func evaluate(_ rule: ConfiguredRule) -> Drop? {
-            let score =
-                rule.rule.measure == .badWords
-                ? Double(badWords?.matches(in: String(decoding: profile.bytes, as: UTF8.self)) ?? 0) : profile.score(rule.rule.measure)
+            let score = profile.score(rule.rule.measure)
             let fails = (rule.parameter("min").map { score < $0 } ?? false) || (rule.parameter("max").map { score > $0 } ?? false)
             switch rule.mode {
             case .annotate:
@@ -83,7 +80,7 @@ public enum QualityFilter {
             }
             let text = String(decoding: bytes, as: UTF8.self)
             newText = text
-            profile = TextProfile(text)
+            profile = TextProfile(text, badWords: profile.badWords)
             return nil
         }
 
@@ -181,7 +178,11 @@ struct TextProfile {
         var chars: Int
     }
 
-    init(_ text: String) {
+    /// The list `c4_badwords` counts (`QualitySettings.badWords`).
+    let badWords: BadWords?
+
+    init(_ text: String, badWords: BadWords? = nil) {
+        self.badWords = badWords
         bytes = Array(text.utf8)
         let bytes = self.bytes
         var raw: [Range<Int>] = []
@@ -423,7 +424,7 @@ struct TextProfile {
         case .punctuatedLines, .shortLines, .duplicateLineCharsOfText, .lineBreaksPerWord:
             return finewebScore(measure)
         case .badWords:
-            return 0 // the list's: Evaluation.evaluate
+            return Double(badWords?.matches(in: String(decoding: bytes, as: UTF8.self)) ?? 0)
         }
     }
 

@@ -252,12 +252,7 @@ public struct URLLists: Sendable {
     @inline(__always)
     static func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5a ? b | 0x20 : b }
 
-    /// FNV-1a, 64 bits.
-    static func hash<C: Collection>(_ bytes: C) -> UInt64 where C.Element == UInt8 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-        return h
-    }
+    static func hash<C: Collection>(_ bytes: C) -> UInt64 where C.Element == UInt8 { FNV1a.hash(bytes) }
 }
 
 /// Entries as sorted 64-bit hashes, each with the list it came from (16 bytes an entry, sorted in
@@ -306,22 +301,11 @@ public enum ListFile {
     }
 
     /// Each line of the file (without its line break), decompressed when its name ends in `.gz`,
-    /// read a megabyte at a time.
+    /// streamed (`ByteReader`).
     static func forEachLine(_ path: String, _ body: (ArraySlice<UInt8>) -> Void) throws {
         do {
-            let source: ByteSource = path.hasSuffix(".gz") ? try GzipByteSource(path: path) : try FileByteSource(path: path)
-            var buffer: [UInt8] = []
-            var ended = false
-            while !ended {
-                ended = try source.read(into: &buffer, maxCount: 1 << 20) == 0
-                var start = 0
-                while let end = buffer[start...].firstIndex(of: 0x0a) {
-                    body(buffer[start..<end])
-                    start = end + 1
-                }
-                if ended && start < buffer.count { body(buffer[start...]) }
-                buffer.removeFirst(start)
-            }
+            let lines = ByteReader(source: try openByteSource(path: path))
+            while let (line, _) = try lines.readLine(limit: 1 << 20) { body(line) }
         } catch {
             throw Problem(description: "\(path): \(error)")
         }

@@ -37,9 +37,6 @@ package final class ByteReader {
     /// Reads on after the source's end of a gzip member (`GzipByteSource.stopsAtMemberEnd`).
     func resume() { ended = false }
 
-    /// True once the source has reported its end (of the file, or of the member).
-    var sourceEnded: Bool { ended }
-
     /// Set when `read(count:)` met the end of a gzip stream inside a member: the bytes it returned
     /// are all there is.
     private(set) var truncated = false
@@ -98,13 +95,7 @@ package final class ByteReader {
         out.reserveCapacity(min(count, 1 << 24))
         while out.count < count {
             if position >= buffer.count {
-                do {
-                    guard try fill() else { break }
-                } catch CompressionError.truncated {
-                    truncated = true
-                    ended = true
-                    break
-                }
+                guard try fillUnlessCutShort() else { break }
             }
             let take = min(count - out.count, buffer.count - position)
             out.append(contentsOf: buffer[position..<(position + take)])
@@ -137,15 +128,21 @@ package final class ByteReader {
     /// Looks at up to `count` next bytes without consuming them (fewer at the end of input).
     func peek(count: Int) throws -> ArraySlice<UInt8> {
         while buffer.count - position < count {
-            do {
-                guard try fill() else { break }
-            } catch CompressionError.truncated {
-                truncated = true
-                ended = true
-                break
-            }
+            guard try fillUnlessCutShort() else { break }
         }
         return buffer[position..<min(buffer.count, position + count)]
+    }
+
+    /// `fill`, with a gzip stream cut short taken as the end of the input (`truncated` set): what
+    /// arrived before the cut stays readable.
+    private func fillUnlessCutShort() throws -> Bool {
+        do {
+            return try fill()
+        } catch CompressionError.truncated {
+            truncated = true
+            ended = true
+            return false
+        }
     }
 
     /// Puts bytes already read back in front of the unread ones (a record that ran into the next).

@@ -53,14 +53,17 @@ public final class ShardWriter {
     /// Where a complete shard waits for the commit.
     public static func pendingName(_ name: String) -> String { "." + name + ".pending" }
 
-    /// Adds one encoded record (a line of JSON ending in `\n`).
-    public func write(_ record: [UInt8]) throws {
+    /// Adds one encoded record (a line of JSON ending in `\n`); true when it completed its shard.
+    @discardableResult
+    public func write(_ record: [UInt8]) throws -> Bool {
         if fd < 0 { try openShard() }
         compressor.compress(record, into: &pending)
         shardUncompressed += record.count
         recordsWritten += 1
         if pending.count >= 1 << 20 { try flushPending() }
-        if shardUncompressed >= settings.shardBytes { try closeShard() }
+        guard shardUncompressed >= settings.shardBytes else { return false }
+        try closeShard()
+        return true
     }
 
     /// Completes the open shard, if any. Call once at the end.
