@@ -31,6 +31,12 @@ let package = Package(
             pkgConfig: "uchardet",
             providers: [.apt(["libuchardet-dev"])]
         ),
+        // libcurl (Debian's libcurl4-openssl-dev): http(s) inputs, downloaded as they are read; only the read stage's Remote calls it.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
         .target(name: "WinnowHTML", dependencies: ["CLibXML2"]),
         .target(name: "WinnowCompression", dependencies: ["CZlib"]),
         // CLD2 (Debian's libcld2-dev) behind one extern "C" function; only Winnow's language stage calls it.
@@ -42,7 +48,7 @@ let package = Package(
         // the document model, the Stage protocol, files and support code;
         .target(name: "WinnowCore", dependencies: ["WinnowHTML"]),
         // the stages: read (archives), clean, segment, extract, the filters, and the record format;
-        .target(name: "WinnowStages", dependencies: ["WinnowCore", "WinnowHTML", "WinnowCompression", "CLD2Shim", "CUchardet"]),
+        .target(name: "WinnowStages", dependencies: ["WinnowCore", "WinnowHTML", "WinnowCompression", "CLD2Shim", "CUchardet", "CCurl"]),
         // deduplication's algorithms and decisions, and the cross-run index;
         .target(name: "WinnowDedup", dependencies: ["WinnowCore"]),
         // the runner: the plan, the reader and workers, the dedup sink, writing, the commit, the summary;

@@ -6,6 +6,8 @@
 #     by dolma's own mixer (scripts/check_dolma.py);
 #     the report (report.html) in headless Chromium and `winnow inspect` in tmux (scripts/check_report.py);
 #     `winnow fetch` against a local HTTP server (scripts/check_fetch.py);
+#     remote inputs: a listing of 20 WARC files served with faults from 127.0.0.1 against the
+#     same files on disk (scripts/check_remote.py);
 #     `winnow slurm` on a one-node Slurm against a single-process run (scripts/check_slurm.py);
 #  2. the extraction quality floors on ../shared/bench/extraction and extraction-wcxb.
 # usage: check_output.sh WINNOW_BINARY SHARED_DIR
@@ -42,6 +44,8 @@ python3 scripts/check_report.py "$bin" "$work"
 
 # winnow fetch against a local server on 127.0.0.1 (every failure kind, politeness, resume, warcio check).
 python3 scripts/check_fetch.py "$bin" Tests/WinnowTests/Fixtures/news/pages "$work"
+# Remote inputs: --input-list and --input-prefix over a local server with injected faults.
+python3 scripts/check_remote.py "$bin" "$work"
 # winnow slurm on a real one-node Slurm (installed and started by scripts/slurm_local.sh, stopped after).
 python3 scripts/check_slurm.py "$bin" "$shared" "$work"
 
@@ -49,7 +53,7 @@ python3 scripts/check_slurm.py "$bin" "$shared" "$work"
 # the floors only go up). They need the benchmark sets of ../shared.
 if [ ! -d "$shared/bench/extraction-wcxb" ] || [ ! -f "$shared/bench/warc/build_warc.py" ]; then
   echo "extraction floors: SKIPPED, needs $shared/bench (the benchmark data beside the repository)"
-  echo "4 passed, 0 failed, 2 skipped"
+  echo "5 passed, 0 failed, 2 skipped"
   exit 0
 fi
 eval_out=$(python3 Benchmarks/extraction_eval.py "$bin" "$shared" --work "$work/eval")
@@ -64,4 +68,4 @@ check_floor() {  # set name, floor file
 }
 check_floor news Benchmarks/extraction-floor.txt
 check_floor wcxb Benchmarks/extraction-wcxb-floor.txt
-echo "6 passed, 0 failed"
+echo "7 passed, 0 failed"

@@ -83,7 +83,7 @@ public final class FileByteSource: ByteSource {
 /// Decompresses a gzip file of one or many members (WARC's record-per-member layout) as it is read.
 /// Memory stays at two fixed buffers whatever the file size.
 public final class GzipByteSource: ByteSource {
-    private let file: FileByteSource
+    private let file: ByteSource
     private let inflater: InflateStream
     private var input: [UInt8] = []
     private var inputPos = 0
@@ -103,8 +103,13 @@ public final class GzipByteSource: ByteSource {
     /// Where reading stops: at the first gzip member that starts at or after this offset.
     private var end = Int.max
 
-    public init(path: String) throws {
-        file = try FileByteSource(path: path)
+    public convenience init(path: String) throws {
+        try self.init(source: FileByteSource(path: path))
+    }
+
+    /// Decompresses the bytes of `source` (a file, or a download).
+    public init(source: ByteSource) throws {
+        file = source
         inflater = try InflateStream(format: .gzipOrZlib)
     }
 
@@ -114,7 +119,8 @@ public final class GzipByteSource: ByteSource {
     /// end. Adjacent ranges thus read every member exactly once (a file that is one member is read
     /// whole by the range holding offset 0).
     public init(path: String, range: Range<Int>, startMarker: [UInt8]) throws {
-        file = try FileByteSource(path: path)
+        let file = try FileByteSource(path: path)
+        self.file = file
         inflater = try InflateStream(format: .gzipOrZlib)
         end = range.upperBound
         guard range.lowerBound > 0 else { return }

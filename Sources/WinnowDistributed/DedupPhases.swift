@@ -156,7 +156,7 @@ public struct DedupPhases {
     /// and result.
     @discardableResult
     func forEachDocument(
-        inputs: [String], shard: Shard, stats: inout RunStats, plan given: PipelinePlan? = nil,
+        inputs: [InputRoot], shard: Shard, stats: inout RunStats, plan given: PipelinePlan? = nil,
         _ body: (UInt64, DocumentOrigin, WorkItem) throws -> Void
     ) throws -> (files: Int, bytes: Int) {
         var taken = (files: 0, bytes: 0)
@@ -189,7 +189,7 @@ public struct DedupPhases {
     /// Writes this task's exact keys, shingle sets and bucketed band keys. Returns the documents
     /// (0 when the task had finished already).
     @discardableResult
-    public func signatures(inputs: [String], shard: Shard, buckets: Int? = nil) throws -> Int {
+    public func signatures(inputs: [InputRoot], shard: Shard, buckets: Int? = nil) throws -> Int {
         let plan = Plan(tasks: shard.count, buckets: buckets ?? shard.count)
         try Durable.makeDirectory(work)
         try writePlan(plan)
@@ -493,7 +493,7 @@ public struct DedupPhases {
     /// `output/stats/task-IIIII.json`. A task re-run after a kill first removes what its killed
     /// run left. Returns (kept, dropped as duplicates).
     @discardableResult
-    public func filter(inputs: [String], output: String, shard: Shard, added: String, write: WriteSettings? = nil) throws -> (Int, Int) {
+    public func filter(inputs: [InputRoot], output: String, shard: Shard, added: String, write: WriteSettings? = nil) throws -> (Int, Int) {
         let plan = try readPlan()
         guard plan.tasks == shard.count else {
             throw PhaseError(description: "the signatures phase ran as \(plan.tasks) tasks; the filter phase must too, not \(shard.count)")

@@ -13,6 +13,9 @@ public struct SlurmSubmission: Sendable {
     public var pipeline: String
     public var work: String
     public var inputs: [String]
+    /// Files listing inputs, and the prefix of their relative paths (`--input-list`, `--input-prefix`).
+    public var inputLists: [String] = []
+    public var inputPrefix: String?
     public var output: String
     public var tasks: Int
     public var buckets: Int
@@ -59,7 +62,9 @@ public struct SlurmSubmission: Sendable {
     public var jobs: [Job] {
         func q(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
         let base = "\(q(binary)) dedup-phase %@ \(q(pipeline)) --work \(q(work))"
-        let ins = "-i " + inputs.map(q).joined(separator: " ") + " --split-size \(splitSizeMiB)"
+        var ins = inputs.isEmpty ? "" : "-i " + inputs.map(q).joined(separator: " ") + " "
+        ins += inputLists.map { "--input-list \(q($0)) " }.joined() + (inputPrefix.map { "--input-prefix \(q($0)) " } ?? "")
+        ins += "--split-size \(splitSizeMiB)"
         let phases: [(name: String, count: Int, args: String)] = [
             ("signatures", tasks, "\(ins) --buckets \(buckets) --shard \"${TASK}/\(tasks)\""),
             ("buckets", buckets, "--shard \"${TASK}/\(buckets)\""),

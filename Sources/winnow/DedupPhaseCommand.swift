@@ -75,6 +75,12 @@ struct PhaseOptions: ParsableArguments {
     @Option(name: .shortAndLong, parsing: .upToNextOption, help: ArgumentHelp("Input files or directories (signatures, filter).", valueName: "path"))
     var input: [String] = []
 
+    @Option(help: ArgumentHelp("Files listing inputs, one path or URL a line (signatures, filter).", valueName: "file|url"))
+    var inputList: [String] = []
+
+    @Option(help: ArgumentHelp("Put before the relative paths of the input lists.", valueName: "url|dir"))
+    var inputPrefix: String?
+
     @Option(name: .shortAndLong, help: ArgumentHelp("Output directory (filter, merge).", valueName: "dir"))
     var output: String?
 
@@ -106,6 +112,8 @@ struct PhaseOptions: ParsableArguments {
     func execute(_ phase: String) throws {
         var given = dedup.given
         if !input.isEmpty { given.insert(("--input", .texts(input)), at: 0) }
+        if !inputList.isEmpty { given.insert(("--input-list", .texts(inputList)), at: 0) }
+        if let inputPrefix { given.insert(("--input-prefix", .text(inputPrefix)), at: 0) }
         if let output { given.insert(("--output", .text(output)), at: 0) }
         var config: PipelineConfig
         do {
@@ -116,19 +124,21 @@ struct PhaseOptions: ParsableArguments {
         }
         try Settings.named("--split-size").set(.number(splitSize), in: &config)
         if let refusal = DedupPhases.refusal(config.dedup) { throw ValidationError(refusal) }
-        if (phase == "signatures" || phase == "filter") && config.inputs.isEmpty {
-            throw ValidationError("\(phase) needs --input (or a pipeline file's inputs)")
+        if (phase == "signatures" || phase == "filter") && config.inputs.isEmpty && config.inputLists.isEmpty {
+            throw ValidationError("\(phase) needs --input or --input-list (or a pipeline file's inputs)")
         }
+        try refuseUnsupportedLocations(config)
         if (phase == "filter" || phase == "merge") && config.output.isEmpty {
             throw ValidationError("\(phase) needs --output (or a pipeline file's output)")
         }
         let phases = DedupPhases(settings: config.dedup, work: work, config: config)
         let shard = try taskShard()
         do {
+            let inputs = try config.inputRoots()
             switch phase {
             case "signatures":
                 if phases.isDone("signatures", shard.index) { Log.info("signatures: task \(shard.index) finished already") }
-                let n = try phases.signatures(inputs: config.inputs, shard: shard, buckets: buckets)
+                let n = try phases.signatures(inputs: inputs, shard: shard, buckets: buckets)
                 Log.info("signatures: \(n) documents (task \(shard.index) of \(shard.count))")
             case "buckets":
                 let n = try phases.buckets(shard: shard)
@@ -137,7 +147,7 @@ struct PhaseOptions: ParsableArguments {
                 let verdicts = try phases.clusters()
                 Log.info("clusters: \(verdicts.dropped) documents to drop")
             case "filter":
-                let (kept, dropped) = try phases.filter(inputs: config.inputs, output: config.output, shard: shard, added: config.added)
+                let (kept, dropped) = try phases.filter(inputs: inputs, output: config.output, shard: shard, added: config.added)
                 Log.info("filter: \(kept) documents kept, \(dropped) dropped (task \(shard.index) of \(shard.count))")
             default:
                 let summary = try phases.merge(output: config.output, added: config.added)

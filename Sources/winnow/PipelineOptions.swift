@@ -18,6 +18,18 @@ struct PipelineOptions: ParsableArguments {
     @Option(name: .shortAndLong, parsing: .upToNextOption, help: help("--input", valueName: "path"))
     var input: [String] = []
 
+    @Option(help: help("--input-list", valueName: "file|url"))
+    var inputList: [String] = []
+
+    @Option(help: help("--input-prefix", valueName: "url|dir"))
+    var inputPrefix: String?
+
+    @Option(help: help("--fetch-concurrency"))
+    var fetchConcurrency: Int?
+
+    @Option(help: help("--fetch-retries"))
+    var fetchRetries: Int?
+
     @Option(name: .shortAndLong, help: help("--output", valueName: "dir"))
     var output: String?
 
@@ -96,6 +108,10 @@ struct PipelineOptions: ParsableArguments {
     var given: [(flag: String, value: Setting.Value)] {
         var g: [(String, Setting.Value)] = []
         if !input.isEmpty { g.append(("--input", .texts(input))) }
+        if !inputList.isEmpty { g.append(("--input-list", .texts(inputList))) }
+        if let inputPrefix { g.append(("--input-prefix", .text(inputPrefix))) }
+        if let fetchConcurrency { g.append(("--fetch-concurrency", .int(fetchConcurrency))) }
+        if let fetchRetries { g.append(("--fetch-retries", .int(fetchRetries))) }
         if let output { g.append(("--output", .text(output))) }
         if let jobs { g.append(("--jobs", .int(jobs))) }
         if let shardSize { g.append(("--shard-size", .number(shardSize))) }
@@ -124,7 +140,9 @@ struct PipelineOptions: ParsableArguments {
         }
         try Settings.named("--split-size").set(.number(splitSize), in: &scratch, as: "--split-size")
         if pipeline == nil {
-            guard !input.isEmpty else { throw ValidationError("give at least one --input path (or a pipeline file that names its inputs)") }
+            guard !input.isEmpty || !inputList.isEmpty else {
+                throw ValidationError("give at least one --input path or --input-list (or a pipeline file that names its inputs)")
+            }
             guard output != nil else { throw ValidationError("give --output (or a pipeline file that names its output directory)") }
         }
         try dedup.validate()
@@ -135,12 +153,11 @@ struct PipelineOptions: ParsableArguments {
         var config = try assembleConfig(pipeline: pipeline, given: given)
         // --languages sets the language stage to filter (a pipeline file says `mode: filter`).
         if languages != nil { config.language?.mode = .filter }
-        guard !config.inputs.isEmpty else { throw ValidationError("no inputs: give --input or `inputs` in the pipeline file") }
-        guard !config.output.isEmpty else { throw ValidationError("no output directory: give --output or `output.directory` in the pipeline file") }
-        // Remote storage is not read or written yet: a URL would become a local folder named "s3:".
-        for path in config.inputs + [config.output] where path.contains("://") {
-            throw ValidationError("\(path): remote locations (s3://, https://, ...) are not supported yet; give a local path")
+        guard !config.inputs.isEmpty || !config.inputLists.isEmpty else {
+            throw ValidationError("no inputs: give --input, --input-list, or `inputs` in the pipeline file")
         }
+        guard !config.output.isEmpty else { throw ValidationError("no output directory: give --output or `output.directory` in the pipeline file") }
+        try refuseUnsupportedLocations(config)
         try refuseIgnored(config, lastStage: lastStage)
         config.lastStage = lastStage
         // `winnow pii` runs the stage it is named after; `winnow url-filter` needs lists to filter by.
@@ -160,6 +177,17 @@ struct PipelineOptions: ParsableArguments {
             if let dir = config.dedup.indexDirectory { config.dedup.indexDirectory = dir + "/task-" + task.tag }
         }
         return config
+    }
+}
+
+/// Inputs are local paths or http(s) URLs; the output is a local directory. Any other scheme
+/// would otherwise become a local folder named after it (`s3:`).
+func refuseUnsupportedLocations(_ config: PipelineConfig) throws {
+    for path in config.inputs + config.inputLists where path.contains("://") && !RemotePath.isRemote(path) {
+        throw ValidationError("\(path): inputs are local paths or http:// and https:// URLs; other schemes (s3://, ...) are not read yet")
+    }
+    if config.output.contains("://") {
+        throw ValidationError("\(config.output): the output is a local directory; remote storage is not written yet")
     }
 }
 

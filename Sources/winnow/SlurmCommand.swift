@@ -45,6 +45,12 @@ struct SlurmSubmitCommand: ParsableCommand {
     @Option(name: .shortAndLong, parsing: .upToNextOption, help: ArgumentHelp("Input paths (default: the pipeline's).", valueName: "path"))
     var input: [String] = []
 
+    @Option(help: ArgumentHelp("Files listing inputs, one path or URL a line (default: the pipeline's).", valueName: "file|url"))
+    var inputList: [String] = []
+
+    @Option(help: ArgumentHelp("Put before the relative paths of the input lists (default: the pipeline's).", valueName: "url|dir"))
+    var inputPrefix: String?
+
     @Option(name: .shortAndLong, help: ArgumentHelp("Output directory (default: the pipeline's).", valueName: "dir"))
     var output: String?
 
@@ -95,9 +101,12 @@ struct SlurmSubmitCommand: ParsableCommand {
         }
         if let refusal = DedupPhases.refusal(file.config.dedup) { throw ValidationError(refusal) }
         let cwd = FileManager.default.currentDirectoryPath
-        func absolute(_ p: String) -> String { p.hasPrefix("/") ? p : cwd + "/" + p }
-        let inputs = (input.isEmpty ? file.config.inputs : input).map(absolute)
-        guard !inputs.isEmpty, let out = (output ?? (file.config.output.isEmpty ? nil : file.config.output)).map(absolute) else {
+        func absolute(_ p: String) -> String { p.hasPrefix("/") || RemotePath.isRemote(p) ? p : cwd + "/" + p }
+        let given = !input.isEmpty || !inputList.isEmpty
+        let inputs = (given ? input : file.config.inputs).map(absolute)
+        let lists = (given ? inputList : file.config.inputLists).map(absolute)
+        let prefix = inputPrefix ?? file.config.inputPrefix
+        guard !inputs.isEmpty || !lists.isEmpty, let out = (output ?? (file.config.output.isEmpty ? nil : file.config.output)).map(absolute) else {
             throw ValidationError("give the inputs and output (in the pipeline file, or -i and -o)")
         }
         let workDir = absolute(work ?? out + "/.slurm-work")
@@ -117,6 +126,8 @@ struct SlurmSubmitCommand: ParsableCommand {
         var submission = SlurmSubmission(
             name: file.name, binary: binary, pipeline: pipelinePath, work: workDir, inputs: inputs, output: out, tasks: tasks,
             buckets: bucketCount, splitSizeMiB: splitSize, sbatchOptions: sbatchOptions, template: templateText)
+        submission.inputLists = lists
+        submission.inputPrefix = prefix.map { RemotePath.isRemote($0) ? $0 : absolute($0) }
         submission.maxArraySize = maxArraySize ?? SlurmSubmission.clusterMaxArraySize() ?? SlurmSubmission.defaultMaxArraySize
         do { try submission.submit(dryRun: dryRun) { print($0) } } catch let error as SlurmSubmission.SubmitError {
             Log.error("\(error)")

@@ -57,7 +57,9 @@ final class DocumentFlow: Sendable {
         var sequence = 0
         var waited = 0.0
         let start = monotonicSeconds()
-        for file in files {
+        for (i, file) in files.enumerated() {
+            // Remote inputs: this one's download and the next ones', started ahead.
+            reader.remote.prefetch(files[i...])
             let resume = reader.read(file) { origin, content in
                 if case .dropped(let drop) = content, drop.reason == .readError {
                     shared.withLock { _ = $0.failedFiles.insert(file.path) }

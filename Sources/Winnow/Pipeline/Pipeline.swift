@@ -38,7 +38,7 @@ public final class Pipeline: Sendable {
         try removeLeftovers(state, into: &summary)
         summary.runNumber = state.nextRun
         let index = try openIndex(state)
-        let inputs = selectInputs(state, into: &summary)
+        let inputs = try selectInputs(state, into: &summary)
 
         var output = try RunOutput(config: config, plan: plan, run: summary.runNumber, started: started)
         if let index, output.dedup != nil { summary.indexDocumentsBefore = try output.dedup!.load(index) }
@@ -52,16 +52,9 @@ public final class Pipeline: Sendable {
         }
         let (workerStats, readSeconds, failedFiles, resumeOffsets) = flow.finish()
         try output.finish()
-        // A file that could not be read is not finished: the next run tries it again. A file that
-        // may grow is recorded with where a later run can read on.
-        var finished = inputs
-        finished.files.removeAll { failedFiles.contains($0.path) }
-        for (file, offset) in resumeOffsets {
-            guard var entry = finished.identities[file] else { continue }
-            entry.input.resume = offset
-            entry.input.tail = RunState.tailHash(file, before: offset)
-            finished.identities[file] = entry
-        }
+        // Remote files' sizes are known once they are read.
+        summary.inputBytes += reader.remote.counts.bytes
+        let finished = finishedInputs(inputs, failed: failedFiles, resumeOffsets: resumeOffsets)
         try commit(&state, output: output, index: index, inputs: finished, summary: &summary)
 
         summary.stats.merge(workerStats)
@@ -81,6 +74,26 @@ public final class Pipeline: Sendable {
         summary.profile = output.profile
         summary.droppedShards = output.droppedWriter?.shardNames ?? []
         return summary
+    }
+
+    /// The inputs this run finished, as the state records them. A file that could not be read is
+    /// not finished: the next run tries it again. A file that may grow is recorded with where a
+    /// later run can read on; a URL with the validators of the version read.
+    private func finishedInputs(_ inputs: Inputs, failed: Set<String>, resumeOffsets: [String: Int]) -> Inputs {
+        var finished = inputs
+        finished.files.removeAll { failed.contains($0.path) }
+        for file in finished.files where RemotePath.isRemote(file.path) {
+            if let validators = reader.remote.validators(of: file.path) {
+                finished.identities[file.path] = (file.path, RunState.FinishedInput(remote: validators))
+            }
+        }
+        for (file, offset) in resumeOffsets {
+            guard var entry = finished.identities[file] else { continue }
+            entry.input.resume = offset
+            entry.input.tail = RunState.tailHash(file, before: offset)
+            finished.identities[file] = entry
+        }
+        return finished
     }
 
     /// Removes the files a killed run left (shards no committed run lists, temporary files).
@@ -111,10 +124,17 @@ public final class Pipeline: Sendable {
     }
 
     /// Scans the inputs; leaves out those a committed run finished unchanged (unless `full`).
-    private func selectInputs(_ state: RunState, into summary: inout RunSummary) -> Inputs {
+    /// Throws when an input list cannot be read.
+    private func selectInputs(_ state: RunState, into summary: inout RunSummary) throws -> Inputs {
         var scanner = InputScanner()
         var inputs = Inputs()
-        inputs.files = config.taken(scanner.scan(config.inputs)).compactMap { file -> InputFile? in
+        let scanned = config.taken(scanner.scan(try config.inputRoots()))
+        let remoteNow = config.full ? [:] : reader.remote.check(scanned.map(\.path).filter { RemotePath.isRemote($0) && state.finished[$0] != nil })
+        inputs.files = scanned.compactMap { file -> InputFile? in
+            if RemotePath.isRemote(file.path) {
+                guard !config.full, let earlier = state.finished[file.path] else { return file }
+                return unchangedRemote(file.path, earlier: earlier, now: remoteNow[file.path], summary: &summary) ? nil : file
+            }
             guard let (path, identity) = RunState.identity(of: file.path) else { return file }
             inputs.identities[file.path] = (path, identity)
             guard !config.full, let earlier = state.finished[path] else { return file }
@@ -145,6 +165,29 @@ public final class Pipeline: Sendable {
             summary.stats[.read].dropped[.readError, default: 0] += scanner.unreadable.count
         }
         return inputs
+    }
+
+    /// Whether a URL a committed run finished is the same file now (its ETag, Last-Modified and
+    /// size by a HEAD request). One that cannot be checked (the server is down, or has removed it)
+    /// is not read again: it was read whole, and reading it again would write its documents twice.
+    private func unchangedRemote(
+        _ url: String, earlier: RunState.FinishedInput, now: Result<RemoteValidators, RemoteError>?, summary: inout RunSummary
+    ) -> Bool {
+        switch now {
+        case .success(let validators)?:
+            if earlier.sameFile(RunState.FinishedInput(remote: validators)) {
+                summary.unchangedInputs += 1
+                return true
+            }
+            Log.info("\(url): changed on the server since an earlier run read it; reading it again")
+            return false
+        case .failure(let error)?:
+            Log.warning("\(error); an earlier run read it whole, so it is not read again")
+            summary.unchangedInputs += 1
+            return true
+        case nil:
+            return false
+        }
     }
 
     /// The commit. The index segment is written, then the state names it (the commit itself), then

@@ -6,6 +6,10 @@ import WinnowStages
 /// Everything a run needs to know.
 public struct PipelineConfig: Sendable {
     public var inputs: [String]
+    /// Files listing more inputs, one path or URL a line (`InputList`).
+    public var inputLists: [String] = []
+    /// Put before the relative paths of the input lists.
+    public var inputPrefix: String?
     public var output: String
     /// Workers for the CPU-heavy stages (clean, segment, extract).
     public var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
@@ -60,10 +64,17 @@ public struct PipelineConfig: Sendable {
 }
 
 extension PipelineConfig {
+    /// The inputs as given, then the entries of the input lists, in order.
+    public func inputRoots() throws -> [InputRoot] {
+        var roots = inputs.map { InputRoot($0) }
+        for list in inputLists { roots += try InputList.read(list, prefix: inputPrefix, remote: read.remote) }
+        return roots
+    }
+
     /// The input files this run takes (its shard's, when sharded), in input order.
-    public func inputFiles() -> [InputFile] {
+    public func inputFiles() throws -> [InputFile] {
         var scanner = InputScanner()
-        return taken(scanner.scan(inputs))
+        return taken(scanner.scan(try inputRoots()))
     }
 
     /// Of the scanned files, those this run takes: all, or its shard's share of the inputs (large
@@ -76,7 +87,9 @@ extension PipelineConfig {
     /// Whether every input file of this run was finished, unchanged, by a committed run.
     public func allInputsFinished() throws -> Bool {
         let state = try RunState.load(output)
-        return inputFiles().allSatisfy { file in
+        return try inputFiles().allSatisfy { file in
+            // A URL a run finished: its run checks it with a HEAD request.
+            if RemotePath.isRemote(file.path) { return state.finished[file.path] != nil }
             guard let (path, identity) = RunState.identity(of: file.path) else { return false }
             return state.finished[path]?.sameFile(identity) ?? false
         }

@@ -29,16 +29,34 @@ public struct RunState: Decodable {
         /// unchanged for the file to count as grown rather than changed.
         public var resume: Int?
         public var tail: String?
+        /// For a URL: the server's ETag of the version read.
+        public var etag: String?
 
-        public init(size: Int, modified: Int, resume: Int? = nil, tail: String? = nil) {
+        public init(size: Int, modified: Int, resume: Int? = nil, tail: String? = nil, etag: String? = nil) {
             self.size = size
             self.modified = modified
             self.resume = resume
             self.tail = tail
+            self.etag = etag
         }
 
+        /// A URL's identity: its size, Last-Modified (as nanoseconds, 0 when not given) and ETag
+        /// (-1 for a size not given).
+        public init(remote v: RemoteValidators) {
+            let seconds = v.lastModified.flatMap { Self.httpDate.date(from: $0) }.map { Int($0.timeIntervalSince1970) } ?? 0
+            self.init(size: v.size ?? -1, modified: seconds * 1_000_000_000, etag: v.etag)
+        }
+
+        private static let httpDate: DateFormatter = {
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = TimeZone(identifier: "GMT")
+            formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+            return formatter
+        }()
+
         /// The same file, unchanged (where it may be read on from aside).
-        public func sameFile(_ other: FinishedInput) -> Bool { size == other.size && modified == other.modified }
+        public func sameFile(_ other: FinishedInput) -> Bool { size == other.size && modified == other.modified && etag == other.etag }
     }
 
     /// A hash of the (up to) 4 KiB of `path` before `offset`, nil when they cannot be read.
@@ -75,7 +93,7 @@ public struct RunState: Decodable {
     /// Metadata keys of NDJSON inputs the written documents carry, each `string` when every value
     /// was a string, else `json` (the dataset card declares them).
     public var extraMetadata: [String: String] = [:]
-    /// Finished inputs by absolute path.
+    /// Finished inputs by absolute path (or URL).
     public var finished: [String: FinishedInput] = [:]
 
     public static let fileName = "winnow-state.json"
@@ -146,6 +164,7 @@ public struct RunState: Decodable {
                 w.field("resume", resume)
                 w.field("tail", tail)
             }
+            if let etag = input.etag { w.field("etag", etag) }
             w.endObject()
         }
         w.endObject()

@@ -183,9 +183,24 @@ public enum Settings {
     /// Every setting with bounds, in the order of a pipeline file. The quality stage's rules have a
     /// table of their own (`QualityRule.all`, each rule's parameters and defaults).
     public static let all: [Setting] = [
-        row("inputs", .top, flag: "input", .texts, default: "", "Input files or directories (searched recursively; hidden entries skipped).") {
+        row(
+            "inputs", .top, flag: "input", .texts, default: "",
+            "Input files, directories (searched recursively; hidden entries skipped) or http(s) URLs of files."
+        ) {
             c, v in
             c.inputs = texts(v)
+        },
+        row(
+            "input_list", .top, flag: "input-list", .texts, default: "",
+            "Files listing inputs, one path or http(s) URL a line (plain or .gz, local or a URL; blank lines and # comments skipped), read in order after --input."
+        ) { c, v in
+            c.inputLists = texts(v)
+        },
+        row(
+            "input_prefix", .top, flag: "input-prefix", .text, default: "",
+            "Put before each line of the input lists that is a relative path (Common Crawl's warc.paths.gz lists paths under https://data.commoncrawl.org/)."
+        ) { c, v in
+            c.inputPrefix = text(v)
         },
         row("jobs", .top, flag: "jobs", .int(0...1024), default: "0: all cores", "Worker threads for clean, segment, extract and the filters.") {
             c, v in
@@ -227,6 +242,18 @@ public enum Settings {
             "Drop documents larger than this many MiB (after decompression) as too_large."
         ) { c, v in
             c.read.maxDocumentBytes = int(v) * 1024 * 1024
+        },
+        row(
+            "fetch_concurrency", .stage(.read), flag: "fetch-concurrency", .int(1...64), default: "4",
+            "Remote inputs downloaded at once: the one being read and the next ones, each holding at most 8 MiB ahead of the reader."
+        ) { c, v in
+            c.read.remote.concurrency = int(v)
+        },
+        row(
+            "fetch_retries", .stage(.read), flag: "fetch-retries", .int(0...100), default: "5",
+            "Tries again after a remote input's connection error, stall, 429 or 5xx (with backoff and Retry-After; a cut download resumes with a Range request) before it counts as unreadable for this run."
+        ) { c, v in
+            c.read.remote.retries = int(v)
         },
         row(
             "mode", .stage(.urlFilter), flag: nil, .choice(FilterMode.allCases.map(\.rawValue)), default: "filter",

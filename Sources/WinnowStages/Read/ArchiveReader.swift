@@ -6,14 +6,21 @@ import WinnowCore
 public struct ReadSettings: Sendable {
     /// Documents larger than this (after decompression) are dropped as `too_large`.
     public var maxDocumentBytes: Int = 16 * 1024 * 1024
+    /// How `http://` and `https://` inputs are downloaded.
+    public var remote = RemoteSettings()
     public init() {}
 }
 
 /// The read stage: turns one input file into documents (or counted drops), in file order.
 public struct ArchiveReader: Sendable {
     public let settings: ReadSettings
+    /// The downloads of remote inputs (started ahead of the reader by `remote.prefetch`).
+    public let remote: RemoteInputs
 
-    public init(settings: ReadSettings = ReadSettings()) { self.settings = settings }
+    public init(settings: ReadSettings = ReadSettings()) {
+        self.settings = settings
+        remote = RemoteInputs(settings: settings.remote)
+    }
 
     /// Reads `file`, calling `emit` for each document or drop in order. Never throws: a file that
     /// cannot be read is one drop. Returns where a later run may read on from when the file has
@@ -44,7 +51,7 @@ public struct ArchiveReader: Sendable {
     private func readHTML(_ file: InputFile, emit: (DocumentOrigin, WorkItem.Content) -> Void) {
         let origin = fileOrigin(file, source: .html)
         do {
-            let source = try openByteSource(path: file.path)
+            let source = try openWhole(file)
             var bytes: [UInt8] = []
             while try source.read(into: &bytes, maxCount: 1 << 20) > 0 {
                 if bytes.count > settings.maxDocumentBytes {
@@ -65,10 +72,17 @@ public struct ArchiveReader: Sendable {
 
     static let wantedTypes: Set<String> = ["response", "resource"]
 
+    /// The bytes of a whole file, local or remote, decompressed when it is gzip.
+    private func openWhole(_ file: InputFile) throws -> ByteSource {
+        guard RemotePath.isRemote(file.path) else { return try openByteSource(path: file.path) }
+        let download = remote.open(file.path)
+        return file.format.gzip ? try GzipByteSource(source: download) : download
+    }
+
     /// Opens `file` (decompressing `.gz`), or reports it as one `read_error` drop and returns nil.
     private func open(_ file: InputFile, as kind: SourceKind, emit: (DocumentOrigin, WorkItem.Content) -> Void) -> ByteSource? {
         do {
-            guard let range = file.range else { return try openByteSource(path: file.path) }
+            guard let range = file.range else { return try openWhole(file) }
             if file.path.hasSuffix(".gz") { return try GzipByteSource(path: file.path, range: range, startMarker: Array("WARC/".utf8)) }
             // A plain file read on from where an earlier run stopped.
             let source = try FileByteSource(path: file.path)

@@ -28,6 +28,13 @@ public enum InputFormat: Sendable, Equatable {
             return nil
         }
     }
+
+    /// Whether the file is gzip-compressed.
+    public var gzip: Bool {
+        switch self {
+        case .html(let gzip), .warc(let gzip), .arc(let gzip), .ndjson(let gzip): return gzip
+        }
+    }
 }
 
 /// One input file: where it is and how it is named in the output.
@@ -66,6 +73,18 @@ public struct InputFile: Sendable, Equatable {
     }
 }
 
+/// A path or URL to read, and the name its files take in the output: by default a file's name, a
+/// directory's files' paths below it, a URL's path; an input list's relative entries are named as
+/// listed, so a listing read from a server or from a copy on disk names its files alike.
+public struct InputRoot: Sendable, Equatable {
+    public var path: String
+    public var name: String?
+    public init(_ path: String, name: String? = nil) {
+        self.path = path
+        self.name = name
+    }
+}
+
 /// Finds input files under the given paths: recursive, in byte order of their paths so every run
 /// sees the same order, skipping hidden files and folders (names starting with `.`). Symbolic
 /// links are followed, but a directory is entered once and a file listed once (by device and
@@ -98,9 +117,16 @@ public struct InputScanner {
         return false
     }
 
-    public mutating func scan(_ roots: [String]) -> [InputFile] {
+    public mutating func scan(_ paths: [String]) -> [InputFile] { scan(paths.map { InputRoot($0) }) }
+
+    public mutating func scan(_ roots: [InputRoot]) -> [InputFile] {
         var files: [InputFile] = []
-        for root in roots {
+        for entry in roots {
+            let root = entry.path
+            if RemotePath.isRemote(root) {
+                addRemote(root, name: entry.name, into: &files)
+                continue
+            }
             var st = stat()
             guard stat(root, &st) == 0 else {
                 unreadable.append((root, String(cString: strerror(errno))))
@@ -108,11 +134,11 @@ public struct InputScanner {
             }
             guard firstVisit(st, root) else { continue }
             if (st.st_mode & S_IFMT) == S_IFDIR {
-                walk(directory: root, relative: "", into: &files)
+                walk(directory: root, relative: entry.name ?? "", into: &files)
             } else {
                 let name = root.split(separator: "/").last.map(String.init) ?? root
                 if let format = InputFormat(fileName: name) {
-                    files.append(InputFile(path: root, relativePath: name, format: format, size: Int(st.st_size)))
+                    files.append(InputFile(path: root, relativePath: entry.name ?? name, format: format, size: Int(st.st_size)))
                 } else {
                     skipped.append(root)
                 }
@@ -120,6 +146,23 @@ public struct InputScanner {
         }
         return files
     }
+
+    /// A URL: taken once, its format by the name at the end of its path, its name in the output the
+    /// URL's path (so documents read from a mirror are named as when read from a copy of its tree).
+    private mutating func addRemote(_ url: String, name given: String?, into files: inout [InputFile]) {
+        guard seenURLs.insert(url).inserted else {
+            repeated.append(url)
+            return
+        }
+        let relative = given ?? RemotePath.relativePath(url)
+        let name = relative.split(separator: "/").last.map(String.init) ?? ""
+        guard let format = InputFormat(fileName: name) else {
+            skipped.append(url)
+            return
+        }
+        files.append(InputFile(path: url, relativePath: relative, format: format, size: 0))
+    }
+    private var seenURLs = Set<String>()
 
     private mutating func walk(directory: String, relative: String, into files: inout [InputFile]) {
         guard let dir = opendir(directory) else {

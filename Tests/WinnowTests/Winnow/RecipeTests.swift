@@ -102,10 +102,10 @@ final class RecipeTests: XCTestCase {
         config.pii = PIISettings()
         let phases = DedupPhases(settings: DedupSettings(), work: dir.path("work"), config: config)
         let one = DedupPhases.Shard(index: 0, count: 1)
-        try phases.signatures(inputs: [warc], shard: one, buckets: 1)
+        try phases.signatures(inputs: [InputRoot(warc)], shard: one, buckets: 1)
         try phases.buckets(shard: one)
         try phases.clusters()
-        try phases.filter(inputs: [warc], output: dir.path("phased"), shard: one, added: "2024-01-01T00:00:00Z")
+        try phases.filter(inputs: [InputRoot(warc)], output: dir.path("phased"), shard: one, added: "2024-01-01T00:00:00Z")
         let merged = try phases.merge(output: dir.path("phased"), added: "2024-01-01T00:00:00Z")
         let texts = { (path: String) in try readShards(path).compactMap { $0["text"] as? String } }
         XCTAssertEqual(try texts(dir.path("phased")), try texts(dir.path("single")))

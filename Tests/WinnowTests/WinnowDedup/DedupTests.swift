@@ -241,20 +241,21 @@ final class DedupTests: XCTestCase {
         let single = Set(try readShards(dir.path("single")).compactMap { $0["id"] as? String })
 
         let phases = DedupPhases(settings: DedupSettings(), work: dir.path("work"))
-        try phases.signatures(inputs: [input], shard: .init(index: 0, count: 2), buckets: 3)
+        try phases.signatures(inputs: [InputRoot(input)], shard: .init(index: 0, count: 2), buckets: 3)
         // A phase refuses to start while a task of the phase before has not finished.
         XCTAssertThrowsError(try phases.buckets(shard: .init(index: 0, count: 3))) { error in
             XCTAssertTrue("\(error)".contains("1 of 2 signatures tasks have not finished"), "\(error)")
         }
-        try phases.signatures(inputs: [input], shard: .init(index: 1, count: 2), buckets: 3)
-        XCTAssertEqual(try phases.signatures(inputs: [input], shard: .init(index: 1, count: 2), buckets: 3), 0, "a finished task does nothing")
+        try phases.signatures(inputs: [InputRoot(input)], shard: .init(index: 1, count: 2), buckets: 3)
+        XCTAssertEqual(
+            try phases.signatures(inputs: [InputRoot(input)], shard: .init(index: 1, count: 2), buckets: 3), 0, "a finished task does nothing")
         for j in 0..<3 { try phases.buckets(shard: .init(index: j, count: 3)) }
         let verdicts = try phases.clusters()
-        try phases.filter(inputs: [input], output: dir.path("phased"), shard: .init(index: 0, count: 2), added: "2024-01-01T00:00:00Z")
+        try phases.filter(inputs: [InputRoot(input)], output: dir.path("phased"), shard: .init(index: 0, count: 2), added: "2024-01-01T00:00:00Z")
         XCTAssertThrowsError(try phases.merge(output: dir.path("phased"), added: "2024-01-01T00:00:00Z"))
         // What a killed filter task leaves is replaced when it runs again.
         try dir.write("phased/documents/shard-00001-00000.jsonl.gz", Array("partial".utf8))
-        try phases.filter(inputs: [input], output: dir.path("phased"), shard: .init(index: 1, count: 2), added: "2024-01-01T00:00:00Z")
+        try phases.filter(inputs: [InputRoot(input)], output: dir.path("phased"), shard: .init(index: 1, count: 2), added: "2024-01-01T00:00:00Z")
         let merged = try phases.merge(output: dir.path("phased"), added: "2024-01-01T00:00:00Z")
         let phased = try readShards(dir.path("phased")).compactMap { $0["id"] as? String }
         XCTAssertGreaterThan(verdicts.dropped, 10)

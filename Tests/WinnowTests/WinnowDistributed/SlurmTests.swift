@@ -36,4 +36,23 @@ final class SlurmTests: XCTestCase {
         }
         XCTAssertEqual(shards.sorted(), (0..<7).map { "\($0)/7" }.sorted())
     }
+
+    /// Issue 18: a listing (Common Crawl's warc.paths.gz) goes to every task of the phases that
+    /// read inputs, which split it as they split local files (`--shard`).
+    func testInputListsReachTheReadingPhases() {
+        var submission = SlurmSubmission(
+            name: "p", binary: "/bin/winnow", pipeline: "/p.yaml", work: "/w", inputs: [], output: "/out", tasks: 4, buckets: 2,
+            splitSizeMiB: 1024, sbatchOptions: [], template: "{{COMMAND}}\n")
+        submission.inputLists = ["https://data.commoncrawl.org/crawl-data/CC-MAIN-2024-10/warc.paths.gz"]
+        submission.inputPrefix = "https://data.commoncrawl.org/"
+        for job in submission.jobs {
+            let reads = job.phase == "signatures" || job.phase == "filter"
+            XCTAssertEqual(
+                job.script.contains(
+                    "--input-list 'https://data.commoncrawl.org/crawl-data/CC-MAIN-2024-10/warc.paths.gz' --input-prefix 'https://data.commoncrawl.org/'"
+                ),
+                reads, job.script)
+            XCTAssertFalse(job.script.contains("-i "), "no empty -i")
+        }
+    }
 }

@@ -96,7 +96,10 @@ final class PipelineFileTests: XCTestCase {
             ("", ["p.yaml:1:1: the file is empty"]),
             ("stages: [read, clean\n", ["p.yaml:2:1: YAML syntax"]),
             ("name: x\n", ["p.yaml:1:1: the pipeline has no `stages`"]),
-            ("nmae: x\n" + minimal, ["p.yaml:1:1: unknown key \"nmae\" in the pipeline; accepted: name, description, inputs, output, jobs"]),
+            (
+                "nmae: x\n" + minimal,
+                ["p.yaml:1:1: unknown key \"nmae\" in the pipeline; accepted: name, description, inputs, input_list, input_prefix, output, jobs"]
+            ),
             ("jobs: many\n" + minimal, ["p.yaml:1:7: jobs: expected a whole number from 0 to 1024, got \"many\""]),
             ("jobs: 5000\n" + minimal, ["p.yaml:1:7: jobs: 5000 is out of range; accepted: 0 to 1024"]),
             ("output: {format: html}\n" + minimal, ["p.yaml:1:18: output.format: \"html\" is not accepted; accepted: text, markdown"]),

@@ -215,6 +215,53 @@ final class ReadTests: XCTestCase {
         XCTAssertEqual(Set(scanner.repeated.map { URL(fileURLWithPath: $0).lastPathComponent }), ["b.html", "loop", "z-link", "a.html"])
     }
 
+    /// Issue 18: input lists (Common Crawl's `warc.paths.gz`), their relative lines named as listed
+    /// under a local or remote prefix, and URLs named by their path. (Downloads themselves are
+    /// checked against a local server with injected faults by scripts/check_remote.py.)
+    func testInputListsNameEntriesAsListed() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("mirror/crawl-data/a/x.warc.gz", [])
+        try dir.write("mirror/crawl-data/b/y.html", Array("<p>y".utf8))
+        try dir.write("mirror/segments/s1/z.html", Array("<p>z".utf8))
+        let listing = "# a listing\n\ncrawl-data/a/x.warc.gz\n  crawl-data/b/y.html  \nsegments\nhttps://example.org/other/w.warc.gz?x=1\n"
+        try dir.write("paths.gz", try GzipCompressor.gzip(Array(listing.utf8)))
+        let roots = try InputList.read(dir.path("paths.gz"), prefix: dir.path("mirror"), remote: RemoteSettings())
+        XCTAssertEqual(roots.map(\.name), ["crawl-data/a/x.warc.gz", "crawl-data/b/y.html", "segments", nil])
+        XCTAssertEqual(roots[0].path, dir.path("mirror") + "/crawl-data/a/x.warc.gz")
+        XCTAssertEqual(
+            InputList.root("https://data.commoncrawl.org/", "crawl-data/c.warc.gz").path, "https://data.commoncrawl.org/crawl-data/c.warc.gz")
+        XCTAssertEqual(InputList.root(nil, "rel/c.warc.gz"), InputRoot("rel/c.warc.gz"))
+        var scanner = InputScanner()
+        let files = scanner.scan(roots + [InputRoot("https://example.org/other/w.warc.gz?x=1")])
+        XCTAssertEqual(
+            files.map(\.relativePath), ["crawl-data/a/x.warc.gz", "crawl-data/b/y.html", "segments/s1/z.html", "other/w.warc.gz"],
+            "a directory's files under its listed name; a URL once, named by its path without the query")
+        XCTAssertEqual(files[3].format, .warc(gzip: true))
+        XCTAssertEqual(scanner.repeated, ["https://example.org/other/w.warc.gz?x=1"])
+        XCTAssertEqual(RemotePath.relativePath("http://host:8080"), "")
+        XCTAssertTrue(RemotePath.isRemote("HTTPS://x/y") && !RemotePath.isRemote("s3://bucket/x") && !RemotePath.isRemote("/http://"))
+    }
+
+    /// A URL's identity in the run state: ETag, Last-Modified and size; any of them changed is a
+    /// changed file, and a server that sends none of them leaves size -1 and time 0.
+    func testRemoteIdentityComparesEveryValidator() {
+        let v = RemoteValidators(etag: "\"abc\"", lastModified: "Tue, 05 Mar 2024 10:00:00 GMT", size: 1000)
+        let a = RunState.FinishedInput(remote: v)
+        XCTAssertEqual(a.modified, 1_709_632_800 * 1_000_000_000)
+        XCTAssertTrue(a.sameFile(RunState.FinishedInput(remote: v)))
+        for changed in [
+            RemoteValidators(etag: "\"abd\"", lastModified: v.lastModified, size: 1000),
+            RemoteValidators(etag: v.etag, lastModified: "Tue, 05 Mar 2024 10:00:01 GMT", size: 1000),
+            RemoteValidators(etag: v.etag, lastModified: v.lastModified, size: 1001),
+        ] {
+            XCTAssertFalse(a.sameFile(RunState.FinishedInput(remote: changed)), "\(changed)")
+        }
+        let bare = RunState.FinishedInput(remote: RemoteValidators())
+        XCTAssertEqual([bare.size, bare.modified], [-1, 0])
+        XCTAssertTrue(RemoteTransfer.sameVersion(v, RemoteValidators(etag: v.etag)))
+        XCTAssertFalse(RemoteTransfer.sameVersion(RemoteValidators(size: 10), RemoteValidators(size: 11)))
+    }
+
     func testNDJSONDocumentsKeepIdAndMetadata() throws {
         let dir = try TemporaryDirectory()
         let path = try dir.write(
