@@ -39,7 +39,7 @@ public struct Extractor: Sendable {
 
     public func extract(_ page: SegmentedPage, url: String?) throws(Drop) -> Extraction {
         let ld = MetadataExtractor.jsonLD(page.info.jsonLD)
-        let (indices, _, _) = mainBlocks(page, url: url, types: ld.types, trace: nil)
+        let (indices, kind, _) = mainBlocks(page, url: url, types: ld.types, trace: nil)
         let visible = indices.reduce(0) { $0 + page.blocks[$1].chars }
         guard visible >= max(1, settings.minTextChars) else {
             throw Drop(.extract, .noMainText, "no main text found")
@@ -52,7 +52,7 @@ public struct Extractor: Sendable {
             text = MarkdownRenderer(page: page).render(indices)
         }
         var extraction = Extraction(text: text)
-        MetadataExtractor.fill(&extraction, page: page, ld: ld, url: url, mainStart: indices.first)
+        MetadataExtractor.fill(&extraction, page: page, ld: ld, url: url, mainStart: indices.first, kind: kind)
         return extraction
     }
 

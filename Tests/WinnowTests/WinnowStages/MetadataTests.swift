@@ -73,6 +73,48 @@ final class MetadataTests: XCTestCase {
         XCTAssertEqual(try Extractor().extract(page, url: "https://example.org/pet-insurance").title, "Pet Insurance for Dogs & Cats")
     }
 
+    private func extract(_ body: String, head: String = "", url: String = "https://example.org/blog/post") throws -> Extraction {
+        let html =
+            "<html><head><title>A Post | Example</title>\(head)</head><body>\(body)"
+            + (1...8).map { "<p>Paragraph \($0) of the post, long enough to be prose, with a comma, and a full stop.</p>" }.joined()
+            + "</body></html>"
+        let page = Segmenter().segment(try Cleaner().clean(Array(html.utf8), contentType: nil))
+        return try Extractor().extract(page, url: url)
+    }
+
+    /// A byline's label alone in its element names the author in the next one ("Written by" /
+    /// "Jane Doe"), where the label itself was taken for the name.
+    func testBylineLabelTakesTheNextBlocksName() throws {
+        let head = "<meta property=\"og:type\" content=\"article\">"
+        let got = try extract("<h1>A Post</h1><div class=\"author-box\"><p>Written by</p><p>Jane Doe</p></div>", head: head)
+        XCTAssertEqual(got.author, "Jane Doe")
+    }
+
+    /// Dates a page shows in digits (day.month.year, or ISO inside a line) and a little away from
+    /// the byline, on pages known to be articles; never on other pages.
+    func testVisibleNumericDatesOnArticles() throws {
+        XCTAssertEqual(DateParser.iso8601("12.03.2025"), "2025-03-12")
+        XCTAssertEqual(DateParser.iso8601("by Jon Foster - 2025-09-13"), "2025-09-13")
+        XCTAssertNil(DateParser.iso8601("version 1.2.2025.4"))
+        XCTAssertNil(DateParser.iso8601("03/04/2025"), "month or day first depends on the writer")
+        XCTAssertNil(DateParser.iso8601("31.02.2025x"))
+        let article = "<meta property=\"og:type\" content=\"article\">"
+        // Above the headline: outside the byline's blocks, which are read on every page.
+        let body = "<p>Last updated: 12.03.2025</p><h1>A Post</h1><p>Jane Doe</p>"
+        XCTAssertEqual(try extract(body, head: article).datePublished, "2025-03-12")
+        XCTAssertNil(try extract(body, url: "https://example.org/shop/item").datePublished, "not an article: the date may be an item's")
+    }
+
+    /// A forum thread's JSON-LD (`DiscussionForumPosting`) names its author and date.
+    func testForumPostingJSONLD() throws {
+        let ld =
+            #"<script type="application/ld+json">{"@type":"DiscussionForumPosting","headline":"A Post","#
+            + #""author":{"@type":"Person","name":"sam_k"},"datePublished":"2025-11-28T19:07:05Z"}</script>"#
+        let got = try extract("<h1>A Post</h1>", head: ld, url: "https://example.org/community/a-post")
+        XCTAssertEqual(got.author, "sam_k")
+        XCTAssertEqual(got.datePublished, "2025-11-28T19:07:05Z")
+    }
+
     func testMetadataAccuracyOnLabelledPages() throws {
         let truth = try benchmarkTruth()
         let all = try labels()
