@@ -15,6 +15,9 @@ public struct PageInfo: Sendable, Equatable {
     public var jsonLD: [String] = []
     /// `datetime` values of `<time>` elements, in document order (at most a few).
     public var times: [String] = []
+    /// The name of the page's first schema.org microdata author (`itemprop="author"`: its
+    /// `itemprop="name"`, else its text), when short enough to be a name.
+    public var microdataAuthor: String?
     /// The charset the page was decoded from.
     public var charset: String = "utf-8"
 

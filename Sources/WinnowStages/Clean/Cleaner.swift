@@ -63,6 +63,7 @@ public struct Cleaner: Sendable {
             info.htmlLang = tree.attributeString(.lang, of: html)
         }
         var bytes: [UInt8] = []
+        var sawAuthor = false
         tree.walk { index, node in
             switch node.tag {
             case .title where info.title == nil:
@@ -100,10 +101,45 @@ public struct Cleaner: Sendable {
                 }
                 return true
             default:
+                if !sawAuthor, let itemprop = tree.attribute(.itemprop, of: index), Self.hasToken(itemprop, "author") {
+                    sawAuthor = true
+                    info.microdataAuthor = Self.microdataName(tree, index)
+                }
                 return true
             }
         }
         return info
+    }
+
+    /// Whether a space-separated attribute value holds `token` (ASCII case aside).
+    static func hasToken(_ value: ArraySlice<UInt8>, _ token: StaticString) -> Bool {
+        let want = UnsafeBufferPointer(start: token.utf8Start, count: token.utf8CodeUnitCount)
+        return value.split(separator: 0x20).contains { word in
+            word.count == want.count && zip(word, want).allSatisfy { ($0 | 0x20) == $1 }
+        }
+    }
+
+    /// A microdata item's name: its `itemprop="name"` (a `<meta>`'s content or the element's
+    /// text), else its own text; nil when that is empty or longer than a name (60 characters).
+    static func microdataName(_ tree: HTMLTree, _ item: Int32) -> String? {
+        var named: Int32?
+        tree.walk(from: item) { index, node in
+            guard named == nil, !node.isText else { return false }
+            if index != item, let itemprop = tree.attribute(.itemprop, of: index), hasToken(itemprop, "name") {
+                named = index
+                return false
+            }
+            return true
+        }
+        let source = named ?? item
+        var bytes: [UInt8] = []
+        if tree[source].tag == .meta {
+            bytes = Array(tree.attribute(.content, of: source) ?? [])
+        } else {
+            tree.appendText(of: source, to: &bytes)
+        }
+        let name = TextNormalizer.normalize(bytes)
+        return name.isEmpty || name.count > 60 ? nil : name
     }
 
     /// Detaches every element the rules remove.

@@ -135,6 +135,8 @@ struct MetadataExtractor {
         if authors.isEmpty || ((ld.authorsAreOrganizations || onlySite) && !byline.names.isEmpty) {
             authors = byline.names
         }
+        // Microdata (schema.org's other syntax): a forum's first post, an article's author box.
+        if authors.isEmpty, let name = info.microdataAuthor, !name.lowercased().hasPrefix("http") { authors = [name] }
         var unique: [String] = []
         for a in authors where !unique.contains(a) { unique.append(a) }
         extraction.author = unique.isEmpty ? nil : unique.joined(separator: "; ")

@@ -185,6 +185,7 @@ public enum RecordCodec {
         w.endArray()
         w.field("json_ld", strings: info.jsonLD)
         w.field("times", strings: info.times)
+        if let author = info.microdataAuthor { w.field("microdata_author", author) }
         w.endObject()
     }
 

@@ -42,11 +42,13 @@ struct StageState: Decodable {
         var metas: [[String]]?
         var jsonLD: [String]?
         var times: [String]?
+        var microdataAuthor: String?
 
         enum CodingKeys: String, CodingKey {
             case title, canonical, charset, metas, times
             case htmlLang = "html_lang"
             case jsonLD = "json_ld"
+            case microdataAuthor = "microdata_author"
         }
 
         var info: PageInfo {
@@ -58,6 +60,7 @@ struct StageState: Decodable {
             info.metas = (metas ?? []).compactMap { $0.count == 2 ? PageInfo.Meta(key: $0[0], content: $0[1]) : nil }
             info.jsonLD = jsonLD ?? []
             info.times = times ?? []
+            info.microdataAuthor = microdataAuthor
             return info
         }
     }

@@ -105,6 +105,21 @@ final class MetadataTests: XCTestCase {
         XCTAssertNil(try extract(body, url: "https://example.org/shop/item").datePublished, "not an article: the date may be an item's")
     }
 
+    /// schema.org microdata: the first `itemprop="author"` item's name (a forum's first post), when
+    /// no JSON-LD, meta or byline names one; kept through the clean stage's intermediate records.
+    func testMicrodataAuthor() throws {
+        let post =
+            "<h1>A Post</h1><article><div itemprop=\"author\" itemscope><span class=\"username\" itemprop=\"name\">sam_k</span>"
+            + "<span>Member since 2019</span></div><p>First post.</p></article>"
+            + "<article><div itemprop=\"author\" itemscope><span itemprop=\"name\">other</span></div></article>"
+        XCTAssertEqual(try extract(post, url: "https://example.org/threads/a-post.1/").author, "sam_k")
+        let html = Array(("<html><body>" + post + "</body></html>").utf8)
+        let cleaned = try Cleaner().clean(html, contentType: nil)
+        XCTAssertEqual(cleaned.info.microdataAuthor, "sam_k")
+        let long = "<div itemprop=\"author\">" + String(repeating: "a very long author box ", count: 5) + "</div>"
+        XCTAssertNil(try Cleaner().clean(Array(long.utf8), contentType: nil).info.microdataAuthor, "longer than a name")
+    }
+
     /// A forum thread's JSON-LD (`DiscussionForumPosting`) names its author and date.
     func testForumPostingJSONLD() throws {
         let ld =
