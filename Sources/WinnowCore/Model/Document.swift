@@ -119,6 +119,11 @@ public struct WorkItem: Sendable {
     public enum Content: Sendable {
         /// Bytes as read (HTML in an unknown charset).
         case raw([UInt8])
+        /// A page an earlier `clean` stage cleaned, as its intermediate record holds it: the HTML
+        /// it wrote (UTF-8) and the head information it gathered before cleaning. The clean stage
+        /// parses it again and does not clean it again (a second pass over a cleaned page would
+        /// judge its elements against a page already without what the first removed).
+        case cleanedHTML([UInt8], PageInfo)
         case cleaned(CleanedPage)
         case segmented(SegmentedPage)
         case extracted(Extraction)
@@ -134,7 +139,8 @@ public struct WorkItem: Sendable {
     /// The stage whose output this is.
     public var stage: StageName {
         switch content {
-        case .raw: return .read
+        // Cleaned HTML still needs the clean stage's parse.
+        case .raw, .cleanedHTML: return .read
         case .cleaned: return .clean
         case .segmented: return .segment
         case .extracted: return .extract

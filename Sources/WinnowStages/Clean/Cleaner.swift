@@ -27,8 +27,23 @@ public struct Cleaner: Sendable {
         }
         let (encoding, _, valid) = Charset.detectAndValidate(contentType: contentType, bytes: bytes)
         let utf8 = Charset.decode(bytes, encoding: encoding, knownValid: valid)
+        var tree = try parse(utf8)
+        var info = collectInfo(tree)
+        info.charset = encoding.lowercased()
+        removeNonContent(&tree)
+        return CleanedPage(tree: tree, info: info)
+    }
+
+    /// A page a clean stage cleaned before (its intermediate record): parsed, not cleaned again,
+    /// with the head information that stage gathered.
+    public func reparse(_ utf8: [UInt8], info: PageInfo) throws(Drop) -> CleanedPage {
+        CleanedPage(tree: try parse(utf8), info: info)
+    }
+
+    /// libxml2's tree of UTF-8 HTML, within the depth and time limits.
+    private func parse(_ utf8: [UInt8]) throws(Drop) -> HTMLTree {
         guard
-            var tree = HTMLParser.parse(
+            let tree = HTMLParser.parse(
                 utf8: utf8, limits: ParseLimits(maxDepth: settings.maxDepth, maxSeconds: settings.maxParseSeconds),
                 attributes: settings.attributes)
         else {
@@ -40,10 +55,7 @@ public struct Cleaner: Sendable {
         if tree.flattenedElements > 0 {
             throw Drop(.clean, .tooDeep, "elements nested deeper than \(settings.maxDepth)")
         }
-        var info = collectInfo(tree)
-        info.charset = encoding.lowercased()
-        removeNonContent(&tree)
-        return CleanedPage(tree: tree, info: info)
+        return tree
     }
 
     /// Control bytes in the first 4 KiB say "binary", except in UTF-16 (which has a BOM).
@@ -236,7 +248,14 @@ extension Cleaner: Stage {
     public var input: StageName { .read }
 
     public func process(_ content: WorkItem.Content, origin: DocumentOrigin) -> Disposition {
-        guard case .raw(let bytes) = content else { return .kept(content) }
-        do { return .kept(.cleaned(try clean(bytes, contentType: origin.contentType))) } catch { return .dropped(error) }
+        do {
+            switch content {
+            case .raw(let bytes): return .kept(.cleaned(try clean(bytes, contentType: origin.contentType)))
+            case .cleanedHTML(let html, let info): return .kept(.cleaned(try reparse(html, info: info)))
+            default: return .kept(content)
+            }
+        } catch {
+            return .dropped(error)
+        }
     }
 }

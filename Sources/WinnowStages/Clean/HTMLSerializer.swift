@@ -74,7 +74,13 @@ public enum HTMLSerializer {
             out.append(UInt8(ascii: "\""))
         }
         out.append(UInt8(ascii: ">"))
-        if voidTags.contains(node.tag) { return }
+        // libxml2 2.9 predates some of HTML5's void elements (`wbr`, `source`, `track`, `embed`)
+        // and nests what follows them inside: written after the tag, that text is not lost, and
+        // parsing the output again nests it the same way.
+        if voidTags.contains(node.tag) {
+            for child in tree.children(of: index) { write(child, tree, &out) }
+            return
+        }
         for child in tree.children(of: index) { write(child, tree, &out) }
         out.append(contentsOf: "</".utf8)
         out.append(contentsOf: name.utf8)

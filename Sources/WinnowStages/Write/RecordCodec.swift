@@ -46,7 +46,7 @@ public enum RecordCodec {
             text = e.text
         case .segmented(let page):
             text = page.blocks.map(\.text).joined(separator: "\n")
-        case .cleaned, .raw:
+        case .cleaned, .raw, .cleanedHTML:
             break
         case .dropped:
             return nil
@@ -122,6 +122,19 @@ public enum RecordCodec {
             w.field("stage", StageName.clean.rawValue)
             w.field("charset", page.info.charset)
             w.field("html", String(decoding: HTMLSerializer.serialize(page), as: UTF8.self))
+            // What the page's head said before cleaning (`<time>` and microdata in removed parts).
+            w.key("page")
+            encodeInfo(page.info, &w)
+            w.endObject()
+        case .cleanedHTML(let html, let info):
+            // A clean record read by a command that stops before cleaning: written back as read.
+            w.key("winnow")
+            w.beginObject()
+            w.field("stage", StageName.clean.rawValue)
+            w.field("charset", info.charset)
+            w.field("html", String(decoding: html, as: UTF8.self))
+            w.key("page")
+            encodeInfo(info, &w)
             w.endObject()
         case .segmented(let page):
             w.key("winnow")
@@ -263,9 +276,10 @@ public enum RecordCodec {
             guard let html = state.html else {
                 return .failure(Drop(.read, .malformedJSON, "clean record without html"))
             }
-            // Re-cleaning is idempotent and restores the tree and its head information.
             origin.contentType = "text/html; charset=utf-8"
-            return .success((origin, .raw(Array(html.utf8))))
+            // Records written before they carried the head information are cleaned again.
+            guard let info = state.page?.info else { return .success((origin, .raw(Array(html.utf8)))) }
+            return .success((origin, .cleanedHTML(Array(html.utf8), info)))
         case .segment:
             guard let page = state.segmentedPage else {
                 return .failure(Drop(.read, .malformedJSON, "segment record with malformed blocks"))
