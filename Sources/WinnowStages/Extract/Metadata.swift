@@ -120,7 +120,7 @@ struct MetadataExtractor {
         }
         let header = headerBlocks(page, mainStart: mainStart)
 
-        extraction.title = title(page: page, ld: ld, siteNames: siteNames, mainStart: mainStart)
+        extraction.title = title(page: page, ld: ld, siteNames: siteNames, mainStart: mainStart, kind: kind)
 
         let byline = Byline.find(in: header, page: page)
         var authors = ld.authors
@@ -177,14 +177,16 @@ struct MetadataExtractor {
 
     /// The headline as the page displays it (its `<h1>` next to the text, when that agrees with the
     /// metadata's title or stands right before the text), else the metadata's title.
-    static func title(page: SegmentedPage, ld: LD, siteNames: Set<String>, mainStart: Int?) -> String? {
+    static func title(page: SegmentedPage, ld: LD, siteNames: Set<String>, mainStart: Int?, kind: PageKind) -> String? {
         let info = page.info
         let metaTitles = [ld.headline, info.meta("og:title", "twitter:title", "dc.title", "headline"), info.title]
             .compactMap { $0 }.map { stripSiteSuffix($0, siteNames: siteNames) }
         let end = min(mainStart ?? page.blocks.count, page.blocks.count)
         let h1s = headlines(page).filter { !siteNames.contains(comparable($0.element.text)) }
         // The last h1 before the main text, or any h1 that says what the metadata says.
-        if let nearest = h1s.last(where: { $0.offset < end }), end - nearest.offset <= 12, nearest.element.text.split(separator: " ").count >= 2 {
+        if kind != .other || metaTitles.isEmpty, let nearest = h1s.last(where: { $0.offset < end }), end - nearest.offset <= 12,
+            nearest.element.text.split(separator: " ").count >= 2
+        {
             return nearest.element.text
         }
         for (_, h1) in h1s where metaTitles.contains(where: { overlap($0, h1.text) >= 0.5 }) {

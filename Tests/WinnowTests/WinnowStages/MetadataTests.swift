@@ -120,6 +120,17 @@ final class MetadataTests: XCTestCase {
         XCTAssertNil(try Cleaner().clean(Array(long.utf8), contentType: nil).info.microdataAuthor, "longer than a name")
     }
 
+    /// On a page that is not an article or a post, an `<h1>` just above the text is as often a
+    /// tagline as the page's name: it is the title only when it agrees with the metadata's.
+    func testTaglineHeadingOnServicePages() throws {
+        let head = "<meta property=\"og:title\" content=\"Data Analytics Services and Solutions | Acme\">"
+        let hero = "<div class=\"hero\"><h1>Intelligent insight for every team</h1><p>Talk to us</p></div><main><section>"
+        let url = "https://acme.example/services/analytics"
+        XCTAssertEqual(try extract(hero, head: head, url: url).title, "Data Analytics Services and Solutions")
+        let article = head + "<meta property=\"og:type\" content=\"article\">"
+        XCTAssertEqual(try extract(hero, head: article, url: url).title, "Intelligent insight for every team", "an article's headline as displayed")
+    }
+
     /// A forum thread's JSON-LD (`DiscussionForumPosting`) names its author and date.
     func testForumPostingJSONLD() throws {
         let ld =
