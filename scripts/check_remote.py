@@ -4,8 +4,8 @@
 against the same tree read from disk.
 
 Checks: the documents are identical to the local run's (every field but `added`); a connection cut
-halfway resumes with a Range request (and a server that ignores the range has the bytes already
-read skipped); 503 and 429 (Retry-After) are retried; a second run reads nothing new (HEAD requests
+halfway or stalled resumes with a Range request (and a server that ignores the range has the
+bytes already read skipped); 503 and 429 (Retry-After) are retried; a second run reads nothing new (HEAD requests
 only); a file added to the listing is the only one read by the third run; a file that fails is
 retried by the next run; the peak memory of the remote run stays within the download buffers of
 the local run's (one file of the listing is 20 times the others, so a reader that fell behind
@@ -111,7 +111,8 @@ def main():
     write_listing(tree, listed)
     faults_file, log = os.path.join(work, "remote-faults.json"), os.path.join(work, "remote-server.log")
     faults = {"/" + listed[2]: ["cut"], "/" + listed[4]: ["503"], "/" + listed[6]: ["429"],
-              "/" + listed[8]: ["cut", "no-range"], "/" + listed[10]: ["cut", "cut"], "/" + listed[19]: ["cut"]}
+              "/" + listed[8]: ["cut", "no-range"], "/" + listed[10]: ["cut", "cut"], "/" + listed[12]: ["stall"],
+              "/" + listed[19]: ["cut"]}
     json.dump(faults, open(faults_file, "w"))
     server = subprocess.Popen([sys.executable, os.path.join(ROOT, "scripts/remote_test_server.py"), tree, faults_file, log],
                               stdout=subprocess.PIPE, text=True)
@@ -128,7 +129,7 @@ def check(binary, work, tree, listed, extra, faults, faults_file, log, base):
     local, remote = os.path.join(work, "remote-local"), os.path.join(work, "remote-remote")
     rss_local = peak_rss_mib(binary, ["--input-list", local_list, "--input-prefix", tree, "-o", local, "-j", "2"])
     remote_args = ["--input-list", base + "/warc.paths.gz", "--input-prefix", base + "/", "-o", remote, "-j", "2",
-                   "--fetch-concurrency", str(CONCURRENCY), "--fetch-retries", "3"]
+                   "--fetch-concurrency", str(CONCURRENCY), "--fetch-retries", "3", "--fetch-timeout", "2"]
     started = time.time()
     rss_remote = peak_rss_mib(binary, remote_args)
     seconds = time.time() - started
@@ -148,13 +149,13 @@ def check(binary, work, tree, listed, extra, faults, faults_file, log, base):
     for path, kinds in faults.items():
         got = gets[path]
         for fault, request, after in zip(kinds, got, got[1:]):
-            if fault == "cut" and not (after["range"] or "").startswith("bytes="):
+            if fault in ("cut", "stall") and not (after["range"] or "").startswith("bytes="):
                 fail(f"{path}: the request after a cut connection has no Range header: {after}")
             arrived = (int(request["range"][6:-1]) if request["status"] == 206 else 0) + request["sent"]
-            if fault == "cut" and after["status"] == 206 and int(after["range"][6:-1]) != arrived:
+            if fault in ("cut", "stall") and after["status"] == 206 and int(after["range"][6:-1]) != arrived:
                 fail(f"{path}: resumed from {after['range']}, but {arrived} bytes had arrived")
     print(f"remote: 20 files, {n_docs} documents as the local run's; faults survived: "
-          f"{sum(len(k) for k in faults.values())} (cut, 503, 429, range ignored); {seconds:.1f} s")
+          f"{sum(len(k) for k in faults.values())} (cut, 503, 429, range ignored, stalled); {seconds:.1f} s")
     # Memory: the downloads hold at most CONCURRENCY buffers ahead of the reader.
     allowed = rss_local + CONCURRENCY * BUFFER_MIB + 24
     print(f"remote: peak memory {rss_remote:.0f} MiB against {rss_local:.0f} MiB read from disk (allowed {allowed:.0f})")

@@ -10,6 +10,7 @@ maps a path to the faults of its successive GET requests, one a request, then no
   "503"       answer 503 Service Unavailable
   "429"       answer 429 Too Many Requests with Retry-After: 1
   "no-range"  ignore a Range header: send the whole file with 200
+  "stall"     send half of the bytes, then nothing for 6 s, then close the connection
 The faults file is read at each request, so a test may change it between runs. Every request is
 logged as a JSON line: method, path, Range header, status, bytes sent.
 """
@@ -21,6 +22,7 @@ import os
 import socketserver
 import sys
 import threading
+import time
 
 ROOT, FAULTS, LOG = sys.argv[1], sys.argv[2], sys.argv[3]
 COUNTS = {}
@@ -92,6 +94,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         if not body:
             self.log(status, 0)
+            return
+        if fault == "stall":
+            self.wfile.write(part[: len(part) // 2])
+            self.wfile.flush()
+            # Logged before the silence, so the log keeps the order of the requests.
+            self.log(status, len(part) // 2)
+            time.sleep(6)
+            self.close_connection = True
             return
         if fault == "cut":
             self.wfile.write(part[: len(part) // 2])

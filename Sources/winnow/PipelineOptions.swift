@@ -30,6 +30,9 @@ struct PipelineOptions: ParsableArguments {
     @Option(help: help("--fetch-retries"))
     var fetchRetries: Int?
 
+    @Option(help: help("--fetch-timeout", valueName: "seconds"))
+    var fetchTimeout: Double?
+
     @Option(name: .shortAndLong, help: help("--output", valueName: "dir"))
     var output: String?
 
@@ -112,6 +115,7 @@ struct PipelineOptions: ParsableArguments {
         if let inputPrefix { g.append(("--input-prefix", .text(inputPrefix))) }
         if let fetchConcurrency { g.append(("--fetch-concurrency", .int(fetchConcurrency))) }
         if let fetchRetries { g.append(("--fetch-retries", .int(fetchRetries))) }
+        if let fetchTimeout { g.append(("--fetch-timeout", .number(fetchTimeout))) }
         if let output { g.append(("--output", .text(output))) }
         if let jobs { g.append(("--jobs", .int(jobs))) }
         if let shardSize { g.append(("--shard-size", .number(shardSize))) }

@@ -256,6 +256,13 @@ public enum Settings {
             c.read.remote.retries = int(v)
         },
         row(
+            "fetch_timeout", .stage(.read), flag: "fetch-timeout", .number(0...3600, aboveLower: true), default: "60",
+            "Seconds a remote input may send nothing while the reader waits for it (or a connection take to open) before it is tried again."
+        ) { c, v in
+            c.read.remote.stallTimeout = number(v)
+            c.read.remote.connectTimeout = number(v)
+        },
+        row(
             "mode", .stage(.urlFilter), flag: nil, .choice(FilterMode.allCases.map(\.rawValue)), default: "filter",
             "filter drops a blocked page before it is parsed (url_blocklist); annotate writes the match to metadata.url_blocklist instead."
         ) { c, v in

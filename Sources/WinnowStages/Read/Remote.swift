@@ -15,7 +15,7 @@ public struct RemoteSettings: Sendable {
     public var backoff = 1.0
     /// Seconds a `Retry-After` may ask for at most.
     public var maxRetryAfter = 300.0
-    public var connectTimeout = 30.0
+    public var connectTimeout = 60.0
     /// Seconds without a byte (while the reader wants some) before the connection is given up and
     /// resumed with a Range request.
     public var stallTimeout = 60.0
@@ -489,15 +489,18 @@ public final class RemoteInputs: Sendable {
         let results = Mutex([String: Result<RemoteValidators, RemoteError>]())
         let next = Atomic(0)
         let group = DispatchGroup()
+        // Threads of their own: requests block, and Dispatch's pool is sized to the cores.
         for _ in 0..<min(settings.concurrency, urls.count) {
-            DispatchQueue.global().async(group: group) { [self] in
+            group.enter()
+            Thread { [self] in
+                defer { group.leave() }
                 while true {
                     let i = next.add(1, ordering: .relaxed).oldValue
                     guard i < urls.count else { return }
                     let result = RemoteTransfer.head(urls[i], settings: settings)
                     results.withLock { $0[urls[i]] = result }
                 }
-            }
+            }.start()
         }
         group.wait()
         return results.withLock { $0 }
