@@ -63,7 +63,8 @@ public enum DatasetCard {
                 + "(dolma's document format: `id`, `text`, `source`, `added`, `created`, `metadata`).",
             "",
             "- Pipeline: `\(pipelineName)`, stages \(stages(config).joined(separator: " → ")).",
-            "- Inputs: \(config.inputs.map { "`\($0)`" }.joined(separator: ", ")).",
+            "- Inputs: " + (config.inputs.map { "`\($0)`" } + config.inputLists.map { "the files listed in `\($0)`" }).joined(separator: ", ")
+                + (config.inputPrefix.map { " (relative entries under `\($0)`)" } ?? "") + ".",
             state.runs.isEmpty
                 ? "- Written by the dedup phases (`winnow slurm`) of \(config.added): \(summary.files) input files, "
                     + "\(summary.documentsWritten) documents."
