@@ -31,6 +31,9 @@ final class DocumentFlow: Sendable {
     private let shared = Mutex(Shared())
     private let group = DispatchGroup()
     let totalBytes: Int
+    /// What each file counts for in `fractionRead`: its bytes; a remote file, whose size is known
+    /// only once read, the average of the local files' (1 when all are remote).
+    private let weights: [Int]
 
     init(files: [InputFile], reader: ArchiveReader, plan: PipelinePlan, jobs: Int, window: Int) {
         self.files = files
@@ -39,7 +42,10 @@ final class DocumentFlow: Sendable {
         self.jobs = jobs
         work = BoundedQueue(capacity: window)
         results = ReorderBuffer(window: window)
-        totalBytes = max(1, files.reduce(0) { $0 + $1.bytes })
+        let local = files.filter { !RemotePath.isRemote($0.path) }
+        let remoteWeight = local.isEmpty ? 1 : max(1, local.reduce(0) { $0 + $1.bytes } / local.count)
+        weights = files.map { RemotePath.isRemote($0.path) ? remoteWeight : $0.bytes }
+        totalBytes = max(1, weights.reduce(0, +))
     }
 
     /// Starts the reader and the workers. Each gets a serial queue of its own: such queues run on
@@ -71,7 +77,7 @@ final class DocumentFlow: Sendable {
                 sequence += 1
             }
             shared.withLock {
-                $0.bytesDone += file.bytes
+                $0.bytesDone += weights[i]
                 if let resume { $0.resumeOffsets[file.path] = resume }
             }
         }
