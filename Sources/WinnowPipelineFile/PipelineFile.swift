@@ -283,7 +283,7 @@ struct SchemaReader {
         var sawStages = false
         let rest = readSettings(
             root, .top, "the pipeline", into: &result.config, extra: ["name", "description", "output", "stages"],
-            order: ["name", "description", "inputs", "input_list", "input_prefix", "output", "jobs", "metrics_file", "stages"])
+            order: ["name", "description", "inputs", "input_list", "input_prefix", "output", "jobs", "checkpoint_every", "metrics_file", "stages"])
         for (key, _, value) in rest {
             switch key {
             case "name": if let s = string(value, key) { result.name = s }

@@ -107,6 +107,9 @@ struct PipelineOptions: ParsableArguments {
     @Option(help: help("--metrics-file", valueName: "file"))
     var metricsFile: String?
 
+    @Option(help: help("--checkpoint-every", valueName: "documents"))
+    var checkpointEvery: Int?
+
     /// The settings given on the command line, by flag, in the table's terms (`Settings.all`).
     var given: [(flag: String, value: Setting.Value)] {
         var g: [(String, Setting.Value)] = []
@@ -134,6 +137,7 @@ struct PipelineOptions: ParsableArguments {
         if let pii { g.append(("--pii", .text(pii))) }
         if let keepDropped { g.append(("--keep-dropped", .text(keepDropped))) }
         if let metricsFile { g.append(("--metrics-file", .text(metricsFile))) }
+        if let checkpointEvery { g.append(("--checkpoint-every", .int(checkpointEvery))) }
         return g + dedup.given
     }
 
@@ -179,6 +183,10 @@ struct PipelineOptions: ParsableArguments {
             config.output += "/task-" + task.tag
             if let dir = config.keepDroppedDirectory { config.keepDroppedDirectory = dir + "/task-" + task.tag }
             if let dir = config.dedup.indexDirectory { config.dedup.indexDirectory = dir + "/task-" + task.tag }
+        }
+        // No silent settings: checkpoints asked for where they cannot be taken.
+        if let n = checkpointEvery, n > 0, let why = config.checkpointsOff {
+            throw ValidationError("--checkpoint-every: no checkpoints here: \(why)")
         }
         return config
     }

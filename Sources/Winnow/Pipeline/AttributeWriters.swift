@@ -80,6 +80,9 @@ package struct AttributeWriters {
 
     package func publish() throws { for (_, writer) in writers { try writer.publish() } }
 
+    /// Joins the attribute shards as the document shards were joined (`ShardWriter.join`).
+    package func join(_ groups: [Range<Int>]) throws -> [String] { try writers.flatMap { try $0.writer.join(groups) } }
+
     /// The attribute shards written, relative to the output directory.
     package var files: [String] { writers.flatMap { tagger, writer in writer.shardNames.map { folder + "/" + tagger + "/" + $0 } } }
 }

@@ -1,3 +1,5 @@
+import Foundation
+import WinnowCompression
 import WinnowCore
 import WinnowDedup
 import WinnowStages
@@ -20,6 +22,14 @@ struct DedupSink {
     /// This run's near-index numbers → decision numbers (documents without a signature are not in the index).
     private var decisionOfNear: [Int32] = []
     var stats = StageStats()
+    /// Documents remembered from earlier runs (the cross-run index); an interrupted run's
+    /// carried over after them are not "earlier runs" in the drop reasons.
+    private var fromEarlierRuns = 0
+    /// Exact keys of this run's documents that are no exact duplicates, in order, and how many of
+    /// them, and of this run's near-index documents, the last checkpoint carried over.
+    private var keys: [Hash128] = []
+    private var keysCarried = 0
+    private var nearCarried = 0
 
     init(settings: DedupSettings, explain: ShardWriter?) {
         self.settings = settings
@@ -34,7 +44,36 @@ struct DedupSink {
         guard let near else { return 0 }
         let count = try index.load(into: near)
         for _ in 0..<near.earlierCount { decisions.addEarlier() }
+        fromEarlierRuns = near.earlierCount
         return count
+    }
+
+    /// Loads what an interrupted run of this output decided before its last checkpoint (its
+    /// documents' signatures and exact keys, `carryOver`), after the cross-run index: the
+    /// documents that follow are decided as in a run that was not interrupted.
+    mutating func loadCarried(_ checkpoint: DedupCheckpoint) throws {
+        if let near {
+            let before = near.earlierCount
+            try checkpoint.index.load(segments: checkpoint.segments, into: near)
+            for _ in before..<near.earlierCount { decisions.addEarlier() }
+        }
+        for file in checkpoint.keyFiles { for key in try DedupCheckpoint.readKeys(checkpoint.directory + "/" + file) { decisions.rememberKey(key) } }
+    }
+
+    /// Writes what the documents decided since the last checkpoint leave for the ones after
+    /// them (their signatures and shingles, and their exact keys) as part `part` in `checkpoint`;
+    /// returns the files written.
+    mutating func carryOver(to checkpoint: DedupCheckpoint, part: Int) throws -> (segment: String?, keys: String) {
+        var segment: String?
+        if let near {
+            let start = near.earlierCount + nearCarried
+            let documents = (start..<near.count).map { (near.signature($0), near.shingleSet($0), near.id($0) ?? "") }
+            segment = try checkpoint.index.writeSegment(documents, run: part)
+            nearCarried = near.count - near.earlierCount
+        }
+        let keyFile = try checkpoint.writeKeys(keys[keysCarried...], part: part)
+        keysCarried = keys.count
+        return (segment, keyFile)
     }
 
     /// The document, or its drop as a duplicate or as all boilerplate.
@@ -43,7 +82,9 @@ struct DedupSink {
         let n = decisions.count
         sequences.append(Int32(item.sequence))
         if keepIDs { ids.append(item.origin.id) }
-        let verdict = decisions.decide(key: ExactDedup.key(extraction.text)) {
+        let key = ExactDedup.key(extraction.text)
+        let verdict = decisions.decide(key: key) {
+            keys.append(key)
             guard let near, !item.signature.isEmpty else { return [] }
             decisionOfNear.append(Int32(n))
             let partner = near.earliestPartner(signature: item.signature, shingles: item.shingles, id: item.origin.id)
@@ -52,10 +93,15 @@ struct DedupSink {
         switch verdict {
         case .kept:
             return keep(extraction)
+        case .exactDuplicate(let first, let root) where first < 0:
+            // Of a document before an interrupted run's checkpoint, known by its key alone.
+            _ = root
+            return try drop(item, extraction, .exactDuplicate, keeper: nil, cluster: "checkpoint")
         case .exactDuplicate(let first, let root):
             return try drop(item, extraction, .exactDuplicate, keeper: settings.explain ? id(first) : nil, cluster: clusterKey(root))
-        case .nearDuplicate(let root, let earlierRun):
-            return try drop(item, extraction, earlierRun ? .seenInEarlierRun : .nearDuplicate, keeper: id(root), cluster: clusterKey(root))
+        case .nearDuplicate(let root, _):
+            return try drop(
+                item, extraction, root < fromEarlierRuns ? .seenInEarlierRun : .nearDuplicate, keeper: id(root), cluster: clusterKey(root))
         }
     }
 
@@ -120,4 +166,50 @@ struct DedupSink {
         stats.documentsOut += 1
         return .extracted(kept)
     }
+}
+
+/// The dedup state an interrupted run left at its last checkpoint, in `OUTPUT/.checkpoint`: index
+/// segments of its documents' signatures and shingles, and files of their exact keys (16 bytes
+/// each), as the run state names them (files no committed checkpoint names are not read).
+struct DedupCheckpoint {
+    static let folder = ".checkpoint"
+    let directory: String
+    let index: DedupIndex
+    var segments: [String] = []
+    var keyFiles: [String] = []
+
+    init(output: String, settings: NearDedupSettings) {
+        directory = output + "/" + Self.folder
+        index = DedupIndex(directory: directory, settings: settings)
+    }
+
+    func writeKeys(_ keys: ArraySlice<Hash128>, part: Int) throws -> String {
+        try Durable.makeDirectory(directory)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(keys.count * 16)
+        for key in keys {
+            withUnsafeBytes(of: key.high.littleEndian) { bytes.append(contentsOf: $0) }
+            withUnsafeBytes(of: key.low.littleEndian) { bytes.append(contentsOf: $0) }
+        }
+        let name = "keys-" + String(format: "%06d", part) + ".bin"
+        try Durable.write(directory + "/" + name, bytes)
+        return name
+    }
+
+    static func readKeys(_ path: String) throws -> [Hash128] {
+        let bytes = try FileByteSource.readAll(path: path, limit: 1 << 34)
+        guard bytes.count % 16 == 0 else { throw OutputError(path, reason: "not a key file of a checkpoint") }
+        return stride(from: 0, to: bytes.count, by: 16).map { i in
+            var high: UInt64 = 0
+            var low: UInt64 = 0
+            for b in 0..<8 {
+                high |= UInt64(bytes[i + b]) << (8 * UInt64(b))
+                low |= UInt64(bytes[i + 8 + b]) << (8 * UInt64(b))
+            }
+            return Hash128(high: high, low: low)
+        }
+    }
+
+    /// Removes the folder (the run it belonged to is complete).
+    func remove() { try? FileManager.default.removeItem(atPath: directory) }
 }

@@ -66,13 +66,18 @@ final class DocumentFlow: Sendable {
         for (i, file) in files.enumerated() {
             // Remote inputs: this one's download and the next ones', started ahead.
             reader.remote.prefetch(files[i...])
+            var first = true
             let resume = reader.read(file) { origin, content in
                 if case .dropped(let drop) = content, drop.reason == .readError {
                     shared.withLock { _ = $0.failedFiles.insert(file.path) }
                 }
                 let before = monotonicSeconds()
                 results.reserve(sequence)
-                work.push(WorkItem(sequence: sequence, origin: origin, content: content))
+                var item = WorkItem(sequence: sequence, origin: origin, content: content)
+                item.file = Int32(i)
+                item.firstOfFile = first
+                first = false
+                work.push(item)
                 waited += monotonicSeconds() - before
                 sequence += 1
             }
@@ -97,6 +102,12 @@ final class DocumentFlow: Sendable {
             results.put(item.sequence, plan.prepare(item, stats: &stats))
         }
         shared.withLock { $0.workerStats.merge(stats) }
+    }
+
+    /// The input files the reader could not read so far, and where each growable file it
+    /// finished may be read on from (a checkpoint's view of the files before the current one).
+    var readSoFar: (failedFiles: Set<String>, resumeOffsets: [String: Int]) {
+        shared.withLock { ($0.failedFiles, $0.resumeOffsets) }
     }
 
     /// The next document in input order, nil after the last.

@@ -42,14 +42,12 @@ public final class Pipeline: Sendable {
 
         var output = try RunOutput(config: config, plan: plan, run: summary.runNumber, started: started)
         if let index, output.dedup != nil { summary.indexDocumentsBefore = try output.dedup!.load(index) }
+        if !config.full { try loadCheckpoint(state, into: &output) }
         let flow = DocumentFlow(
             files: inputs.files, reader: reader, plan: plan, jobs: summary.jobs,
             window: summary.jobs * config.inFlightPerJob)
         flow.start()
-        while let item = flow.next() {
-            output.take(item)
-            progress?(output.emitted, output.writer.recordsWritten, flow.fractionRead)
-        }
+        try take(flow, inputs: inputs, state: &state, output: &output, run: summary.runNumber, progress: progress)
         let (workerStats, readSeconds, failedFiles, resumeOffsets) = flow.finish()
         try output.finish()
         // Remote files' sizes are known once they are read.
@@ -76,10 +74,29 @@ public final class Pipeline: Sendable {
         return summary
     }
 
+    /// Hands every document to the output in input order, with a checkpoint every
+    /// `checkpointEvery` documents where reading can start again.
+    private func take(
+        _ flow: DocumentFlow, inputs: Inputs, state: inout RunState, output: inout RunOutput, run: Int,
+        progress: ((Int, Int, Double) -> Void)?
+    ) throws {
+        let every = config.checkpointsOff == nil ? config.checkpointEvery : Int.max
+        var since = 0
+        while let item = flow.next() {
+            if since >= every && output.firstError == nil && canCheckpoint(before: item, files: inputs.files) {
+                try checkpoint(before: item, flow: flow, inputs: inputs, state: &state, output: &output, run: run)
+                since = 0
+            }
+            output.take(item)
+            since += 1
+            progress?(output.emitted, output.writer.recordsWritten, flow.fractionRead)
+        }
+    }
+
     /// The inputs this run finished, as the state records them. A file that could not be read is
     /// not finished: the next run tries it again. A file that may grow is recorded with where a
     /// later run can read on; a URL with the validators of the version read.
-    private func finishedInputs(_ inputs: Inputs, failed: Set<String>, resumeOffsets: [String: Int]) -> Inputs {
+    func finishedInputs(_ inputs: Inputs, failed: Set<String>, resumeOffsets: [String: Int]) -> Inputs {
         var finished = inputs
         finished.files.removeAll { failed.contains($0.path) }
         for file in finished.files where RemotePath.isRemote(file.path) {
@@ -138,6 +155,15 @@ public final class Pipeline: Sendable {
             guard let (path, identity) = RunState.identity(of: file.path) else { return file }
             inputs.identities[file.path] = (path, identity)
             guard !config.full, let earlier = state.finished[path] else { return file }
+            // Left at a checkpoint by a run that did not finish: read on from its record.
+            if earlier.partial == true, file.range == nil, let resume = earlier.resume, identity.modified == earlier.modified,
+                resume <= identity.size, let tail = earlier.tail, RunState.tailHash(file.path, before: resume) == tail
+            {
+                var rest = file
+                rest.range = resume..<identity.size
+                summary.resumedInputs += 1
+                return rest
+            }
             if earlier.sameFile(identity) {
                 summary.unchangedInputs += 1
                 return nil
@@ -202,12 +228,18 @@ public final class Pipeline: Sendable {
             segment = try index.writeSegment(remembered.map { (near.signature($0), near.shingleSet($0), near.id($0) ?? "") })
             summary.indexDocumentsAfter = summary.indexDocumentsBefore + remembered.count
         }
-        let replaced = config.full ? state.runs.flatMap(\.files) : []
+        let replaced = config.full ? state.runs.filter { $0.number != summary.runNumber }.flatMap(\.files) : []
         if config.full {
             state.runs = []
             state.finished = [:]
         }
+        // Shards closed early by checkpoints, joined into shards of the usual size; the run's
+        // entry, written at its checkpoints, replaced by the whole run's.
+        let joined = try output.joinShards()
+        state.runs.removeAll { $0.number == summary.runNumber }
         state.runs.append(RunState.Run(number: summary.runNumber, files: output.files, indexSegment: segment, finished: config.added))
+        let hadCheckpoint = state.checkpoint != nil
+        state.checkpoint = nil
         for (key, string) in output.extraMetadata {
             state.extraMetadata[key] = (state.extraMetadata[key] ?? "string") == "string" && string ? "string" : "json"
         }
@@ -216,6 +248,8 @@ public final class Pipeline: Sendable {
         }
         try state.save(config.output)
         try output.publish()
+        if hadCheckpoint || config.full { DedupCheckpoint(output: config.output, settings: config.dedup.minHash).remove() }
+        for path in joined { unlink(path) }
         if let index, let segment {
             try index.list(segment)
             summary.indexBytes = try index.sizeOnDisk()

@@ -35,6 +35,8 @@ public struct PipelineConfig: Sendable {
     public var added: String
     /// Process every input, even those a committed run already finished, and replace the output.
     public var full = false
+    /// Commit the run so far every this many documents (`Checkpoints`); 0: only at the end.
+    public var checkpointEvery = 1000
     /// Write dropped documents to `dropped-RRRRRR-NNNNN.jsonl.gz` shards in this directory, with
     /// the reason in their metadata.
     public var keepDroppedDirectory: String?

@@ -117,6 +117,24 @@ struct RunOutput {
         Durable.syncDirectory(config.output)
     }
 
+    /// Joins the shards the run's checkpoints closed early into shards of the size limit (the
+    /// documents' and, shard for shard, their attributes'; the explain and dropped shards by their
+    /// own sizes). Returns the shards joined, to remove after the commit. A run without
+    /// checkpoints has none to join.
+    func joinShards() throws -> [String] {
+        let groups = writer.joinableGroups()
+        var obsolete: [String] = []
+        if groups.contains(where: { $0.count > 1 }) {
+            obsolete += try writer.join(groups)
+            obsolete += try attributes.join(groups)
+        }
+        for other in [explain, droppedWriter].compactMap({ $0 }) {
+            let own = other.joinableGroups()
+            if own.contains(where: { $0.count > 1 }) { obsolete += try other.join(own) }
+        }
+        return obsolete
+    }
+
     /// Gives the run's shards their final names: after the state names them (the commit).
     func publish() throws {
         try writer.publish()

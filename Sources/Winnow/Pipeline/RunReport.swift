@@ -25,6 +25,7 @@ public enum RunReport {
                 s.documentsWritten, s.shards.count, Double(s.outputBytes) / 1e6, docsPerSecond, s.wallSeconds > 0 ? mb / s.wallSeconds : 0))
         if s.unchangedInputs > 0 { lines.append("\(s.unchangedInputs) inputs unchanged since an earlier run, not read again (--full reads them)") }
         if s.grownInputs > 0 { lines.append("\(s.grownInputs) inputs grew since an earlier run: read on from where it stopped") }
+        if s.resumedInputs > 0 { lines.append("\(s.resumedInputs) inputs read on from an interrupted run's last checkpoint") }
         if !s.removedLeftovers.isEmpty {
             lines.append("removed \(s.removedLeftovers.count) files of an interrupted run; their inputs were processed again")
         }
@@ -46,6 +47,7 @@ public enum RunReport {
         w.field("input_bytes", s.inputBytes)
         w.field("unchanged_inputs", s.unchangedInputs)
         if s.grownInputs > 0 { w.field("grown_inputs", s.grownInputs) }
+        if s.resumedInputs > 0 { w.field("resumed_inputs", s.resumedInputs) }
         w.field("removed_leftovers", s.removedLeftovers.count)
         w.field("wall_seconds", s.wallSeconds, digits: 3)
         w.field("documents_written", s.documentsWritten)

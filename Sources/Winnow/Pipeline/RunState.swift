@@ -31,6 +31,9 @@ public struct RunState: Decodable {
         public var tail: String?
         /// For a URL: the server's ETag of the version read.
         public var etag: String?
+        /// Read up to `resume` by a run that checkpointed there and did not finish (it was killed):
+        /// the next run reads on from there. (Optional: absent in the file means no.)
+        public var partial: Bool?
 
         public init(size: Int, modified: Int, resume: Int? = nil, tail: String? = nil, etag: String? = nil) {
             self.size = size
@@ -84,10 +87,21 @@ public struct RunState: Decodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case format, runs
+        case format, runs, checkpoint
         case finished = "finished_inputs"
         case extraMetadata = "extra_metadata"
     }
+
+    /// What a run that committed checkpoints and has not finished left for the run after it:
+    /// its dedup state in `OUTPUT/.checkpoint` (`DedupCheckpoint`), by file.
+    public struct Checkpoint: Codable, Equatable {
+        public var run: Int
+        public var segments: [String]
+        public var keys: [String]
+    }
+
+    /// Set while a run is between checkpoints (and after one was killed), nil once it finished.
+    public var checkpoint: Checkpoint?
 
     public var runs: [Run] = []
     /// Metadata keys of NDJSON inputs the written documents carry, each `string` when every value
@@ -134,6 +148,7 @@ public struct RunState: Decodable {
         runs = try c.decodeIfPresent([Run].self, forKey: .runs) ?? []
         finished = try c.decodeIfPresent([String: FinishedInput].self, forKey: .finished) ?? [:]
         extraMetadata = try c.decodeIfPresent([String: String].self, forKey: .extraMetadata) ?? [:]
+        checkpoint = try c.decodeIfPresent(Checkpoint.self, forKey: .checkpoint)
     }
 
     /// Writes the state durably; this is the commit of the runs it lists.
@@ -165,9 +180,18 @@ public struct RunState: Decodable {
                 w.field("tail", tail)
             }
             if let etag = input.etag { w.field("etag", etag) }
+            if input.partial == true { w.field("partial", true) }
             w.endObject()
         }
         w.endObject()
+        if let checkpoint {
+            w.key("checkpoint")
+            w.beginObject()
+            w.field("run", checkpoint.run)
+            w.field("segments", strings: checkpoint.segments)
+            w.field("keys", strings: checkpoint.keys)
+            w.endObject()
+        }
         if !extraMetadata.isEmpty {
             w.key("extra_metadata")
             w.beginObject()

@@ -24,6 +24,8 @@ public struct RunSummary: Sendable {
     public var unchangedInputs = 0
     /// Inputs that grew since an earlier run (a WARC still being written then), read on from where it stopped.
     public var grownInputs = 0
+    /// Inputs an interrupted run left at a checkpoint, read on from its record.
+    public var resumedInputs = 0
     /// Files of a killed run removed before this run started.
     public var removedLeftovers: [String] = []
     /// Memory of the near-duplicate index per document, in bytes.

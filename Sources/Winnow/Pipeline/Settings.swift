@@ -207,6 +207,12 @@ public enum Settings {
             c.jobs = int(v) == 0 ? ProcessInfo.processInfo.activeProcessorCount : int(v)
         },
         row(
+            "checkpoint_every", .top, flag: "checkpoint-every", .int(0...100_000_000), default: "1000",
+            "Commit the run so far every this many documents, so a killed run's successor reads on from the last checkpoint's record (0: only at the end; not with --full, a cross-run index, boilerplate paragraphs or --shard)."
+        ) { c, v in
+            c.checkpointEvery = int(v)
+        },
+        row(
             "metrics_file", .top, flag: "metrics-file", .text, default: "",
             "Write run metrics in Prometheus text format to this file (for node_exporter's textfile collector), atomically."
         ) { c, v in

@@ -96,6 +96,9 @@ public struct DocumentOrigin: Sendable {
     public var extraMetadata: [(key: String, json: [UInt8])] = []
     /// An NDJSON input's `added`, kept as is.
     public var added: String?
+    /// Where in its input file a reader can start again at this document's record (a gzip
+    /// member's start, a plain file's record or line), when it can: a run's checkpoints resume there.
+    public var recordOffset: Int?
 
     public init(id: String, source: SourceKind, input: String) {
         self.id = id
@@ -110,6 +113,10 @@ public struct WorkItem: Sendable {
     public var sequence: Int
     public var origin: DocumentOrigin
     public var content: Content
+    /// The input file's place in the run's list, and whether this is the first document read
+    /// from it (set by the run's reader; -1 elsewhere).
+    package var file: Int32 = -1
+    package var firstOfFile = false
     /// The MinHash signature of the extracted text, computed by a worker for the dedup stage.
     public var signature: [UInt32] = []
     /// The distinct shingle hashes behind `signature`, sorted (exact verification of candidates).

@@ -41,6 +41,14 @@ public final class DedupDecisions {
         earlierCount += 1
     }
 
+    /// Exact keys of an interrupted run's documents before its last checkpoint (`rememberKey`).
+    private var carriedKeys = Set<Hash128>()
+
+    /// Registers the exact key of a document an interrupted run of this output decided before its
+    /// checkpoint: a later document with that key is an exact duplicate (of no document numbered
+    /// here: `first` and `root` are -1).
+    public func rememberKey(_ key: Hash128) { carriedKeys.insert(key) }
+
     /// Whether document `n` was an exact duplicate (such documents never decide a near-duplicate).
     public func isExactDuplicate(_ n: Int) -> Bool { exact[n] }
 
@@ -52,6 +60,11 @@ public final class DedupDecisions {
             root.append(root[Int(first)])
             exact.append(true)
             return .exactDuplicate(first: Int(first), root: Int(root[Int(first)]))
+        }
+        if carriedKeys.contains(key) {
+            root.append(n)
+            exact.append(true)
+            return .exactDuplicate(first: -1, root: -1)
         }
         firstOfKey[key] = n
         exact.append(false)

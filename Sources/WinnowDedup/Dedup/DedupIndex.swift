@@ -96,8 +96,14 @@ public struct DedupIndex {
     /// Loads every listed segment into `index` as earlier-run documents. Returns how many.
     @discardableResult
     public func load(into index: NearDuplicateIndex) throws -> Int {
+        try load(segments: try segments(), into: index)
+    }
+
+    /// Loads the named segments of the directory into `index` as earlier documents, in order.
+    @discardableResult
+    public func load(segments names: [String], into index: NearDuplicateIndex) throws -> Int {
         var total = 0
-        for name in try segments() {
+        for name in names {
             let path = directory + "/" + name
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw IndexError(description: "\(path): listed in the manifest but unreadable")

@@ -117,6 +117,7 @@ public struct ArchiveReader: Sendable {
                 }
                 origin.url = record.targetURI
                 origin.created = record.header("WARC-Date")
+                if record.startsAtFileOffset { origin.recordOffset = record.fileOffset }
                 if record.damage != nil {
                     readDamaged(record, file: file, origin: &origin, emit: emit)
                 } else {
@@ -231,7 +232,9 @@ public struct ArchiveReader: Sendable {
                 continue
             }
             switch RecordCodec.decode(line: line, input: file.relativePath) {
-            case .success(let (origin, content)):
+            case .success(var (origin, content)):
+                // A plain file can be read again from any line.
+                if !file.format.gzip { origin.recordOffset = lineStart }
                 emit(origin, content)
                 resume = reader.offset
             case .failure(let drop):

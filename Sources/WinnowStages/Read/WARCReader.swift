@@ -20,6 +20,9 @@ public struct WARCRecord: Sendable {
     public var damage: String?
     /// Where the record starts in the file: its gzip member's offset, or `offset` in a plain file.
     public var fileOffset = 0
+    /// Whether reading the file again from `fileOffset` starts at this record: a plain file, or
+    /// the first record of its gzip member (not a later record of a file that is one member).
+    public var startsAtFileOffset = false
 
     /// The first header field called `name` (case-insensitive).
     public func header(_ name: String) -> String? {
@@ -103,6 +106,8 @@ public final class WARCReader {
     /// (a record the input ends inside is read again then).
     public private(set) var resumeOffset: Int
     private var incompleteSinceResume = false
+    /// No record of the current gzip member has been read yet.
+    private var memberFresh = true
 
     /// The next record or damage event; nil at the end of the input.
     public func next() -> WARCEvent? {
@@ -157,7 +162,12 @@ public final class WARCReader {
             try nextMember()
             return
         }
-        let event = format == .warc ? try readFields(offset: start) : try readARC(header: first, offset: start)
+        var event = format == .warc ? try readFields(offset: start) : try readARC(header: first, offset: start)
+        if case .record(var record) = event {
+            record.startsAtFileOffset = members == nil || memberFresh
+            event = .record(record)
+        }
+        memberFresh = false
         pending.append(event)
         if case .record(let record) = event, record.damage == nil {
             if members == nil { resumeOffset = reader.offset }
@@ -173,6 +183,7 @@ public final class WARCReader {
     private func nextMember() throws {
         reader.discardBuffered()
         if let members, try members.nextMember() {
+            memberFresh = true
             reader.resume()
             if !incompleteSinceResume { resumeOffset = members.memberStart }
         } else {

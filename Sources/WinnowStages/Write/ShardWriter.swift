@@ -30,6 +30,8 @@ public final class ShardWriter {
     private var pending: [UInt8] = []
     /// Final paths of the shards completed so far.
     public private(set) var shards: [String] = []
+    /// The uncompressed bytes of each shard in `shards`.
+    public private(set) var shardSizes: [Int] = []
     /// File names of the shards completed so far.
     public var shardNames: [String] { shards.map { ($0 as NSString).lastPathComponent } }
     public private(set) var recordsWritten = 0
@@ -100,7 +102,69 @@ public final class ShardWriter {
         let waiting = directory + "/" + Self.pendingName(name(shardIndex))
         if rename(temporaryPath, waiting) != 0 { throw OutputError(waiting, errno: errno) }
         shards.append(directory + "/" + name(shardIndex))
+        shardSizes.append(shardUncompressed)
         shardIndex += 1
+    }
+
+    /// Runs of consecutive shards that fit in one shard of the size limit together (shards a
+    /// run's checkpoints closed early), as index ranges; a shard that reached the limit is a run
+    /// of its own.
+    public func joinableGroups() -> [Range<Int>] {
+        var groups: [Range<Int>] = []
+        var start = 0
+        var total = 0
+        for (i, size) in shardSizes.enumerated() {
+            if i > start && total + size > settings.shardBytes {
+                groups.append(start..<i)
+                start = i
+                total = 0
+            }
+            total += size
+        }
+        if start < shardSizes.count { groups.append(start..<shardSizes.count) }
+        return groups
+    }
+
+    /// Joins each group of consecutive complete shards of more than one into a new shard (the
+    /// next name; gzip members one after the other are one gzip file, nothing is recompressed),
+    /// pending until `publish`. Returns the paths of the shards joined, to remove once the run
+    /// that no longer lists them is committed. Call after `finish`.
+    public func join(_ groups: [Range<Int>]) throws -> [String] {
+        precondition(fd < 0, "join after finish")
+        var joined: [String] = []
+        var sizes: [Int] = []
+        var obsolete: [String] = []
+        for group in groups where group.upperBound <= shards.count {
+            guard group.count > 1 else {
+                joined.append(shards[group.lowerBound])
+                sizes.append(shardSizes[group.lowerBound])
+                continue
+            }
+            fd = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            if fd < 0 { throw OutputError(temporaryPath, errno: errno) }
+            for part in shards[group] {
+                let name = (part as NSString).lastPathComponent
+                let waiting = directory + "/" + Self.pendingName(name)
+                let path = FileManager.default.fileExists(atPath: waiting) ? waiting : part
+                let source = try FileByteSource(path: path)
+                while try source.read(into: &pending, maxCount: 1 << 20) > 0 {
+                    bytesWritten -= pending.count
+                    try flushPending()
+                }
+                obsolete.append(path)
+            }
+            if fsync(fd) != 0 { throw OutputError(temporaryPath, errno: errno) }
+            close(fd)
+            fd = -1
+            let waiting = directory + "/" + Self.pendingName(name(shardIndex))
+            if rename(temporaryPath, waiting) != 0 { throw OutputError(waiting, errno: errno) }
+            joined.append(directory + "/" + name(shardIndex))
+            sizes.append(shardSizes[group].reduce(0, +))
+            shardIndex += 1
+        }
+        shards = joined
+        shardSizes = sizes
+        return obsolete
     }
 
     /// Gives the complete shards their final names (the run's commit), and syncs the directory.

@@ -1,4 +1,5 @@
 import Foundation
+import WinnowCompression
 import XCTest
 
 @testable import Winnow
@@ -128,5 +129,83 @@ final class OperationTests: XCTestCase {
         )
         XCTAssertEqual(
             try FileManager.default.contentsOfDirectory(atPath: out + "/documents").filter { $0.hasSuffix(".tmp") || $0.hasSuffix(".pending") }, [])
+    }
+
+    /// Issue 16: a run killed inside a large WARC (gzip member per record) reads on from its last
+    /// checkpoint's record, not from the file's start, and ends with the documents of a run that
+    /// was never killed; the dedup decisions after the checkpoint see the documents before it.
+    /// Four kills at random moments, each followed by one rerun.
+    func testKilledRunReadsOnFromItsLastCheckpoint() throws {
+        let dir = try TemporaryDirectory()
+        let (warc, offsets) = try checkpointCorpus(dir)
+        let every = 40
+        let reference = dir.path("reference")
+        let began = Date()
+        XCTAssertEqual(try run(["run", "-q", "--no-report", "--checkpoint-every", "0", "-o", reference, "-i", warc]), 0)
+        let duration = Date().timeIntervalSince(began)
+        let expected = try documents(reference)
+        XCTAssertGreaterThan(expected.count, 100)
+        // With checkpoints and no kill: the same documents, its shards joined to the usual size.
+        let whole = dir.path("whole")
+        XCTAssertEqual(try run(["run", "-q", "--no-report", "--checkpoint-every", "\(every)", "-o", whole, "-i", warc]), 0)
+        XCTAssertEqual(try documents(whole), expected)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: whole + "/documents").count, 1, "one shard, as without checkpoints")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: whole + "/.checkpoint"), "a finished run leaves no checkpoint")
+        var rng = SystemRandomNumberGenerator()
+        var resumed = 0
+        for moment in 0..<4 {
+            let out = dir.path("killed-\(moment)")
+            let process = try start(["run", "-q", "--no-report", "--checkpoint-every", "\(every)", "-o", out, "-i", warc])
+            usleep(UInt32(Double.random(in: 0.2...0.9, using: &rng) * duration * 1_000_000))
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+            let state = FileManager.default.fileExists(atPath: out) ? try RunState.load(out) : RunState()
+            let resume = state.finished.values.first { $0.partial == true }?.resume
+            XCTAssertEqual(try run(["run", "-q", "--no-report", "--checkpoint-every", "\(every)", "-o", out, "-i", warc]), 0)
+            XCTAssertEqual(try documents(out), expected, "kill \(moment): the documents of a run never killed")
+            // The rerun reads the records from the checkpoint's on, no more.
+            if let resume {
+                resumed += 1
+                let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/summary.json"))) as? [String: Any]
+                let read = ((summary?["stages"] as? [String: Any])?["read"] as? [String: Any])?["in"] as? Int
+                XCTAssertEqual(read, offsets.filter { $0 >= resume }.count, "kill \(moment): read from the checkpoint's record at \(resume)")
+            }
+        }
+        XCTAssertGreaterThan(resumed, 0, "at least one kill came after a checkpoint")
+    }
+
+    /// A WARC of the 91 news pages four times over, a gzip member per record; each copy's
+    /// paragraphs get words of their own (a few or many), so later copies are kept or dropped as
+    /// near-duplicates. Returns the path and each record's offset.
+    private func checkpointCorpus(_ dir: TemporaryDirectory) throws -> (String, [Int]) {
+        let truth = try benchmarkTruth()
+        let names = try FileManager.default.contentsOfDirectory(atPath: TestPaths.benchPages.path).filter { $0.hasSuffix(".html.gz") }.sorted()
+        let words = ["harbor", "ledger", "meadow", "copper", "lantern", "orchard", "quarry", "saddle", "timber", "velvet", "willow", "zephyr"]
+        var bytes: [UInt8] = []
+        var offsets: [Int] = []
+        var state: UInt64 = 7
+        for copy in 0..<4 {
+            for name in names {
+                let id = String(name.dropLast(".html.gz".count))
+                var html = String(decoding: try fileBytes(TestPaths.benchPages.appendingPathComponent(name).path), as: UTF8.self)
+                if copy > 0 {
+                    let count = copy % 2 == 0 ? 3 : 40
+                    html = html.replacingOccurrences(
+                        of: "<p>",
+                        with: "<p>"
+                            + (0..<count).map { _ in
+                                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                                return words[Int(state >> 33) % words.count]
+                            }.joined(separator: " ") + " ")
+                }
+                let url = (truth[id]?.url ?? "https://example.org/\(id)") + (copy > 0 ? "?copy=\(copy)" : "")
+                offsets.append(bytes.count)
+                let uuid = String(Hash128(url).hex.prefix(32))
+                let uuidText = [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { r in String(uuid.dropFirst(r.lowerBound).prefix(r.count)) }.joined(
+                    separator: "-")
+                bytes += try GzipCompressor.gzip(warcRecord(uri: url, html: Array(html.utf8), id: uuidText))
+            }
+        }
+        return (try dir.write("crawl/big.warc.gz", bytes), offsets)
     }
 }
