@@ -16,15 +16,17 @@ import WinnowStages
 /// differently, and a duplicate of a document before the checkpoint is counted as a plain
 /// duplicate). A run that finishes removes the dedup files and the `partial` marks.
 ///
-/// Not taken: with `--full` (the runs it replaces are replaced at the end), a cross-run index or
-/// boilerplate paragraphs (their state is not carried over), or in a task of a sharded run.
+/// With a cross-run index, each checkpoint also writes the index segment of the documents kept
+/// since the one before (listed once the checkpoint is committed, as a run's segment is).
+///
+/// Not taken: with `--full` (the runs it replaces are replaced at the end), boilerplate
+/// paragraphs (their counts are not carried over), or in a task of a sharded run.
 extension PipelineConfig {
     /// Why a run of this configuration takes no checkpoints, or nil when it takes them.
     public var checkpointsOff: String? {
         if checkpointEvery == 0 { return "checkpoint_every is 0" }
         if full { return "--full replaces the earlier runs only at its end" }
         let dedups = dedup.enabled && lastStage >= .dedup
-        if dedups && dedup.indexDirectory != nil { return "a cross-run index (dedup.index) is not carried over" }
         if dedups && dedup.boilerplateParagraphs > 0 { return "boilerplate paragraph counts are not carried over" }
         if inputShard != nil { return "a task of a sharded run (--shard) restarts whole" }
         return nil
@@ -43,10 +45,18 @@ extension Pipeline {
 
     /// The checkpoint before `item` (see the type's comment).
     func checkpoint(
-        before item: WorkItem, flow: DocumentFlow, inputs: Inputs, state: inout RunState, output: inout RunOutput, run: Int
+        before item: WorkItem, flow: DocumentFlow, inputs: Inputs, state: inout RunState, output: inout RunOutput, index: DedupIndex?,
+        run: Int
     ) throws {
         try output.finish()
         var saved = state.checkpoint ?? RunState.Checkpoint(run: run, segments: [], keys: [])
+        // The cross-run index: the documents kept since the last checkpoint, listed after the commit.
+        var indexSegment: String?
+        if let index, let sink = output.dedup, let near = sink.near {
+            let kept = sink.uncarriedNear.filter { output.wasWritten(sink.sequence(ofNear: $0)) }
+            indexSegment = try index.writeSegment(kept.map { (near.signature($0), near.shingleSet($0), near.id($0) ?? "") })
+            output.indexedAtCheckpoints += kept.count
+        }
         if output.dedup != nil {
             let files = try output.dedup!.carryOver(
                 to: DedupCheckpoint(output: config.output, settings: config.dedup.minHash), part: saved.keys.count + 1)
@@ -66,11 +76,13 @@ extension Pipeline {
             input.partial = true
             state.finished[entry.path] = input
         }
+        let segments = (state.runs.first { $0.number == run }?.checkpointSegments ?? []) + (indexSegment.map { [$0] } ?? [])
         state.runs.removeAll { $0.number == run }
-        state.runs.append(RunState.Run(number: run, files: output.files, indexSegment: nil, finished: config.added))
+        state.runs.append(RunState.Run(number: run, files: output.files, indexSegment: nil, finished: config.added, checkpointSegments: segments))
         state.checkpoint = saved
         try state.save(config.output)
         try output.publish()
+        if let index, let indexSegment { try index.list(indexSegment) }
     }
 
     /// Loads the dedup state of a run that was killed after a checkpoint (if the state names one).

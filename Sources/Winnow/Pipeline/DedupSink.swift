@@ -31,6 +31,9 @@ struct DedupSink {
     private var keysCarried = 0
     private var nearCarried = 0
 
+    /// This run's near-index documents since the last checkpoint, by near-index number.
+    var uncarriedNear: Range<Int> { near.map { ($0.earlierCount + nearCarried)..<$0.count } ?? 0..<0 }
+
     init(settings: DedupSettings, explain: ShardWriter?) {
         self.settings = settings
         self.explain = explain

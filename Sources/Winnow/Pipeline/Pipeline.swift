@@ -47,7 +47,7 @@ public final class Pipeline: Sendable {
             files: inputs.files, reader: reader, plan: plan, jobs: summary.jobs,
             window: summary.jobs * config.inFlightPerJob)
         flow.start()
-        try take(flow, inputs: inputs, state: &state, output: &output, run: summary.runNumber, progress: progress)
+        try take(flow, inputs: inputs, state: &state, output: &output, index: index, run: summary.runNumber, progress: progress)
         let (workerStats, readSeconds, failedFiles, resumeOffsets) = flow.finish()
         try output.finish()
         // Remote files' sizes are known once they are read.
@@ -77,14 +77,14 @@ public final class Pipeline: Sendable {
     /// Hands every document to the output in input order, with a checkpoint every
     /// `checkpointEvery` documents where reading can start again.
     private func take(
-        _ flow: DocumentFlow, inputs: Inputs, state: inout RunState, output: inout RunOutput, run: Int,
+        _ flow: DocumentFlow, inputs: Inputs, state: inout RunState, output: inout RunOutput, index: DedupIndex?, run: Int,
         progress: ((Int, Int, Double) -> Void)?
     ) throws {
         let every = config.checkpointsOff == nil ? config.checkpointEvery : Int.max
         var since = 0
         while let item = flow.next() {
             if since >= every && output.firstError == nil && canCheckpoint(before: item, files: inputs.files) {
-                try checkpoint(before: item, flow: flow, inputs: inputs, state: &state, output: &output, run: run)
+                try checkpoint(before: item, flow: flow, inputs: inputs, state: &state, output: &output, index: index, run: run)
                 since = 0
             }
             output.take(item)
@@ -129,7 +129,7 @@ public final class Pipeline: Sendable {
     private func openIndex(_ state: RunState) throws -> DedupIndex? {
         guard let directory = config.dedup.indexDirectory else { return nil }
         let index = DedupIndex(directory: directory, settings: config.dedup.minHash)
-        for run in state.runs { if let segment = run.indexSegment { try index.list(segment) } }
+        for run in state.runs { for segment in run.indexSegments { try index.list(segment) } }
         return index
     }
 
@@ -224,10 +224,12 @@ public final class Pipeline: Sendable {
         var segment: String?
         if let index, let near, let sink = output.dedup {
             // Only the documents this run wrote: not its duplicates, nor those a later stage dropped.
-            let remembered = near.thisRun.filter { output.wasWritten(sink.sequence(ofNear: $0)) }
+            // (Those before the run's last checkpoint are in the segments its checkpoints wrote.)
+            let remembered = sink.uncarriedNear.filter { output.wasWritten(sink.sequence(ofNear: $0)) }
             segment = try index.writeSegment(remembered.map { (near.signature($0), near.shingleSet($0), near.id($0) ?? "") })
-            summary.indexDocumentsAfter = summary.indexDocumentsBefore + remembered.count
+            summary.indexDocumentsAfter = summary.indexDocumentsBefore + output.indexedAtCheckpoints + remembered.count
         }
+        let checkpointSegments = state.runs.first { $0.number == summary.runNumber }?.checkpointSegments
         let replaced = config.full ? state.runs.filter { $0.number != summary.runNumber }.flatMap(\.files) : []
         if config.full {
             state.runs = []
@@ -237,7 +239,10 @@ public final class Pipeline: Sendable {
         // entry, written at its checkpoints, replaced by the whole run's.
         let joined = try output.joinShards()
         state.runs.removeAll { $0.number == summary.runNumber }
-        state.runs.append(RunState.Run(number: summary.runNumber, files: output.files, indexSegment: segment, finished: config.added))
+        state.runs.append(
+            RunState.Run(
+                number: summary.runNumber, files: output.files, indexSegment: segment, finished: config.added, checkpointSegments: checkpointSegments)
+        )
         let hadCheckpoint = state.checkpoint != nil
         state.checkpoint = nil
         for (key, string) in output.extraMetadata {

@@ -22,6 +22,8 @@ struct RunOutput {
     var finishStats = RunStats()
     /// Documents taken so far.
     private(set) var emitted = 0
+    /// Kept documents the run's checkpoints added to the cross-run index.
+    var indexedAtCheckpoints = 0
     /// Metadata keys of NDJSON inputs passed through into written documents, and whether every
     /// value was a string (the dataset card declares them).
     private(set) var extraMetadata: [String: Bool] = [:]

@@ -79,11 +79,18 @@ public struct RunState: Decodable {
         public var files: [String]
         public var indexSegment: String?
         public var finished: String
+        /// The cross-run index segments the run's checkpoints wrote (the documents it kept before
+        /// each), beside `indexSegment` (those after the last).
+        public var checkpointSegments: [String]?
 
         enum CodingKeys: String, CodingKey {
             case number, files, finished
             case indexSegment = "index_segment"
+            case checkpointSegments = "checkpoint_index_segments"
         }
+
+        /// Every index segment of the run.
+        public var indexSegments: [String] { (checkpointSegments ?? []) + (indexSegment.map { [$0] } ?? []) }
     }
 
     enum CodingKeys: String, CodingKey {
@@ -164,6 +171,7 @@ public struct RunState: Decodable {
             w.field("finished", run.finished)
             w.field("files", strings: run.files)
             w.field("index_segment", run.indexSegment)
+            if let segments = run.checkpointSegments, !segments.isEmpty { w.field("checkpoint_index_segments", strings: segments) }
             w.endObject()
         }
         w.endArray()

@@ -208,7 +208,7 @@ public enum Settings {
         },
         row(
             "checkpoint_every", .top, flag: "checkpoint-every", .int(0...100_000_000), default: "1000",
-            "Commit the run so far every this many documents, so a killed run's successor reads on from the last checkpoint's record (0: only at the end; not with --full, a cross-run index, boilerplate paragraphs or --shard)."
+            "Commit the run so far every this many documents, so a killed run's successor reads on from the last checkpoint's record (0: only at the end; not with --full, boilerplate paragraphs or --shard)."
         ) { c, v in
             c.checkpointEvery = int(v)
         },

@@ -151,18 +151,29 @@ final class OperationTests: XCTestCase {
         XCTAssertEqual(try documents(whole), expected)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: whole + "/documents").count, 1, "one shard, as without checkpoints")
         XCTAssertFalse(FileManager.default.fileExists(atPath: whole + "/.checkpoint"), "a finished run leaves no checkpoint")
+        // With a cross-run index: each kept document remembered once, whatever the kills.
+        XCTAssertEqual(
+            try run(["run", "-q", "--no-report", "--checkpoint-every", "0", "-o", dir.path("ref-index"), "--index", dir.path("ref-idx"), "-i", warc]),
+            0)
+        let indexed = try indexCount(dir.path("ref-idx"))
+        XCTAssertGreaterThan(indexed, 100)
         var rng = SystemRandomNumberGenerator()
         var resumed = 0
         for moment in 0..<4 {
             let out = dir.path("killed-\(moment)")
-            let process = try start(["run", "-q", "--no-report", "--checkpoint-every", "\(every)", "-o", out, "-i", warc])
+            // Two of the moments with an index.
+            let index = moment >= 2 ? ["--index", dir.path("idx-\(moment)")] : []
+            let process = try start(["run", "-q", "--no-report", "--checkpoint-every", "\(every)", "-o", out, "-i", warc] + index)
             usleep(UInt32(Double.random(in: 0.2...0.9, using: &rng) * duration * 1_000_000))
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()
             let state = FileManager.default.fileExists(atPath: out) ? try RunState.load(out) : RunState()
             let resume = state.finished.values.first { $0.partial == true }?.resume
-            XCTAssertEqual(try run(["run", "-q", "--no-report", "--checkpoint-every", "\(every)", "-o", out, "-i", warc]), 0)
+            XCTAssertEqual(try run(["run", "-q", "--no-report", "--checkpoint-every", "\(every)", "-o", out, "-i", warc] + index), 0)
             XCTAssertEqual(try documents(out), expected, "kill \(moment): the documents of a run never killed")
+            if moment >= 2 {
+                XCTAssertEqual(try indexCount(dir.path("idx-\(moment)")), indexed, "kill \(moment): the index as an uninterrupted run's")
+            }
             // The rerun reads the records from the checkpoint's on, no more.
             if let resume {
                 resumed += 1
@@ -172,6 +183,12 @@ final class OperationTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(resumed, 0, "at least one kill came after a checkpoint")
+    }
+
+    /// The documents a cross-run index remembers.
+    private func indexCount(_ directory: String) throws -> Int {
+        let settings = NearDedupSettings()
+        return try DedupIndex(directory: directory, settings: settings).load(into: NearDuplicateIndex(settings: settings, keepIDs: false))
     }
 
     /// A WARC of the 91 news pages four times over, a gzip member per record; each copy's
