@@ -25,10 +25,11 @@ struct DedupSink {
     /// Documents remembered from earlier runs (the cross-run index); an interrupted run's
     /// carried over after them are not "earlier runs" in the drop reasons.
     private var fromEarlierRuns = 0
-    /// Exact keys of this run's documents that are no exact duplicates, in order, and how many of
-    /// them, and of this run's near-index documents, the last checkpoint carried over.
+    /// With checkpoints: the exact keys of this run's documents since the last checkpoint that are
+    /// no exact duplicates (16 bytes each, kept only until the checkpoint writes them).
+    var keepsKeys = false
     private var keys: [Hash128] = []
-    private var keysCarried = 0
+    /// This run's near-index documents the last checkpoint carried over.
     private var nearCarried = 0
 
     /// This run's near-index documents since the last checkpoint, by near-index number.
@@ -74,8 +75,8 @@ struct DedupSink {
             segment = try checkpoint.index.writeSegment(documents, run: part)
             nearCarried = near.count - near.earlierCount
         }
-        let keyFile = try checkpoint.writeKeys(keys[keysCarried...], part: part)
-        keysCarried = keys.count
+        let keyFile = try checkpoint.writeKeys(keys[...], part: part)
+        keys.removeAll(keepingCapacity: true)
         return (segment, keyFile)
     }
 
@@ -87,7 +88,7 @@ struct DedupSink {
         if keepIDs { ids.append(item.origin.id) }
         let key = ExactDedup.key(extraction.text)
         let verdict = decisions.decide(key: key) {
-            keys.append(key)
+            if keepsKeys { keys.append(key) }
             guard let near, !item.signature.isEmpty else { return [] }
             decisionOfNear.append(Int32(n))
             let partner = near.earliestPartner(signature: item.signature, shingles: item.shingles, id: item.origin.id)

@@ -81,6 +81,7 @@ public final class Pipeline: Sendable {
         progress: ((Int, Int, Double) -> Void)?
     ) throws {
         let every = config.checkpointsOff == nil ? config.checkpointEvery : Int.max
+        output.dedup?.keepsKeys = every != Int.max
         var since = 0
         while let item = flow.next() {
             if since >= every && output.firstError == nil && canCheckpoint(before: item, files: inputs.files) {
