@@ -393,7 +393,7 @@ public struct DedupPhases {
             case .exactDuplicate(let first, _):
                 reason[i] = 1
                 keeper[i] = Int32(first)
-            case .nearDuplicate(let root, _):
+            case .nearDuplicate(let root):
                 reason[i] = 2
                 keeper[i] = Int32(root)
             }

@@ -51,12 +51,7 @@ extension Pipeline {
         try output.finish()
         var saved = state.checkpoint ?? RunState.Checkpoint(run: run, segments: [], keys: [])
         // The cross-run index: the documents kept since the last checkpoint, listed after the commit.
-        var indexSegment: String?
-        if let index, let sink = output.dedup, let near = sink.near {
-            let kept = sink.uncarriedNear.filter { output.wasWritten(sink.sequence(ofNear: $0)) }
-            indexSegment = try index.writeSegment(kept.map { (near.signature($0), near.shingleSet($0), near.id($0) ?? "") })
-            output.indexedAtCheckpoints += kept.count
-        }
+        let indexSegment = try index.flatMap { try output.writeIndexSegment($0) }
         if output.dedup != nil {
             let files = try output.dedup!.carryOver(
                 to: DedupCheckpoint(output: config.output, settings: config.dedup.minHash), part: saved.keys.count + 1)
@@ -77,8 +72,7 @@ extension Pipeline {
             state.finished[entry.path] = input
         }
         let segments = (state.runs.first { $0.number == run }?.checkpointSegments ?? []) + (indexSegment.map { [$0] } ?? [])
-        state.runs.removeAll { $0.number == run }
-        state.runs.append(RunState.Run(number: run, files: output.files, indexSegment: nil, finished: config.added, checkpointSegments: segments))
+        state.setRun(RunState.Run(number: run, files: output.files, indexSegment: nil, finished: config.added, checkpointSegments: segments))
         state.checkpoint = saved
         try state.save(config.output)
         try output.publish()

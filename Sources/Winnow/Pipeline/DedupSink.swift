@@ -70,12 +70,11 @@ struct DedupSink {
     mutating func carryOver(to checkpoint: DedupCheckpoint, part: Int) throws -> (segment: String?, keys: String) {
         var segment: String?
         if let near {
-            let start = near.earlierCount + nearCarried
-            let documents = (start..<near.count).map { (near.signature($0), near.shingleSet($0), near.id($0) ?? "") }
+            let documents = uncarriedNear.map { (near.signature($0), near.shingleSet($0), near.id($0) ?? "") }
             segment = try checkpoint.index.writeSegment(documents, run: part)
             nearCarried = near.count - near.earlierCount
         }
-        let keyFile = try checkpoint.writeKeys(keys[...], part: part)
+        let keyFile = try checkpoint.writeKeys(keys, part: part)
         keys.removeAll(keepingCapacity: true)
         return (segment, keyFile)
     }
@@ -97,13 +96,12 @@ struct DedupSink {
         switch verdict {
         case .kept:
             return keep(extraction)
-        case .exactDuplicate(let first, let root) where first < 0:
+        case .exactDuplicate(let first, _) where first < 0:
             // Of a document before an interrupted run's checkpoint, known by its key alone.
-            _ = root
             return try drop(item, extraction, .exactDuplicate, keeper: nil, cluster: "checkpoint")
         case .exactDuplicate(let first, let root):
             return try drop(item, extraction, .exactDuplicate, keeper: settings.explain ? id(first) : nil, cluster: clusterKey(root))
-        case .nearDuplicate(let root, _):
+        case .nearDuplicate(let root):
             return try drop(
                 item, extraction, root < fromEarlierRuns ? .seenInEarlierRun : .nearDuplicate, keeper: id(root), cluster: clusterKey(root))
         }
@@ -187,7 +185,7 @@ struct DedupCheckpoint {
         index = DedupIndex(directory: directory, settings: settings)
     }
 
-    func writeKeys(_ keys: ArraySlice<Hash128>, part: Int) throws -> String {
+    func writeKeys(_ keys: [Hash128], part: Int) throws -> String {
         try Durable.makeDirectory(directory)
         var bytes: [UInt8] = []
         bytes.reserveCapacity(keys.count * 16)

@@ -51,9 +51,9 @@ public final class Pipeline: Sendable {
         let (workerStats, readSeconds, failedFiles, resumeOffsets) = flow.finish()
         try output.finish()
         // Remote files' sizes are known once they are read.
-        summary.inputBytes += reader.remote.counts.bytes
+        summary.inputBytes += reader.remote.bytesRead
         let finished = finishedInputs(inputs, failed: failedFiles, resumeOffsets: resumeOffsets)
-        try commit(&state, output: output, index: index, inputs: finished, summary: &summary)
+        try commit(&state, output: &output, index: index, inputs: finished, summary: &summary)
 
         summary.stats.merge(workerStats)
         summary.stats.merge(output.finishStats)
@@ -157,11 +157,7 @@ public final class Pipeline: Sendable {
             inputs.identities[file.path] = (path, identity)
             guard !config.full, let earlier = state.finished[path] else { return file }
             // Left at a checkpoint by a run that did not finish: read on from its record.
-            if earlier.partial == true, file.range == nil, let resume = earlier.resume, identity.modified == earlier.modified,
-                resume <= identity.size, let tail = earlier.tail, RunState.tailHash(file.path, before: resume) == tail
-            {
-                var rest = file
-                rest.range = resume..<identity.size
+            if earlier.partial == true, identity.modified == earlier.modified, let rest = readOn(file, from: earlier, size: identity.size) {
                 summary.resumedInputs += 1
                 return rest
             }
@@ -169,13 +165,8 @@ public final class Pipeline: Sendable {
                 summary.unchangedInputs += 1
                 return nil
             }
-            // Grown since (a WARC still being written then): read on from where that run stopped,
-            // when the bytes before that point are as they were.
-            if file.range == nil, identity.size > earlier.size, let resume = earlier.resume, resume <= identity.size,
-                let tail = earlier.tail, RunState.tailHash(file.path, before: resume) == tail
-            {
-                var rest = file
-                rest.range = resume..<identity.size
+            // Grown since (a WARC still being written then): read on from where that run stopped.
+            if identity.size > earlier.size, let rest = readOn(file, from: earlier, size: identity.size) {
                 summary.grownInputs += 1
                 return rest
             }
@@ -192,6 +183,17 @@ public final class Pipeline: Sendable {
             summary.stats[.read].dropped[.readError, default: 0] += scanner.unreadable.count
         }
         return inputs
+    }
+
+    /// `file` from where an earlier run stopped in it (`earlier.resume`) to its end (`size`), when
+    /// the bytes before that point are as they were (`earlier.tail`); nil otherwise.
+    private func readOn(_ file: InputFile, from earlier: RunState.FinishedInput, size: Int) -> InputFile? {
+        guard file.range == nil, let resume = earlier.resume, resume <= size, let tail = earlier.tail,
+            RunState.tailHash(file.path, before: resume) == tail
+        else { return nil }
+        var rest = file
+        rest.range = resume..<size
+        return rest
     }
 
     /// Whether a URL a committed run finished is the same file now (its ETag, Last-Modified and
@@ -220,16 +222,12 @@ public final class Pipeline: Sendable {
     /// The commit. The index segment is written, then the state names it (the commit itself), then
     /// the index's manifest lists it: a run killed anywhere leaves either no trace or a complete run.
     /// With `full`, the files of the runs it replaces are removed last.
-    private func commit(_ state: inout RunState, output: RunOutput, index: DedupIndex?, inputs: Inputs, summary: inout RunSummary) throws {
+    private func commit(_ state: inout RunState, output: inout RunOutput, index: DedupIndex?, inputs: Inputs, summary: inout RunSummary) throws {
         let near = output.dedup?.near
-        var segment: String?
-        if let index, let near, let sink = output.dedup {
-            // Only the documents this run wrote: not its duplicates, nor those a later stage dropped.
-            // (Those before the run's last checkpoint are in the segments its checkpoints wrote.)
-            let remembered = sink.uncarriedNear.filter { output.wasWritten(sink.sequence(ofNear: $0)) }
-            segment = try index.writeSegment(remembered.map { (near.signature($0), near.shingleSet($0), near.id($0) ?? "") })
-            summary.indexDocumentsAfter = summary.indexDocumentsBefore + output.indexedAtCheckpoints + remembered.count
-        }
+        // Only the documents this run wrote (since its last checkpoint; those before are in the
+        // segments its checkpoints wrote).
+        let segment = try index.flatMap { try output.writeIndexSegment($0) }
+        if index != nil, near != nil { summary.indexDocumentsAfter = summary.indexDocumentsBefore + output.indexedThisRun }
         let checkpointSegments = state.runs.first { $0.number == summary.runNumber }?.checkpointSegments
         let replaced = config.full ? state.runs.filter { $0.number != summary.runNumber }.flatMap(\.files) : []
         if config.full {
@@ -239,8 +237,7 @@ public final class Pipeline: Sendable {
         // Shards closed early by checkpoints, joined into shards of the usual size; the run's
         // entry, written at its checkpoints, replaced by the whole run's.
         let joined = try output.joinShards()
-        state.runs.removeAll { $0.number == summary.runNumber }
-        state.runs.append(
+        state.setRun(
             RunState.Run(
                 number: summary.runNumber, files: output.files, indexSegment: segment, finished: config.added, checkpointSegments: checkpointSegments)
         )

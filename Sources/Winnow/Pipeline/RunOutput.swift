@@ -22,8 +22,8 @@ struct RunOutput {
     var finishStats = RunStats()
     /// Documents taken so far.
     private(set) var emitted = 0
-    /// Kept documents the run's checkpoints added to the cross-run index.
-    var indexedAtCheckpoints = 0
+    /// Kept documents the run added to the cross-run index (at its checkpoints and its commit).
+    private(set) var indexedThisRun = 0
     /// Metadata keys of NDJSON inputs passed through into written documents, and whether every
     /// value was a string (the dataset card declares them).
     private(set) var extraMetadata: [String: Bool] = [:]
@@ -106,6 +106,17 @@ struct RunOutput {
             if case .extracted(let kept) = current.content { profile.kept(current.origin, kept) }
         }
         writeStats.seconds += monotonicSeconds() - t
+    }
+
+    /// Writes the cross-run index segment of the documents this run wrote since its last
+    /// checkpoint (not its duplicates, nor those a later stage dropped; those before the
+    /// checkpoint went into its segment), unlisted until the commit; counts them. Nil without a
+    /// near-duplicate index or documents.
+    mutating func writeIndexSegment(_ index: DedupIndex) throws -> String? {
+        guard let sink = dedup, let near = sink.near else { return nil }
+        let kept = sink.uncarriedNear.filter { wasWritten(sink.sequence(ofNear: $0)) }
+        indexedThisRun += kept.count
+        return try index.writeSegment(kept.map { (near.signature($0), near.shingleSet($0), near.id($0) ?? "") })
     }
 
     /// Closes the shards (the first error of the run, if any, is thrown here) and syncs the directories.

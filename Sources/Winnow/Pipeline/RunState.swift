@@ -46,17 +46,9 @@ public struct RunState: Decodable {
         /// A URL's identity: its size, Last-Modified (as nanoseconds, 0 when not given) and ETag
         /// (-1 for a size not given).
         public init(remote v: RemoteValidators) {
-            let seconds = v.lastModified.flatMap { Self.httpDate.date(from: $0) }.map { Int($0.timeIntervalSince1970) } ?? 0
+            let seconds = v.lastModified.flatMap(HTTPDate.parse).map { Int($0.timeIntervalSince1970) } ?? 0
             self.init(size: v.size ?? -1, modified: seconds * 1_000_000_000, etag: v.etag)
         }
-
-        private static let httpDate: DateFormatter = {
-            let formatter = DateFormatter()
-            formatter.locale = Locale(identifier: "en_US_POSIX")
-            formatter.timeZone = TimeZone(identifier: "GMT")
-            formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-            return formatter
-        }()
 
         /// The same file, unchanged (where it may be read on from aside).
         public func sameFile(_ other: FinishedInput) -> Bool { size == other.size && modified == other.modified && etag == other.etag }
@@ -125,6 +117,12 @@ public struct RunState: Decodable {
 
     /// The next run's number.
     public var nextRun: Int { (runs.map(\.number).max() ?? 0) + 1 }
+
+    /// Records `run`, in place of an entry of the same number (written at its checkpoints), last.
+    public mutating func setRun(_ run: Run) {
+        runs.removeAll { $0.number == run.number }
+        runs.append(run)
+    }
 
     /// Every file the committed runs list.
     public var committedFiles: Set<String> { Set(runs.flatMap(\.files)) }

@@ -18,8 +18,8 @@ public final class DedupDecisions {
         case kept
         /// An exact duplicate of `first` (the earliest document with the same key), in the cluster of `root`.
         case exactDuplicate(first: Int, root: Int)
-        /// A near-duplicate in the cluster of `root`; `earlierRun` when that is remembered from an earlier run.
-        case nearDuplicate(root: Int, earlierRun: Bool)
+        /// A near-duplicate in the cluster of `root` (below `earlierCount`: remembered from before this run).
+        case nearDuplicate(root: Int)
     }
 
     private var firstOfKey: [Hash128: Int32] = [:]
@@ -74,6 +74,6 @@ public final class DedupDecisions {
         }
         let cluster = root[partner]
         root.append(cluster)
-        return .nearDuplicate(root: Int(cluster), earlierRun: Int(cluster) < earlierCount)
+        return .nearDuplicate(root: Int(cluster))
     }
 }

@@ -557,25 +557,11 @@ public final class Fetcher: @unchecked Sendable {
         var again = job
         again.attempt += 1
         var wait = settings.backoff * pow(2, Double(job.attempt)) * (1 + Double.random(in: 0..<0.5))
-        if let retryAfter {
-            if let seconds = Double(retryAfter.trimmingCharacters(in: .whitespaces)) {
-                wait = max(wait, seconds)
-            } else if let date = Fetcher.httpDate(retryAfter) {
-                wait = max(wait, date.timeIntervalSinceNow)
-            }
-        }
+        if let seconds = retryAfter.flatMap(HTTPDate.retryAfter) { wait = max(wait, seconds) }
         cond.lock()
         summary.retries += 1
         cond.unlock()
         return (again, min(wait, settings.maxRetryAfter))
-    }
-
-    static func httpDate(_ text: String) -> Date? {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "GMT")
-        f.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-        return f.date(from: text.trimmingCharacters(in: .whitespaces))
     }
 
     private func count(failure reason: String) {

@@ -93,8 +93,7 @@ public struct Cleaner: Sendable {
                 }
                 return false
             case .link:
-                if info.canonical == nil, let rel = tree.attributeString(.rel, of: index),
-                    rel.lowercased().split(separator: " ").contains("canonical"),
+                if info.canonical == nil, let rel = tree.attribute(.rel, of: index), Self.hasToken(rel, "canonical"),
                     let href = tree.attributeString(.href, of: index), !href.isEmpty
                 {
                     info.canonical = href.trimmingSpaces()

@@ -232,7 +232,7 @@ public struct ArchiveReader: Sendable {
                 continue
             }
             switch RecordCodec.decode(line: line, input: file.relativePath) {
-            case .success(var (origin, content)):
+            case .success((var origin, let content)):
                 // A plain file can be read again from any line.
                 if !file.format.gzip { origin.recordOffset = lineStart }
                 emit(origin, content)

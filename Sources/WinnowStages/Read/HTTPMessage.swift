@@ -1,3 +1,4 @@
+import Foundation
 import WinnowCompression
 import WinnowCore
 
@@ -159,5 +160,33 @@ public enum HTMLSniffer {
             if after == 0x20 || after == UInt8(ascii: ">") || after == 0x0a || after == 0x09 || after == 0x0d { return true }
         }
         return false
+    }
+}
+
+/// HTTP dates (`Sun, 06 Nov 1994 08:49:37 GMT`, RFC 9110's IMF-fixdate) and `Retry-After`, for
+/// the fetcher, remote inputs and the run state's record of a URL's `Last-Modified`.
+public enum HTTPDate {
+    private static let formatter: DateFormatter = {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "GMT")
+        f.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        return f
+    }()
+    private static let lock = NSLock()
+
+    /// The date an HTTP-date names, or nil.
+    public static func parse(_ text: String) -> Date? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        lock.lock()
+        defer { lock.unlock() }
+        return formatter.date(from: trimmed)
+    }
+
+    /// The seconds a `Retry-After` value asks to wait (a number of seconds, or an HTTP-date),
+    /// never negative; nil when it is neither.
+    public static func retryAfter(_ value: String) -> Double? {
+        if let seconds = Double(value.trimmingCharacters(in: .whitespaces)) { return max(0, seconds) }
+        return parse(value).map { max(0, $0.timeIntervalSinceNow) }
     }
 }

@@ -24,6 +24,13 @@ public struct RemoteSettings: Sendable {
     public var bufferBytes = 8 << 20
     public var userAgent = "winnow/0.1"
     public init() {}
+
+    /// Seconds to wait before the next try after `failures` failures in a row: what the server's
+    /// `Retry-After` asks, else the backoff doubling from `backoff` (times `jitter`); at most
+    /// `maxRetryAfter`.
+    func wait(afterFailures failures: Int, retryAfter: Double?, jitter: Double = 1) -> Double {
+        min(retryAfter ?? backoff * Double(1 << min(failures - 1, 16)) * jitter, maxRetryAfter)
+    }
 }
 
 /// What a server says identifies a version of a file: compared by incremental runs.
@@ -157,15 +164,8 @@ final class CurlExchange {
         return Int(digits)
     }
 
-    /// Seconds a 429 or 503 asks to wait (`Retry-After` as seconds or as an HTTP date).
-    var retryAfter: Double? {
-        guard let value = headers["retry-after"] else { return nil }
-        if let seconds = Double(value) { return max(0, seconds) }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-        return formatter.date(from: value).map { max(0, $0.timeIntervalSinceNow) }
-    }
+    /// Seconds a 429 or 503 asks to wait (`Retry-After`).
+    var retryAfter: Double? { headers["retry-after"].flatMap(HTTPDate.retryAfter) }
 }
 
 /// What one attempt at a file came to.
@@ -196,12 +196,10 @@ final class RemoteTransfer: @unchecked Sendable {
     private var lastActivity = monotonicSeconds()
     /// The bytes of the file handed to the buffer so far: where a resumed request starts.
     private var received = 0
-    private var peakBuffered = 0
     private var validators: RemoteValidators?
-    private var requests = 0
 
-    /// The most bytes held ahead of the reader, the requests made and the bytes received so far.
-    var counts: (peakBuffered: Int, requests: Int, bytes: Int) { condition.withLock { (peakBuffered, requests, received) } }
+    /// The bytes of the file received so far.
+    var bytesReceived: Int { condition.withLock { received } }
 
     init(url: String, settings: RemoteSettings) {
         self.url = url
@@ -250,10 +248,7 @@ final class RemoteTransfer: @unchecked Sendable {
     private func run() {
         var failures = 0
         while true {
-            let before = condition.withLock {
-                requests += 1
-                return received
-            }
+            let before = condition.withLock { received }
             switch attempt() {
             case .complete:
                 finish(nil)
@@ -272,8 +267,7 @@ final class RemoteTransfer: @unchecked Sendable {
                     finish("\(reason) (gave up after \(settings.retries) retries)")
                     return
                 }
-                let backoff = settings.backoff * Double(1 << min(failures - 1, 16)) * Double.random(in: 1...1.25)
-                let wait = min(after ?? backoff, settings.maxRetryAfter)
+                let wait = settings.wait(afterFailures: failures, retryAfter: after, jitter: Double.random(in: 1...1.25))
                 Log.info("\(url): \(reason); trying again in \(String(format: "%.1f", wait)) s")
                 pause(wait)
             }
@@ -348,9 +342,7 @@ final class RemoteTransfer: @unchecked Sendable {
             return .retry(after: nil, reason: code == CURLE_ABORTED_BY_CALLBACK ? "no data for \(Int(settings.stallTimeout)) s" : message)
         }
         let got = condition.withLock { received }
-        if let size = condition.withLock({ validators?.size }), got < size {
-            return .retry(after: nil, reason: "connection closed at byte \(got) of \(size)")
-        }
+        if let size, got < size { return .retry(after: nil, reason: "connection closed at byte \(got) of \(size)") }
         return .complete
     }
 
@@ -368,7 +360,6 @@ final class RemoteTransfer: @unchecked Sendable {
         }
         pending.append(contentsOf: bytes)
         received += bytes.count
-        peakBuffered = max(peakBuffered, pending.count - pendingStart)
         lastActivity = monotonicSeconds()
         condition.broadcast()
         return true
@@ -398,8 +389,7 @@ final class RemoteTransfer: @unchecked Sendable {
             guard transient, failures <= settings.retries else {
                 return .failure(RemoteError(url: url, reason: status == 0 ? message : "HTTP \(status)"))
             }
-            let backoff = settings.backoff * Double(1 << min(failures - 1, 16))
-            Thread.sleep(forTimeInterval: min(exchange.retryAfter ?? backoff, settings.maxRetryAfter))
+            Thread.sleep(forTimeInterval: settings.wait(afterFailures: failures, retryAfter: exchange.retryAfter))
         }
     }
 }
@@ -434,8 +424,6 @@ public final class RemoteInputs: Sendable {
         /// Transfers started and not yet closed by the reader.
         var running = 0
         var validators: [String: RemoteValidators] = [:]
-        var peakBuffered = 0
-        var requests = 0
         var bytes = 0
     }
     private let state = Mutex(State())
@@ -468,10 +456,7 @@ public final class RemoteInputs: Sendable {
         return RemoteByteSource(transfer: transfer) { [self] closed, validators in
             state.withLock { s in
                 s.running -= 1
-                let counts = closed.counts
-                s.peakBuffered = max(s.peakBuffered, counts.peakBuffered)
-                s.requests += counts.requests
-                s.bytes += counts.bytes
+                s.bytes += closed.bytesReceived
                 if let validators { s.validators[closed.url] = validators }
             }
         }
@@ -480,9 +465,8 @@ public final class RemoteInputs: Sendable {
     /// The validators of a file read whole in this run.
     public func validators(of url: String) -> RemoteValidators? { state.withLock { $0.validators[url] } }
 
-    /// The most bytes one download held ahead of the reader, the requests made and the bytes of the
-    /// files read (a byte received twice, after a server ignored a range, counts once).
-    public var counts: (peakBuffered: Int, requests: Int, bytes: Int) { state.withLock { ($0.peakBuffered, $0.requests, $0.bytes) } }
+    /// The bytes of the files read (a byte received twice, after a server ignored a range, counts once).
+    public var bytesRead: Int { state.withLock { $0.bytes } }
 
     /// The current validators of `urls` by HEAD requests, `concurrency` at once.
     public func check(_ urls: [String]) -> [String: Result<RemoteValidators, RemoteError>] {

@@ -117,25 +117,10 @@ public enum RecordCodec {
             w.field("body_base64", Data(bytes).base64EncodedString())
             w.endObject()
         case .cleaned(let page):
-            w.key("winnow")
-            w.beginObject()
-            w.field("stage", StageName.clean.rawValue)
-            w.field("charset", page.info.charset)
-            w.field("html", String(decoding: HTMLSerializer.serialize(page), as: UTF8.self))
-            // What the page's head said before cleaning (`<time>` and microdata in removed parts).
-            w.key("page")
-            encodeInfo(page.info, &w)
-            w.endObject()
+            encodeClean(html: HTMLSerializer.serialize(page), info: page.info, &w)
         case .cleanedHTML(let html, let info):
             // A clean record read by a command that stops before cleaning: written back as read.
-            w.key("winnow")
-            w.beginObject()
-            w.field("stage", StageName.clean.rawValue)
-            w.field("charset", info.charset)
-            w.field("html", String(decoding: html, as: UTF8.self))
-            w.key("page")
-            encodeInfo(info, &w)
-            w.endObject()
+            encodeClean(html: html, info: info, &w)
         case .segmented(let page):
             w.key("winnow")
             w.beginObject()
@@ -147,6 +132,19 @@ public enum RecordCodec {
         default:
             break
         }
+    }
+
+    /// A clean record's state: the cleaned page as HTML, and what the page's head said before
+    /// cleaning (`<time>` and microdata in removed parts), so the next stage need not clean again.
+    private static func encodeClean(html: [UInt8], info: PageInfo, _ w: inout JSONWriter) {
+        w.key("winnow")
+        w.beginObject()
+        w.field("stage", StageName.clean.rawValue)
+        w.field("charset", info.charset)
+        w.field("html", String(decoding: html, as: UTF8.self))
+        w.key("page")
+        encodeInfo(info, &w)
+        w.endObject()
     }
 
     /// A segmented page's elements and blocks.

@@ -74,9 +74,25 @@ public final class ShardWriter {
     }
 
     private func openShard() throws {
+        try openTemporary()
+        shardUncompressed = 0
+    }
+
+    private func openTemporary() throws {
         fd = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         if fd < 0 { throw OutputError(temporaryPath, errno: errno) }
-        shardUncompressed = 0
+    }
+
+    /// Syncs and closes the temporary file and gives it its pending name; returns the shard's
+    /// final path and moves on to the next shard number.
+    private func sealTemporary() throws -> String {
+        if fsync(fd) != 0 { throw OutputError(temporaryPath, errno: errno) }
+        close(fd)
+        fd = -1
+        let waiting = directory + "/" + Self.pendingName(name(shardIndex))
+        if rename(temporaryPath, waiting) != 0 { throw OutputError(waiting, errno: errno) }
+        defer { shardIndex += 1 }
+        return directory + "/" + name(shardIndex)
     }
 
     private func flushPending() throws {
@@ -96,14 +112,8 @@ public final class ShardWriter {
     private func closeShard() throws {
         compressor.finish(into: &pending)
         try flushPending()
-        if fsync(fd) != 0 { throw OutputError(temporaryPath, errno: errno) }
-        close(fd)
-        fd = -1
-        let waiting = directory + "/" + Self.pendingName(name(shardIndex))
-        if rename(temporaryPath, waiting) != 0 { throw OutputError(waiting, errno: errno) }
-        shards.append(directory + "/" + name(shardIndex))
+        shards.append(try sealTemporary())
         shardSizes.append(shardUncompressed)
-        shardIndex += 1
     }
 
     /// Runs of consecutive shards that fit in one shard of the size limit together (shards a
@@ -140,8 +150,7 @@ public final class ShardWriter {
                 sizes.append(shardSizes[group.lowerBound])
                 continue
             }
-            fd = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-            if fd < 0 { throw OutputError(temporaryPath, errno: errno) }
+            try openTemporary()
             for part in shards[group] {
                 let name = (part as NSString).lastPathComponent
                 let waiting = directory + "/" + Self.pendingName(name)
@@ -153,14 +162,8 @@ public final class ShardWriter {
                 }
                 obsolete.append(path)
             }
-            if fsync(fd) != 0 { throw OutputError(temporaryPath, errno: errno) }
-            close(fd)
-            fd = -1
-            let waiting = directory + "/" + Self.pendingName(name(shardIndex))
-            if rename(temporaryPath, waiting) != 0 { throw OutputError(waiting, errno: errno) }
-            joined.append(directory + "/" + name(shardIndex))
+            joined.append(try sealTemporary())
             sizes.append(shardSizes[group].reduce(0, +))
-            shardIndex += 1
         }
         shards = joined
         shardSizes = sizes
