@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Refactors keep behaviour: run two winnow binaries on the same inputs and compare what they write.
 
-usage: compare_outputs.py [--added-key KEY]... [--documents-folder] OLD_BINARY NEW_BINARY [SHARED_DIR] [WORK_DIR]
+usage: compare_outputs.py [--added-key KEY]... [--added-input-key KEY]... [--documents-folder] OLD_BINARY NEW_BINARY [SHARED_DIR] [WORK_DIR]
 
 --added-key KEY: a top-level key the new binary adds to its JSON files on purpose (a format version,
 say) is left out of their comparison; the result says so.
+--added-input-key KEY: the same for a key the new binary adds to each finished input of the state
+(winnow-state.json's finished_inputs).
 --documents-folder: the old binary wrote the final shards beside the summaries, the new one into
 OUTPUT/documents/ with a dataset card (README.md) and dolma attribute files (attributes/): the new
 shards are compared with the old ones of the same name, the state's names without the folder,
@@ -162,6 +164,7 @@ def reports(old, new, work):
 
 
 ADDED_KEYS = []
+ADDED_INPUT_KEYS = []
 
 
 DOCUMENTS_FOLDER = False
@@ -197,6 +200,9 @@ def normalized(path, top, binary):
             for name, identity in o["finished_inputs"].items():
                 if name.startswith("OUT/") and isinstance(identity, dict):
                     identity.pop("modified", None)
+                if isinstance(identity, dict):
+                    for key in ADDED_INPUT_KEYS:
+                        identity.pop(key, None)
         return json.dumps(o, sort_keys=True).encode()
     return data
 
@@ -221,12 +227,12 @@ def files(top):
 def main():
     args = sys.argv[1:]
     global DOCUMENTS_FOLDER
-    while args[:1] in (["--added-key"], ["--documents-folder"]):
+    while args[:1] in (["--added-key"], ["--added-input-key"], ["--documents-folder"]):
         if args[0] == "--documents-folder":
             DOCUMENTS_FOLDER = True
             args = args[1:]
         elif len(args) > 1:
-            ADDED_KEYS.append(args[1])
+            (ADDED_KEYS if args[0] == "--added-key" else ADDED_INPUT_KEYS).append(args[1])
             args = args[2:]
         else:
             break
@@ -264,7 +270,8 @@ def main():
             print("  " + name)
         sys.exit(1)
     print(f"compare_outputs: {same} files ({total_bytes / 1e6:.1f} MB) identical between {old} and {new} "
-          f"(JSON summaries without timings{', without the added keys ' + ', '.join(ADDED_KEYS) if ADDED_KEYS else ''})"
+          f"(JSON summaries without timings{', without the added keys ' + ', '.join(ADDED_KEYS) if ADDED_KEYS else ''}"
+          f"{', finished inputs without the added keys ' + ', '.join(ADDED_INPUT_KEYS) if ADDED_INPUT_KEYS else ''})"
           f"{'' if shared else '; sample corpus only'}"
           f"{'; pipelines one binary does not read, left out: ' + ', '.join(map(os.path.basename, left_out)) if left_out else ''}"
           f"{'; the new documents folder mapped onto the old layout, dataset cards and attribute files left out' if DOCUMENTS_FOLDER else ''}")

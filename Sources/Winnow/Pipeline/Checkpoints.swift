@@ -58,10 +58,13 @@ extension Pipeline {
             if let segment = files.segment { saved.segments.append(segment) }
             saved.keys.append(files.keys)
         }
+        try output.replacements.commit(
+            into: &state, directory: config.output, index: index, run: run, compression: config.write.compressionLevel)
         let (failed, resumeOffsets) = flow.readSoFar
         var before = inputs
         before.files = Array(inputs.files[..<Int(item.file)])
-        let finished = finishedInputs(before, failed: failed, resumeOffsets: resumeOffsets)
+        var finished = finishedInputs(before, failed: failed, resumeOffsets: resumeOffsets)
+        recordShards(&finished, of: before, before: before.files.count, output: output)
         for file in finished.files { if let (path, identity) = finished.identities[file.path] { state.finished[path] = identity } }
         let current = inputs.files[Int(item.file)]
         if !item.firstOfFile, let offset = item.origin.recordOffset, let entry = inputs.identities[current.path] {
@@ -69,6 +72,7 @@ extension Pipeline {
             input.resume = offset
             input.tail = RunState.tailHash(current.path, before: offset)
             input.partial = true
+            recordShards(of: current.path, in: &input, inputs: inputs, before: Int(item.file) + 1, output: output)
             state.finished[entry.path] = input
         }
         let segments = (state.runs.first { $0.number == run }?.checkpointSegments ?? []) + (indexSegment.map { [$0] } ?? [])
@@ -76,6 +80,7 @@ extension Pipeline {
         state.checkpoint = saved
         try state.save(config.output)
         try output.publish()
+        try output.replacements.finish(&state, directory: config.output, index: index)
         if let index, let indexSegment { try index.list(indexSegment) }
     }
 

@@ -43,10 +43,11 @@ struct DedupSink {
         boilerplate = settings.boilerplateParagraphs > 0 ? ParagraphBoilerplate(threshold: settings.boilerplateParagraphs) : nil
     }
 
-    /// Loads the earlier runs' documents from the cross-run index; returns how many.
-    mutating func load(_ index: DedupIndex) throws -> Int {
+    /// Loads the earlier runs' documents from the cross-run index, but for those of `ids` (the
+    /// documents this run replaces; `hit` gets the segments that held them); returns how many.
+    mutating func load(_ index: DedupIndex, excluding ids: Set<String> = [], hit: inout Set<String>) throws -> Int {
         guard let near else { return 0 }
-        let count = try index.load(into: near)
+        let count = try index.load(segments: try index.segments(), into: near, excluding: ids, hit: &hit)
         for _ in 0..<near.earlierCount { decisions.addEarlier() }
         fromEarlierRuns = near.earlierCount
         return count

@@ -41,7 +41,13 @@ public final class Pipeline: Sendable {
         let inputs = try selectInputs(state, into: &summary)
 
         var output = try RunOutput(config: config, plan: plan, run: summary.runNumber, started: started)
-        if let index, output.dedup != nil { summary.indexDocumentsBefore = try output.dedup!.load(index) }
+        output.replacements = try Replacements(inputs.changed, state: state, directory: config.output, shardPrefix: config.shardPrefix)
+        summary.replacedInputs = output.replacements.paths.count
+        summary.replacedDocuments = output.replacements.documents
+        if let index, output.dedup != nil {
+            summary.indexDocumentsBefore = try output.dedup!.load(
+                index, excluding: output.replacements.ids, hit: &output.replacements.segmentsHit)
+        }
         if !config.full { try loadCheckpoint(state, into: &output) }
         let flow = DocumentFlow(
             files: inputs.files, reader: reader, plan: plan, jobs: summary.jobs,
@@ -53,7 +59,7 @@ public final class Pipeline: Sendable {
         // Remote files' sizes are known once they are read.
         summary.inputBytes += reader.remote.bytesRead
         let finished = finishedInputs(inputs, failed: failedFiles, resumeOffsets: resumeOffsets)
-        try commit(&state, output: &output, index: index, inputs: finished, summary: &summary)
+        try commit(&state, output: &output, index: index, inputs: finished, of: inputs, summary: &summary)
 
         summary.stats.merge(workerStats)
         summary.stats.merge(output.finishStats)
@@ -102,7 +108,9 @@ public final class Pipeline: Sendable {
         finished.files.removeAll { failed.contains($0.path) }
         for file in finished.files where RemotePath.isRemote(file.path) {
             if let validators = reader.remote.validators(of: file.path) {
-                finished.identities[file.path] = (file.path, RunState.FinishedInput(remote: validators))
+                var input = RunState.FinishedInput(remote: validators)
+                input.shards = []
+                finished.identities[file.path] = (file.path, input)
             }
         }
         for (file, offset) in resumeOffsets {
@@ -112,6 +120,28 @@ public final class Pipeline: Sendable {
             finished.identities[file] = entry
         }
         return finished
+    }
+
+    /// `recordShards` for every finished input of `finished`, whose documents are in the files
+    /// before place `before` of `inputs` (all of them at the commit; those before the current
+    /// one at a checkpoint). At the commit, after the shards were joined: their final names.
+    func recordShards(_ finished: inout Inputs, of inputs: Inputs, before: Int, output: RunOutput) {
+        for file in Set(finished.files.map(\.path)) {
+            guard var entry = finished.identities[file] else { continue }
+            recordShards(of: file, in: &entry.input, inputs: inputs, before: before, output: output)
+            finished.identities[file] = entry
+        }
+    }
+
+    /// Records in `input` its name in the documents and the shards its documents (of the files
+    /// before place `before` in the run's list) went to, beside those of earlier runs (for a file
+    /// read on from where one stopped); shards stay unknown (nil) where an earlier run's are.
+    func recordShards(of path: String, in input: inout RunState.FinishedInput, inputs: Inputs, before: Int, output: RunOutput) {
+        let places = inputs.files.indices.filter { $0 < before && inputs.files[$0].path == path }
+        guard let first = places.first else { return }
+        input.input = inputs.files[first].relativePath
+        guard let earlier = input.shards else { return }
+        input.shards = earlier + output.documentShards(ofFiles: places).filter { !earlier.contains($0) }
     }
 
     /// Removes the files a killed run left (shards no committed run lists, temporary files).
@@ -130,7 +160,13 @@ public final class Pipeline: Sendable {
     private func openIndex(_ state: RunState) throws -> DedupIndex? {
         guard let directory = config.dedup.indexDirectory else { return nil }
         let index = DedupIndex(directory: directory, settings: config.dedup.minHash)
-        for run in state.runs { for segment in run.indexSegments { try index.list(segment) } }
+        if let replacing = state.replacing {
+            try Replacements.finish(RunState.Replacing(segments: replacing.segments), directory: config.output, index: index)
+        }
+        // (A segment `winnow index compact` merged away is not there to list.)
+        for run in state.runs {
+            for segment in run.indexSegments where FileManager.default.fileExists(atPath: directory + "/" + segment) { try index.list(segment) }
+        }
         return index
     }
 
@@ -139,6 +175,8 @@ public final class Pipeline: Sendable {
     struct Inputs {
         var files: [InputFile] = []
         var identities: [String: (path: String, input: RunState.FinishedInput)] = [:]
+        /// Inputs a committed run finished that have changed since (not only grown).
+        var changed: [Replacements.Changed] = []
     }
 
     /// Scans the inputs; leaves out those a committed run finished unchanged (unless `full`).
@@ -151,14 +189,18 @@ public final class Pipeline: Sendable {
         inputs.files = scanned.compactMap { file -> InputFile? in
             if RemotePath.isRemote(file.path) {
                 guard !config.full, let earlier = state.finished[file.path] else { return file }
-                return unchangedRemote(file.path, earlier: earlier, now: remoteNow[file.path], summary: &summary) ? nil : file
+                if unchangedRemote(file.path, earlier: earlier, now: remoteNow[file.path], summary: &summary) { return nil }
+                inputs.changed.append(Replacements.Changed(path: file.path, name: file.relativePath, earlier: earlier))
+                return file
             }
-            guard let (path, identity) = RunState.identity(of: file.path) else { return file }
+            guard case (let path, var identity)? = RunState.identity(of: file.path) else { return file }
+            identity.shards = []
             inputs.identities[file.path] = (path, identity)
             guard !config.full, let earlier = state.finished[path] else { return file }
             // Left at a checkpoint by a run that did not finish: read on from its record.
             if earlier.partial == true, identity.modified == earlier.modified, let rest = readOn(file, from: earlier, size: identity.size) {
                 summary.resumedInputs += 1
+                inputs.identities[file.path]?.input.shards = earlier.shards
                 return rest
             }
             if earlier.sameFile(identity) {
@@ -168,8 +210,11 @@ public final class Pipeline: Sendable {
             // Grown since (a WARC still being written then): read on from where that run stopped.
             if identity.size > earlier.size, let rest = readOn(file, from: earlier, size: identity.size) {
                 summary.grownInputs += 1
+                inputs.identities[file.path]?.input.shards = earlier.shards
                 return rest
             }
+            // Changed otherwise: read again whole, its earlier documents replaced.
+            inputs.changed.append(Replacements.Changed(path: path, name: file.relativePath, earlier: earlier))
             return file
         }
         summary.files = inputs.files.count
@@ -222,7 +267,10 @@ public final class Pipeline: Sendable {
     /// The commit. The index segment is written, then the state names it (the commit itself), then
     /// the index's manifest lists it: a run killed anywhere leaves either no trace or a complete run.
     /// With `full`, the files of the runs it replaces are removed last.
-    private func commit(_ state: inout RunState, output: inout RunOutput, index: DedupIndex?, inputs: Inputs, summary: inout RunSummary) throws {
+    private func commit(
+        _ state: inout RunState, output: inout RunOutput, index: DedupIndex?, inputs finished: Inputs, of all: Inputs, summary: inout RunSummary
+    ) throws {
+        var inputs = finished
         let near = output.dedup?.near
         // Only the documents this run wrote (since its last checkpoint; those before are in the
         // segments its checkpoints wrote).
@@ -237,6 +285,9 @@ public final class Pipeline: Sendable {
         // Shards closed early by checkpoints, joined into shards of the usual size; the run's
         // entry, written at its checkpoints, replaced by the whole run's.
         let joined = try output.joinShards()
+        recordShards(&inputs, of: all, before: all.files.count, output: output)
+        try output.replacements.commit(
+            into: &state, directory: config.output, index: index, run: summary.runNumber, compression: config.write.compressionLevel)
         state.setRun(
             RunState.Run(
                 number: summary.runNumber, files: output.files, indexSegment: segment, finished: config.added, checkpointSegments: checkpointSegments)
@@ -251,6 +302,7 @@ public final class Pipeline: Sendable {
         }
         try state.save(config.output)
         try output.publish()
+        try output.replacements.finish(&state, directory: config.output, index: index)
         if hadCheckpoint || config.full { DedupCheckpoint(output: config.output, settings: config.dedup.minHash).remove() }
         for path in joined { unlink(path) }
         if let index, let segment {

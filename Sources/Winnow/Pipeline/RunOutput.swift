@@ -15,6 +15,8 @@ struct RunOutput {
     /// dolma's attribute files of the annotating stages, shard for shard with the documents.
     let attributes: AttributeWriters
     var dedup: DedupSink?
+    /// The earlier documents of inputs that changed, taken out at the run's first commit.
+    var replacements = Replacements()
     var profile = RunProfile()
     var readCounts = StageStats()
     var writeStats = StageStats()
@@ -31,6 +33,11 @@ struct RunOutput {
     /// index: only they are remembered in it.
     private var written: [UInt64] = []
     private let tracksWritten: Bool
+    /// The document shards (by position in the writer's list) each input file's documents went
+    /// to, by the file's place in the run's list; `joinedPosition` maps those positions after the
+    /// shards were joined.
+    private var shardsOfFile: [Int32: [Int]] = [:]
+    private var joinedPosition: [Int]?
     private(set) var firstError: Error?
     private let started: Double
 
@@ -96,7 +103,9 @@ struct RunOutput {
         let t = monotonicSeconds()
         writeStats.documentsIn += 1
         if let record = RecordCodec.encode(current, added: config.added) {
+            let position = writer.shards.count
             try attributes.write(record, of: current, to: writer)
+            if shardsOfFile[current.file]?.last != position { shardsOfFile[current.file, default: []].append(position) }
             writeStats.documentsOut += 1
             markWritten(current.sequence)
             for (key, json) in current.origin.extraMetadata where !RecordCodec.ownMetadataKeys.contains(key) {
@@ -134,12 +143,13 @@ struct RunOutput {
     /// documents' and, shard for shard, their attributes'; the explain and dropped shards by their
     /// own sizes). Returns the shards joined, to remove after the commit. A run without
     /// checkpoints has none to join.
-    func joinShards() throws -> [String] {
+    mutating func joinShards() throws -> [String] {
         let groups = writer.joinableGroups()
         var obsolete: [String] = []
         if groups.contains(where: { $0.count > 1 }) {
             obsolete += try writer.join(groups)
             obsolete += try attributes.join(groups)
+            joinedPosition = groups.enumerated().flatMap { n, group in group.map { _ in n } }
         }
         for other in [explain, droppedWriter].compactMap({ $0 }) {
             let own = other.joinableGroups()
@@ -159,6 +169,20 @@ struct RunOutput {
     /// Every shard the run wrote, in the order the state lists them: relative to the output
     /// directory (`documents/shard-…`), the dropped shards by name in theirs.
     var files: [String] { documentNames + attributes.files + (explain?.shardNames ?? []) + (droppedWriter?.shardNames ?? []) }
+
+    /// The document shards (relative to the output directory) that hold documents of the input
+    /// files at `files` (places in the run's list).
+    func documentShards(ofFiles files: [Int]) -> [String] {
+        let names = documentNames
+        var positions: [Int] = []
+        for file in files {
+            for p in shardsOfFile[Int32(file)] ?? [] {
+                let q = joinedPosition.map { $0[p] } ?? p
+                if q < names.count, !positions.contains(q) { positions.append(q) }
+            }
+        }
+        return positions.sorted().map { names[$0] }
+    }
 
     /// The document shards' names relative to the output directory.
     var documentNames: [String] {

@@ -26,6 +26,10 @@ public enum RunReport {
         if s.unchangedInputs > 0 { lines.append("\(s.unchangedInputs) inputs unchanged since an earlier run, not read again (--full reads them)") }
         if s.grownInputs > 0 { lines.append("\(s.grownInputs) inputs grew since an earlier run: read on from where it stopped") }
         if s.resumedInputs > 0 { lines.append("\(s.resumedInputs) inputs read on from an interrupted run's last checkpoint") }
+        if s.replacedInputs > 0 {
+            lines.append(
+                "\(s.replacedInputs) inputs changed since an earlier run: read again, their \(s.replacedDocuments) earlier documents replaced")
+        }
         if !s.removedLeftovers.isEmpty {
             lines.append("removed \(s.removedLeftovers.count) files of an interrupted run; their inputs were processed again")
         }
@@ -48,6 +52,10 @@ public enum RunReport {
         w.field("unchanged_inputs", s.unchangedInputs)
         if s.grownInputs > 0 { w.field("grown_inputs", s.grownInputs) }
         if s.resumedInputs > 0 { w.field("resumed_inputs", s.resumedInputs) }
+        if s.replacedInputs > 0 {
+            w.field("replaced_inputs", s.replacedInputs)
+            w.field("replaced_documents", s.replacedDocuments)
+        }
         w.field("removed_leftovers", s.removedLeftovers.count)
         w.field("wall_seconds", s.wallSeconds, digits: 3)
         w.field("documents_written", s.documentsWritten)

@@ -34,6 +34,11 @@ public struct RunState: Decodable {
         /// Read up to `resume` by a run that checkpointed there and did not finish (it was killed):
         /// the next run reads on from there. (Optional: absent in the file means no.)
         public var partial: Bool?
+        /// The file's name in its documents (`metadata.input`), and the document shards that hold
+        /// them (relative to the output directory): where a later run finds them to replace them
+        /// when the file has changed. (Absent in states written before Winnow recorded them.)
+        public var input: String?
+        public var shards: [String]?
 
         public init(size: Int, modified: Int, resume: Int? = nil, tail: String? = nil, etag: String? = nil) {
             self.size = size
@@ -86,7 +91,7 @@ public struct RunState: Decodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case format, runs, checkpoint
+        case format, runs, checkpoint, replacing
         case finished = "finished_inputs"
         case extraMetadata = "extra_metadata"
     }
@@ -101,6 +106,23 @@ public struct RunState: Decodable {
 
     /// Set while a run is between checkpoints (and after one was killed), nil once it finished.
     public var checkpoint: Checkpoint?
+
+    /// Earlier shards and index segments a commit replaced (the documents of inputs that changed
+    /// taken out): each shard's new version waits as `.NAME.replacement` and each segment's under
+    /// its new name until the renames that follow the commit; a run killed in between has them
+    /// finished by the next (`finishReplacements`). Cleared by the commit after.
+    public struct Replacing: Codable, Equatable {
+        public var shards: [String] = []
+        /// Index segments: old name to new name ("" for a segment left empty).
+        public var segments: [String: String] = [:]
+        public var isEmpty: Bool { shards.isEmpty && segments.isEmpty }
+        public init(shards: [String] = [], segments: [String: String] = [:]) {
+            self.shards = shards
+            self.segments = segments
+        }
+    }
+
+    public var replacing: Replacing?
 
     public var runs: [Run] = []
     /// Metadata keys of NDJSON inputs the written documents carry, each `string` when every value
@@ -154,6 +176,7 @@ public struct RunState: Decodable {
         finished = try c.decodeIfPresent([String: FinishedInput].self, forKey: .finished) ?? [:]
         extraMetadata = try c.decodeIfPresent([String: String].self, forKey: .extraMetadata) ?? [:]
         checkpoint = try c.decodeIfPresent(Checkpoint.self, forKey: .checkpoint)
+        replacing = try c.decodeIfPresent(Replacing.self, forKey: .replacing)
     }
 
     /// Writes the state durably; this is the commit of the runs it lists.
@@ -173,23 +196,7 @@ public struct RunState: Decodable {
             w.endObject()
         }
         w.endArray()
-        w.key("finished_inputs")
-        w.beginObject()
-        for path in finished.keys.sorted() {
-            guard let input = finished[path] else { continue }
-            w.key(path)
-            w.beginObject()
-            w.field("size", input.size)
-            w.field("modified", input.modified)
-            if let resume = input.resume, let tail = input.tail {
-                w.field("resume", resume)
-                w.field("tail", tail)
-            }
-            if let etag = input.etag { w.field("etag", etag) }
-            if input.partial == true { w.field("partial", true) }
-            w.endObject()
-        }
-        w.endObject()
+        writeFinished(&w)
         if let checkpoint {
             w.key("checkpoint")
             w.beginObject()
@@ -206,6 +213,39 @@ public struct RunState: Decodable {
         }
         w.endObject()
         try Durable.write(directory + "/" + Self.fileName, w.bytes + [0x0a])
+    }
+
+    /// `finished_inputs` (and `replacing`, when set), for `save`.
+    private func writeFinished(_ w: inout JSONWriter) {
+        w.key("finished_inputs")
+        w.beginObject()
+        for path in finished.keys.sorted() {
+            guard let input = finished[path] else { continue }
+            w.key(path)
+            w.beginObject()
+            w.field("size", input.size)
+            w.field("modified", input.modified)
+            if let resume = input.resume, let tail = input.tail {
+                w.field("resume", resume)
+                w.field("tail", tail)
+            }
+            if let etag = input.etag { w.field("etag", etag) }
+            if input.partial == true { w.field("partial", true) }
+            if let name = input.input { w.field("input", name) }
+            if let shards = input.shards { w.field("shards", strings: shards) }
+            w.endObject()
+        }
+        w.endObject()
+        if let replacing, !replacing.isEmpty {
+            w.key("replacing")
+            w.beginObject()
+            w.field("shards", strings: replacing.shards)
+            w.key("segments")
+            w.beginObject()
+            for old in replacing.segments.keys.sorted() { w.field(old, replacing.segments[old]) }
+            w.endObject()
+            w.endObject()
+        }
     }
 
     /// The identity of an input file as the state records it, or nil when it cannot be read.
@@ -225,12 +265,17 @@ public struct RunState: Decodable {
             let waiting = directory + "/" + Self.pendingPath(name)
             if FileManager.default.fileExists(atPath: waiting) { rename(waiting, directory + "/" + name) }
         }
+        // The same for the new versions of earlier shards a committed run replaced.
+        for name in replacing?.shards ?? [] {
+            let waiting = directory + "/" + Self.replacementPath(name)
+            if FileManager.default.fileExists(atPath: waiting) { rename(waiting, directory + "/" + name) }
+        }
         var removed: [String] = []
         let taggers = (try? FileManager.default.contentsOfDirectory(atPath: directory + "/attributes")) ?? []
         for folder in ["", Self.documentsFolder + "/"] + taggers.sorted().map({ "attributes/" + $0 + "/" }) {
             for name in (try? FileManager.default.contentsOfDirectory(atPath: directory + "/" + folder)) ?? [] {
                 let ours = prefixes.contains { name.hasPrefix($0 + "-") && name.hasSuffix(".jsonl.gz") }
-                let temporary = name.hasPrefix(".") && (name.hasSuffix(".tmp") || name.hasSuffix(".pending"))
+                let temporary = name.hasPrefix(".") && [".tmp", ".pending", ".replacement"].contains { name.hasSuffix($0) }
                 if (ours && !keep.contains(folder + name)) || temporary {
                     if unlink(directory + "/" + folder + name) == 0 { removed.append(folder + name) }
                 }
@@ -244,6 +289,13 @@ public struct RunState: Decodable {
         let folder = (name as NSString).deletingLastPathComponent
         let pending = ShardWriter.pendingName((name as NSString).lastPathComponent)
         return folder.isEmpty ? pending : folder + "/" + pending
+    }
+
+    /// Where the new version of the committed shard `name` waits for the commit that replaces it.
+    static func replacementPath(_ name: String) -> String {
+        let folder = (name as NSString).deletingLastPathComponent
+        let waiting = "." + (name as NSString).lastPathComponent + ".replacement"
+        return folder.isEmpty ? waiting : folder + "/" + waiting
     }
 
     /// Moves the document shards of an output directory written before they had their folder

@@ -26,6 +26,10 @@ public struct RunSummary: Sendable {
     public var grownInputs = 0
     /// Inputs an interrupted run left at a checkpoint, read on from its record.
     public var resumedInputs = 0
+    /// Inputs that changed otherwise since an earlier run, read again whole, and the documents
+    /// of theirs the earlier runs wrote, taken out of their shards.
+    public var replacedInputs = 0
+    public var replacedDocuments = 0
     /// Files of a killed run removed before this run started.
     public var removedLeftovers: [String] = []
     /// Memory of the near-duplicate index per document, in bytes.

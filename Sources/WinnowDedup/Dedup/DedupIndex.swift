@@ -102,46 +102,104 @@ public struct DedupIndex {
     /// Loads the named segments of the directory into `index` as earlier documents, in order.
     @discardableResult
     public func load(segments names: [String], into index: NearDuplicateIndex) throws -> Int {
+        var hit: Set<String> = []
+        return try load(segments: names, into: index, excluding: [], hit: &hit)
+    }
+
+    /// The same, leaving out the documents whose id is in `excluded` (those of inputs that changed
+    /// since, whose documents a run replaces); `hit` gets the segments that held any.
+    public func load(segments names: [String], into index: NearDuplicateIndex, excluding excluded: Set<String>, hit: inout Set<String>) throws
+        -> Int
+    {
         var total = 0
         for name in names {
-            let path = directory + "/" + name
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw IndexError(description: "\(path): listed in the manifest but unreadable")
+            let segment = try decode(name)
+            for i in 0..<segment.count {
+                if !excluded.isEmpty, excluded.contains(segment.ids[i]) {
+                    hit.insert(name)
+                    continue
+                }
+                index.addEarlier(signature: segment.signature(i), shingles: segment.shingleSet(i), id: segment.ids[i])
+                total += 1
             }
-            let bytes = [UInt8](data)
-            guard bytes.count >= 16, Array(bytes[0..<8]) == Self.magic else {
-                throw IndexError(description: "\(path): not a Winnow index segment")
-            }
-            let k = Int(read32(bytes, 8))
-            let count = Int(read32(bytes, 12))
-            guard k == settings.hashes else { throw IndexError(description: "\(path): \(k) hashes per signature, not \(settings.hashes)") }
-            var offset = 16
-            guard bytes.count >= offset + count * (k + 1) * 4 else { throw IndexError(description: "\(path): truncated") }
-            var signatures = [UInt32](repeating: 0, count: count * k)
-            for i in 0..<(count * k) { signatures[i] = read32(bytes, offset + i * 4) }
-            offset += count * k * 4
-            var lengths = [Int](repeating: 0, count: count)
-            for i in 0..<count { lengths[i] = Int(read32(bytes, offset + i * 4)) }
-            offset += count * 4
-            let totalShingles = lengths.reduce(0, +)
-            guard bytes.count >= offset + totalShingles * 4 else { throw IndexError(description: "\(path): truncated shingles") }
-            var shingles = [UInt32](repeating: 0, count: totalShingles)
-            for i in 0..<totalShingles { shingles[i] = read32(bytes, offset + i * 4) }
-            offset += totalShingles * 4
-            var starts = [0]
-            for l in lengths { starts.append(starts[starts.count - 1] + l) }
-            for i in 0..<count {
-                guard offset + 4 <= bytes.count else { throw IndexError(description: "\(path): truncated ids") }
-                let length = Int(read32(bytes, offset))
-                offset += 4
-                guard offset + length <= bytes.count else { throw IndexError(description: "\(path): truncated ids") }
-                let id = String(decoding: bytes[offset..<(offset + length)], as: UTF8.self)
-                offset += length
-                index.addEarlier(signature: signatures[(i * k)..<((i + 1) * k)], shingles: shingles[starts[i]..<starts[i + 1]], id: id)
-            }
-            total += count
         }
         return total
+    }
+
+    /// One segment file, decoded.
+    struct Segment {
+        var k: Int
+        var signatures: [UInt32]
+        var starts: [Int]
+        var shingles: [UInt32]
+        var ids: [String]
+        var count: Int { ids.count }
+        func signature(_ i: Int) -> ArraySlice<UInt32> { signatures[(i * k)..<((i + 1) * k)] }
+        func shingleSet(_ i: Int) -> ArraySlice<UInt32> { shingles[starts[i]..<starts[i + 1]] }
+    }
+
+    private func decode(_ name: String) throws -> Segment {
+        let path = directory + "/" + name
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw IndexError(description: "\(path): listed in the manifest but unreadable")
+        }
+        let bytes = [UInt8](data)
+        guard bytes.count >= 16, Array(bytes[0..<8]) == Self.magic else {
+            throw IndexError(description: "\(path): not a Winnow index segment")
+        }
+        let k = Int(read32(bytes, 8))
+        let count = Int(read32(bytes, 12))
+        guard k == settings.hashes else { throw IndexError(description: "\(path): \(k) hashes per signature, not \(settings.hashes)") }
+        var offset = 16
+        guard bytes.count >= offset + count * (k + 1) * 4 else { throw IndexError(description: "\(path): truncated") }
+        var signatures = [UInt32](repeating: 0, count: count * k)
+        for i in 0..<(count * k) { signatures[i] = read32(bytes, offset + i * 4) }
+        offset += count * k * 4
+        var starts = [0]
+        for i in 0..<count { starts.append(starts[i] + Int(read32(bytes, offset + i * 4))) }
+        offset += count * 4
+        let totalShingles = starts[count]
+        guard bytes.count >= offset + totalShingles * 4 else { throw IndexError(description: "\(path): truncated shingles") }
+        var shingles = [UInt32](repeating: 0, count: totalShingles)
+        for i in 0..<totalShingles { shingles[i] = read32(bytes, offset + i * 4) }
+        offset += totalShingles * 4
+        var ids: [String] = []
+        ids.reserveCapacity(count)
+        for _ in 0..<count {
+            guard offset + 4 <= bytes.count else { throw IndexError(description: "\(path): truncated ids") }
+            let length = Int(read32(bytes, offset))
+            offset += 4
+            guard offset + length <= bytes.count else { throw IndexError(description: "\(path): truncated ids") }
+            ids.append(String(decoding: bytes[offset..<(offset + length)], as: UTF8.self))
+            offset += length
+        }
+        return Segment(k: k, signatures: signatures, starts: starts, shingles: shingles, ids: ids)
+    }
+
+    /// Writes segment `name` without the documents whose id is in `ids` as `newName`, unlisted
+    /// (`replace` lists it in the old one's place). Returns the documents left; with none, no
+    /// file is written.
+    public func rewrite(_ name: String, dropping ids: Set<String>, as newName: String) throws -> Int {
+        let segment = try decode(name)
+        let kept = (0..<segment.count).filter { !ids.contains(segment.ids[$0]) }
+        guard !kept.isEmpty else { return 0 }
+        try Durable.write(directory + "/" + newName, encode(kept.map { (segment.signature($0), segment.shingleSet($0), segment.ids[$0]) }))
+        return kept.count
+    }
+
+    /// Lists `new` in the manifest where `old` was (or drops `old` when `new` is nil); lists `new`
+    /// last when `old` is not listed. Idempotent.
+    public func replace(_ old: String, with new: String?) throws {
+        var listed = try segments()
+        if let at = listed.firstIndex(of: old) {
+            listed.remove(at: at)
+            if let new, !listed.contains(new) { listed.insert(new, at: at) }
+        } else if let new, !listed.contains(new) {
+            listed.append(new)
+        } else {
+            return
+        }
+        try writeManifest(listed)
     }
 
     /// Adds a segment with `documents` and lists it in the manifest, durably.

@@ -185,6 +185,47 @@ final class OperationTests: XCTestCase {
         XCTAssertGreaterThan(resumed, 0, "at least one kill came after a checkpoint")
     }
 
+    /// Issue 16: a WARC rewritten since a committed run read it (here the same records in another
+    /// order, so other copies are the ones kept) is read again, its earlier documents replaced;
+    /// killed at a random moment (the replacement commits with the first checkpoint) and run
+    /// again, the output and the index end as one run over the new file leaves them.
+    func testAChangedFileReplacedAcrossKills() throws {
+        let dir = try TemporaryDirectory()
+        let (warc, offsets) = try checkpointCorpus(dir)
+        let whole = try FileByteSource.readAll(path: warc, limit: 1 << 30)
+        let members = zip(offsets, offsets.dropFirst() + [whole.count]).map { Array(whole[$0..<$1]) }
+        let reversed = members.reversed().flatMap { $0 }
+        let reference = dir.path("reference")
+        XCTAssertEqual(try run(["run", "-q", "--no-report", "-o", reference, "--index", dir.path("ref-idx"), "-i", warc]), 0)
+        let expected = try documents(reference)
+        let indexed = try indexCount(dir.path("ref-idx"))
+        var rng = SystemRandomNumberGenerator()
+        var afterCheckpoint = 0
+        for moment in 0..<3 {
+            let out = dir.path("out-\(moment)")
+            let index = moment > 0 ? ["--index", dir.path("idx-\(moment)")] : []
+            let arguments = ["run", "-q", "--no-report", "--checkpoint-every", "40", "-o", out, "-i", warc] + index
+            try Data(reversed).write(to: URL(fileURLWithPath: warc))
+            let began = Date()
+            XCTAssertEqual(try run(arguments), 0)
+            let duration = Date().timeIntervalSince(began)
+            XCTAssertNotEqual(try documents(out), expected, "the reversed file keeps other copies")
+            try Data(whole).write(to: URL(fileURLWithPath: warc))
+            let process = try start(arguments)
+            usleep(UInt32(Double.random(in: 0.1...1.0, using: &rng) * duration * 1_000_000))
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+            // Killed after a checkpoint: the replacement is committed, the file partly read.
+            if try RunState.load(out).finished.values.contains(where: { $0.partial == true }) { afterCheckpoint += 1 }
+            XCTAssertEqual(try run(arguments), 0)
+            let got = try documents(out)
+            XCTAssertTrue(got == expected, "moment \(moment): \(got.count) documents, not the \(expected.count) of one run over the new file")
+            if moment > 0 { XCTAssertEqual(try indexCount(dir.path("idx-\(moment)")), indexed, "moment \(moment): the index of one run") }
+            XCTAssertNil(try RunState.load(out).replacing)
+        }
+        XCTAssertGreaterThan(afterCheckpoint, 0, "at least one kill came after a checkpoint")
+    }
+
     /// The documents a cross-run index remembers.
     private func indexCount(_ directory: String) throws -> Int {
         let settings = NearDedupSettings()

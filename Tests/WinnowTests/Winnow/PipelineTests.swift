@@ -172,6 +172,27 @@ final class PipelineTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.url.path), ["shard-000001-00000.jsonl.gz"])
     }
 
+    /// A run killed after the commit that replaced earlier shards (a changed input's documents
+    /// taken out) and before the renames: the next run finishes them; a replacement no committed
+    /// run names is removed.
+    func testReplacedShardsAreRenamedByTheNextRun() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("documents/shard-000001-00000.jsonl.gz", [1])
+        try dir.write("documents/.shard-000001-00000.jsonl.gz.replacement", [2])
+        try dir.write("documents/shard-000002-00000.jsonl.gz", [3])
+        try dir.write("documents/.shard-000002-00000.jsonl.gz.replacement", [4])
+        var state = RunState()
+        state.runs = [1, 2].map {
+            RunState.Run(number: $0, files: ["documents/shard-00000\($0)-00000.jsonl.gz"], indexSegment: nil, finished: "2024-01-01T00:00:00Z")
+        }
+        state.replacing = RunState.Replacing(shards: ["documents/shard-000001-00000.jsonl.gz"])
+        XCTAssertEqual(state.removeUncommitted(in: dir.url.path, prefixes: ["shard"]), ["documents/.shard-000002-00000.jsonl.gz.replacement"])
+        XCTAssertEqual(try FileByteSource.readAll(path: dir.path("documents/shard-000001-00000.jsonl.gz"), limit: 8), [2])
+        XCTAssertEqual(try FileByteSource.readAll(path: dir.path("documents/shard-000002-00000.jsonl.gz"), limit: 8), [3])
+        XCTAssertEqual(Replacements.replacedName("segment-000001.wdx", run: 3), "segment-000001.r3.wdx")
+        XCTAssertEqual(Replacements.replacedName("segment-000001.r3.wdx", run: 7), "segment-000001.r7.wdx")
+    }
+
     /// Issue 16: a WARC still being written when cron fires, whole at the next run. The next run
     /// reads on from where the first stopped (its last whole record; the record it found cut
     /// short is read whole now): every document once. Plain and a gzip member per record.
@@ -224,6 +245,62 @@ final class PipelineTests: XCTestCase {
         let second = try runPipeline(inputs: [dir.path("in")], output: dir.path("out"))
         XCTAssertEqual(second.grownInputs, 1)
         XCTAssertEqual(try readShards(dir.path("out")).compactMap { $0["id"] as? String }, ["doc-0", "doc-1", "doc-2", "doc-3"])
+    }
+
+    /// Issue 16: a file changed otherwise (not only grown) is read again whole, and the documents
+    /// the earlier run wrote from it are taken out of its shards (and their attribute files, line
+    /// for line, and the cross-run index): the output is then that of one run over the inputs as
+    /// they are now. A shard left with none is removed.
+    func testAChangedFileHasItsEarlierDocumentsReplaced() throws {
+        let texts = try benchmarkTruth().values.map(\.text).filter { $0.count > 800 }.sorted()
+        func lines(_ ids: [Int], edited: Int? = nil) -> [UInt8] {
+            Array(
+                ids.map { n in
+                    let text = texts[n] + (n == edited ? " A closing sentence only the second version of this file has." : "")
+                    return String(decoding: try! JSONSerialization.data(withJSONObject: ["id": "doc-\(n)", "text": text]), as: UTF8.self) + "\n"
+                }.joined().utf8)
+        }
+        func documents(_ out: String) throws -> [String] { try readShards(out).map { "\($0["id"] ?? "")\t\($0["text"] ?? "")" }.sorted() }
+        for withIndex in [false, true] {
+            let dir = try TemporaryDirectory()
+            try dir.write("in/a.jsonl", lines([0, 1, 2, 3]))
+            try dir.write("in/b.jsonl", lines([10, 11]))
+            let index: (inout PipelineConfig) -> Void = { if withIndex { $0.dedup.indexDirectory = dir.path("idx") } }
+            _ = try runPipeline(inputs: [dir.path("in")], output: dir.path("out"), configure: index)
+            // doc-1 edited, doc-3 gone, doc-4 new; doc-0 and doc-2 as they were.
+            try dir.write("in/a.jsonl", lines([0, 1, 2, 4], edited: 1))
+            let second = try runPipeline(inputs: [dir.path("in")], output: dir.path("out"), configure: index)
+            XCTAssertEqual(second.replacedInputs, 1)
+            XCTAssertEqual(second.replacedDocuments, 4)
+            XCTAssertEqual(second.stats[.write].documentsOut, 4, "the file's four documents, none dropped as seen before")
+            let fresh = try runPipeline(inputs: [dir.path("in")], output: dir.path("fresh")) {
+                if withIndex { $0.dedup.indexDirectory = dir.path("idx-fresh") }
+            }
+            XCTAssertEqual(fresh.stats[.write].documentsOut, 6)
+            XCTAssertEqual(try documents(dir.path("out")), try documents(dir.path("fresh")))
+            // The attribute files still line up with their shards.
+            XCTAssertEqual(
+                try readShards(dir.path("out")).map { $0["id"] as? String },
+                try readShards(dir.path("out/attributes/winnow_language")).map { $0["id"] as? String })
+            XCTAssertNil(try RunState.load(dir.path("out")).replacing, "the renames are done")
+            if withIndex {
+                let settings = NearDedupSettings()
+                let count = { (path: String) in
+                    try DedupIndex(directory: path, settings: settings).load(into: NearDuplicateIndex(settings: settings, keepIDs: false))
+                }
+                XCTAssertEqual(try count(dir.path("idx")), try count(dir.path("idx-fresh")), "the index holds the new version's documents only")
+            }
+            // The file changed again: its documents of runs 1 and 2 go, and run 2's shard, left
+            // empty, with them (b's documents keep run 1's).
+            try dir.write("in/a.jsonl", lines([5, 6]))
+            let third = try runPipeline(inputs: [dir.path("in")], output: dir.path("out"), configure: index)
+            XCTAssertEqual(third.replacedDocuments, 4)
+            XCTAssertEqual(
+                try FileManager.default.contentsOfDirectory(atPath: dir.path("out/documents")).sorted(),
+                ["shard-000001-00000.jsonl.gz", "shard-000003-00000.jsonl.gz"])
+            XCTAssertEqual(try readShards(dir.path("out")).compactMap { $0["id"] as? String }, ["doc-10", "doc-11", "doc-5", "doc-6"])
+            XCTAssertFalse(try RunState.load(dir.path("out")).runs.flatMap(\.files).contains("documents/shard-000002-00000.jsonl.gz"))
+        }
     }
 
     /// The final documents live in OUTPUT/documents; an output directory of an earlier version

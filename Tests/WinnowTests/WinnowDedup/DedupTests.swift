@@ -154,6 +154,12 @@ final class DedupTests: XCTestCase {
         let s3 = try runPipeline(inputs: [day2], output: dir.path("out3")) { $0.dedup.indexDirectory = index }
         XCTAssertEqual(s3.stats[.write].documentsOut, 0)
         XCTAssertEqual(s3.indexDocumentsAfter, 3)
+        // Compacted between runs: the next run into out1 finds its segment merged away and goes on
+        // (it listed the segment again in the manifest, and failed to load it, before).
+        _ = try DedupIndex(directory: index, settings: NearDedupSettings()).compact()
+        let s4 = try runPipeline(inputs: [day1], output: dir.path("out1")) { $0.dedup.indexDirectory = index }
+        XCTAssertEqual(s4.indexDocumentsBefore, 3)
+        XCTAssertEqual(try DedupIndex(directory: index, settings: NearDedupSettings()).segments().count, 1)
         // The index is one run's at a time: a run finding it held does nothing.
         let holder = try OutputLock(directory: index)
         XCTAssertThrowsError(try runPipeline(inputs: [day2], output: dir.path("out4")) { $0.dedup.indexDirectory = index }) { error in
