@@ -50,7 +50,7 @@ python3 scripts/check_remote.py "$bin" "$work"
 python3 scripts/check_slurm.py "$bin" "$shared" "$work"
 
 # The extraction quality floors: both development sets fed as WARCs with their URLs (fitted figures;
-# the floors only go up). They need the benchmark sets of ../shared.
+# they move only with a cross-validated gain, scripts/train_extract.py). They need the benchmark sets of ../shared.
 if [ ! -d "$shared/bench/extraction-wcxb" ] || [ ! -f "$shared/bench/warc/build_warc.py" ]; then
   echo "extraction floors: SKIPPED, needs $shared/bench (the benchmark data beside the repository)"
   echo "5 passed, 0 failed, 2 skipped"

@@ -4,7 +4,8 @@ import WinnowCore
 /// The learned block model: gradient-boosted trees over `BlockFeatures`, trained by
 /// `scripts/train_extract.py` (`make train-extract`) on the development sets and shipped as
 /// generated source (`BlockModelParameters.swift`). A block is main text when the model's
-/// probability is at least `keepThreshold`.
+/// probability is at least `keepThreshold`, or `keepThresholdOther` on a page the rules classify
+/// as neither article nor discussion (both chosen by the training's cross-validation).
 struct BlockModel: Sendable {
     /// One node of a tree: a split (`feature` ≥ 0: go to `left` when the value is at most
     /// `threshold`, else to `right`) or a leaf (`feature` -1) whose `threshold` slot holds the
@@ -18,6 +19,9 @@ struct BlockModel: Sendable {
     }
     let nodes: [Node]
     let roots: [Int32]
+
+    /// The threshold a block's probability must reach on a page of `kind`.
+    static func threshold(_ kind: PageKind) -> Double { kind == .other ? keepThresholdOther : keepThreshold }
 
     /// The shipped model, decoded once.
     static let shipped: BlockModel = {

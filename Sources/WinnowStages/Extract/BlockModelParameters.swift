@@ -25,6 +25,8 @@ extension BlockModel {
     ]
     static let baseline: Double = 0.7706046666308757
     static let keepThreshold: Double = 0.5
+    /// The threshold on pages the rules classify as neither article nor discussion.
+    static let keepThresholdOther: Double = 0.3
     static let nodeCount = 6100
     static let treeCount = 100
     /// Node features (Int32, -1 for a leaf), left and right children (Int32), thresholds and

@@ -72,11 +72,13 @@ public struct Extractor: Sendable {
             plain.includeCaptions = false
             let vectors = Self.features(page, types: types, kind: kind, finder: plain)
             let probabilities = BlockModel.shipped.probabilities(vectors)
+            let threshold = BlockModel.threshold(kind)
             var kept: [Int] = []
-            trace?.mode = "model: blocks whose probability of being main text is at least \(BlockModel.keepThreshold)"
+            trace?.mode = "model: blocks whose probability of being main text is at least \(threshold)"
             for (index, p) in probabilities.enumerated() {
-                if p >= BlockModel.keepThreshold
-                    || (settings.includeCaptions && isCaptionOfKept(index, page: page, kept: kept, probabilities: probabilities))
+                if p >= threshold
+                    || (settings.includeCaptions
+                        && isCaptionOfKept(index, page: page, kept: kept, probabilities: probabilities, threshold: threshold))
                 {
                     kept.append(index)
                 } else {
@@ -103,13 +105,13 @@ public struct Extractor: Sendable {
 
     /// With `includeCaptions`: a caption or figure block next to a kept block (before it, or
     /// after it when the next text block is kept).
-    private func isCaptionOfKept(_ index: Int, page: SegmentedPage, kept: [Int], probabilities: [Double]) -> Bool {
+    private func isCaptionOfKept(_ index: Int, page: SegmentedPage, kept: [Int], probabilities: [Double], threshold: Double) -> Bool {
         let block = page.blocks[index]
         guard block.kind == .caption || block.inFigure else { return false }
         if kept.last == index - 1 { return true }
         var next = index + 1
         while next < page.blocks.count && (page.blocks[next].kind == .caption || page.blocks[next].inFigure) { next += 1 }
-        return next < probabilities.count && probabilities[next] >= BlockModel.keepThreshold
+        return next < probabilities.count && probabilities[next] >= threshold
     }
 
     /// The learned model's features of each block (`BlockFeatures`), with the rules' decisions among them.
