@@ -72,11 +72,17 @@ def run_winnow(binary, warc, out_dir, flags):
     return docs
 
 
+def warc_url(row):
+    """The URL build_warc.py gives a page: its own, or example.org's for a page the truth gives none
+    (three WCXB pages; matched by None before, they were scored as empty)."""
+    return row.get("url") or f"https://example.org/{row['id']}"
+
+
 def predictions(docs, truth):
     """{id: doc}: documents matched to pages by URL (pages sharing a URL in the order written)."""
     by_url = defaultdict(list)
     for page_id in sorted(truth):
-        by_url[truth[page_id].get("url")].append(page_id)
+        by_url[warc_url(truth[page_id])].append(page_id)
     out = {}
     for doc in docs:
         ids = by_url.get(doc["metadata"].get("url"))

@@ -35,7 +35,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Benchmarks"))
 # The folds, domains and module loading of the evaluation, so both split the pages the same way.
-from extraction_eval import FOLDS, KINDS, domain_of, fold_of, load_module  # noqa: E402
+from extraction_eval import FOLDS, KINDS, domain_of, fold_of, load_module, warc_url  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOKEN = re.compile(r"\w+")
@@ -86,7 +86,7 @@ def load_pages(binary, shared, work):
         subprocess.run([binary, "features", "--input", warc, "--output", features], check=True)
         by_url = defaultdict(list)
         for page_id in sorted(truth):
-            by_url[truth[page_id].get("url")].append(page_id)
+            by_url[warc_url(truth[page_id])].append(page_id)
         seen = set()
         with open(features, encoding="utf-8") as f:
             header = json.loads(f.readline())

@@ -252,6 +252,7 @@ final class TreeBuilder {
             return
         }
         let tag = tag(for: cStringBytes(name))
+        if reenter(tag) { return }
         let attrStart = Int32(tree.attributes.count)
         if let atts {
             var i = 0
@@ -274,6 +275,37 @@ final class TreeBuilder {
             let type = tree.attribute(.type, of: current)
             discardingRaw = !(tag == .script && type.map { containsLDJSON($0) } ?? false)
         }
+    }
+
+    /// Markup after `</body>` or `</html>` (a page that closes its document after the header and
+    /// goes on): libxml2 opens an implied `<html>` and `<body>` again, or none. As browsers do, it
+    /// goes into the page's own body instead of a second document nobody reads. True when `tag`
+    /// was that implied element (nothing to add).
+    private func reenter(_ tag: Tag) -> Bool {
+        let top = tree.nodes[Int(current)].tag
+        guard current == HTMLTree.root || (top == .html && tag == .body) else { return false }
+        guard let html = current == HTMLTree.root ? child(of: HTMLTree.root, tagged: .html) : current else { return false }
+        if tag == .html {
+            move(to: html)
+            return true
+        }
+        guard let body = child(of: html, tagged: .body) else { return false }
+        move(to: body)
+        return tag == .body
+    }
+
+    private func child(of parent: Int32, tagged tag: Tag) -> Int32? {
+        var child = tree.nodes[Int(parent)].firstChild
+        while child >= 0 {
+            if tree.nodes[Int(child)].tag == tag { return child }
+            child = tree.nodes[Int(child)].nextSibling
+        }
+        return nil
+    }
+
+    private func move(to index: Int32) {
+        current = index
+        depth = tree.nodes[Int(index)].depth
     }
 
     private func containsLDJSON(_ bytes: ArraySlice<UInt8>) -> Bool {

@@ -21,6 +21,25 @@ final class HTMLParserTests: XCTestCase {
         XCTAssertEqual(String(decoding: out, as: UTF8.self), "Hello worldSecond")
     }
 
+    /// A page that closes its document after the header and goes on (`</body></html>`, then the
+    /// article): the rest goes into the page's body, as browsers put it, not into a second
+    /// document that the cleaner and the extraction never read.
+    func testMarkupAfterTheDocumentsEndGoesIntoItsBody() throws {
+        let tree = try XCTUnwrap(
+            HTMLParser.parse(
+                "<html><head><title>T</title></head><body><header>Menu</header></body></html><div><p>The article.</p></div><p>More.</p>"))
+        var htmls = 0
+        tree.walk { _, node in
+            if node.tag == .html { htmls += 1 }
+            return true
+        }
+        XCTAssertEqual(htmls, 1, "one document")
+        let body = try XCTUnwrap(tree.first(.body))
+        var out: [UInt8] = []
+        tree.appendText(of: body, to: &out)
+        XCTAssertEqual(String(decoding: out, as: UTF8.self), "MenuThe article.More.")
+    }
+
     func testKeepsOnlyJSONLDScripts() throws {
         let tree = try XCTUnwrap(
             HTMLParser.parse(

@@ -21,7 +21,7 @@ enum CleanRules {
     /// kept when they hold most of the page's text or its `<main>` or `<article>`.
     static let neverText = TagSet([
         .script, .style, .template, .iframe, .frame, .frameset, .noframes, .object, .embed, .applet,
-        .svg, .math, .canvas, .video, .audio, .map, .input, .button, .select, .option, .textarea, .datalist, .output, .rp, .head,
+        .svg, .math, .canvas, .video, .audio, .map, .input, .select, .option, .textarea, .datalist, .output, .rp, .head,
         .noscript, .form, .dialog, // these have rules of their own (text thresholds), or hold banners on app shells
     ])
 

@@ -178,9 +178,10 @@ public struct Cleaner: Sendable {
 
     private func shouldRemove(_ index: Int32, _ node: HTMLTree.Node, _ tree: HTMLTree, _ text: inout [UInt8], pageText: inout Int?) -> Bool {
         guard wouldRemove(index, node, tree, &text) else { return false }
-        // Code, styles and media never hold the text; anything else that does (a <nav> or a
-        // hidden wrapper that swallowed the page after mis-nested markup, a tab panel holding
-        // the article) stays: it holds most of the page's text, or its <main> or <article>.
+        // Code, styles and media never hold the text; anything else that does (a <nav>, a menu
+        // <button> or a hidden wrapper that swallowed the page after mis-nested markup, a tab
+        // panel holding the article) stays: it holds most of the page's text, or its <main> or
+        // <article>.
         if CleanRules.neverText.contains(node.tag) { return true }
         if tree.first(.main, under: index) != nil || tree.first(.article, under: index) != nil { return false }
         let total = pageText ?? textCount(tree.first(.body) ?? HTMLTree.root, tree, &text)

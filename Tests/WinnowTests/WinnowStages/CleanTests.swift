@@ -158,8 +158,9 @@ final class CleanTests: XCTestCase {
         XCTAssertTrue(String(decoding: text, as: UTF8.self).contains("ASP.NET"))
     }
 
-    /// Issue 15: a `<nav>` or hidden wrapper that holds the page's text (mis-nested markup that
-    /// libxml2 recovers into it, a tab panel holding the article) is not removed with its text.
+    /// Issue 15: a `<nav>`, `<button>` or hidden wrapper that holds the page's text (mis-nested
+    /// markup that libxml2 recovers into it, a tab panel holding the article) is not removed with
+    /// its text.
     func testRemovedElementsHoldingThePagesTextStay() throws {
         let prose = String(repeating: "A sentence of the article that the page is about. ", count: 20)
         func text(_ body: String) throws -> String {
@@ -172,6 +173,11 @@ final class CleanTests: XCTestCase {
         XCTAssertTrue(try text("<p>Short intro.</p><div style='display:none'><main><p>Body.</p></main></div>").contains("Body."))
         let small = try text("<nav><a href=/>Home</a> <a href=/about>About</a></nav><p>\(prose)</p>")
         XCTAssertFalse(small.contains("About"), "a menu beside the text still goes")
+        // A menu button whose inner <div> is never closed: libxml2 keeps everything after it
+        // inside the <button> (its end tag cannot close the <div>).
+        let button = try text("<header><button><div>Menu<div></button></div></header><article><p>\(prose)</p></article>")
+        XCTAssertTrue(button.contains("A sentence"))
+        XCTAssertFalse(try text("<button>Subscribe</button><p>\(prose)</p>").contains("Subscribe"), "a button beside the text still goes")
     }
 
     func testSerializedCleanPageParsesToTheSameBlocks() throws {
