@@ -258,6 +258,6 @@ public final class GzipByteSource: ByteSource {
 
 /// Opens a file as bytes, decompressing it when its name ends in `.gz`.
 public func openByteSource(path: String) throws -> ByteSource {
-    if path.hasSuffix(".gz") { return try GzipByteSource(path: path) }
+    if path.lowercased().hasSuffix(".gz") { return try GzipByteSource(path: path) }
     return try FileByteSource(path: path)
 }

@@ -74,7 +74,9 @@ public struct ArchiveReader: Sendable {
 
     /// The bytes of a whole file, local or remote, decompressed when it is gzip.
     private func openWhole(_ file: InputFile) throws -> ByteSource {
-        guard RemotePath.isRemote(file.path) else { return try openByteSource(path: file.path) }
+        guard RemotePath.isRemote(file.path) else {
+            return file.format.gzip ? try GzipByteSource(path: file.path) : try FileByteSource(path: file.path)
+        }
         let download = remote.open(file.path)
         return file.format.gzip ? try GzipByteSource(source: download) : download
     }
@@ -83,7 +85,7 @@ public struct ArchiveReader: Sendable {
     private func open(_ file: InputFile, as kind: SourceKind, emit: (DocumentOrigin, WorkItem.Content) -> Void) -> ByteSource? {
         do {
             guard let range = file.range else { return try openWhole(file) }
-            if file.path.hasSuffix(".gz") { return try GzipByteSource(path: file.path, range: range, startMarker: Array("WARC/".utf8)) }
+            if file.format.gzip { return try GzipByteSource(path: file.path, range: range, startMarker: Array("WARC/".utf8)) }
             // A plain file read on from where an earlier run stopped.
             let source = try FileByteSource(path: file.path)
             try source.seek(to: range.lowerBound)
@@ -98,7 +100,7 @@ public struct ArchiveReader: Sendable {
     private func readWARC(_ file: InputFile, format: WARCReader.Format, emit: (DocumentOrigin, WorkItem.Content) -> Void) -> Int? {
         guard let source = open(file, as: .warc, emit: emit) else { return nil }
         // Slack for the HTTP headers and transfer encoding around a document of the maximum size.
-        let start = file.path.hasSuffix(".gz") ? 0 : file.range?.lowerBound ?? 0
+        let start = file.format.gzip ? 0 : file.range?.lowerBound ?? 0
         let reader = WARCReader(source: source, format: format, startOffset: start, maxBlock: settings.maxDocumentBytes + 1024 * 1024) {
             Self.wantedTypes.contains($0)
         }
@@ -199,7 +201,7 @@ public struct ArchiveReader: Sendable {
     /// ends in a line break, or a last line without one that is a whole document).
     private func readNDJSON(_ file: InputFile, emit: (DocumentOrigin, WorkItem.Content) -> Void) -> Int? {
         guard let source = open(file, as: .jsonl, emit: emit) else { return nil }
-        let start = file.path.hasSuffix(".gz") ? 0 : file.range?.lowerBound ?? 0
+        let start = file.format.gzip ? 0 : file.range?.lowerBound ?? 0
         let reader = ByteReader(source: source, startOffset: start)
         var lineNumber = 0
         var resume = start

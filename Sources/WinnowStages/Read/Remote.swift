@@ -498,7 +498,7 @@ public enum InputList {
     /// relative path put after `prefix` (with one `/` between) when there is one, and named as
     /// listed.
     public static func read(_ list: String, prefix: String?, remote: RemoteSettings) throws -> [InputRoot] {
-        let gzip = (RemotePath.isRemote(list) ? RemotePath.relativePath(list) : list).hasSuffix(".gz")
+        let gzip = (RemotePath.isRemote(list) ? RemotePath.relativePath(list) : list).lowercased().hasSuffix(".gz")
         let source: ByteSource
         if RemotePath.isRemote(list) {
             let download = RemoteInputs(settings: remote).open(list)

@@ -193,6 +193,24 @@ final class PipelineTests: XCTestCase {
         XCTAssertEqual(Replacements.replacedName("segment-000001.r3.wdx", run: 7), "segment-000001.r7.wdx")
     }
 
+    /// Archives named in capitals (`.WARC.GZ`, `.HTML.GZ`, as some Windows tools write them) are
+    /// decompressed like their lower-case kin: the format read their suffix without case, the
+    /// reader did not.
+    func testUpperCaseGzipNamesAreDecompressed() throws {
+        let texts = try benchmarkTruth().values.map(\.text).filter { $0.count > 800 && $0.allSatisfy(\.isASCII) }.sorted().prefix(2)
+        let pages = texts.map { text in
+            Array(("<html><body><article>" + text.split(separator: "\n").prefix(6).map { "<p>\($0)</p>" }.joined() + "</article></body></html>").utf8)
+        }
+        let dir = try TemporaryDirectory()
+        try dir.write("in/PAGE.HTML.GZ", try GzipCompressor.gzip(pages[0]))
+        try dir.write(
+            "in/CRAWL.WARC.GZ",
+            try GzipCompressor.gzip(warcRecord(uri: "http://case.example/", html: pages[1], id: "00000000-0000-0000-0000-000000000001")))
+        let summary = try runPipeline(inputs: [dir.path("in")], output: dir.path("out"))
+        XCTAssertEqual(summary.stats[.read].dropped, [:])
+        XCTAssertEqual(summary.stats[.write].documentsOut, 2)
+    }
+
     /// Issue 16: a WARC still being written when cron fires, whole at the next run. The next run
     /// reads on from where the first stopped (its last whole record; the record it found cut
     /// short is read whole now): every document once. Plain and a gzip member per record.
