@@ -610,7 +610,8 @@ struct StreamingFile {
 
     init(path: String) throws {
         self.path = path
-        FileManager.default.createFile(atPath: path + ".tmp", contents: nil)
+        // Its failure shows as the open below failing.
+        _ = FileManager.default.createFile(atPath: path + ".tmp", contents: nil)
         guard let h = FileHandle(forWritingAtPath: path + ".tmp") else { throw OutputError(path + ".tmp", reason: "cannot be created") }
         handle = h
     }
