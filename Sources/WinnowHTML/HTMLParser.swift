@@ -295,12 +295,7 @@ final class TreeBuilder {
     }
 
     private func child(of parent: Int32, tagged tag: Tag) -> Int32? {
-        var child = tree.nodes[Int(parent)].firstChild
-        while child >= 0 {
-            if tree.nodes[Int(child)].tag == tag { return child }
-            child = tree.nodes[Int(child)].nextSibling
-        }
-        return nil
+        tree.children(of: parent).first { tree.nodes[Int($0)].tag == tag }
     }
 
     private func move(to index: Int32) {

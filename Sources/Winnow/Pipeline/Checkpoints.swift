@@ -72,7 +72,8 @@ extension Pipeline {
             input.resume = offset
             input.tail = RunState.tailHash(current.path, before: offset)
             input.partial = true
-            recordShards(of: current.path, in: &input, inputs: inputs, before: Int(item.file) + 1, output: output)
+            let places = inputs.files[...Int(item.file)].indices.filter { inputs.files[$0].path == current.path }
+            recordShards(at: places, in: &input, inputs: inputs, output: output)
             state.finished[entry.path] = input
         }
         let segments = (state.runs.first { $0.number == run }?.checkpointSegments ?? []) + (indexSegment.map { [$0] } ?? [])

@@ -126,18 +126,20 @@ public final class Pipeline: Sendable {
     /// before place `before` of `inputs` (all of them at the commit; those before the current
     /// one at a checkpoint). At the commit, after the shards were joined: their final names.
     func recordShards(_ finished: inout Inputs, of inputs: Inputs, before: Int, output: RunOutput) {
+        var places: [String: [Int]] = [:]
+        for i in 0..<before { places[inputs.files[i].path, default: []].append(i) }
         for file in Set(finished.files.map(\.path)) {
-            guard var entry = finished.identities[file] else { continue }
-            recordShards(of: file, in: &entry.input, inputs: inputs, before: before, output: output)
+            guard var entry = finished.identities[file], let at = places[file] else { continue }
+            recordShards(at: at, in: &entry.input, inputs: inputs, output: output)
             finished.identities[file] = entry
         }
     }
 
-    /// Records in `input` its name in the documents and the shards its documents (of the files
-    /// before place `before` in the run's list) went to, beside those of earlier runs (for a file
-    /// read on from where one stopped); shards stay unknown (nil) where an earlier run's are.
-    func recordShards(of path: String, in input: inout RunState.FinishedInput, inputs: Inputs, before: Int, output: RunOutput) {
-        let places = inputs.files.indices.filter { $0 < before && inputs.files[$0].path == path }
+    /// Records in `input` its name in the documents and the shards its documents (of the files at
+    /// `places` in the run's list: one, or a large file's parts) went to, beside those of earlier
+    /// runs (for a file read on from where one stopped); shards stay unknown (nil) where an
+    /// earlier run's are.
+    func recordShards(at places: [Int], in input: inout RunState.FinishedInput, inputs: Inputs, output: RunOutput) {
         guard let first = places.first else { return }
         input.input = inputs.files[first].relativePath
         guard let earlier = input.shards else { return }
@@ -160,9 +162,8 @@ public final class Pipeline: Sendable {
     private func openIndex(_ state: RunState) throws -> DedupIndex? {
         guard let directory = config.dedup.indexDirectory else { return nil }
         let index = DedupIndex(directory: directory, settings: config.dedup.minHash)
-        if let replacing = state.replacing {
-            try Replacements.finish(RunState.Replacing(segments: replacing.segments), directory: config.output, index: index)
-        }
+        // A killed commit's replacements (its shards were renamed with the leftovers).
+        if let replacing = state.replacing { try Replacements.finish(replacing, directory: config.output, index: index) }
         // (A segment `winnow index compact` merged away is not there to list.)
         for run in state.runs {
             for segment in run.indexSegments where FileManager.default.fileExists(atPath: directory + "/" + segment) { try index.list(segment) }

@@ -59,35 +59,48 @@ struct Replacements {
         let allShards = state.runs.flatMap(\.files).filter {
             !$0.hasPrefix("attributes/") && ($0 as NSString).lastPathComponent.hasPrefix(shardPrefix + "-")
         }
+        let others = Namesakes(state)
         var wanted: [String: Set<String>] = [:]
         for input in changed {
             let shards = input.earlier.shards ?? allShards
-            if let other = Self.sameName(as: input, shards: shards, in: state) {
+            let name = input.earlier.input ?? input.name
+            if let other = others.sharing(shards, name: name, besides: input.path) {
                 Log.warning(
                     "\(input.path): changed since an earlier run read it, and read again; its earlier documents stay, as they cannot be told from those of \(other) (named \(input.name) too)"
                 )
                 continue
             }
             paths.append(input.path)
-            for shard in shards { wanted[shard, default: []].insert(input.earlier.input ?? input.name) }
+            for shard in shards { wanted[shard, default: []].insert(name) }
+            Log.info("\(input.path): changed since an earlier run read it; read again whole, its earlier documents replaced")
         }
         for shard in wanted.keys.sorted() {
             try find(shard, names: wanted[shard]!, directory: directory)
         }
-        for input in changed where paths.contains(input.path) {
-            Log.info("\(input.path): changed since an earlier run read it; read again whole, its earlier documents replaced")
-        }
     }
 
-    /// Another finished input with the same name whose documents may share a shard with `input`'s.
-    private static func sameName(as input: Changed, shards: [String], in state: RunState) -> String? {
-        let name = input.earlier.input ?? input.name
-        for (path, other) in state.finished where path != input.path {
-            guard other.input == name || (other.input == nil && path.hasSuffix("/" + name)) else { continue }
-            guard let theirs = other.shards else { return path }
-            if theirs.contains(where: shards.contains) { return path }
+    /// The finished inputs by their name in the documents, looked up once for all changed inputs.
+    private struct Namesakes {
+        var named: [String: [(path: String, shards: [String]?)]] = [:]
+        /// Entries of states that did not record names: matched by the end of their path.
+        var unnamed: [(path: String, shards: [String]?)] = []
+
+        init(_ state: RunState) {
+            for (path, input) in state.finished {
+                if let name = input.input { named[name, default: []].append((path, input.shards)) } else { unnamed.append((path, input.shards)) }
+            }
         }
-        return nil
+
+        /// Another finished input named `name` whose documents may share a shard with `shards`.
+        func sharing(_ shards: [String], name: String, besides path: String) -> String? {
+            let candidates = (named[name] ?? []) + unnamed.filter { $0.path.hasSuffix("/" + name) }
+            let mine = Set(shards)
+            for other in candidates where other.path != path {
+                guard let theirs = other.shards else { return other.path }
+                if theirs.contains(where: mine.contains) { return other.path }
+            }
+            return nil
+        }
     }
 
     /// Notes the lines of `shard` whose `metadata.input` is one of `names`.
@@ -110,10 +123,9 @@ struct Replacements {
         if !found.isEmpty { lines[shard] = found }
     }
 
-    private static func forEachLine(_ path: String, _ body: ([UInt8]) -> Void) throws {
+    private static func forEachLine(_ path: String, _ body: (ArraySlice<UInt8>) -> Void) throws {
         do {
-            let reader = ByteReader(source: try GzipByteSource(path: path))
-            while let (line, _) = try reader.readLine(limit: 1 << 40) { body(Array(line)) }
+            try ByteReader.forEachLine(ofFile: path, limit: 1 << 40, body)
         } catch {
             throw OutputError(path, reason: "a committed shard that cannot be read (\(error))")
         }
@@ -125,10 +137,8 @@ struct Replacements {
     /// records them again once read). Only the first commit of a run does this; later ones clear
     /// `state.replacing`.
     mutating func commit(into state: inout RunState, directory: String, index: DedupIndex?, run: Int, compression: Int32) throws {
-        // Index segments a killed run's commit replaced stay listed until a run with the index
-        // has swapped them in its manifest (`Pipeline.openIndex`).
-        let unswapped = index == nil ? state.replacing?.segments ?? [:] : [:]
-        state.replacing = unswapped.isEmpty ? nil : RunState.Replacing(segments: unswapped)
+        let unswapped = Self.unswapped(state.replacing, index: index)
+        state.replacing = unswapped
         guard !committed else { return }
         committed = true
         var replacing = RunState.Replacing()
@@ -150,7 +160,8 @@ struct Replacements {
                 replacing.shards += files
             }
         }
-        for r in state.runs.indices { state.runs[r].files.removeAll { emptied.contains($0) } }
+        let gone = Set(emptied)
+        for r in state.runs.indices { state.runs[r].files.removeAll { gone.contains($0) } }
         if let index {
             for segment in segmentsHit.sorted() {
                 let renamed = Self.replacedName(segment, run: run)
@@ -160,8 +171,15 @@ struct Replacements {
             }
         }
         for path in paths { state.finished[path] = nil }
-        replacing.segments.merge(unswapped) { new, _ in new }
+        replacing.segments.merge(unswapped?.segments ?? [:]) { new, _ in new }
         state.replacing = replacing.isEmpty ? nil : replacing
+    }
+
+    /// What of `replacing` stays in the state once its renames are done: index segments a run
+    /// without the index cannot swap in its manifest, until a run with it does (`Pipeline.openIndex`).
+    private static func unswapped(_ replacing: RunState.Replacing?, index: DedupIndex?) -> RunState.Replacing? {
+        guard index == nil, let segments = replacing?.segments, !segments.isEmpty else { return nil }
+        return RunState.Replacing(segments: segments)
     }
 
     /// After the save of a commit that took documents out: the new versions renamed over the old
@@ -172,7 +190,7 @@ struct Replacements {
         emptied = []
         guard let replacing = state.replacing else { return }
         try Self.finish(replacing, directory: directory, index: index)
-        state.replacing = index == nil && !replacing.segments.isEmpty ? RunState.Replacing(segments: replacing.segments) : nil
+        state.replacing = Self.unswapped(replacing, index: index)
         if state.replacing != replacing { try state.save(directory) }
     }
 
@@ -202,7 +220,7 @@ struct Replacements {
         try forEachLine(path) { bytes in
             defer { line += 1 }
             guard !drop.contains(line) else { return }
-            compressor.compress(bytes + [0x0a], into: &out)
+            compressor.compress(Array(bytes) + [0x0a], into: &out)
             kept += 1
         }
         guard kept > 0 else { return 0 }

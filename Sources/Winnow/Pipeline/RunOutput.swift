@@ -37,6 +37,9 @@ struct RunOutput {
     /// to, by the file's place in the run's list; `joinedPosition` maps those positions after the
     /// shards were joined.
     private var shardsOfFile: [Int32: [Int]] = [:]
+    /// The (file, shard position) last recorded there: documents come in input order, so the
+    /// table changes only when either does.
+    private var lastRecorded: (file: Int32, position: Int) = (-1, -1)
     private var joinedPosition: [Int]?
     private(set) var firstError: Error?
     private let started: Double
@@ -105,7 +108,10 @@ struct RunOutput {
         if let record = RecordCodec.encode(current, added: config.added) {
             let position = writer.shards.count
             try attributes.write(record, of: current, to: writer)
-            if shardsOfFile[current.file]?.last != position { shardsOfFile[current.file, default: []].append(position) }
+            if lastRecorded != (current.file, position) {
+                shardsOfFile[current.file, default: []].append(position)
+                lastRecorded = (current.file, position)
+            }
             writeStats.documentsOut += 1
             markWritten(current.sequence)
             for (key, json) in current.origin.extraMetadata where !RecordCodec.ownMetadataKeys.contains(key) {

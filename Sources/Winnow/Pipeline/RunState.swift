@@ -285,18 +285,17 @@ public struct RunState: Decodable {
     }
 
     /// Where the shard named `name` (relative to the output directory) waits for its commit.
-    static func pendingPath(_ name: String) -> String {
+    static func pendingPath(_ name: String) -> String { waitingPath(name, ShardWriter.pendingName) }
+
+    /// `name` (relative to the output directory) with its file name made hidden by `hide`.
+    private static func waitingPath(_ name: String, _ hide: (String) -> String) -> String {
         let folder = (name as NSString).deletingLastPathComponent
-        let pending = ShardWriter.pendingName((name as NSString).lastPathComponent)
-        return folder.isEmpty ? pending : folder + "/" + pending
+        let hidden = hide((name as NSString).lastPathComponent)
+        return folder.isEmpty ? hidden : folder + "/" + hidden
     }
 
     /// Where the new version of the committed shard `name` waits for the commit that replaces it.
-    static func replacementPath(_ name: String) -> String {
-        let folder = (name as NSString).deletingLastPathComponent
-        let waiting = "." + (name as NSString).lastPathComponent + ".replacement"
-        return folder.isEmpty ? waiting : folder + "/" + waiting
-    }
+    static func replacementPath(_ name: String) -> String { waitingPath(name) { "." + $0 + ".replacement" } }
 
     /// Moves the document shards of an output directory written before they had their folder
     /// (`shard-…` beside the summaries) into `documents/`, and names them so in the state. Files

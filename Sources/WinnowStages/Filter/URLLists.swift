@@ -304,8 +304,7 @@ public enum ListFile {
     /// streamed (`ByteReader`).
     static func forEachLine(_ path: String, _ body: (ArraySlice<UInt8>) -> Void) throws {
         do {
-            let lines = ByteReader(source: try openByteSource(path: path))
-            while let (line, _) = try lines.readLine(limit: 1 << 20) { body(line) }
+            try ByteReader.forEachLine(ofFile: path, limit: 1 << 20, body)
         } catch {
             throw Problem(description: "\(path): \(error)")
         }

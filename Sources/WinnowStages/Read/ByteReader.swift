@@ -48,6 +48,13 @@ package final class ByteReader {
         position = 0
     }
 
+    /// Each line of the file at `path` (decompressed when its name ends in `.gz`), without its line
+    /// break, streamed; lines over `limit` bytes are cut there.
+    package static func forEachLine(ofFile path: String, limit: Int, _ body: (ArraySlice<UInt8>) throws -> Void) throws {
+        let lines = ByteReader(source: try openByteSource(path: path))
+        while let (line, _) = try lines.readLine(limit: limit) { try body(line) }
+    }
+
     /// The next line without its `\n` (and `\r`), or nil at the end. Lines over `limit` bytes
     /// are cut there (the rest of the line is skipped) and flagged.
     package func readLine(limit: Int) throws -> (line: ArraySlice<UInt8>, cut: Bool)? {
