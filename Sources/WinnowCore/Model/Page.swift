@@ -18,6 +18,11 @@ public struct PageInfo: Sendable, Equatable {
     /// The name of the page's first schema.org microdata author (`itemprop="author"`: its
     /// `itemprop="name"`, else its text), when short enough to be a name.
     public var microdataAuthor: String?
+    /// The text of the page's first link marked `rel="author"` that reads as a name.
+    public var relAuthor: String?
+    /// The text of the page's first element whose class or id marks an author's name
+    /// (`author`, `byline`, `username` as a word) and that reads as a name.
+    public var classAuthor: String?
     /// The charset the page was decoded from.
     public var charset: String = "utf-8"
 

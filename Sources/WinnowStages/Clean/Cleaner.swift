@@ -68,7 +68,7 @@ public struct Cleaner: Sendable {
         return control * 100 > head.count * 5
     }
 
-    /// Reads title, lang, meta, canonical link, JSON-LD and `<time>` values.
+    /// Reads title, lang, meta, canonical link, JSON-LD, `<time>` values and the authors the markup names.
     func collectInfo(_ tree: HTMLTree) -> PageInfo {
         var info = PageInfo()
         if let html = tree.first(.html) {
@@ -115,6 +115,12 @@ public struct Cleaner: Sendable {
                 if !sawAuthor, let itemprop = tree.attribute(.itemprop, of: index), Self.hasToken(itemprop, "author") {
                     sawAuthor = true
                     info.microdataAuthor = Self.microdataName(tree, index)
+                }
+                if info.relAuthor == nil, let rel = tree.attribute(.rel, of: index), Self.hasToken(rel, "author") {
+                    info.relAuthor = AuthorMarkup.name(tree, index, &bytes)
+                }
+                if info.classAuthor == nil, AuthorMarkup.marksAuthor(tree, index) {
+                    info.classAuthor = AuthorMarkup.name(tree, index, &bytes)
                 }
                 return true
             }

@@ -125,11 +125,12 @@ struct MetadataExtractor {
         let byline = Byline.find(in: header, page: page)
         var authors = ld.authors
         if authors.isEmpty,
-            let meta = info.meta("author", "article:author", "dc.creator", "byl", "sailthru.author", "parsely-author", "cxenseparse:author")
+            let meta = info.meta(
+                "author", "article:author", "dc.creator", "byl", "sailthru.author", "parsely-author", "cxenseparse:author")
         {
             if !meta.lowercased().hasPrefix("http") { authors = [meta] }
         }
-        authors = authors.map(cleanAuthor).filter { !$0.isEmpty && !$0.lowercased().hasPrefix("http") }
+        authors = authors.map(cleanAuthor).filter(isName)
         // An organisation or the site itself as author gives way to people named in a byline.
         let onlySite = !authors.isEmpty && authors.allSatisfy { siteNames.contains(comparable($0)) }
         if authors.isEmpty || ((ld.authorsAreOrganizations || onlySite) && !byline.names.isEmpty) {
@@ -137,6 +138,14 @@ struct MetadataExtractor {
         }
         // Microdata (schema.org's other syntax): a forum's first post, an article's author box.
         if authors.isEmpty, let name = info.microdataAuthor, !name.lowercased().hasPrefix("http") { authors = [name] }
+        // Then what the page says of its author apart from its visible byline: a scholarly
+        // citation's author, a Twitter card's "Written by" field, a link marked rel=author; on
+        // articles and discussions, an element whose class names the author (elsewhere such
+        // elements are as often a review's or a testimonial's).
+        if authors.isEmpty {
+            let sources = [info.meta("citation_author"), labelledAuthor(info), info.relAuthor, kind == .other ? nil : info.classAuthor]
+            authors = sources.lazy.compactMap { $0.map(cleanAuthor) }.first(where: isName).map { [$0] } ?? []
+        }
         var unique: [String] = []
         for a in authors where !unique.contains(a) { unique.append(a) }
         extraction.author = unique.isEmpty ? nil : unique.joined(separator: "; ")
@@ -263,6 +272,29 @@ struct MetadataExtractor {
             return nil
         }
         return resolved.absoluteString
+    }
+
+    /// The author a page states as a labelled pair of Twitter card fields (`twitter:label1`
+    /// "Written by", `twitter:data1` the name; what Yoast SEO writes on WordPress pages).
+    static func labelledAuthor(_ info: PageInfo) -> String? {
+        for n in 1...4 {
+            guard let label = info.meta("twitter:label\(n)")?.lowercased() else { break }
+            if label.hasPrefix("written by") || label.hasPrefix("author") || label == "by" { return info.meta("twitter:data\(n)") }
+        }
+        return nil
+    }
+
+    /// Whether a cleaned author reads as someone's name: not empty, not a link, not a date
+    /// ("Updated March 13, 2024": a word all digits), not a label ("The Author") or a CMS's
+    /// default account ("admin").
+    static func isName(_ author: String) -> Bool {
+        let lower = author.lowercased()
+        if lower.isEmpty || lower.hasPrefix("http") || ["admin", "administrator", "author", "the author", "about the author"].contains(lower) {
+            return false
+        }
+        return !author.split(separator: " ").contains { word in
+            word.allSatisfy { $0.isNumber || $0.isPunctuation } && word.contains(where: \.isNumber)
+        }
     }
 
     static func cleanAuthor(_ raw: String) -> String {

@@ -197,6 +197,8 @@ public enum RecordCodec {
         w.field("json_ld", strings: info.jsonLD)
         w.field("times", strings: info.times)
         if let author = info.microdataAuthor { w.field("microdata_author", author) }
+        if let author = info.relAuthor { w.field("rel_author", author) }
+        if let author = info.classAuthor { w.field("class_author", author) }
         w.endObject()
     }
 

@@ -43,12 +43,16 @@ struct StageState: Decodable {
         var jsonLD: [String]?
         var times: [String]?
         var microdataAuthor: String?
+        var relAuthor: String?
+        var classAuthor: String?
 
         enum CodingKeys: String, CodingKey {
             case title, canonical, charset, metas, times
             case htmlLang = "html_lang"
             case jsonLD = "json_ld"
             case microdataAuthor = "microdata_author"
+            case relAuthor = "rel_author"
+            case classAuthor = "class_author"
         }
 
         var info: PageInfo {
@@ -61,6 +65,8 @@ struct StageState: Decodable {
             info.jsonLD = jsonLD ?? []
             info.times = times ?? []
             info.microdataAuthor = microdataAuthor
+            info.relAuthor = relAuthor
+            info.classAuthor = classAuthor
             return info
         }
     }

@@ -120,6 +120,44 @@ final class MetadataTests: XCTestCase {
         XCTAssertNil(try Cleaner().clean(Array(long.utf8), contentType: nil).info.microdataAuthor, "longer than a name")
     }
 
+    /// Where the markup names the author apart from JSON-LD, meta and the byline: a scholarly
+    /// citation, a Twitter card's "Written by" pair, a link marked rel=author, and (on articles
+    /// and discussions only) an element whose class or id names the author; texts that are not
+    /// names (a form's "Name *", a date, "admin") and other people's names (a commenter's) are not taken.
+    func testAuthorFromMarkup() throws {
+        let article = "<meta property=\"og:type\" content=\"article\">"
+        let twitter = "<meta name=\"twitter:label1\" content=\"Written by\"><meta name=\"twitter:data1\" content=\"Ann Lee\">"
+        XCTAssertEqual(try extract("<h1>A Post</h1>", head: twitter).author, "Ann Lee")
+        XCTAssertEqual(try extract("<h1>A Post</h1>", head: "<meta name=\"citation_author\" content=\"Lee, Ann\">").author, "Lee, Ann")
+        let rel = "<h1>A Post</h1><div class=\"meta\"><a href=\"/who/ann\" rel=\"author\">Ann Lee</a></div>"
+        XCTAssertEqual(try extract(rel).author, "Ann Lee")
+        let boxed =
+            "<h1>A Post</h1><div class=\"post-author-box\"><img class=\"author-avatar\" src=\"a.png\">"
+            + "<h4 class=\"post-author-box__name\">Ann Lee</h4><p class=\"author-bio\">Ann writes about gardens, and more.</p></div>"
+        XCTAssertEqual(try extract(boxed, head: article).author, "Ann Lee")
+        XCTAssertNil(try extract(boxed, url: "https://example.org/shop/item").author, "not an article: as often a reviewer's name")
+        let forum = "<h1>A Thread</h1><div class=\"post\"><a class=\"username\" href=\"/u/1\">sam_k42</a><p>First post.</p></div>"
+        XCTAssertEqual(try extract(forum, url: "https://example.org/threads/a-thread.1/").author, "sam_k42")
+        let notNames =
+            "<h1>A Post</h1><span class=\"byline\">Updated March 13, 2024</span><a rel=\"author\" href=\"/u/1\">admin</a>"
+        XCTAssertNil(try extract(notNames, head: article).author)
+        let comment =
+            "<html><body><p>Text.</p><div class=\"comment-author vcard\">Bob Ray</div>"
+            + "<form><p class=\"field-author\"><label>Name *</label><input name=\"author\"></p></form></body></html>"
+        XCTAssertNil(try Cleaner().clean(Array(comment.utf8), contentType: nil).info.classAuthor, "a commenter's name, a form's field")
+        // Kept through the clean stage's intermediate records.
+        let html = Array(("<html><body>" + rel + boxed + "</body></html>").utf8)
+        let cleaned = try Cleaner().clean(html, contentType: nil)
+        XCTAssertEqual(cleaned.info.relAuthor, "Ann Lee")
+        XCTAssertEqual(cleaned.info.classAuthor, "Ann Lee")
+        let item = WorkItem(sequence: 0, origin: DocumentOrigin(id: "d", source: .html, input: "i"), content: .cleaned(cleaned))
+        let line = try XCTUnwrap(RecordCodec.encode(item, added: "2026-01-01T00:00:00Z"))
+        guard case .success((_, .cleanedHTML(_, let info))) = RecordCodec.decode(line: line[...], input: "i") else {
+            return XCTFail("a clean record reads back as a cleaned page")
+        }
+        XCTAssertEqual(info, cleaned.info)
+    }
+
     /// On a page that is not an article or a post, an `<h1>` just above the text is as often a
     /// tagline as the page's name: it is the title only when it agrees with the metadata's.
     func testTaglineHeadingOnServicePages() throws {

@@ -1,0 +1,64 @@
+import WinnowHTML
+
+/// Where a page's markup names its author outside JSON-LD, `<meta>` and microdata: a link the
+/// page marks `rel="author"` (HTML's own link type), and an element whose class or id says it
+/// holds the author's name (`author`, `byline`, `username` as a word of the name: WordPress's
+/// `author-name`, Elementor's `author-box__name`, phpBB's and XenForo's `username`; the
+/// conventions trafilatura's author paths also read). Only short texts that read as a name count.
+enum AuthorMarkup {
+    /// Words of a class or id that mark an element holding an author's name.
+    static let markers: [[UInt8]] = ["author", "authors", "authorname", "byline", "username"].map { Array($0.utf8) }
+    /// Words that mark an author's other parts (a photo, a biography) or someone else's name
+    /// (a commenter, a reviewer, a form's field).
+    static let others: [[UInt8]] = [
+        "avatar", "bio", "biography", "description", "desc", "image", "img", "photo", "picture", "pic", "label",
+        "form", "input", "comment", "comments", "reply", "replies", "review", "reviews", "testimonial", "quote",
+    ].map { Array($0.utf8) }
+
+    /// Whether an element's class or id marks it as holding the author's name (the words of
+    /// each are its runs of ASCII letters and digits, compared without case).
+    static func marksAuthor(_ tree: HTMLTree, _ index: Int32) -> Bool {
+        var marked = false
+        for name in [AttributeName.class, .id] {
+            guard let value = tree.attribute(name, of: index) else { continue }
+            var start = value.startIndex
+            for position in value.startIndex...value.endIndex {
+                if position < value.endIndex, isWordByte(value[position]) { continue }
+                let word = value[start..<position]
+                start = position + 1
+                guard word.count >= 3 else { continue }
+                if others.contains(where: { equalsLower(word, $0) }) { return false }
+                if !marked, markers.contains(where: { equalsLower(word, $0) }) { marked = true }
+            }
+        }
+        return marked
+    }
+
+    @inline(__always) private static func isWordByte(_ b: UInt8) -> Bool {
+        (b >= 0x61 && b <= 0x7a) || (b >= 0x41 && b <= 0x5a) || (b >= 0x30 && b <= 0x39)
+    }
+
+    @inline(__always) private static func equalsLower(_ word: ArraySlice<UInt8>, _ lower: [UInt8]) -> Bool {
+        word.count == lower.count && zip(word, lower).allSatisfy { ($0 | 0x20) == $1 }
+    }
+
+    /// The element's text when it reads as a name: 2 to 50 characters and at most five words
+    /// after a "By" label, starting with a letter, with no asterisk (a form's "Name *"), colon or
+    /// link; else nil.
+    static func name(_ tree: HTMLTree, _ index: Int32, _ bytes: inout [UInt8]) -> String? {
+        let tag = tree[index].tag
+        if tag == .input || tag == .label || tag == .textarea || tag == .select || tag == .option || tag == .button { return nil }
+        bytes.removeAll(keepingCapacity: true)
+        tree.appendText(of: index, to: &bytes)
+        guard bytes.count <= 200 else { return nil }
+        var text = Substring(TextNormalizer.normalize(bytes))
+        for label in ["written by ", "posted by ", "by: ", "by "] where text.lowercased().hasPrefix(label) {
+            text = text.dropFirst(label.count)
+            break
+        }
+        guard text.count >= 2, text.count <= 50, text.split(separator: " ").count <= 5, text.first?.isLetter == true,
+            !text.contains(where: { $0 == "*" || $0 == ":" || $0 == "@" }), !text.lowercased().hasPrefix("http")
+        else { return nil }
+        return String(text)
+    }
+}
