@@ -238,32 +238,18 @@ package struct BlockFeatures {
     /// its children in `elements`), so a block reads its element's summary.
     func pathSummaries(parents: [Int32], half: Int32, most: Int32) -> [PathSummary] {
         let elements = page.elements
-        // Elements sharing tag and class/id with others: cards, posts, list items.
-        struct Signature: Hashable {
-            var tag: String
-            var classID: String
-        }
-        var signatureCount: [Signature: Int] = [:]
-        for e in elements where !e.classID.isEmpty { signatureCount[Signature(tag: e.tag, classID: e.classID), default: 0] += 1 }
-        let repeats = elements.map { $0.classID.isEmpty ? 0 : signatureCount[Signature(tag: $0.tag, classID: $0.classID)] ?? 0 }
-        var familyOf: [String: Int] = [:] // class/id strings recur on a page (cards, list items)
-        let families = elements.map { e in
-            if let bits = familyOf[e.classID] { return bits }
-            let bits = Self.tokenFamilies(e.classID)
-            familyOf[e.classID] = bits
-            return bits
-        }
+        let (tagBits, isContainer, families, repeats) = elementSummaries()
         var paths = [PathSummary](repeating: PathSummary(), count: elements.count)
         for i in 0..<elements.count {
             let p = Int(parents[i])
             var s = p >= 0 ? paths[p] : PathSummary()
             s.negative = s.negative || rules.negative[i]
             s.positive = s.positive || rules.positive[i]
-            s.tagBits |= Self.pathTagBits(elements[i].tag)
+            s.tagBits |= tagBits[i]
             s.anywhere |= families[i]
             // The element itself and its two nearest ancestors.
             s.near = families[i] | (p >= 0 ? families[p] : 0) | (p >= 0 && parents[p] >= 0 ? families[Int(parents[p])] : 0)
-            if ExtractRules.containerTags.contains(elements[i].tag) { s.container = Int32(i) }
+            if isContainer[i] { s.container = Int32(i) }
             if repeats[i] >= 3 {
                 s.repeatCount = repeats[i]
                 s.repeatDepth = 1
@@ -278,6 +264,58 @@ package struct BlockFeatures {
             paths[i] = s
         }
         return paths
+    }
+
+    /// Per element: its tag's path bits, whether its tag is a container's, its class/id's token
+    /// families, and how many elements share its tag and class/id (0 without one).
+    private func elementSummaries() -> (tagBits: [Int], isContainer: [Bool], families: [Int], repeats: [Int]) {
+        let elements = page.elements
+        // Each distinct tag and class/id string of the page looked up once (a page has thousands
+        // of elements and a few dozen tags and hundreds of class strings: cards, list items); the
+        // per-element work is then two dictionary lookups, no more hashing of pairs.
+        var tagSlot: [String: Int] = [:]
+        var tagBits: [Int] = []
+        var tagIsContainer: [Bool] = []
+        var classSlot: [String: Int] = [:]
+        var classFamilies: [Int] = []
+        // Elements sharing tag and class/id with others: cards, posts, list items. Per class
+        // string, the (tag, count) pairs it appears with (nearly always one).
+        var classTags: [[(tag: Int, count: Int)]] = []
+        var tagOf = [Int](repeating: 0, count: elements.count)
+        var classOf = [Int](repeating: -1, count: elements.count)
+        for (i, e) in elements.enumerated() {
+            let t: Int
+            if let known = tagSlot[e.tag] {
+                t = known
+            } else {
+                t = tagBits.count
+                tagSlot[e.tag] = t
+                tagBits.append(Self.pathTagBits(e.tag))
+                tagIsContainer.append(ExtractRules.containerTags.contains(e.tag))
+            }
+            tagOf[i] = t
+            let c: Int
+            if let known = classSlot[e.classID] {
+                c = known
+            } else {
+                c = classFamilies.count
+                classSlot[e.classID] = c
+                classFamilies.append(Self.tokenFamilies(e.classID))
+                classTags.append([])
+            }
+            classOf[i] = c
+            guard !e.classID.isEmpty else { continue }
+            if let k = classTags[c].firstIndex(where: { $0.tag == t }) {
+                classTags[c][k].count += 1
+            } else {
+                classTags[c].append((t, 1))
+            }
+        }
+        let repeats = elements.indices.map { i in
+            elements[i].classID.isEmpty ? 0 : classTags[classOf[i]].first(where: { $0.tag == tagOf[i] })?.count ?? 0
+        }
+        let families = classOf.map { classFamilies[$0] }
+        return (tagOf.map { tagBits[$0] }, tagOf.map { tagIsContainer[$0] }, families, repeats)
     }
 
     /// The features every block of the page shares: size, links, prose, JSON-LD and OpenGraph types.
