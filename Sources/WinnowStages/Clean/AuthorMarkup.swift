@@ -18,13 +18,9 @@ enum AuthorMarkup {
     /// Whether an element's class or id marks it as holding the author's name (the words of
     /// each are its runs of ASCII letters and digits, compared without case).
     static func marksAuthor(_ tree: HTMLTree, _ index: Int32) -> Bool {
-        // Asked of every element while the cleaner reads the page: a pass over the bytes for
-        // "auth", "byli" or "user" first, the word split only where one stands.
-        let classes = tree.attribute(.class, of: index)
-        let id = tree.attribute(.id, of: index)
-        guard classes.map(mayMark) == true || id.map(mayMark) == true else { return false }
+        // The cleaner asks only where `mayMark` found "auth", "byli" or "user" in one of them.
         var marked = false
-        for value in [classes, id] {
+        for value in [tree.attribute(.class, of: index), tree.attribute(.id, of: index)] {
             guard let value else { continue }
             var start = value.startIndex
             for position in value.startIndex...value.endIndex {
@@ -39,8 +35,9 @@ enum AuthorMarkup {
         return marked
     }
 
-    /// Whether the value holds "auth", "byli" or "user" (any case): every marker word does.
-    @inline(__always) private static func mayMark(_ value: ArraySlice<UInt8>) -> Bool {
+    /// Whether the value holds "auth", "byli" or "user" (any case), as every marker word does: a
+    /// pass over the bytes of every class and id of the page, before any word is split.
+    @inline(__always) static func mayMark(_ value: ArraySlice<UInt8>) -> Bool {
         guard value.count >= 4 else { return false }
         var i = value.startIndex
         let last = value.endIndex - 4
@@ -75,9 +72,20 @@ enum AuthorMarkup {
     static func name(_ tree: HTMLTree, _ index: Int32, _ bytes: inout [UInt8]) -> String? {
         let tag = tree[index].tag
         if tag == .input || tag == .label || tag == .textarea || tag == .select || tag == .option || tag == .button { return nil }
+        // The text gathered up to 200 bytes: a marked element may be a whole page's wrapper.
         bytes.removeAll(keepingCapacity: true)
-        tree.appendText(of: index, to: &bytes)
-        guard bytes.count <= 200 else { return nil }
+        var tooLong = false
+        tree.walk(from: index) { child, node in
+            guard !tooLong else { return false }
+            if node.isText {
+                let text = tree.textBytes(of: child)
+                tooLong = bytes.count + text.count > 200
+                if !tooLong { bytes.append(contentsOf: text) }
+                return false
+            }
+            return true
+        }
+        guard !tooLong else { return nil }
         var text = Substring(TextNormalizer.normalize(bytes))
         for label in ["written by ", "posted by ", "by: ", "by "] where text.lowercased().hasPrefix(label) {
             text = text.dropFirst(label.count)

@@ -112,20 +112,38 @@ public struct Cleaner: Sendable {
                 }
                 return true
             default:
-                if !sawAuthor, let itemprop = tree.attribute(.itemprop, of: index), Self.hasToken(itemprop, "author") {
-                    sawAuthor = true
-                    info.microdataAuthor = Self.microdataName(tree, index)
-                }
-                if info.relAuthor == nil, let rel = tree.attribute(.rel, of: index), Self.hasToken(rel, "author") {
-                    info.relAuthor = AuthorMarkup.name(tree, index, &bytes)
-                }
-                if info.classAuthor == nil, AuthorMarkup.marksAuthor(tree, index) {
-                    info.classAuthor = AuthorMarkup.name(tree, index, &bytes)
-                }
+                if node.count > 0 { readAuthorMarkup(index, tree, into: &info, sawMicrodata: &sawAuthor, &bytes) }
                 return true
             }
         }
         return info
+    }
+
+    /// What an element's attributes say of the page's author: the first microdata author, the
+    /// first link marked rel=author and the first element whose class or id names the author.
+    /// One pass over the attributes (asked of every element of the page).
+    private func readAuthorMarkup(_ index: Int32, _ tree: HTMLTree, into info: inout PageInfo, sawMicrodata: inout Bool, _ bytes: inout [UInt8]) {
+        var itemprop: ArraySlice<UInt8>?
+        var rel: ArraySlice<UInt8>?
+        var mayName = false
+        for a in tree.attributes(of: index) {
+            switch a.name {
+            case .itemprop: itemprop = tree.text[Int(a.start)..<Int(a.start + a.count)]
+            case .rel: rel = tree.text[Int(a.start)..<Int(a.start + a.count)]
+            case .class, .id: mayName = mayName || info.classAuthor == nil && AuthorMarkup.mayMark(tree.text[Int(a.start)..<Int(a.start + a.count)])
+            default: break
+            }
+        }
+        if !sawMicrodata, let itemprop, Self.hasToken(itemprop, "author") {
+            sawMicrodata = true
+            info.microdataAuthor = Self.microdataName(tree, index)
+        }
+        if info.relAuthor == nil, let rel, Self.hasToken(rel, "author") {
+            info.relAuthor = AuthorMarkup.name(tree, index, &bytes)
+        }
+        if info.classAuthor == nil, mayName, AuthorMarkup.marksAuthor(tree, index) {
+            info.classAuthor = AuthorMarkup.name(tree, index, &bytes)
+        }
     }
 
     /// Whether a space-separated attribute value holds `token` (ASCII case aside).
