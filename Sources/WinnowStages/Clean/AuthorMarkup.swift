@@ -15,12 +15,15 @@ enum AuthorMarkup {
         "form", "input", "comment", "comments", "reply", "replies", "review", "reviews", "testimonial", "quote",
     ].map { Array($0.utf8) }
 
-    /// Whether an element's class or id marks it as holding the author's name (the words of
-    /// each are its runs of ASCII letters and digits, compared without case).
-    static func marksAuthor(_ tree: HTMLTree, _ index: Int32) -> Bool {
-        // The cleaner asks only where `mayMark` found "auth", "byli" or "user" in one of them.
+    /// A form's fields and their labels: "Name *" over the comment form's author field.
+    static let formFields = TagSet([.input, .label, .textarea, .select, .option, .button])
+
+    /// Whether an element's class and id (the values it has) mark it as holding the author's
+    /// name (the words of each are its runs of ASCII letters and digits, compared without case).
+    /// The cleaner asks only where `mayMark` found "auth", "byli" or "user" in one of them.
+    static func marksAuthor(_ classes: ArraySlice<UInt8>?, _ id: ArraySlice<UInt8>?) -> Bool {
         var marked = false
-        for value in [tree.attribute(.class, of: index), tree.attribute(.id, of: index)] {
+        for value in [classes, id] {
             guard let value else { continue }
             var start = value.startIndex
             for position in value.startIndex...value.endIndex {
@@ -70,8 +73,7 @@ enum AuthorMarkup {
     /// after a "By" label, starting with a letter, with no asterisk (a form's "Name *"), colon or
     /// link; else nil.
     static func name(_ tree: HTMLTree, _ index: Int32, _ bytes: inout [UInt8]) -> String? {
-        let tag = tree[index].tag
-        if tag == .input || tag == .label || tag == .textarea || tag == .select || tag == .option || tag == .button { return nil }
+        if formFields.contains(tree[index].tag) { return nil }
         // The text gathered up to 200 bytes: a marked element may be a whole page's wrapper.
         bytes.removeAll(keepingCapacity: true)
         var tooLong = false

@@ -125,12 +125,15 @@ public struct Cleaner: Sendable {
     private func readAuthorMarkup(_ index: Int32, _ tree: HTMLTree, into info: inout PageInfo, sawMicrodata: inout Bool, _ bytes: inout [UInt8]) {
         var itemprop: ArraySlice<UInt8>?
         var rel: ArraySlice<UInt8>?
-        var mayName = false
+        var classes: ArraySlice<UInt8>?
+        var id: ArraySlice<UInt8>?
         for a in tree.attributes(of: index) {
+            let value = tree.text[Int(a.start)..<Int(a.start + a.count)]
             switch a.name {
-            case .itemprop: itemprop = tree.text[Int(a.start)..<Int(a.start + a.count)]
-            case .rel: rel = tree.text[Int(a.start)..<Int(a.start + a.count)]
-            case .class, .id: mayName = mayName || info.classAuthor == nil && AuthorMarkup.mayMark(tree.text[Int(a.start)..<Int(a.start + a.count)])
+            case .itemprop: itemprop = value
+            case .rel: rel = value
+            case .class: classes = value
+            case .id: id = value
             default: break
             }
         }
@@ -141,7 +144,10 @@ public struct Cleaner: Sendable {
         if info.relAuthor == nil, let rel, Self.hasToken(rel, "author") {
             info.relAuthor = AuthorMarkup.name(tree, index, &bytes)
         }
-        if info.classAuthor == nil, mayName, AuthorMarkup.marksAuthor(tree, index) {
+        // A byte scan of class and id first; their words split only where it finds a marker's start.
+        if info.classAuthor == nil, classes.map(AuthorMarkup.mayMark) == true || id.map(AuthorMarkup.mayMark) == true,
+            AuthorMarkup.marksAuthor(classes, id)
+        {
             info.classAuthor = AuthorMarkup.name(tree, index, &bytes)
         }
     }

@@ -273,10 +273,10 @@ package struct BlockFeatures {
         // Each distinct tag and class/id string of the page looked up once (a page has thousands
         // of elements and a few dozen tags and hundreds of class strings: cards, list items); the
         // per-element work is then two dictionary lookups, no more hashing of pairs.
-        var tagSlot: [String: Int] = [:]
+        var tagSlots = Slots()
         var tagBits: [Int] = []
         var tagIsContainer: [Bool] = []
-        var classSlot: [String: Int] = [:]
+        var classSlots = Slots()
         var classFamilies: [Int] = []
         // Elements sharing tag and class/id with others: cards, posts, list items. Per class
         // string, the (tag, count) pairs it appears with (nearly always one).
@@ -284,22 +284,14 @@ package struct BlockFeatures {
         var tagOf = [Int](repeating: 0, count: elements.count)
         var classOf = [Int](repeating: -1, count: elements.count)
         for (i, e) in elements.enumerated() {
-            let t: Int
-            if let known = tagSlot[e.tag] {
-                t = known
-            } else {
-                t = tagBits.count
-                tagSlot[e.tag] = t
+            let (t, newTag) = tagSlots.slot(e.tag)
+            if newTag {
                 tagBits.append(Self.pathTagBits(e.tag))
                 tagIsContainer.append(ExtractRules.containerTags.contains(e.tag))
             }
             tagOf[i] = t
-            let c: Int
-            if let known = classSlot[e.classID] {
-                c = known
-            } else {
-                c = classFamilies.count
-                classSlot[e.classID] = c
+            let (c, newClass) = classSlots.slot(e.classID)
+            if newClass {
                 classFamilies.append(Self.tokenFamilies(e.classID))
                 classTags.append([])
             }
@@ -316,6 +308,19 @@ package struct BlockFeatures {
         }
         let families = classOf.map { classFamilies[$0] }
         return (tagOf.map { tagBits[$0] }, tagOf.map { tagIsContainer[$0] }, families, repeats)
+    }
+
+    /// Numbers for the distinct strings it is given, in the order first seen.
+    private struct Slots {
+        private var numbers: [String: Int] = [:]
+
+        /// The number of `key`, and whether `key` was new.
+        mutating func slot(_ key: String) -> (number: Int, new: Bool) {
+            if let known = numbers[key] { return (known, false) }
+            let number = numbers.count
+            numbers[key] = number
+            return (number, true)
+        }
     }
 
     /// The features every block of the page shares: size, links, prose, JSON-LD and OpenGraph types.
