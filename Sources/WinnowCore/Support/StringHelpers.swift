@@ -29,6 +29,34 @@ extension String {
         }
     }
 
+    /// The string with every occurrence of `needle` removed, left to right, by a byte search of the
+    /// UTF-8 (what `replacingOccurrences(of: needle, with: "")` gives for an ASCII needle, without
+    /// going through NSString).
+    package func removingBytes(_ needle: String) -> String {
+        guard var offset = byteOffset(of: needle) else { return self }
+        let bytes = Array(utf8)
+        let pattern = Array(needle.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var start = 0
+        while true {
+            out.append(contentsOf: bytes[start..<offset])
+            start = offset + pattern.count
+            guard let next = Self.firstOffset(of: pattern, in: bytes, from: start) else { break }
+            offset = next
+        }
+        out.append(contentsOf: bytes[start...])
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func firstOffset(of pattern: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
+        guard !pattern.isEmpty, bytes.count >= pattern.count, start <= bytes.count - pattern.count else { return nil }
+        for i in start...(bytes.count - pattern.count) where bytes[i] == pattern[0] {
+            if bytes[i..<(i + pattern.count)].elementsEqual(pattern) { return i }
+        }
+        return nil
+    }
+
     /// The text after the first occurrence of `needle`, or nil.
     func suffix(after needle: String) -> Substring? {
         guard let offset = byteOffset(of: needle) else { return nil }

@@ -350,41 +350,60 @@ struct MainTextFinder {
     /// Short blocks that are page furniture by their words.
     static func isFurnitureText(_ block: Block) -> Bool {
         guard block.chars < ExtractRules.shortBlockChars else { return false }
-        let lower = FastCase.lowercased(block.text)
+        let checksPrefixes = block.chars < 60 || block.sentenceEnds.count <= 1
+        guard checksPrefixes || block.chars < 80 else { return false }
+        // ASCII text is not lowercased: the phrase pre-check, the prefixes and the matcher fold
+        // ASCII case themselves (the tables are lowercase), so only the phrase test needs a copy.
+        let ascii = block.text.utf8.withContiguousStorageIfAvailable { !$0.contains { $0 >= 0x80 } } ?? false
+        let lower = ascii ? block.text : FastCase.lowercased(block.text)
         // Whole-block phrases, punctuation aside ("Advertisement", "Share this:").
         if block.chars < 60 && mayBeBoilerplatePhrase(lower) {
-            if ExtractRules.boilerplatePhrases.contains(CharacterSetLite.withoutPunctuation(lower).trimmingSpaces()) { return true }
+            let phrase = CharacterSetLite.withoutPunctuation(ascii ? lower.lowercased() : lower).trimmingSpaces()
+            if ExtractRules.boilerplatePhrases.contains(phrase) { return true }
         }
-        if block.chars < 60 || block.sentenceEnds.count <= 1 {
+        if checksPrefixes {
             // Byte prefixes: the text and the table are both NFC.
             let prefixed =
                 lower.utf8.withContiguousStorageIfAvailable { bytes in
-                    ExtractRules.boilerplatePrefixesUTF8.contains { bytes.starts(with: $0) }
-                } ?? ExtractRules.boilerplatePrefixesUTF8.contains { lower.utf8.starts(with: $0) }
+                    ExtractRules.boilerplatePrefixesUTF8.contains { startsFolded(bytes, with: $0) }
+                } ?? ExtractRules.boilerplatePrefixesUTF8.contains { startsFolded(Array(lower.utf8), with: $0) }
             if prefixed { return true }
         }
         if block.chars < 80 && ExtractRules.furnitureMatcher.groups(in: lower) != 0 { return true }
         return false
     }
 
+    /// Whether `bytes`, ASCII letters folded to lowercase, start with `prefix`.
+    private static func startsFolded<C: Collection<UInt8>>(_ bytes: C, with prefix: [UInt8]) -> Bool {
+        guard bytes.count >= prefix.count else { return false }
+        return zip(bytes, prefix).allSatisfy { b, p in (b >= 0x41 && b <= 0x5a ? b | 0x20 : b) == p }
+    }
+
     /// False when `withoutPunctuation(lower).trimmingSpaces()` cannot be a boilerplate phrase, told
-    /// cheaply on ASCII text: too many letters and digits for the longest phrase, or first two
-    /// bytes that start no phrase. Non-ASCII text always goes to the full check.
+    /// cheaply from the bytes (ASCII letters folded to lowercase): more ASCII letters and digits
+    /// than the longest phrase has bytes (the test keeps them all), or first two kept bytes that
+    /// start no phrase (unknown, and so true, when a non-ASCII byte comes before them).
     private static func mayBeBoilerplatePhrase(_ lower: String) -> Bool {
         lower.utf8.withContiguousStorageIfAvailable { bytes in
             var alphanumerics = 0
             var start: UInt16 = 0
             var kept = 0
-            for b in bytes {
-                if b >= 0x80 { return true }
+            var startKnown = true
+            for var b in bytes {
+                if b >= 0x80 {
+                    if kept < 2 { startKnown = false }
+                    continue
+                }
                 if (b >= 0x61 && b <= 0x7a) || (b >= 0x41 && b <= 0x5a) || (b >= 0x30 && b <= 0x39) { alphanumerics += 1 }
+                if b >= 0x41 && b <= 0x5a { b |= 0x20 }
                 if kept < 2 && !CharacterSetLite.dropsASCII(b) && !(kept == 0 && (b == 0x20 || b == 0x0d)) {
                     start = start << 8 | UInt16(b)
                     kept += 1
                 }
             }
-            guard alphanumerics <= ExtractRules.longestBoilerplatePhrase, kept == 2 else { return false }
-            return ExtractRules.boilerplatePhraseStarts.contains(start)
+            guard alphanumerics <= ExtractRules.longestBoilerplatePhrase else { return false }
+            guard startKnown else { return true }
+            return kept == 2 && ExtractRules.boilerplatePhraseStarts.contains(start)
         } ?? true
     }
 

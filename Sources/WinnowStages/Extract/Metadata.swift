@@ -114,7 +114,7 @@ struct MetadataExtractor {
         let siteName = info.meta("og:site_name", "application-name") ?? ld.publisher
         var siteNames = Set([siteName, info.title.flatMap(siteSuffix)].compactMap { $0.map(comparable) })
         if let host = url.flatMap({ URL(string: $0)?.host }) {
-            let bare = comparable(host.replacingOccurrences(of: "www.", with: ""))
+            let bare = comparable(host.removingBytes("www."))
             siteNames.insert(bare)
             if let name = bare.split(separator: ".").first { siteNames.insert(String(name)) }
         }
@@ -323,20 +323,31 @@ enum Byline {
     /// A byline's label standing alone, its name in the next block ("Written by" / "Jane Doe").
     static let labels: Set<String> = ["by", "written by", "author", "authors", "posted by", "words by", "von", "par", "por", "autor", "auteur"]
 
+    private static let agenciesLowercased = agencies.map { $0.lowercased() }
+
+    /// A block's lowercased text without the spaces, colons and no-break spaces around it (a
+    /// label such as "Written by:").
+    private static func labelText(_ lower: String) -> String {
+        let trimmed: Set<Unicode.Scalar> = [" ", ":", "\u{a0}"]
+        let scalars = lower.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !trimmed.contains($0) }), let last = scalars.lastIndex(where: { !trimmed.contains($0) })
+        else { return "" }
+        return String(scalars[first...last])
+    }
+
     static func find(in header: ArraySlice<Block>, page: SegmentedPage) -> Found {
         var found = Found()
         for (position, block) in zip(header.indices, header) where block.chars < 120 && (block.kind != .heading || block.level > 1) {
             let text = block.text
             let lower = text.lowercased()
-            let label = lower.trimmingCharacters(in: CharacterSet(charactersIn: " :\u{a0}"))
-            if found.names.isEmpty, labels.contains(label) {
+            if found.names.isEmpty, labels.contains(labelText(lower)) {
                 if position + 1 < header.endIndex, header[position + 1].chars < 80 {
                     found.names = names(in: Substring(header[position + 1].text))
                 }
                 continue
             }
-            if found.names.isEmpty, let agency = agencies.first(where: { lower.hasPrefix($0.lowercased()) }) {
-                found.names = [agency]
+            if found.names.isEmpty, let agency = zip(agencies, agenciesLowercased).first(where: { lower.hasPrefix($0.1) }) {
+                found.names = [agency.0]
             }
             if found.date == nil, block.chars < 100, let date = DateParser.iso8601(text), text.contains(where: { $0.isNumber }) {
                 found.date = date
@@ -425,20 +436,22 @@ enum DateParser {
 
     /// An ISO 8601 date (with the time and offset when the source has them), or nil.
     static func iso8601(_ raw: String) -> String? {
+        // Every form below has a year of four ASCII digits in a row: a text without one has no date.
+        guard hasFourDigits(raw) else { return nil }
         let s = raw.trimmingSpaces()
         let bytes = Array(s.utf8)
         // YYYY-MM-DD[THH:MM[:SS][.fff][Z|±HH:MM]]
         if bytes.count >= 10, let y = number(bytes, 0, 4), bytes[4] == UInt8(ascii: "-") || bytes[4] == UInt8(ascii: "/"),
             let m = number(bytes, 5, 2), bytes[7] == bytes[4], let d = number(bytes, 8, 2), valid(y, m, d)
         {
-            let date = String(format: "%04d-%02d-%02d", y, m, d)
+            let date = day(y, m, d)
             if bytes.count >= 16, bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: " "),
                 let hh = number(bytes, 11, 2), bytes[13] == UInt8(ascii: ":"), let mm = number(bytes, 14, 2), hh < 24, mm < 60
             {
-                var out = date + String(format: "T%02d:%02d", hh, mm)
+                var out = date + "T" + twoDigits(hh) + ":" + twoDigits(mm)
                 var i = 16
                 if bytes.count >= 19, bytes[16] == UInt8(ascii: ":"), let ss = number(bytes, 17, 2), ss < 61 {
-                    out += String(format: ":%02d", ss)
+                    out += ":" + twoDigits(ss)
                     i = 19
                 }
                 while i < bytes.count, bytes[i] == UInt8(ascii: ".") || (bytes[i] >= 0x30 && bytes[i] <= 0x39) { i += 1 }
@@ -454,7 +467,7 @@ enum DateParser {
                         } else if i + 5 <= bytes.count, let m2 = number(bytes, i + 3, 2) {
                             om = m2
                         }
-                        out += String(format: "%@%02d:%02d", String(UnicodeScalar(bytes[i])), oh, om)
+                        out += String(UnicodeScalar(bytes[i])) + twoDigits(oh) + ":" + twoDigits(om)
                     }
                 }
                 return out
@@ -480,7 +493,7 @@ enum DateParser {
             }
         }
         if let y = year, let m = month, let d = day, valid(y, m, d) {
-            return String(format: "%04d-%02d-%02d", y, m, d)
+            return Self.day(y, m, d)
         }
         return numeric(bytes)
     }
@@ -504,7 +517,7 @@ enum DateParser {
                 let m = number(bytes, run + 1, 2), bytes[run + 3] == UInt8(ascii: "-"), let d = number(bytes, run + 4, 2),
                 endsThere(run + 6), valid(y, m, d)
             {
-                return String(format: "%04d-%02d-%02d", y, m, d)
+                return Self.day(y, m, d)
             }
             if (1...2).contains(run - i), run < bytes.count, bytes[run] == UInt8(ascii: "."), let d = number(bytes, i, run - i) {
                 var mEnd = run + 1
@@ -513,7 +526,7 @@ enum DateParser {
                     let m = number(bytes, run + 1, mEnd - run - 1), let y = number(bytes, mEnd + 1, 4),
                     endsThere(mEnd + 5), valid(y, m, d)
                 {
-                    return String(format: "%04d-%02d-%02d", y, m, d)
+                    return Self.day(y, m, d)
                 }
             }
         }
@@ -529,11 +542,26 @@ enum DateParser {
                 parts[i + 1].count == 2, let m = Int(parts[i + 1]),
                 parts[i + 2].count == 2, let d = Int(parts[i + 2]), valid(y, m, d)
             {
-                return String(format: "%04d-%02d-%02d", y, m, d)
+                return Self.day(y, m, d)
             }
         }
         return nil
     }
+
+    private static func hasFourDigits(_ text: String) -> Bool {
+        var run = 0
+        for b in text.utf8 {
+            run = b >= 0x30 && b <= 0x39 ? run + 1 : 0
+            if run == 4 { return true }
+        }
+        return false
+    }
+
+    /// `YYYY-MM-DD` of a valid day (a year of four digits, as `valid` requires).
+    private static func day(_ y: Int, _ m: Int, _ d: Int) -> String { "\(y)-" + twoDigits(m) + "-" + twoDigits(d) }
+
+    /// 0 to 99 as two digits.
+    private static func twoDigits(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
 
     private static func number(_ bytes: [UInt8], _ start: Int, _ count: Int) -> Int? {
         guard start + count <= bytes.count else { return nil }
