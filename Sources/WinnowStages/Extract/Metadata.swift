@@ -440,40 +440,7 @@ enum DateParser {
         guard hasFourDigits(raw) else { return nil }
         let s = raw.trimmingSpaces()
         let bytes = Array(s.utf8)
-        // YYYY-MM-DD[THH:MM[:SS][.fff][Z|±HH:MM]]
-        if bytes.count >= 10, let y = number(bytes, 0, 4), bytes[4] == UInt8(ascii: "-") || bytes[4] == UInt8(ascii: "/"),
-            let m = number(bytes, 5, 2), bytes[7] == bytes[4], let d = number(bytes, 8, 2), valid(y, m, d)
-        {
-            let date = day(y, m, d)
-            if bytes.count >= 16, bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: " "),
-                let hh = number(bytes, 11, 2), bytes[13] == UInt8(ascii: ":"), let mm = number(bytes, 14, 2), hh < 24, mm < 60
-            {
-                var out = date + "T" + twoDigits(hh) + ":" + twoDigits(mm)
-                var i = 16
-                if bytes.count >= 19, bytes[16] == UInt8(ascii: ":"), let ss = number(bytes, 17, 2), ss < 61 {
-                    out += ":" + twoDigits(ss)
-                    i = 19
-                }
-                while i < bytes.count, bytes[i] == UInt8(ascii: ".") || (bytes[i] >= 0x30 && bytes[i] <= 0x39) { i += 1 }
-                if i < bytes.count {
-                    if bytes[i] == UInt8(ascii: "Z") {
-                        out += "Z"
-                    } else if bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-"), i + 3 <= bytes.count,
-                        let oh = number(bytes, i + 1, 2)
-                    {
-                        var om = 0
-                        if i + 6 <= bytes.count, bytes[i + 3] == UInt8(ascii: ":"), let m2 = number(bytes, i + 4, 2) {
-                            om = m2
-                        } else if i + 5 <= bytes.count, let m2 = number(bytes, i + 3, 2) {
-                            om = m2
-                        }
-                        out += String(UnicodeScalar(bytes[i])) + twoDigits(oh) + ":" + twoDigits(om)
-                    }
-                }
-                return out
-            }
-            return date
-        }
+        if let iso = isoForm(bytes) { return iso }
         // "November 19, 2019", "Nov. 19 2019", "19 November 2019", "Tue, 19 Nov 2019 10:00:00 GMT"
         let words = s.lowercased().split { !($0.isLetter || $0.isNumber) }.map(String.init)
         var year: Int?
@@ -544,6 +511,44 @@ enum DateParser {
             {
                 return Self.day(y, m, d)
             }
+        }
+        return nil
+    }
+
+    /// `YYYY-MM-DD[THH:MM[:SS][.fff][Z|±HH:MM]]` at the start of `bytes` (`/` for `-` too), or nil.
+    private static func isoForm(_ bytes: [UInt8]) -> String? {
+        if bytes.count >= 10, let y = number(bytes, 0, 4), bytes[4] == UInt8(ascii: "-") || bytes[4] == UInt8(ascii: "/"),
+            let m = number(bytes, 5, 2), bytes[7] == bytes[4], let d = number(bytes, 8, 2), valid(y, m, d)
+        {
+            let date = day(y, m, d)
+            if bytes.count >= 16, bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: " "),
+                let hh = number(bytes, 11, 2), bytes[13] == UInt8(ascii: ":"), let mm = number(bytes, 14, 2), hh < 24, mm < 60
+            {
+                var out = date + "T" + twoDigits(hh) + ":" + twoDigits(mm)
+                var i = 16
+                if bytes.count >= 19, bytes[16] == UInt8(ascii: ":"), let ss = number(bytes, 17, 2), ss < 61 {
+                    out += ":" + twoDigits(ss)
+                    i = 19
+                }
+                while i < bytes.count, bytes[i] == UInt8(ascii: ".") || (bytes[i] >= 0x30 && bytes[i] <= 0x39) { i += 1 }
+                if i < bytes.count {
+                    if bytes[i] == UInt8(ascii: "Z") {
+                        out += "Z"
+                    } else if bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-"), i + 3 <= bytes.count,
+                        let oh = number(bytes, i + 1, 2)
+                    {
+                        var om = 0
+                        if i + 6 <= bytes.count, bytes[i + 3] == UInt8(ascii: ":"), let m2 = number(bytes, i + 4, 2) {
+                            om = m2
+                        } else if i + 5 <= bytes.count, let m2 = number(bytes, i + 3, 2) {
+                            om = m2
+                        }
+                        out += String(UnicodeScalar(bytes[i])) + twoDigits(oh) + ":" + twoDigits(om)
+                    }
+                }
+                return out
+            }
+            return date
         }
         return nil
     }
