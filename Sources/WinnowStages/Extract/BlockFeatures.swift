@@ -154,6 +154,9 @@ package struct BlockFeatures {
         var positive: [Bool]
         /// Per block: furniture by its words (`MainTextFinder.isFurnitureText`).
         var furniture: [Bool]
+        /// Per element: the number of its class/id string (`MainTextFinder.classOf`), -1 without one.
+        var classOf: [Int32]
+        var classCount: Int
     }
 
     let page: SegmentedPage
@@ -272,17 +275,15 @@ package struct BlockFeatures {
         let elements = page.elements
         // Each distinct tag and class/id string of the page looked up once (a page has thousands
         // of elements and a few dozen tags and hundreds of class strings: cards, list items); the
-        // per-element work is then two dictionary lookups, no more hashing of pairs.
+        // class strings come numbered by the rules (`Rules.classOf`), the tags by one lookup each.
         var tagSlots = Slots()
         var tagBits: [Int] = []
         var tagIsContainer: [Bool] = []
-        var classSlots = Slots()
-        var classFamilies: [Int] = []
+        var classFamilies = [Int](repeating: -1, count: rules.classCount)
         // Elements sharing tag and class/id with others: cards, posts, list items. Per class
         // string, the (tag, count) pairs it appears with (nearly always one).
-        var classTags: [[(tag: Int, count: Int)]] = []
+        var classTags = [[(tag: Int, count: Int)]](repeating: [], count: rules.classCount)
         var tagOf = [Int](repeating: 0, count: elements.count)
-        var classOf = [Int](repeating: -1, count: elements.count)
         for (i, e) in elements.enumerated() {
             let (t, newTag) = tagSlots.slot(e.tag)
             if newTag {
@@ -290,13 +291,9 @@ package struct BlockFeatures {
                 tagIsContainer.append(ExtractRules.containerTags.contains(e.tag))
             }
             tagOf[i] = t
-            let (c, newClass) = classSlots.slot(e.classID)
-            if newClass {
-                classFamilies.append(Self.tokenFamilies(e.classID))
-                classTags.append([])
-            }
-            classOf[i] = c
-            guard !e.classID.isEmpty else { continue }
+            let c = Int(rules.classOf[i])
+            guard c >= 0 else { continue }
+            if classFamilies[c] < 0 { classFamilies[c] = Self.tokenFamilies(e.classID) }
             if let k = classTags[c].firstIndex(where: { $0.tag == t }) {
                 classTags[c][k].count += 1
             } else {
@@ -304,9 +301,9 @@ package struct BlockFeatures {
             }
         }
         let repeats = elements.indices.map { i in
-            elements[i].classID.isEmpty ? 0 : classTags[classOf[i]].first(where: { $0.tag == tagOf[i] })?.count ?? 0
+            rules.classOf[i] < 0 ? 0 : classTags[Int(rules.classOf[i])].first(where: { $0.tag == tagOf[i] })?.count ?? 0
         }
-        let families = classOf.map { classFamilies[$0] }
+        let families = rules.classOf.map { $0 < 0 ? 0 : classFamilies[Int($0)] }
         return (tagOf.map { tagBits[$0] }, tagOf.map { tagIsContainer[$0] }, families, repeats)
     }
 

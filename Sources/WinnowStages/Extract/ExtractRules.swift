@@ -56,11 +56,12 @@ enum ExtractRules {
     ]
 
     /// All class/id patterns in one automaton; the group bits say which table matched.
-    static let classMatcher = PatternMatcher(groups: [positiveClassID, negativeClassID, contentOverrides, strongNegativeClassID])
+    static let classMatcher = PatternMatcher(groups: [positiveClassID, negativeClassID, contentOverrides, strongNegativeClassID, embedClasses])
     static let positiveGroup: UInt32 = 1 << 0
     static let negativeGroup: UInt32 = 1 << 1
     static let overrideGroup: UInt32 = 1 << 2
     static let strongNegativeGroup: UInt32 = 1 << 3
+    static let embedGroup: UInt32 = 1 << 4
 
     /// Tags whose blocks are boilerplate wherever they occur in the chosen region.
     static let boilerplateTags: Set<String> = ["header", "footer", "aside", "address", "figcaption", "caption", "figure", "summary"]
@@ -102,8 +103,6 @@ enum ExtractRules {
         "twitter-tweet", "instagram-media", "tiktok-embed", "fb-post", "reddit-embed", "bluesky-embed", "mastodon-embed",
         "tumblr-post", "threads-post",
     ]
-
-    static let embedMatcher = PatternMatcher(groups: [embedClasses])
 
     /// A sibling of the core with prose blocks at least this long and few links joins the text
     /// (a lead paragraph or summary kept apart from the body).

@@ -125,7 +125,8 @@ public struct Extractor: Sendable {
     private static func features(_ page: SegmentedPage, types: Set<String>, kind: PageKind, finder: MainTextFinder) -> BlockFeatures.FeatureMatrix {
         let rules = BlockFeatures.Rules(
             kind: kind, articleKept: Set(finder.mainBlocks()), fullKept: Set(finder.fullContentBlocks()),
-            negative: finder.negative, positive: finder.positive, furniture: finder.furniture)
+            negative: finder.negative, positive: finder.positive, furniture: finder.furniture, classOf: finder.classOf,
+            classCount: finder.classCount)
         return BlockFeatures(page: page, ldTypes: types, rules: rules).vectors()
     }
 

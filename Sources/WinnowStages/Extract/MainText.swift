@@ -20,6 +20,12 @@ struct MainTextFinder {
     /// Per element: whether its own class/id (not its ancestors') marks it boilerplate or content.
     private(set) var negative: [Bool] = []
     private(set) var positive: [Bool] = []
+    /// Per element: the number of its class/id string among the page's distinct ones (the first
+    /// seen is 0), -1 without one; `classCount` of them.
+    private(set) var classOf: [Int32] = []
+    private(set) var classCount = 0
+    /// Per element: whether its class/id names an embedded social post (`ExtractRules.embedClasses`).
+    private var embedded: [Bool] = []
     /// Per block: short furniture by its words (`isFurnitureText`), worked out once for the
     /// rules and the model's features.
     private(set) var furniture: [Bool] = []
@@ -42,8 +48,23 @@ struct MainTextFinder {
                 e = page.elements[Int(e)].parent
             }
         }
-        // The class/id patterns of each element, matched once for both verdicts.
-        let groups = page.elements.map { $0.classID.isEmpty ? 0 : ExtractRules.classMatcher.groups(in: $0.classID) }
+        // The class/id patterns matched once per distinct class/id string of the page (cards and
+        // list items repeat theirs), for both verdicts.
+        var numbers: [String: Int32] = [:]
+        var classGroups: [UInt32] = []
+        var classOf = [Int32](repeating: -1, count: page.elements.count)
+        for (i, e) in page.elements.enumerated() where !e.classID.isEmpty {
+            if let known = numbers[e.classID] {
+                classOf[i] = known
+            } else {
+                classOf[i] = Int32(classGroups.count)
+                numbers[e.classID] = classOf[i]
+                classGroups.append(ExtractRules.classMatcher.groups(in: e.classID))
+            }
+        }
+        self.classOf = classOf
+        classCount = classGroups.count
+        let groups = classOf.map { $0 < 0 ? 0 : classGroups[Int($0)] }
         negative = page.elements.indices.map { i in
             Self.negativeKind(
                 page.elements[i], groups: groups[i],
@@ -51,6 +72,7 @@ struct MainTextFinder {
                 commentsAreContent: commentsAreContent)
         }
         positive = page.elements.indices.map { i in Self.isPositive(page.elements[i], groups: groups[i], negative: negative[i]) }
+        embedded = groups.map { $0 & ExtractRules.embedGroup != 0 }
         furniture = page.blocks.map(Self.isFurnitureText)
     }
 
@@ -324,7 +346,7 @@ struct MainTextFinder {
         var e = block.element
         while e >= 0 && e != root {
             let element = page.elements[Int(e)]
-            if !element.classID.isEmpty && ExtractRules.embedMatcher.groups(in: element.classID) != 0 { break }
+            if embedded[Int(e)] { break }
             let isFigure = element.tag == "figure" || element.tag == "figcaption"
             if negative[Int(e)] && !(includeCaptions && isFigure) { return .insideBoilerplate(e) }
             e = element.parent
