@@ -20,6 +20,9 @@ struct MainTextFinder {
     /// Per element: whether its own class/id (not its ancestors') marks it boilerplate or content.
     private(set) var negative: [Bool] = []
     private(set) var positive: [Bool] = []
+    /// Per element: its parent's index (-1 at the top), read once: the walks up the tree below
+    /// read only this, not whole elements.
+    let parents: [Int32]
     /// Per element: the number of its class/id string among the page's distinct ones (the first
     /// seen is 0), -1 without one; `classCount` of them.
     private(set) var classOf: [Int32] = []
@@ -36,16 +39,18 @@ struct MainTextFinder {
     init(page: SegmentedPage, commentsAreContent: Bool = false) {
         self.page = page
         self.commentsAreContent = commentsAreContent
+        let parents = page.elements.map(\.parent)
+        self.parents = parents
         // Prose below each element, to tell layout wrappers that hold the article from boilerplate.
         var proseAll = [Double](repeating: 0, count: page.elements.count)
         var total = 0.0
-        for block in page.blocks where Self.isProse(block) {
-            let amount = Double(block.chars) * (1 - block.linkDensity)
+        for i in page.blocks.indices where Self.isProse(page.blocks[i]) {
+            let amount = Double(page.blocks[i].chars) * (1 - page.blocks[i].linkDensity)
             total += amount
-            var e = block.element
+            var e = page.blocks[i].element
             while e >= 0 {
                 proseAll[Int(e)] += amount
-                e = page.elements[Int(e)].parent
+                e = parents[Int(e)]
             }
         }
         // The class/id patterns matched once per distinct class/id string of the page (cards and
@@ -130,7 +135,7 @@ struct MainTextFinder {
             while e >= 0 {
                 s.chars[Int(e)] += block.chars
                 s.linkChars[Int(e)] += block.linkChars
-                e = elements[Int(e)].parent
+                e = parents[Int(e)]
             }
             guard isProse(block) else { continue }
             var p = block.element
@@ -138,13 +143,13 @@ struct MainTextFinder {
             while p >= 0 {
                 s.prose[Int(p)] += amount
                 if negative[Int(p)] { break }
-                p = elements[Int(p)].parent
+                p = parents[Int(p)]
             }
             let value = blockValue(block)
             var container = block.element
             s.longestProse[Int(container)] = max(s.longestProse[Int(container)], block.chars)
             while container >= 0 && !ExtractRules.containerTags.contains(elements[Int(container)].tag) {
-                container = elements[Int(container)].parent
+                container = parents[Int(container)]
             }
             var weight = 1.0
             var level = 0
@@ -152,7 +157,7 @@ struct MainTextFinder {
                 s.score[Int(container)] += value * weight
                 level += 1
                 weight = level == 1 ? 0.5 : 1.0 / 3.0
-                container = elements[Int(container)].parent
+                container = parents[Int(container)]
             }
         }
         return s
@@ -189,13 +194,13 @@ struct MainTextFinder {
             var a = Int32(i)
             while a >= 0 && !hasTwin[Int(a)] {
                 hasTwin[Int(a)] = true
-                a = elements[Int(a)].parent
+                a = parents[Int(a)]
             }
         }
         let unnamedCore = signature.1.isEmpty
         var core = best
         var path = best
-        var ancestor = elements[Int(best)].parent
+        var ancestor = parents[Int(best)]
         while ancestor >= 0 && !negative[Int(ancestor)] {
             // Only substantial chunks of prose count, not scattered snippets around the page.
             let chunk = max(ExtractRules.expansionMinChars, scores.prose[Int(core)] * ExtractRules.expansionChunkShare)
@@ -208,7 +213,7 @@ struct MainTextFinder {
             }
             if gain >= scores.prose[Int(core)] * (ExtractRules.expansionRatio - 1) { core = ancestor }
             path = ancestor
-            ancestor = elements[Int(ancestor)].parent
+            ancestor = parents[Int(ancestor)]
         }
         return core
     }
@@ -217,10 +222,10 @@ struct MainTextFinder {
     private func region(around core: Int32, bestScore: Double, _ scores: Scores) -> Set<Int32> {
         let elements = page.elements
         var region = Set<Int32>([core])
-        let parent = elements[Int(core)].parent
+        let parent = parents[Int(core)]
         guard parent >= 0 else { return region }
         let threshold = max(10, bestScore * 0.2)
-        for i in elements.indices where elements[i].parent == parent && Int32(i) != core && !negative[i] {
+        for i in elements.indices where parents[i] == parent && Int32(i) != core && !negative[i] {
             let density = scores.linkDensity(i)
             if scores.score[i] * (1 - density) >= threshold || (density < 0.2 && scores.longestProse[i] >= ExtractRules.siblingProseChars) {
                 region.insert(Int32(i))
@@ -246,7 +251,7 @@ struct MainTextFinder {
                 if rankEnds || !isInside(block.element, skipScope) { skipScope = -1 }
             }
             if skipScope < 0 && isBoilerplateHeading(block) {
-                skipScope = max(0, page.elements[Int(block.element)].parent)
+                skipScope = max(0, parents[Int(block.element)])
                 skipLevel = block.kind == .heading ? block.level : 6
                 trace?.reasons[index] = "boilerplate heading: drops the section it heads"
                 continue
@@ -267,7 +272,7 @@ struct MainTextFinder {
         var e = block.element
         while e >= 0 {
             if region.contains(e) { return e }
-            e = page.elements[Int(e)].parent
+            e = parents[Int(e)]
         }
         return nil
     }
@@ -276,7 +281,7 @@ struct MainTextFinder {
         var e = element
         while e >= 0 {
             if e == ancestor { return true }
-            e = page.elements[Int(e)].parent
+            e = parents[Int(e)]
         }
         return false
     }
@@ -339,17 +344,17 @@ struct MainTextFinder {
         }
     }
 
+    private func isFigure(_ e: Int32) -> Bool { page.elements[Int(e)].tag == "figure" || page.elements[Int(e)].tag == "figcaption" }
+
     /// Why a block of the main region is left out, nil when it is kept.
     private func dropReason(_ block: Block, at index: Int, below root: Int32) -> LeftOut? {
         // Boilerplate elements between the block and the region root; none count above an
         // embedded social post.
         var e = block.element
         while e >= 0 && e != root {
-            let element = page.elements[Int(e)]
             if embedded[Int(e)] { break }
-            let isFigure = element.tag == "figure" || element.tag == "figcaption"
-            if negative[Int(e)] && !(includeCaptions && isFigure) { return .insideBoilerplate(e) }
-            e = element.parent
+            if negative[Int(e)] && !(includeCaptions && isFigure(e)) { return .insideBoilerplate(e) }
+            e = parents[Int(e)]
         }
         if block.kind == .heading && block.level == 1 { return .headline }
         if block.kind == .caption || block.inFigure {
@@ -460,7 +465,7 @@ struct MainTextFinder {
             var e = block.element
             while e >= 0 {
                 textAll[Int(e)] += amount
-                e = elements[Int(e)].parent
+                e = parents[Int(e)]
             }
         }
         return elements.indices.map { self.negative[$0] && textAll[$0] < totalAll * 0.5 }
@@ -471,15 +476,16 @@ struct MainTextFinder {
         let elements = page.elements
         var text = [Double](repeating: 0, count: elements.count)
         var total = 0.0
+        var path: [Int32] = []
         for block in page.blocks {
             let amount = Double(block.chars - block.linkChars)
             var e = block.element
             var blocked = false
-            var path: [Int32] = []
+            path.removeAll(keepingCapacity: true)
             while e >= 0 {
                 if negative[Int(e)] { blocked = true }
                 path.append(e)
-                e = elements[Int(e)].parent
+                e = parents[Int(e)]
             }
             if blocked { continue }
             total += amount
@@ -498,7 +504,6 @@ struct MainTextFinder {
 
     /// Why a block of a full-content page is left out, or nil when it is kept.
     private func fullContentReason(_ block: Block, at index: Int, root: Int32, _ negative: [Bool]) -> LeftOut? {
-        let elements = page.elements
         var e = block.element
         var inside = root < 0
         var boilerplate: Int32 = -1
@@ -507,9 +512,8 @@ struct MainTextFinder {
                 inside = true
                 break
             }
-            let isFigure = elements[Int(e)].tag == "figure" || elements[Int(e)].tag == "figcaption"
-            if negative[Int(e)] && !(includeCaptions && isFigure) { boilerplate = e }
-            e = elements[Int(e)].parent
+            if negative[Int(e)] && !(includeCaptions && isFigure(e)) { boilerplate = e }
+            e = parents[Int(e)]
         }
         if !inside { return .outsideMainContent }
         if boilerplate >= 0 { return .insideBoilerplate(boilerplate) }
