@@ -208,14 +208,16 @@ package struct BlockFeatures {
             linkChars = [Double](repeating: 0, count: count)
             blockCount = [Double](repeating: 0, count: count)
             let parents = f.page.elements.map(\.parent)
-            for block in blocks {
-                totalChars += Double(block.chars)
-                totalLinks += Double(block.linkChars)
-                if MainTextFinder.isProse(block) { proseChars += Double(block.chars) }
-                var e = block.element
+            for i in blocks.indices {
+                let blockChars = Double(blocks[i].chars)
+                let blockLinks = Double(blocks[i].linkChars)
+                totalChars += blockChars
+                totalLinks += blockLinks
+                if MainTextFinder.isProse(blocks[i]) { proseChars += blockChars }
+                var e = blocks[i].element
                 while e >= 0 {
-                    chars[Int(e)] += Double(block.chars)
-                    linkChars[Int(e)] += Double(block.linkChars)
+                    chars[Int(e)] += blockChars
+                    linkChars[Int(e)] += blockLinks
                     blockCount[Int(e)] += 1
                     e = parents[Int(e)]
                 }

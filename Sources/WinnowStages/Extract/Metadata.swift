@@ -208,7 +208,8 @@ struct MetadataExtractor {
     /// each) are one headline, joined by a space.
     static func headlines(_ page: SegmentedPage) -> [(offset: Int, element: Block)] {
         var out: [(offset: Int, element: Block)] = []
-        for (index, block) in page.blocks.enumerated() where block.kind == .heading && block.level == 1 {
+        for index in page.blocks.indices where page.blocks[index].kind == .heading && page.blocks[index].level == 1 {
+            let block = page.blocks[index]
             if let last = out.last, last.offset == index - 1, last.element.element == block.element {
                 var merged = last.element
                 merged.text += " " + block.text
