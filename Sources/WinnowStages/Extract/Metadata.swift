@@ -162,6 +162,13 @@ struct MetadataExtractor {
         extraction.datePublished =
             dateCandidates.lazy.compactMap { $0.flatMap(DateParser.iso8601) }.first
             ?? byline.date ?? (kind == .other ? nil : Byline.date(near: header, in: page)) ?? url.flatMap(DateParser.fromURL)
+        // A day in the URL one day from the date found is the publisher's own day for it (a
+        // timestamp in UTC crosses midnight where the site's clock did not): the URL's day.
+        if let found = extraction.datePublished, let urlDay = url.flatMap(DateParser.fromURL),
+            let apart = DateParser.daysBetween(found, urlDay), abs(apart) == 1
+        {
+            extraction.datePublished = urlDay
+        }
 
         extraction.languageDeclared = LanguageTag.primary(
             info.htmlLang ?? ld.language ?? info.meta("og:locale", "content-language", "language", "dc.language"))
@@ -453,7 +460,7 @@ enum DateParser {
                 month = m
                 // The day stands next to the month: "Nov 19" or "19 November".
                 for j in [i + 1, i - 1] where j >= 0 && j < words.count {
-                    if words[j].count <= 2, let n = Int(words[j]), n >= 1, n <= 31 {
+                    if let n = dayOfMonth(words[j]) {
                         day = n
                         break
                     }
@@ -552,6 +559,38 @@ enum DateParser {
             return date
         }
         return nil
+    }
+
+    /// A day of the month as a word: "19", or with its English ordinal suffix, "22nd".
+    private static func dayOfMonth(_ word: String) -> Int? {
+        var digits = Substring(word)
+        for suffix in ["st", "nd", "rd", "th"] where word.hasSuffix(suffix) {
+            digits = digits.dropLast(2)
+            break
+        }
+        guard digits.count <= 2, let n = Int(digits), n >= 1, n <= 31 else { return nil }
+        return n
+    }
+
+    /// Days from `a` to `b`, both starting `YYYY-MM-DD`, or nil.
+    static func daysBetween(_ a: String, _ b: String) -> Int? {
+        guard let x = dayNumber(a), let y = dayNumber(b) else { return nil }
+        return y - x
+    }
+
+    /// Days since 1970-01-01 of a string starting `YYYY-MM-DD` (the proleptic Gregorian
+    /// calendar's day count, as in Howard Hinnant's `days_from_civil`).
+    private static func dayNumber(_ text: String) -> Int? {
+        let bytes = Array(text.utf8.prefix(10))
+        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"), let y0 = number(bytes, 0, 4),
+            let m = number(bytes, 5, 2), let d = number(bytes, 8, 2), valid(y0, m, d)
+        else { return nil }
+        let y = m <= 2 ? y0 - 1 : y0
+        let era = y / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
     }
 
     private static func hasFourDigits(_ text: String) -> Bool {

@@ -105,6 +105,20 @@ final class MetadataTests: XCTestCase {
         XCTAssertNil(try extract(body, url: "https://example.org/shop/item").datePublished, "not an article: the date may be an item's")
     }
 
+    func testOrdinalDaysAndTheURLsDay() throws {
+        XCTAssertEqual(DateParser.iso8601("January 22nd, 2019"), "2019-01-22")
+        XCTAssertEqual(DateParser.iso8601("1st March 2024"), "2024-03-01")
+        XCTAssertNil(DateParser.iso8601("March 42nd, 2024"))
+        XCTAssertEqual(DateParser.daysBetween("2024-02-28T23:00Z", "2024-03-01"), 2, "2024 is a leap year")
+        XCTAssertEqual(DateParser.daysBetween("2019-12-31", "2020-01-01"), 1)
+        // A UTC timestamp past midnight, the URL's day the evening before: the URL's day.
+        let late = "<meta property=\"article:published_time\" content=\"2019-11-20T01:50:59Z\">"
+        XCTAssertEqual(try extract("<h1>A Post</h1>", head: late, url: "https://example.org/2019/11/19/a-post").datePublished, "2019-11-19")
+        // Further apart, the metadata's date stands.
+        XCTAssertEqual(
+            try extract("<h1>A Post</h1>", head: late, url: "https://example.org/2019/11/17/a-post").datePublished, "2019-11-20T01:50:59Z")
+    }
+
     /// schema.org microdata: the first `itemprop="author"` item's name (a forum's first post), when
     /// no JSON-LD, meta or byline names one; kept through the clean stage's intermediate records.
     func testMicrodataAuthor() throws {
