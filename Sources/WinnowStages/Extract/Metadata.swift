@@ -150,31 +150,38 @@ struct MetadataExtractor {
         for a in authors where !unique.contains(a) { unique.append(a) }
         extraction.author = unique.isEmpty ? nil : unique.joined(separator: "; ")
 
-        let dateCandidates = [
-            ld.datePublished,
-            info.meta(
-                "article:published_time", "og:published_time", "datepublished",
-                "date", "dc.date", "dc.date.issued", "pubdate", "publishdate",
-                "publish-date", "sailthru.date", "parsely-pub-date", "article.published",
-                "published_time", "dcterms.created", "original-publish-date"),
-            info.times.first,
-        ]
-        extraction.datePublished =
-            dateCandidates.lazy.compactMap { $0.flatMap(DateParser.iso8601) }.first
-            ?? byline.date ?? (kind == .other ? nil : Byline.date(near: header, in: page)) ?? url.flatMap(DateParser.fromURL)
-        // A day in the URL one day from the date found is the publisher's own day for it (a
-        // timestamp in UTC crosses midnight where the site's clock did not): the URL's day.
-        if let found = extraction.datePublished, let urlDay = url.flatMap(DateParser.fromURL),
-            let apart = DateParser.daysBetween(found, urlDay), abs(apart) == 1
-        {
-            extraction.datePublished = urlDay
-        }
+        extraction.datePublished = publicationDate(page: page, ld: ld, byline: byline, header: header, url: url, kind: kind)
 
         extraction.languageDeclared = LanguageTag.primary(
             info.htmlLang ?? ld.language ?? info.meta("og:locale", "content-language", "language", "dc.language"))
         extraction.canonicalURL = resolve(info.canonical ?? info.meta("og:url") ?? ld.url, against: url)
         extraction.siteName = siteName ?? info.meta("twitter:site")
         extraction.description = info.meta("og:description", "description", "twitter:description") ?? ld.description
+    }
+
+    /// The publication date: JSON-LD's, the date metas', a `<time>`'s, the byline's, one shown near
+    /// the headline (articles and posts only), the URL's.
+    static func publicationDate(
+        page: SegmentedPage, ld: LD, byline: Byline.Found, header: ArraySlice<Block>, url: String?, kind: PageKind
+    ) -> String? {
+        let dateCandidates = [
+            ld.datePublished,
+            page.info.meta(
+                "article:published_time", "og:published_time", "datepublished",
+                "date", "dc.date", "dc.date.issued", "pubdate", "publishdate",
+                "publish-date", "sailthru.date", "parsely-pub-date", "article.published",
+                "published_time", "dcterms.created", "original-publish-date"),
+            page.info.times.first,
+        ]
+        let found =
+            dateCandidates.lazy.compactMap { $0.flatMap(DateParser.iso8601) }.first
+            ?? byline.date ?? (kind == .other ? nil : Byline.date(near: header, in: page)) ?? url.flatMap(DateParser.fromURL)
+        // A day in the URL one day from the date found is the publisher's own day for it (a
+        // timestamp in UTC crosses midnight where the site's clock did not): the URL's day.
+        if let found, let urlDay = url.flatMap(DateParser.fromURL), let apart = DateParser.daysBetween(found, urlDay), abs(apart) == 1 {
+            return urlDay
+        }
+        return found
     }
 
     /// The blocks a reader sees around the headline (bylines, dates): from the headline's `<h1>`
