@@ -100,9 +100,12 @@ final class MetadataTests: XCTestCase {
         XCTAssertNil(DateParser.iso8601("31.02.2025x"))
         let article = "<meta property=\"og:type\" content=\"article\">"
         // Above the headline: outside the byline's blocks, which are read on every page.
-        let body = "<p>Last updated: 12.03.2025</p><h1>A Post</h1><p>Jane Doe</p>"
+        let body = "<p>Last updated: 12.03.2025</p><p>Free delivery</p><p>Sale</p><h1>A Post</h1><p>Jane Doe</p>"
         XCTAssertEqual(try extract(body, head: article).datePublished, "2025-03-12")
         XCTAssertNil(try extract(body, url: "https://example.org/shop/item").datePublished, "not an article: the date may be an item's")
+        // Right beside the headline, a date is the page's whatever its kind.
+        let beside = "<p>Free delivery</p><p>12.03.2025</p><h1>A Post</h1><p>Jane Doe</p>"
+        XCTAssertEqual(try extract(beside, url: "https://example.org/shop/item").datePublished, "2025-03-12")
     }
 
     func testOrdinalDaysAndTheURLsDay() throws {
