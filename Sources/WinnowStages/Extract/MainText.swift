@@ -559,7 +559,8 @@ enum CharacterSetLite {
             if !asciiDropped[Int(b)] { bytes.append(b) }
         }
         if ascii { return String(decoding: bytes, as: UTF8.self) }
-        return String(text.unicodeScalars.filter { !isPunctuationOrSpace($0) || $0 == " " })
+        // ASCII scalars by the table, the others by their Unicode category.
+        return String(text.unicodeScalars.filter { $0.isASCII ? !asciiDropped[Int($0.value)] : !isPunctuationOrSpace($0) })
     }
 
     /// Whether `withoutPunctuation` drops the ASCII byte `b`.

@@ -340,12 +340,15 @@ enum Byline {
     static let labels: Set<String> = ["by", "written by", "author", "authors", "posted by", "words by", "von", "par", "por", "autor", "auteur"]
 
     private static let agenciesLowercased = agencies.map { $0.lowercased() }
+    private static let labelTrimmed: Set<Unicode.Scalar> = [" ", ":", "\u{a0}"]
+    /// Starts of a byline block before the names ("By Jane Doe", "Written by Jane Doe").
+    private static let namePrefixes = ["by ", "by: ", "written by ", "text: ", "текст: ", "posted by ", "von ", "par ", "por "]
 
     /// A block's lowercased text without the spaces, colons and no-break spaces around it (a
     /// label such as "Written by:").
     private static func labelText(_ lower: String) -> String {
-        let trimmed: Set<Unicode.Scalar> = [" ", ":", "\u{a0}"]
         let scalars = lower.unicodeScalars
+        let trimmed = labelTrimmed
         guard let first = scalars.firstIndex(where: { !trimmed.contains($0) }), let last = scalars.lastIndex(where: { !trimmed.contains($0) })
         else { return "" }
         return String(scalars[first...last])
@@ -369,9 +372,8 @@ enum Byline {
                 found.date = date
             }
             guard found.names.isEmpty else { continue }
-            let classes = elementClasses(block, page)
             var rest: Substring?
-            for prefix in ["by ", "by: ", "written by ", "text: ", "текст: ", "posted by ", "von ", "par ", "por "] where lower.hasPrefix(prefix) {
+            for prefix in namePrefixes where lower.hasPrefix(prefix) {
                 rest = text.dropFirst(prefix.count)
                 break
             }
@@ -382,9 +384,9 @@ enum Byline {
                     ? Substring(text.utf8[text.utf8.index(text.utf8.startIndex, offsetBy: offset + 4)...]) : Substring("")
                 if after.first?.isUppercase == true { rest = after }
             }
-            if rest == nil, block.kind != .heading, classes.containsBytes("byline") || classes.containsBytes("author"), !classes.containsBytes("bio")
-            {
-                rest = Substring(text)
+            if rest == nil, block.kind != .heading {
+                let classes = elementClasses(block, page)
+                if classes.containsBytes("byline") || classes.containsBytes("author"), !classes.containsBytes("bio") { rest = Substring(text) }
             }
             if let rest { found.names = names(in: rest) }
         }
