@@ -27,16 +27,17 @@ struct MetadataExtractor {
 
     /// The most article-like JSON-LD object's fields.
     static func jsonLD(_ scripts: [String]) -> LD {
-        var candidates: [[String: Any]] = []
+        var candidates: [JSONValue] = []
         for script in scripts {
             // Winnow's own JSON reader, strict JSON like JSONSerialization (the shards of every
-            // benchmark input were unchanged), at less cost: JSON-LD was 1.6% of a run's instructions.
+            // benchmark input were unchanged), at less cost: JSON-LD was 1.6% of a run's
+            // instructions. Its values are read as they are, not converted to Foundation's.
             var bytes = script
             guard let value = bytes.withUTF8({ try? JSONReader.parse($0) }) else { continue }
-            collect(value.foundationValue, into: &candidates, depth: 0)
+            collect(value, into: &candidates, depth: 0)
         }
         // Prefer real article types over WebPage.
-        func rank(_ o: [String: Any]) -> Int {
+        func rank(_ o: JSONValue) -> Int {
             let types = typeNames(o)
             if types.contains(where: { $0 != "webpage" && articleTypes.contains($0) }) { return 2 }
             if types.contains("webpage") { return 1 }
@@ -50,61 +51,87 @@ struct MetadataExtractor {
             return ra != rb ? ra > rb : a.offset < b.offset
         }.map(\.element)
         for o in sorted where rank(o) > 0 {
-            if ld.headline == nil { ld.headline = string(o["headline"]) ?? string(o["name"]) }
+            if ld.headline == nil { ld.headline = string(member(o, "headline")) ?? string(member(o, "name")) }
             if ld.authors.isEmpty {
-                ld.authors = names(o["author"])
-                let types =
-                    (o["author"] as? [String: Any]).map(typeNames) ?? (o["author"] as? [Any])?.compactMap { ($0 as? [String: Any]).map(typeNames) }
-                    .flatMap { $0 } ?? []
+                let author = member(o, "author")
+                ld.authors = names(author)
+                var types: [String] = []
+                if case .object = author {
+                    types = typeNames(author!)
+                } else if case .array(let items) = author {
+                    types = items.flatMap { item -> [String] in
+                        if case .object = item { return typeNames(item) }
+                        return []
+                    }
+                }
                 ld.authorsAreOrganizations = !types.isEmpty && types.allSatisfy { $0.contains("organization") }
             }
-            if ld.datePublished == nil { ld.datePublished = string(o["datePublished"]) ?? string(o["dateCreated"]) }
-            if ld.publisher == nil { ld.publisher = names(o["publisher"]).first }
-            if ld.description == nil { ld.description = string(o["description"]) }
-            if ld.url == nil { ld.url = string(o["url"]) ?? string(o["mainEntityOfPage"]) }
-            if ld.language == nil { ld.language = string(o["inLanguage"]) }
+            if ld.datePublished == nil { ld.datePublished = string(member(o, "datePublished")) ?? string(member(o, "dateCreated")) }
+            if ld.publisher == nil { ld.publisher = names(member(o, "publisher")).first }
+            if ld.description == nil { ld.description = string(member(o, "description")) }
+            if ld.url == nil { ld.url = string(member(o, "url")) ?? string(member(o, "mainEntityOfPage")) }
+            if ld.language == nil { ld.language = string(member(o, "inLanguage")) }
         }
         if ld.publisher == nil {
             for o in candidates where typeNames(o).contains("organization") || typeNames(o).contains("newsmediaorganization") {
-                ld.publisher = string(o["name"])
+                ld.publisher = string(member(o, "name"))
                 break
             }
         }
         return ld
     }
 
-    private static func collect(_ value: Any, into out: inout [[String: Any]], depth: Int) {
+    typealias JSONValue = JSONReader.Value
+
+    /// An object's member: the last of repeated keys, as a dictionary built from the object keeps.
+    private static func member(_ value: JSONValue?, _ key: String) -> JSONValue? {
+        guard case .object(let members) = value else { return nil }
+        return members.last { $0.key == key }?.value
+    }
+
+    private static func collect(_ value: JSONValue, into out: inout [JSONValue], depth: Int) {
         guard depth < 6, out.count < 64 else { return }
-        if let array = value as? [Any] {
-            for item in array { collect(item, into: &out, depth: depth + 1) }
-        } else if let object = value as? [String: Any] {
-            out.append(object)
-            if let graph = object["@graph"] { collect(graph, into: &out, depth: depth + 1) }
-            if let main = object["mainEntity"] as? [String: Any] { collect(main, into: &out, depth: depth + 1) }
+        switch value {
+        case .array(let items):
+            for item in items { collect(item, into: &out, depth: depth + 1) }
+        case .object:
+            out.append(value)
+            if let graph = member(value, "@graph") { collect(graph, into: &out, depth: depth + 1) }
+            if let main = member(value, "mainEntity"), case .object = main { collect(main, into: &out, depth: depth + 1) }
+        default:
+            break
         }
     }
 
-    private static func typeNames(_ o: [String: Any]) -> [String] {
-        if let t = o["@type"] as? String { return [t.lowercased()] }
-        if let ts = o["@type"] as? [Any] { return ts.compactMap { ($0 as? String)?.lowercased() } }
-        return []
+    private static func typeNames(_ o: JSONValue) -> [String] {
+        switch member(o, "@type") {
+        case .string(let t): return [t.lowercased()]
+        case .array(let items): return items.compactMap { $0.string?.lowercased() }
+        default: return []
+        }
     }
 
-    private static func string(_ value: Any?) -> String? {
-        if let s = value as? String {
+    private static func string(_ value: JSONValue?) -> String? {
+        switch value {
+        case .string(let s):
             let t = TextNormalizer.normalize(Array(HTMLEntities.decode(s).utf8))
             return t.isEmpty ? nil : t
+        case .object:
+            return string(member(value, "@id")) ?? string(member(value, "url")) ?? string(member(value, "name"))
+        case .array(let items):
+            return items.first.flatMap { string($0) }
+        default:
+            return nil
         }
-        if let o = value as? [String: Any] { return string(o["@id"]) ?? string(o["url"]) ?? string(o["name"]) }
-        if let a = value as? [Any], let first = a.first { return string(first) }
-        return nil
     }
 
-    private static func names(_ value: Any?) -> [String] {
-        if let s = value as? String { return string(s).map { [$0] } ?? [] }
-        if let o = value as? [String: Any] { return string(o["name"]).map { [$0] } ?? [] }
-        if let a = value as? [Any] { return a.flatMap { names($0) } }
-        return []
+    private static func names(_ value: JSONValue?) -> [String] {
+        switch value {
+        case .string: return string(value).map { [$0] } ?? []
+        case .object: return string(member(value, "name")).map { [$0] } ?? []
+        case .array(let items): return items.flatMap { names($0) }
+        default: return []
+        }
     }
 
     /// Fills the metadata fields of `extraction` from the page, its visible header (the blocks
