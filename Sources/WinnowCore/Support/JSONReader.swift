@@ -12,23 +12,6 @@ package struct JSONReader {
 
         package var string: String? { if case .string(let s) = self { return s } else { return nil } }
 
-        /// The value in the shapes code written for JSONSerialization reads: `[String: Any]` (the
-        /// last of repeated keys wins), `[Any]`, `String`, `Double`, `Bool`, and a boxed nil for null.
-        package var foundationValue: Any {
-            switch self {
-            case .string(let s): return s
-            case .number(let d): return d
-            case .bool(let b): return b
-            case .null: return Optional<Any>.none as Any
-            case .array(let items): return items.map(\.foundationValue)
-            case .object(let members):
-                var d: [String: Any] = [:]
-                d.reserveCapacity(members.count)
-                for m in members { d[m.key] = m.value.foundationValue }
-                return d
-            }
-        }
-
         package subscript(_ key: String) -> Value? {
             guard case .object(let members) = self else { return nil }
             return members.first { $0.key == key }?.value
