@@ -5,16 +5,16 @@ extension String {
         byteOffset(of: needle) != nil
     }
 
-    /// The UTF-8 offset of the first occurrence of `needle`, or nil.
-    package func byteOffset(of needle: String) -> Int? {
+    /// The UTF-8 offset of the first occurrence of `needle` at or after the offset `start`, or nil.
+    package func byteOffset(of needle: String, from start: Int = 0) -> Int? {
         var haystack = self
         var pattern = needle
         return haystack.withUTF8 { h in
             pattern.withUTF8 { p -> Int? in
-                guard !p.isEmpty else { return 0 }
+                guard !p.isEmpty else { return start }
                 guard p.count <= h.count else { return nil }
                 let first = p[0]
-                var i = 0
+                var i = start
                 let last = h.count - p.count
                 while i <= last {
                     if h[i] == first {
@@ -33,28 +33,16 @@ extension String {
     /// UTF-8 (what `replacingOccurrences(of: needle, with: "")` gives for an ASCII needle, without
     /// going through NSString).
     package func removingBytes(_ needle: String) -> String {
-        guard var offset = byteOffset(of: needle) else { return self }
+        guard !needle.isEmpty else { return self }
         let bytes = Array(utf8)
-        let pattern = Array(needle.utf8)
         var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
         var start = 0
-        while true {
+        while let offset = byteOffset(of: needle, from: start) {
             out.append(contentsOf: bytes[start..<offset])
-            start = offset + pattern.count
-            guard let next = Self.firstOffset(of: pattern, in: bytes, from: start) else { break }
-            offset = next
+            start = offset + needle.utf8.count
         }
         out.append(contentsOf: bytes[start...])
         return String(decoding: out, as: UTF8.self)
-    }
-
-    private static func firstOffset(of pattern: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
-        guard !pattern.isEmpty, bytes.count >= pattern.count, start <= bytes.count - pattern.count else { return nil }
-        for i in start...(bytes.count - pattern.count) where bytes[i] == pattern[0] {
-            if bytes[i..<(i + pattern.count)].elementsEqual(pattern) { return i }
-        }
-        return nil
     }
 
     /// The text after the first occurrence of `needle`, or nil.
@@ -105,7 +93,7 @@ extension String {
 package enum FastCase {
     /// The same String as `text.lowercased()` (each scalar's full lowercase mapping, in order).
     package static func lowercased(_ text: String) -> String {
-        if text.utf8.withContiguousStorageIfAvailable({ !$0.contains(where: { $0 >= 0x80 }) }) ?? false {
+        if isASCII(text) {
             return text.lowercased() // the standard library's ASCII fast path
         }
         let table = lowercaseTable
@@ -120,6 +108,12 @@ package enum FastCase {
             }
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Whether the text is all ASCII, by a scan of its contiguous UTF-8 (false for a string
+    /// without contiguous storage: the caller's general path then runs).
+    package static func isASCII(_ text: String) -> Bool {
+        text.utf8.withContiguousStorageIfAvailable { !$0.contains { $0 >= 0x80 } } ?? false
     }
 
     /// For every scalar of the Basic Multilingual Plane, its lowercase mapping when that is one

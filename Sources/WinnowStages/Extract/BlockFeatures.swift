@@ -157,6 +157,8 @@ package struct BlockFeatures {
         /// Per element: the number of its class/id string (`MainTextFinder.classOf`), -1 without one.
         var classOf: [Int32]
         var classCount: Int
+        /// Per element: its parent's index (`MainTextFinder.parents`).
+        var parents: [Int32]
     }
 
     let page: SegmentedPage
@@ -207,7 +209,7 @@ package struct BlockFeatures {
             chars = [Double](repeating: 0, count: count)
             linkChars = [Double](repeating: 0, count: count)
             blockCount = [Double](repeating: 0, count: count)
-            let parents = f.page.elements.map(\.parent)
+            let parents = f.rules.parents
             for i in blocks.indices {
                 let blockChars = Double(blocks[i].chars)
                 let blockLinks = Double(blocks[i].linkChars)
@@ -307,19 +309,6 @@ package struct BlockFeatures {
         }
         let families = rules.classOf.map { $0 < 0 ? 0 : classFamilies[Int($0)] }
         return (tagOf.map { tagBits[$0] }, tagOf.map { tagIsContainer[$0] }, families, repeats)
-    }
-
-    /// Numbers for the distinct strings it is given, in the order first seen.
-    private struct Slots {
-        private var numbers: [String: Int] = [:]
-
-        /// The number of `key`, and whether `key` was new.
-        mutating func slot(_ key: String) -> (number: Int, new: Bool) {
-            if let known = numbers[key] { return (known, false) }
-            let number = numbers.count
-            numbers[key] = number
-            return (number, true)
-        }
     }
 
     /// The features every block of the page shares: size, links, prose, JSON-LD and OpenGraph types.
@@ -536,7 +525,7 @@ package struct BlockFeatures {
     }
 
     static func textStats(_ text: String) -> TextStats {
-        if text.utf8.withContiguousStorageIfAvailable({ $0.allSatisfy { $0 < 0x80 } }) ?? false { return asciiTextStats(text) }
+        if FastCase.isASCII(text) { return asciiTextStats(text) }
         var s = TextStats()
         var last: Unicode.Scalar = " "
         var first = true
@@ -595,5 +584,19 @@ package struct BlockFeatures {
         case UInt8(ascii: "$"): return 4
         default: return 0
         }
+    }
+}
+
+/// Numbers for the distinct strings it is given, in the order first seen (the tags and the
+/// class/id strings of a page: each looked up once, then read by number).
+struct Slots {
+    private var numbers: [String: Int] = [:]
+
+    /// The number of `key`, and whether `key` was new.
+    mutating func slot(_ key: String) -> (number: Int, new: Bool) {
+        if let known = numbers[key] { return (known, false) }
+        let number = numbers.count
+        numbers[key] = number
+        return (number, true)
     }
 }

@@ -55,17 +55,13 @@ struct MainTextFinder {
         }
         // The class/id patterns matched once per distinct class/id string of the page (cards and
         // list items repeat theirs), for both verdicts.
-        var numbers: [String: Int32] = [:]
+        var classSlots = Slots()
         var classGroups: [UInt32] = []
         var classOf = [Int32](repeating: -1, count: page.elements.count)
         for (i, e) in page.elements.enumerated() where !e.classID.isEmpty {
-            if let known = numbers[e.classID] {
-                classOf[i] = known
-            } else {
-                classOf[i] = Int32(classGroups.count)
-                numbers[e.classID] = classOf[i]
-                classGroups.append(ExtractRules.classMatcher.groups(in: e.classID))
-            }
+            let (c, new) = classSlots.slot(e.classID)
+            if new { classGroups.append(ExtractRules.classMatcher.groups(in: e.classID)) }
+            classOf[i] = Int32(c)
         }
         self.classOf = classOf
         classCount = classGroups.count
@@ -381,7 +377,7 @@ struct MainTextFinder {
         guard checksPrefixes || block.chars < 80 else { return false }
         // ASCII text is not lowercased: the phrase pre-check, the prefixes and the matcher fold
         // ASCII case themselves (the tables are lowercase), so only the phrase test needs a copy.
-        let ascii = block.text.utf8.withContiguousStorageIfAvailable { !$0.contains { $0 >= 0x80 } } ?? false
+        let ascii = FastCase.isASCII(block.text)
         let lower = ascii ? block.text : FastCase.lowercased(block.text)
         // Whole-block phrases, punctuation aside ("Advertisement", "Share this:").
         if block.chars < 60 && mayBeBoilerplatePhrase(lower) {

@@ -55,14 +55,13 @@ struct MetadataExtractor {
             if ld.authors.isEmpty {
                 let author = member(o, "author")
                 ld.authors = names(author)
+                // An author object's types, or those of the objects in an author list (typeNames
+                // gives none for anything but an object).
                 var types: [String] = []
-                if case .object = author {
-                    types = typeNames(author!)
-                } else if case .array(let items) = author {
-                    types = items.flatMap { item -> [String] in
-                        if case .object = item { return typeNames(item) }
-                        return []
-                    }
+                if case .array(let items) = author {
+                    types = items.flatMap(typeNames)
+                } else if let author {
+                    types = typeNames(author)
                 }
                 ld.authorsAreOrganizations = !types.isEmpty && types.allSatisfy { $0.contains("organization") }
             }
@@ -203,13 +202,11 @@ struct MetadataExtractor {
         let found =
             dateCandidates.lazy.compactMap { $0.flatMap(DateParser.iso8601) }.first
             ?? byline.date ?? (kind == .other ? Byline.date(besideHeadline: header, in: page) : Byline.date(near: header, in: page))
-            ?? url.flatMap(DateParser.fromURL)
+        let urlDay = url.flatMap(DateParser.fromURL)
         // A day in the URL one day from the date found is the publisher's own day for it (a
         // timestamp in UTC crosses midnight where the site's clock did not): the URL's day.
-        if let found, let urlDay = url.flatMap(DateParser.fromURL), let apart = DateParser.daysBetween(found, urlDay), abs(apart) == 1 {
-            return urlDay
-        }
-        return found
+        if let found, let urlDay, let apart = DateParser.daysBetween(found, urlDay), abs(apart) == 1 { return urlDay }
+        return found ?? urlDay
     }
 
     /// The blocks a reader sees around the headline (bylines, dates): from the headline's `<h1>`
@@ -395,7 +392,7 @@ enum Byline {
             if found.names.isEmpty, let agency = zip(agencies, agenciesLowercased).first(where: { lower.hasPrefix($0.1) }) {
                 found.names = [agency.0]
             }
-            if found.date == nil, block.chars < 100, let date = DateParser.iso8601(text), text.contains(where: { $0.isNumber }) {
+            if found.date == nil, block.chars < 100, let date = DateParser.iso8601(text) {
                 found.date = date
             }
             guard found.names.isEmpty else { continue }
@@ -427,12 +424,8 @@ enum Byline {
     /// the page's (on the WCXB development pages, asking everywhere found 11 more right dates and
     /// gave 16 more pages a date their truth says they do not have).
     static func date(near header: ArraySlice<Block>, in page: SegmentedPage) -> String? {
-        guard let first = header.first.map({ _ in header.startIndex }) else { return nil }
-        let blocks = page.blocks
-        for block in blocks[max(0, first - 4)..<min(blocks.count, first + 25)] where block.chars < 60 && block.kind != .heading {
-            if block.text.contains(where: { $0.isNumber }), let date = DateParser.iso8601(block.text) { return date }
-        }
-        return nil
+        guard !header.isEmpty else { return nil }
+        return firstDate(in: page, around: header.startIndex, before: 4, after: 24, under: 60)
     }
 
     /// On pages of other kinds, only a date right beside the headline: a short block (under 40
@@ -441,11 +434,15 @@ enum Byline {
     /// and 1 a page's truth does not have (a wider window, or longer blocks, added more wrong
     /// and unwanted dates than right ones).
     static func date(besideHeadline header: ArraySlice<Block>, in page: SegmentedPage) -> String? {
-        guard let h1 = header.first.map({ _ in header.startIndex }), page.blocks[h1].kind == .heading, page.blocks[h1].level == 1 else {
-            return nil
-        }
+        guard let h1 = header.first, h1.kind == .heading, h1.level == 1 else { return nil }
+        return firstDate(in: page, around: header.startIndex, before: 2, after: 2, under: 40)
+    }
+
+    /// The first date in a block that is not a heading and has fewer than `under` characters,
+    /// from `before` blocks before the block at `index` to `after` blocks after it.
+    private static func firstDate(in page: SegmentedPage, around index: Int, before: Int, after: Int, under chars: Int) -> String? {
         let blocks = page.blocks
-        for block in blocks[max(0, h1 - 2)..<min(blocks.count, h1 + 3)] where block.chars < 40 && block.kind != .heading {
+        for block in blocks[max(0, index - before)..<min(blocks.count, index + after + 1)] where block.chars < chars && block.kind != .heading {
             if let date = DateParser.iso8601(block.text) { return date }
         }
         return nil
