@@ -50,10 +50,16 @@ struct MetadataExtractor {
             let rb = rank(b.element)
             return ra != rb ? ra > rb : a.offset < b.offset
         }.map(\.element)
+        // Nodes of a `@graph` named by their `@id`: an article's author is often only a
+        // reference to a `Person` node elsewhere in the graph (what Yoast SEO writes).
+        var nodes: [String: JSONValue] = [:]
+        for o in candidates {
+            if case .string(let id) = member(o, "@id"), member(o, "name") != nil, nodes[id] == nil { nodes[id] = o }
+        }
         for o in sorted where rank(o) > 0 {
             if ld.headline == nil { ld.headline = string(member(o, "headline")) ?? string(member(o, "name")) }
             if ld.authors.isEmpty {
-                let author = member(o, "author")
+                let author = resolved(member(o, "author"), nodes)
                 ld.authors = names(author)
                 // An author object's types, or those of the objects in an author list (typeNames
                 // gives none for anything but an object).
@@ -124,6 +130,20 @@ struct MetadataExtractor {
         }
     }
 
+    /// A reference (an object whose only member is `@id`) replaced by the node it names; in a
+    /// list, each item so.
+    private static func resolved(_ value: JSONValue?, _ nodes: [String: JSONValue]) -> JSONValue? {
+        switch value {
+        case .object(let members):
+            guard members.count == 1, case .string(let id) = member(value, "@id"), let node = nodes[id] else { return value }
+            return node
+        case .array(let items):
+            return .array(items.map { resolved($0, nodes) ?? $0 })
+        default:
+            return value
+        }
+    }
+
     private static func names(_ value: JSONValue?) -> [String] {
         switch value {
         case .string: return string(value).map { [$0] } ?? []
@@ -159,11 +179,14 @@ struct MetadataExtractor {
         authors = authors.map(cleanAuthor).filter(isName)
         // An organisation or the site itself as author gives way to people named in a byline.
         let onlySite = !authors.isEmpty && authors.allSatisfy { siteNames.contains(comparable($0)) }
+        // A discussion's author is its first post's: the name the thread's page labels as its
+        // starter or poster (forum names are often lower case, which a byline's names are not).
+        if authors.isEmpty, let starter = Byline.starter(in: page, header: header) { authors = [starter] }
         if authors.isEmpty || ((ld.authorsAreOrganizations || onlySite) && !byline.names.isEmpty) {
             authors = byline.names
         }
         // Microdata (schema.org's other syntax): a forum's first post, an article's author box.
-        if authors.isEmpty, let name = info.microdataAuthor, !name.lowercased().hasPrefix("http") { authors = [name] }
+        if authors.isEmpty, let name = info.microdataAuthor, isName(name) { authors = [name] }
         // Then what the page says of its author apart from its visible byline: a scholarly
         // citation's author, a Twitter card's "Written by" field, a link marked rel=author; on
         // articles and discussions, an element whose class names the author (elsewhere such
@@ -332,10 +355,24 @@ struct MetadataExtractor {
         if lower.isEmpty || lower.hasPrefix("http") || ["admin", "administrator", "author", "the author", "about the author"].contains(lower) {
             return false
         }
+        // A byline's label or date read as its name ("Written" of "Written by", "March" of
+        // "March 17, 2025"), a template's unfilled field ("page.head.author", "{{ author }}").
+        if notNames.contains(lower) || lower.hasSuffix(" by") || lower.contains("{{")
+            || (!lower.contains(" ") && lower.split(separator: ".").count >= 3)
+        {
+            return false
+        }
         return !author.split(separator: " ").contains { word in
             word.allSatisfy { $0.isNumber || $0.isPunctuation } && word.contains(where: \.isNumber)
         }
     }
+
+    /// Single words that are a byline's label or a month, never an author.
+    static let notNames: Set<String> = [
+        "by", "written", "authored", "researched", "reviewed", "edited", "posted", "published", "updated", "article",
+        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+        "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    ]
 
     static func cleanAuthor(_ raw: String) -> String {
         var a = raw.trimmingSpaces()
@@ -385,7 +422,7 @@ enum Byline {
             let lower = text.lowercased()
             if found.names.isEmpty, labels.contains(labelText(lower)) {
                 if position + 1 < header.endIndex, header[position + 1].chars < 80 {
-                    found.names = names(in: Substring(header[position + 1].text))
+                    found.names = names(in: Substring(header[position + 1].text)).filter(MetadataExtractor.isName)
                 }
                 continue
             }
@@ -412,7 +449,7 @@ enum Byline {
                 let classes = elementClasses(block, page)
                 if classes.containsBytes("byline") || classes.containsBytes("author"), !classes.containsBytes("bio") { rest = Substring(text) }
             }
-            if let rest { found.names = names(in: rest) }
+            if let rest { found.names = names(in: rest).filter(MetadataExtractor.isName) }
         }
         return found
     }
@@ -458,6 +495,38 @@ enum Byline {
             steps += 1
         }
         return out
+    }
+
+    /// Labels forum software puts before or after the name of a thread's first poster ("Thread
+    /// starter", "Post by", "Started by"; "Discussion starter" after it).
+    static let starterPrefixes = ["thread starter ", "discussion starter ", "started by ", "post by ", "posted by ", "original poster "]
+    static let starterSuffixes = [" discussion starter", " thread starter", " original poster"]
+    /// Where a poster's name ends in such a line ("Post by jdoe » Sat Feb 24, 2024").
+    static let starterEnds = [" on ", " at ", " » ", "»", " - ", " | ", ",", " • ", " · ", " wrote"]
+
+    /// The name of a discussion's first poster: in the first short block, from the page's start
+    /// to 20 blocks past its headline, that labels it so.
+    static func starter(in page: SegmentedPage, header: ArraySlice<Block>) -> String? {
+        let end = min(page.blocks.count, (header.isEmpty ? 20 : header.startIndex) + 20)
+        for block in page.blocks[0..<end] where block.chars < 100 && (block.kind != .heading || block.level > 1) {
+            let text = Substring(block.text)
+            let lower = block.text.lowercased()
+            var rest: Substring?
+            if let prefix = starterPrefixes.first(where: { lower.hasPrefix($0) }), text.utf8.count == lower.utf8.count {
+                rest = text.dropFirst(prefix.count)
+            } else if let suffix = starterSuffixes.first(where: { lower.hasSuffix($0) }) {
+                rest = text.dropLast(suffix.count)
+            }
+            guard var name = rest else { continue }
+            for stop in starterEnds {
+                if let range = name.range(of: stop) { name = name[..<range.lowerBound] }
+            }
+            let cleaned = name.trimmingCharacters(in: .whitespaces)
+            if cleaned.count >= 2, cleaned.count <= 40, cleaned.split(separator: " ").count <= 4, MetadataExtractor.isName(cleaned) {
+                return cleaned
+            }
+        }
+        return nil
     }
 
     /// "Mike Wuerthele and Malcolm Owen" → two names; stops at roles, dates and separators.

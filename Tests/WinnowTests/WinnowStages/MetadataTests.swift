@@ -196,6 +196,42 @@ final class MetadataTests: XCTestCase {
         XCTAssertEqual(got.datePublished, "2025-11-28T19:07:05Z")
     }
 
+    /// A JSON-LD author given as a reference (`{"@id": ...}`) to a `Person` node of the page's
+    /// `@graph` (what Yoast SEO writes) is that node's name.
+    func testJSONLDAuthorByReference() throws {
+        let ld =
+            #"<script type="application/ld+json">{"@graph":[{"@type":"Article","headline":"A Post","#
+            + #""author":{"@id":"https://example.org/#/person/1"}},"#
+            + #"{"@type":"Person","@id":"https://example.org/#/person/1","name":"Ann Lee"}]}</script>"#
+        XCTAssertEqual(try extract("<h1>A Post</h1>", head: ld).author, "Ann Lee")
+        let dangling = ##"<script type="application/ld+json">{"@type":"Article","author":{"@id":"#/nobody"}}</script>"##
+        XCTAssertNil(try extract("<h1>A Post</h1>", head: dangling).author)
+    }
+
+    /// A byline's label or date read as a name ("Written" of "Written by", "March" of "March 17,
+    /// 2025"), a template's unfilled field: not an author.
+    func testLabelsAndMonthsAreNotNames() throws {
+        for text in ["Written", "Researched", "March", "Jul", "Reviewed by", "page.head.author", "{{ author }}"] {
+            XCTAssertFalse(MetadataExtractor.isName(text), text)
+        }
+        for text in ["Ann Lee", "sam_k42", "J. R. Smith", "May Lee"] { XCTAssertTrue(MetadataExtractor.isName(text), text) }
+        let article = "<meta property=\"og:type\" content=\"article\">"
+        let dated = "<h1>A Post</h1><div class=\"post-author-info\">March 17, 2025</div><p>By Ann Lee</p>"
+        XCTAssertEqual(try extract(dated, head: article).author, "Ann Lee")
+    }
+
+    /// A forum thread's first poster as forum software labels it ("Thread starter", "Post by ...
+    /// »", "Discussion starter" after the name), lower-case names included; a poster further
+    /// down (a reply's) is not taken.
+    func testThreadStarter() throws {
+        let url = "https://example.org/threads/a-thread.1/"
+        XCTAssertEqual(try extract("<h1>A Thread</h1><ul><li>Thread starter sam_k42</li></ul>", url: url).author, "sam_k42")
+        XCTAssertEqual(try extract("<h1>A Thread</h1><p>Post by jdoe » Sat Feb 24, 2024 12:41 pm</p>", url: url).author, "jdoe")
+        XCTAssertEqual(try extract("<h1>A Thread</h1><p>Perseus Legend Discussion starter</p>", url: url).author, "Perseus Legend")
+        let far = "<h1>A Thread</h1>" + (1...25).map { "<p>Reply \($0) to the thread, long enough to be prose, with a comma.</p>" }.joined()
+        XCTAssertNil(try extract(far + "<p>Post by jdoe » Sat Feb 24, 2024</p>", url: url).author, "past the thread's start")
+    }
+
     func testMetadataAccuracyOnLabelledPages() throws {
         let truth = try benchmarkTruth()
         let all = try labels()
