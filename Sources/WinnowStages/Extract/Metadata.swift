@@ -195,6 +195,8 @@ struct MetadataExtractor {
             let sources = [info.meta("citation_author"), labelledAuthor(info), info.relAuthor, kind == .other ? nil : info.classAuthor]
             authors = sources.lazy.compactMap { $0.map(cleanAuthor) }.first(where: isName).map { [$0] } ?? []
         }
+        // Last, an author box anywhere on the page ("Written by Jane Doe" under the article).
+        if authors.isEmpty { authors = Byline.writtenBy(in: page) }
         var unique: [String] = []
         for a in authors where !unique.contains(a) { unique.append(a) }
         extraction.author = unique.isEmpty ? nil : unique.joined(separator: "; ")
@@ -527,6 +529,23 @@ enum Byline {
             }
         }
         return nil
+    }
+
+    /// Labels that say the name after them wrote the page (a plain "By" is as often "By category"
+    /// or a review's "by sam on ...", and "Posted by" a comment's, away from the headline).
+    static let writerPrefixes = ["written by ", "authored by ", "article by "]
+
+    /// The names of the first short block of the page that starts with a writer's label.
+    static func writtenBy(in page: SegmentedPage) -> [String] {
+        for block in page.blocks where block.chars < 80 && (block.kind != .heading || block.level > 2) {
+            let lower = block.text.lowercased()
+            guard let prefix = writerPrefixes.first(where: { lower.hasPrefix($0) }), block.text.utf8.count == lower.utf8.count else {
+                continue
+            }
+            let found = names(in: Substring(block.text).dropFirst(prefix.count)).filter(MetadataExtractor.isName)
+            if !found.isEmpty { return found }
+        }
+        return []
     }
 
     /// "Mike Wuerthele and Malcolm Owen" → two names; stops at roles, dates and separators.

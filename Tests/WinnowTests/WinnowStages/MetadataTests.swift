@@ -220,6 +220,14 @@ final class MetadataTests: XCTestCase {
         XCTAssertEqual(try extract(dated, head: article).author, "Ann Lee")
     }
 
+    /// An author box anywhere on the page ("Written by Jane Doe" under the article) names the
+    /// author when nothing else does; a plain "By ..." that far from the headline does not.
+    func testWrittenByAnywhere() throws {
+        let prose = (1...14).map { "<p>More of the post, long enough to be prose, with a comma, and a stop \($0).</p>" }.joined()
+        XCTAssertEqual(try extract("<h1>A Post</h1>" + prose + "<div><p>Written by Jane Doe</p></div>").author, "Jane Doe")
+        XCTAssertNil(try extract("<h1>A Post</h1>" + prose + "<div><p>By Category</p></div>").author)
+    }
+
     /// A forum thread's first poster as forum software labels it ("Thread starter", "Post by ...
     /// »", "Discussion starter" after the name), lower-case names included; a poster further
     /// down (a reply's) is not taken.
