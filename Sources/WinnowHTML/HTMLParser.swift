@@ -270,6 +270,7 @@ final class TreeBuilder {
         node.count = Int32(tree.attributes.count) - attrStart
         current = tree.appendChild(node)
         depth += 1
+        if tag == .template { tree.templates += 1 }
         if tag == .script || tag == .style {
             // Only JSON-LD is read from scripts; the rest is never stored.
             let type = tree.attribute(.type, of: current)

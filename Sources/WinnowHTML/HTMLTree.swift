@@ -32,6 +32,8 @@ public struct HTMLTree: Sendable, Equatable {
     public internal(set) var extraTagNames: [String] = []
     /// Elements deeper than the parser's limit, whose text went to their nearest kept ancestor.
     public internal(set) var flattenedElements = 0
+    /// `<template>` elements parsed (a page without one has no streamed segments to place).
+    public internal(set) var templates = 0
     /// Parsing stopped at the time limit; the tree holds what came before.
     public internal(set) var timedOut = false
 
@@ -157,6 +159,55 @@ public struct HTMLTree: Sendable, Equatable {
         }
         nodes[parent].lastChild = index
         return index
+    }
+
+    /// Puts the children of `source` in the place of `placeholder`, which leaves the tree (their
+    /// depths follow). Nothing moves when `source` holds `placeholder` or either is detached.
+    public mutating func moveChildren(of source: Int32, replacing placeholder: Int32) {
+        let parent = nodes[Int(placeholder)].parent
+        let first = nodes[Int(source)].firstChild
+        let last = nodes[Int(source)].lastChild
+        guard parent >= 0, first >= 0, nodes[Int(source)].parent >= 0 else { return }
+        var ancestor = parent
+        while ancestor >= 0 {
+            if ancestor == source { return }
+            ancestor = nodes[Int(ancestor)].parent
+        }
+        var previous: Int32 = -1
+        var child = nodes[Int(parent)].firstChild
+        while child >= 0 && child != placeholder {
+            previous = child
+            child = nodes[Int(child)].nextSibling
+        }
+        guard child == placeholder else { return }
+        let delta = nodes[Int(parent)].depth + 1 - nodes[Int(first)].depth
+        var moved = first
+        while moved >= 0 {
+            nodes[Int(moved)].parent = parent
+            shiftDepth(of: moved, by: delta)
+            moved = nodes[Int(moved)].nextSibling
+        }
+        nodes[Int(source)].firstChild = -1
+        nodes[Int(source)].lastChild = -1
+        let next = nodes[Int(placeholder)].nextSibling
+        if previous >= 0 { nodes[Int(previous)].nextSibling = first } else { nodes[Int(parent)].firstChild = first }
+        nodes[Int(last)].nextSibling = next
+        if nodes[Int(parent)].lastChild == placeholder { nodes[Int(parent)].lastChild = last }
+        nodes[Int(placeholder)].nextSibling = -1
+        nodes[Int(placeholder)].parent = -1
+    }
+
+    private mutating func shiftDepth(of top: Int32, by delta: Int32) {
+        guard delta != 0 else { return }
+        var stack = [top]
+        while let index = stack.popLast() {
+            nodes[Int(index)].depth += delta
+            var child = nodes[Int(index)].firstChild
+            while child >= 0 {
+                stack.append(child)
+                child = nodes[Int(child)].nextSibling
+            }
+        }
     }
 
     /// Removes `index` from its parent's children (its subtree stays in the arrays, unreachable).

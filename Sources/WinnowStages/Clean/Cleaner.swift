@@ -30,6 +30,7 @@ public struct Cleaner: Sendable {
         var tree = try parse(utf8)
         var info = collectInfo(tree)
         info.charset = encoding.lowercased()
+        placeStreamedSegments(&tree)
         removeNonContent(&tree)
         return CleanedPage(tree: tree, info: info)
     }
@@ -181,6 +182,30 @@ public struct Cleaner: Sendable {
         }
         let name = TextNormalizer.normalize(bytes)
         return name.isEmpty || name.count > 60 ? nil : name
+    }
+
+    /// React's streamed server rendering sends a page's late parts at the end of the body, each in
+    /// a hidden `<div id="S:n">`, for a script to move into the place its `<template id="B:n">`
+    /// holds in the page: moved there, they are read where the reader sees them (hidden where
+    /// they arrive, they were removed with the hidden elements).
+    func placeStreamedSegments(_ tree: inout HTMLTree) {
+        guard tree.templates > 0 else { return }
+        var placeholders: [ArraySlice<UInt8>: Int32] = [:]
+        var segments: [(id: ArraySlice<UInt8>, index: Int32)] = []
+        tree.walk { index, node in
+            guard !node.isText, node.count > 0, let id = tree.attribute(.id, of: index), id.count > 2, id[id.startIndex + 1] == 0x3a
+            else { return true }
+            let prefix = id[id.startIndex]
+            if prefix == 0x42, node.tag == .template, placeholders[id.dropFirst()] == nil { // B:
+                placeholders[id.dropFirst()] = index
+            } else if prefix == 0x53, node.tag == .div, tree.attribute(.hidden, of: index) != nil { // S:
+                segments.append((id.dropFirst(), index))
+            }
+            return true
+        }
+        for segment in segments {
+            if let placeholder = placeholders[segment.id] { tree.moveChildren(of: segment.index, replacing: placeholder) }
+        }
     }
 
     /// Detaches every element the rules remove.

@@ -180,6 +180,23 @@ final class CleanTests: XCTestCase {
         XCTAssertFalse(try text("<button>Subscribe</button><p>\(prose)</p>").contains("Subscribe"), "a button beside the text still goes")
     }
 
+    /// React's streamed segments (`<div hidden id="S:n">` at the body's end) are read in the place
+    /// of their `<template id="B:n">`, nested ones too; a hidden `S:` without its template, and
+    /// other hidden elements, still go.
+    func testStreamedSegmentsTakeTheirPlaceholdersPlace() throws {
+        let html =
+            "<html><body><h1>Title</h1><section><template id=\"B:0\"></template><p>Loading</p></section><footer>Foot</footer>"
+            + "<div hidden id=\"S:0\"><p>First part.</p><div><template id=\"B:1\"></template></div></div>"
+            + "<div hidden id=\"S:1\"><p>Nested part.</p></div><div hidden id=\"S:9\"><p>Orphan.</p></div>"
+            + "<div hidden><p>Hidden.</p></div></body></html>"
+        let page = try Cleaner().clean(Array(html.utf8), contentType: nil)
+        let texts = Segmenter().segment(page).blocks.map(\.text)
+        XCTAssertEqual(texts, ["Title", "First part.", "Nested part.", "Loading", "Foot"])
+        let section = try XCTUnwrap(page.tree.first(.section))
+        let moved = try XCTUnwrap(page.tree.children(of: section).first { page.tree[$0].tag == .p })
+        XCTAssertEqual(page.tree[moved].depth, page.tree[section].depth + 1, "depths follow the move")
+    }
+
     func testSerializedCleanPageParsesToTheSameBlocks() throws {
         let bytes = try fileBytes(
             TestPaths.benchPages.appendingPathComponent("04a6711caa7c687592777718866e781e976e0fe684faebe8b3cedcef8cd0ea34.html.gz").path)
