@@ -181,7 +181,11 @@ struct MetadataExtractor {
         let onlySite = !authors.isEmpty && authors.allSatisfy { siteNames.contains(comparable($0)) }
         // A discussion's author is its first post's: the name the thread's page labels as its
         // starter or poster (forum names are often lower case, which a byline's names are not).
-        if authors.isEmpty, let starter = Byline.starter(in: page, header: header) { authors = [starter] }
+        var starterDate: String?
+        if authors.isEmpty, let starter = Byline.starter(in: page, header: header) {
+            authors = [starter.name]
+            starterDate = starter.date
+        }
         if authors.isEmpty || ((ld.authorsAreOrganizations || onlySite) && !byline.names.isEmpty) {
             authors = byline.names
         }
@@ -201,7 +205,8 @@ struct MetadataExtractor {
         for a in authors where !unique.contains(a) { unique.append(a) }
         extraction.author = unique.isEmpty ? nil : unique.joined(separator: "; ")
 
-        extraction.datePublished = publicationDate(page: page, ld: ld, byline: byline, header: header, url: url, kind: kind)
+        extraction.datePublished = publicationDate(
+            page: page, ld: ld, byline: byline, starterDate: starterDate, header: header, url: url, kind: kind)
 
         extraction.languageDeclared = LanguageTag.primary(
             info.htmlLang ?? ld.language ?? info.meta("og:locale", "content-language", "language", "dc.language"))
@@ -210,10 +215,11 @@ struct MetadataExtractor {
         extraction.description = info.meta("og:description", "description", "twitter:description") ?? ld.description
     }
 
-    /// The publication date: JSON-LD's, the date metas', a `<time>`'s, the byline's, one shown near
-    /// the headline (articles and posts only), the URL's.
+    /// The publication date: JSON-LD's, the date metas', a `<time>`'s, the date on a thread's
+    /// starter line, the byline's, one shown near the headline (articles and posts only), the URL's.
     static func publicationDate(
-        page: SegmentedPage, ld: LD, byline: Byline.Found, header: ArraySlice<Block>, url: String?, kind: PageKind
+        page: SegmentedPage, ld: LD, byline: Byline.Found, starterDate: String?, header: ArraySlice<Block>, url: String?,
+        kind: PageKind
     ) -> String? {
         let dateCandidates = [
             ld.datePublished,
@@ -221,12 +227,12 @@ struct MetadataExtractor {
                 "article:published_time", "og:published_time", "datepublished",
                 "date", "dc.date", "dc.date.issued", "pubdate", "publishdate",
                 "publish-date", "sailthru.date", "parsely-pub-date", "article.published",
-                "published_time", "dcterms.created", "original-publish-date"),
+                "published_time", "dcterms.created", "original-publish-date", "published-date", "published"),
             page.info.times.first,
         ]
         let found =
             dateCandidates.lazy.compactMap { $0.flatMap(DateParser.iso8601) }.first
-            ?? byline.date ?? (kind == .other ? Byline.date(besideHeadline: header, in: page) : Byline.date(near: header, in: page))
+            ?? starterDate ?? byline.date ?? (kind == .other ? Byline.date(besideHeadline: header, in: page) : Byline.date(near: header, in: page))
         let urlDay = url.flatMap(DateParser.fromURL)
         // A day in the URL one day from the date found is the publisher's own day for it (a
         // timestamp in UTC crosses midnight where the site's clock did not): the URL's day.
@@ -506,9 +512,10 @@ enum Byline {
     /// Where a poster's name ends in such a line ("Post by jdoe » Sat Feb 24, 2024").
     static let starterEnds = [" on ", " at ", " » ", "»", " - ", " | ", ",", " • ", " · ", " wrote"]
 
-    /// The name of a discussion's first poster: in the first short block, from the page's start
-    /// to 20 blocks past its headline, that labels it so.
-    static func starter(in page: SegmentedPage, header: ArraySlice<Block>) -> String? {
+    /// The name of a discussion's first poster, and the date on the same line ("Post by jdoe »
+    /// Sat Feb 24, 2024"): in the first short block, from the page's start to 20 blocks past its
+    /// headline, that labels it so.
+    static func starter(in page: SegmentedPage, header: ArraySlice<Block>) -> (name: String, date: String?)? {
         let end = min(page.blocks.count, (header.isEmpty ? 20 : header.startIndex) + 20)
         for block in page.blocks[0..<end] where block.chars < 100 && (block.kind != .heading || block.level > 1) {
             let text = Substring(block.text)
@@ -525,7 +532,7 @@ enum Byline {
             }
             let cleaned = name.trimmingCharacters(in: .whitespaces)
             if cleaned.count >= 2, cleaned.count <= 40, cleaned.split(separator: " ").count <= 4, MetadataExtractor.isName(cleaned) {
-                return cleaned
+                return (cleaned, DateParser.iso8601(block.text))
             }
         }
         return nil

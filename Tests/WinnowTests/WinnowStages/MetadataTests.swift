@@ -109,6 +109,7 @@ final class MetadataTests: XCTestCase {
     }
 
     func testOrdinalDaysAndTheURLsDay() throws {
+        XCTAssertEqual(try extract("<h1>A Post</h1>", head: "<meta name=\"published\" content=\"July 17, 2025\">").datePublished, "2025-07-17")
         XCTAssertEqual(DateParser.iso8601("January 22nd, 2019"), "2019-01-22")
         XCTAssertEqual(DateParser.iso8601("1st March 2024"), "2024-03-01")
         XCTAssertNil(DateParser.iso8601("March 42nd, 2024"))
@@ -235,6 +236,11 @@ final class MetadataTests: XCTestCase {
         let url = "https://example.org/threads/a-thread.1/"
         XCTAssertEqual(try extract("<h1>A Thread</h1><ul><li>Thread starter sam_k42</li></ul>", url: url).author, "sam_k42")
         XCTAssertEqual(try extract("<h1>A Thread</h1><p>Post by jdoe » Sat Feb 24, 2024 12:41 pm</p>", url: url).author, "jdoe")
+        // Above the headline, out of the byline's reach: the date is the starter line's.
+        let menu = (1...6).map { "<p>Board \($0)</p>" }.joined()
+        let post = try extract("<p>Post by jdoe » Sat Feb 24, 2024 12:41 pm</p>" + menu + "<h1>A Thread</h1>", url: url)
+        XCTAssertEqual(post.author, "jdoe")
+        XCTAssertEqual(post.datePublished, "2024-02-24", "the date on the starter's line")
         XCTAssertEqual(try extract("<h1>A Thread</h1><p>Perseus Legend Discussion starter</p>", url: url).author, "Perseus Legend")
         let far = "<h1>A Thread</h1>" + (1...25).map { "<p>Reply \($0) to the thread, long enough to be prose, with a comma.</p>" }.joined()
         XCTAssertNil(try extract(far + "<p>Post by jdoe » Sat Feb 24, 2024</p>", url: url).author, "past the thread's start")
