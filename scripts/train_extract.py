@@ -24,6 +24,7 @@ usage: train_extract.py WINNOW_BINARY SHARED_DIR [--work DIR] [--write-swift FIL
 Deterministic: fixed seeds, no early stopping, single-threaded scoring. Needs scikit-learn (pip).
 """
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -198,6 +199,18 @@ def score_texts(score, pages, texts):
     return out
 
 
+def write_pages(path, score, pages, texts, folds):
+    """Per page: its set, id, kind, fold, cross-validated F1 and a hash of its blocks and features.
+    Retraining on slightly different pages moves every page's figure a little; comparing two runs
+    page by page, split by whether a page's features changed, tells a change's effect from that."""
+    with open(path, "w", encoding="utf-8") as f:
+        for i, (set_name, truth, blocks, X) in enumerate(pages):
+            counts = score.page_counts(truth["text"], texts[i])
+            digest = hashlib.sha1(json.dumps(blocks).encode() + X.tobytes()).hexdigest()
+            f.write(json.dumps({"set": set_name, "id": str(truth["id"]), "kind": truth.get("page_type", "article"), "fold": int(folds[i]),
+                                "f1": round(score.aggregate([counts], [0.0])["f1"], 6), "features": digest}) + "\n")
+
+
 def write_swift(path, model, names, threshold, other_threshold):
     """The fitted trees as Swift source: one function a tree, its splits nested `if`s on the
     feature vector (each threshold and leaf value written as Python's repr, which Swift reads back
@@ -264,6 +277,8 @@ def main():
     parser.add_argument("--write-swift")
     parser.add_argument("--write-parity", help="with --write-swift: sample vectors and sklearn's probabilities, for the Swift test")
     parser.add_argument("--no-cv", action="store_true", help="skip the cross-validation")
+    parser.add_argument("--pages-out", help="each page's cross-validated F1 (shipped settings) and a hash of its features, as JSON "
+                        "lines, for scripts/compare_cv_pages.py")
     args = parser.parse_args()
     os.makedirs(args.work, exist_ok=True)
     score = load_module("score", os.path.join(args.shared, "bench/extraction/score.py"))
@@ -296,6 +311,8 @@ def main():
         results = {name: score_texts(score, pages, texts) for name, texts in
                    [("rules", rules), (f"model at {THRESHOLD}", learned), ("rules on article pages, model elsewhere", mixed),
                     ("model, other pages' threshold by CV (shipped)", shipped)]}
+        if args.pages_out:
+            write_pages(args.pages_out, score, pages, shipped, folds)
         print(f"{'cross-validated shingle F1 (5 domain folds)':<44}" + "".join(f"{s + ':' + g:>16}" for s, g in results["rules"]))
         for name, r in results.items():
             print(f"{name:<44}" + "".join(f"{r[key]:>16.3f}" for key in results["rules"]))
