@@ -130,7 +130,7 @@ final class CleanTests: XCTestCase {
             <body><nav><a href="/">Home</a></nav><div role="navigation">Menu</div>
             <form><input value="q"><button>Search</button></form>
             <article><p>Kept paragraph.</p><p hidden>Hidden one.</p><p style="display: none">Hidden two.</p>
-            <div aria-hidden="true">Hidden three.</div><!-- a comment --><noscript>Enable JS</noscript>
+            <div aria-hidden="true">Unread by screen readers.</div><!-- a comment --><noscript>Enable JS</noscript>
             <template><p>Template</p></template><iframe src="x"></iframe><time datetime="2019-11-19T10:00:00Z">Nov 19</time></article>
             </body></html>
             """
@@ -145,6 +145,7 @@ final class CleanTests: XCTestCase {
         page.tree.appendText(of: HTMLTree.root, to: &text)
         let all = String(decoding: text, as: UTF8.self)
         XCTAssertTrue(all.contains("Kept paragraph."))
+        XCTAssertTrue(all.contains("Unread by screen readers."), "aria-hidden hides from screen readers, not from the eye")
         for gone in ["script text", "color", "Home", "Menu", "Search", "Hidden", "comment", "Enable JS", "Template", "A title"] {
             XCTAssertFalse(all.contains(gone), "\(gone) removed from: \(all)")
         }
