@@ -509,6 +509,8 @@ enum Byline {
     /// starter", "Post by", "Started by"; "Discussion starter" after it).
     static let starterPrefixes = ["thread starter ", "discussion starter ", "started by ", "post by ", "posted by ", "original poster "]
     static let starterSuffixes = [" discussion starter", " thread starter", " original poster"]
+    /// The first letters of `starterPrefixes`, lowercase.
+    static let starterFirstBytes: Set<UInt8> = Set(starterPrefixes.compactMap { $0.utf8.first })
     /// Where a poster's name ends in such a line ("Post by jdoe » Sat Feb 24, 2024").
     static let starterEnds = [" on ", " at ", " » ", "»", " - ", " | ", ",", " • ", " · ", " wrote"]
 
@@ -518,6 +520,11 @@ enum Byline {
     static func starter(in page: SegmentedPage, header: ArraySlice<Block>) -> (name: String, date: String?)? {
         let end = min(page.blocks.count, (header.isEmpty ? 20 : header.startIndex) + 20)
         for block in page.blocks[0..<end] where block.chars < 100 && (block.kind != .heading || block.level > 1) {
+            // Every label starts with one of these letters or ends with an "r" (a cheap test
+            // before the block is lowercased).
+            guard let first = block.text.utf8.first, let last = block.text.utf8.last,
+                Self.starterFirstBytes.contains(first | 0x20) || last | 0x20 == 0x72
+            else { continue }
             let text = Substring(block.text)
             let lower = block.text.lowercased()
             var rest: Substring?
@@ -545,6 +552,8 @@ enum Byline {
     /// The names of the first short block of the page that starts with a writer's label.
     static func writtenBy(in page: SegmentedPage) -> [String] {
         for block in page.blocks where block.chars < 80 && (block.kind != .heading || block.level > 2) {
+            // "written", "authored", "article": a block starting otherwise is not lowercased.
+            guard let first = block.text.utf8.first, first | 0x20 == 0x77 || first | 0x20 == 0x61 else { continue }
             let lower = block.text.lowercased()
             guard let prefix = writerPrefixes.first(where: { lower.hasPrefix($0) }), block.text.utf8.count == lower.utf8.count else {
                 continue

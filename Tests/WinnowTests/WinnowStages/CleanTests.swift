@@ -129,7 +129,7 @@ final class CleanTests: XCTestCase {
             <script>document.write("<p>script text</p>")</script><style>p { color: red }</style></head>
             <body><nav><a href="/">Home</a></nav><div role="navigation">Menu</div>
             <form><input value="q"><button>Search</button></form>
-            <article><p>Kept paragraph.</p><p hidden>Hidden one.</p><p style="display: none">Hidden two.</p>
+            <article><p>Kept paragraph.</p><p hidden>Revealed by a script.</p><p style="display: none">Hidden two.</p>
             <div aria-hidden="true">Unread by screen readers.</div><!-- a comment --><noscript>Enable JS</noscript>
             <template><p>Template</p></template><iframe src="x"></iframe><time datetime="2019-11-19T10:00:00Z">Nov 19</time></article>
             </body></html>
@@ -146,6 +146,7 @@ final class CleanTests: XCTestCase {
         let all = String(decoding: text, as: UTF8.self)
         XCTAssertTrue(all.contains("Kept paragraph."))
         XCTAssertTrue(all.contains("Unread by screen readers."), "aria-hidden hides from screen readers, not from the eye")
+        XCTAssertTrue(all.contains("Revealed by a script."), "hidden marks what scripts reveal")
         for gone in ["script text", "color", "Home", "Menu", "Search", "Hidden", "comment", "Enable JS", "Template", "A title"] {
             XCTAssertFalse(all.contains(gone), "\(gone) removed from: \(all)")
         }
@@ -183,7 +184,7 @@ final class CleanTests: XCTestCase {
 
     /// React's streamed segments (`<div hidden id="S:n">` at the body's end) are read in the place
     /// of their `<template id="B:n">`, nested ones too; a hidden `S:` without its template, and
-    /// other hidden elements, still go.
+    /// other hidden elements, stay where they are.
     func testStreamedSegmentsTakeTheirPlaceholdersPlace() throws {
         let html =
             "<html><body><h1>Title</h1><section><template id=\"B:0\"></template><p>Loading</p></section><footer>Foot</footer>"
@@ -192,7 +193,7 @@ final class CleanTests: XCTestCase {
             + "<div hidden><p>Hidden.</p></div></body></html>"
         let page = try Cleaner().clean(Array(html.utf8), contentType: nil)
         let texts = Segmenter().segment(page).blocks.map(\.text)
-        XCTAssertEqual(texts, ["Title", "First part.", "Nested part.", "Loading", "Foot"])
+        XCTAssertEqual(texts, ["Title", "First part.", "Nested part.", "Loading", "Foot", "Orphan.", "Hidden."])
         let section = try XCTUnwrap(page.tree.first(.section))
         let moved = try XCTUnwrap(page.tree.children(of: section).first { page.tree[$0].tag == .p })
         XCTAssertEqual(page.tree[moved].depth, page.tree[section].depth + 1, "depths follow the move")
