@@ -173,13 +173,7 @@ public struct HTMLTree: Sendable, Equatable {
             if ancestor == source { return }
             ancestor = nodes[Int(ancestor)].parent
         }
-        var previous: Int32 = -1
-        var child = nodes[Int(parent)].firstChild
-        while child >= 0 && child != placeholder {
-            previous = child
-            child = nodes[Int(child)].nextSibling
-        }
-        guard child == placeholder else { return }
+        guard let previous = previousSibling(of: placeholder, under: parent) else { return }
         let delta = nodes[Int(parent)].depth + 1 - nodes[Int(first)].depth
         var moved = first
         while moved >= 0 {
@@ -195,6 +189,18 @@ public struct HTMLTree: Sendable, Equatable {
         if nodes[Int(parent)].lastChild == placeholder { nodes[Int(parent)].lastChild = last }
         nodes[Int(placeholder)].nextSibling = -1
         nodes[Int(placeholder)].parent = -1
+    }
+
+    /// The child of `parent` just before `index`: -1 when `index` is the first, nil when it is
+    /// not a child of `parent`.
+    private func previousSibling(of index: Int32, under parent: Int32) -> Int32? {
+        var previous: Int32 = -1
+        var child = nodes[Int(parent)].firstChild
+        while child >= 0 && child != index {
+            previous = child
+            child = nodes[Int(child)].nextSibling
+        }
+        return child == index ? previous : nil
     }
 
     private mutating func shiftDepth(of top: Int32, by delta: Int32) {
@@ -213,14 +219,7 @@ public struct HTMLTree: Sendable, Equatable {
     /// Removes `index` from its parent's children (its subtree stays in the arrays, unreachable).
     public mutating func detach(_ index: Int32) {
         let parent = nodes[Int(index)].parent
-        guard parent >= 0 else { return }
-        var previous: Int32 = -1
-        var child = nodes[Int(parent)].firstChild
-        while child >= 0 && child != index {
-            previous = child
-            child = nodes[Int(child)].nextSibling
-        }
-        guard child == index else { return }
+        guard parent >= 0, let previous = previousSibling(of: index, under: parent) else { return }
         let next = nodes[Int(index)].nextSibling
         if previous >= 0 { nodes[Int(previous)].nextSibling = next } else { nodes[Int(parent)].firstChild = next }
         if nodes[Int(parent)].lastChild == index { nodes[Int(parent)].lastChild = previous }

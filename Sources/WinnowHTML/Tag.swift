@@ -155,13 +155,13 @@ public enum AttributeSelection: Sendable {
 
     /// The attributes read by the stages after cleaning (href aside).
     static let readList: [AttributeName] = [
-        .id, .class, .style, .hidden, .ariaHidden, .role, .type, .name, .property,
+        .id, .class, .style, .hidden, .role, .type, .name, .property,
         .content, .itemprop, .httpEquiv, .rel, .lang, .datetime,
     ]
 
     /// `read` as bits by raw value: a literal, since a `static let` costs a lazy-init check on
     /// every use in the parser's hot loop (`TagTests` checks it against `readList`).
-    static var readMask: UInt32 { 0x30_A7FF }
+    static var readMask: UInt32 { 0x30_A7EF }
 }
 
 /// The attributes the pipeline reads; the others are not kept.

@@ -126,3 +126,18 @@ package enum FastCase {
 
     package static let multiScalar: UInt32 = 0xFFFF_FFFF
 }
+
+extension Collection<UInt8> {
+    /// Whether the bytes, ASCII capitals folded to lowercase, start with `prefix` (lowercase).
+    package func startsFoldingASCII(with prefix: [UInt8]) -> Bool {
+        count >= prefix.count && zip(self, prefix).allSatisfy { b, p in (b >= 0x41 && b <= 0x5a ? b | 0x20 : b) == p }
+    }
+}
+
+extension BidirectionalCollection<UInt8> {
+    /// Whether the bytes, ASCII capitals folded to lowercase, end with `suffix` (lowercase).
+    package func endsFoldingASCII(with suffix: [UInt8]) -> Bool {
+        count >= suffix.count
+            && suffix.reversed().elementsEqual(reversed().prefix(suffix.count)) { p, b in (b >= 0x41 && b <= 0x5a ? b | 0x20 : b) == p }
+    }
+}

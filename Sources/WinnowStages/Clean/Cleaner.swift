@@ -258,8 +258,9 @@ public struct Cleaner: Sendable {
         // and panels a page shows on a click, which the truth of the WCXB pages has): kept,
         // cross-validated WCXB 0.846 -> 0.849 (collections 0.599 -> 0.627), news 0.970 -> 0.975.
         // `hidden` marks what scripts reveal (tabs, "read more", late parts): kept, WCXB 0.849 ->
-        // 0.851, news unchanged (no news page changed). An inline `display:none` stays removed:
-        // kept, it moved WCXB by nothing and news pages down (0.975 -> 0.969).
+        // 0.851, no news page changed. An inline `display:none` stays removed: kept, it moved
+        // WCXB by nothing and news pages down (0.975 -> 0.969). (So the parser keeps `hidden`
+        // only for React's segments below, and `aria-hidden` not at all.)
         if let role = tree.attributeString(.role, of: index), CleanRules.removedRoles.contains(role.lowercased()) { return true }
         if let style = tree.attribute(.style, of: index), styleHides(style) { return true }
         if node.tag == .form { return formIsSmall(index, tree, &text) }

@@ -388,18 +388,12 @@ struct MainTextFinder {
             // Byte prefixes: the text and the table are both NFC.
             let prefixed =
                 lower.utf8.withContiguousStorageIfAvailable { bytes in
-                    ExtractRules.boilerplatePrefixesUTF8.contains { startsFolded(bytes, with: $0) }
-                } ?? ExtractRules.boilerplatePrefixesUTF8.contains { startsFolded(Array(lower.utf8), with: $0) }
+                    ExtractRules.boilerplatePrefixesUTF8.contains { bytes.startsFoldingASCII(with: $0) }
+                } ?? ExtractRules.boilerplatePrefixesUTF8.contains { Array(lower.utf8).startsFoldingASCII(with: $0) }
             if prefixed { return true }
         }
         if block.chars < 80 && ExtractRules.furnitureMatcher.groups(in: lower) != 0 { return true }
         return false
-    }
-
-    /// Whether `bytes`, ASCII letters folded to lowercase, start with `prefix`.
-    private static func startsFolded<C: Collection<UInt8>>(_ bytes: C, with prefix: [UInt8]) -> Bool {
-        guard bytes.count >= prefix.count else { return false }
-        return zip(bytes, prefix).allSatisfy { b, p in (b >= 0x41 && b <= 0x5a ? b | 0x20 : b) == p }
     }
 
     /// False when `withoutPunctuation(lower).trimmingSpaces()` cannot be a boilerplate phrase, told

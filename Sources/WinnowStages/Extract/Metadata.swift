@@ -430,7 +430,7 @@ enum Byline {
             let lower = text.lowercased()
             if found.names.isEmpty, labels.contains(labelText(lower)) {
                 if position + 1 < header.endIndex, header[position + 1].chars < 80 {
-                    found.names = names(in: Substring(header[position + 1].text)).filter(MetadataExtractor.isName)
+                    found.names = names(in: Substring(header[position + 1].text))
                 }
                 continue
             }
@@ -457,7 +457,7 @@ enum Byline {
                 let classes = elementClasses(block, page)
                 if classes.containsBytes("byline") || classes.containsBytes("author"), !classes.containsBytes("bio") { rest = Substring(text) }
             }
-            if let rest { found.names = names(in: rest).filter(MetadataExtractor.isName) }
+            if let rest { found.names = names(in: rest) }
         }
         return found
     }
@@ -508,9 +508,8 @@ enum Byline {
     /// Labels forum software puts before or after the name of a thread's first poster ("Thread
     /// starter", "Post by", "Started by"; "Discussion starter" after it).
     static let starterPrefixes = ["thread starter ", "discussion starter ", "started by ", "post by ", "posted by ", "original poster "]
-    static let starterSuffixes = [" discussion starter", " thread starter", " original poster"]
-    /// The first letters of `starterPrefixes`, lowercase.
-    static let starterFirstBytes: Set<UInt8> = Set(starterPrefixes.compactMap { $0.utf8.first })
+        .map { Array($0.utf8) }
+    static let starterSuffixes = [" discussion starter", " thread starter", " original poster"].map { Array($0.utf8) }
     /// Where a poster's name ends in such a line ("Post by jdoe » Sat Feb 24, 2024").
     static let starterEnds = [" on ", " at ", " » ", "»", " - ", " | ", ",", " • ", " · ", " wrote"]
 
@@ -520,18 +519,12 @@ enum Byline {
     static func starter(in page: SegmentedPage, header: ArraySlice<Block>) -> (name: String, date: String?)? {
         let end = min(page.blocks.count, (header.isEmpty ? 20 : header.startIndex) + 20)
         for block in page.blocks[0..<end] where block.chars < 100 && (block.kind != .heading || block.level > 1) {
-            // Every label starts with one of these letters or ends with an "r" (a cheap test
-            // before the block is lowercased).
-            guard let first = block.text.utf8.first, let last = block.text.utf8.last,
-                Self.starterFirstBytes.contains(first | 0x20) || last | 0x20 == 0x72
-            else { continue }
-            let text = Substring(block.text)
-            let lower = block.text.lowercased()
+            let bytes = block.text.utf8
             var rest: Substring?
-            if let prefix = starterPrefixes.first(where: { lower.hasPrefix($0) }), text.utf8.count == lower.utf8.count {
-                rest = text.dropFirst(prefix.count)
-            } else if let suffix = starterSuffixes.first(where: { lower.hasSuffix($0) }) {
-                rest = text.dropLast(suffix.count)
+            if let prefix = starterPrefixes.first(where: { bytes.startsFoldingASCII(with: $0) }) {
+                rest = Substring(bytes.dropFirst(prefix.count))
+            } else if let suffix = starterSuffixes.first(where: { bytes.endsFoldingASCII(with: $0) }) {
+                rest = Substring(bytes.dropLast(suffix.count))
             }
             guard var name = rest else { continue }
             for stop in starterEnds {
@@ -547,24 +540,21 @@ enum Byline {
 
     /// Labels that say the name after them wrote the page (a plain "By" is as often "By category"
     /// or a review's "by sam on ...", and "Posted by" a comment's, away from the headline).
-    static let writerPrefixes = ["written by ", "authored by ", "article by "]
+    static let writerPrefixes = ["written by ", "authored by ", "article by "].map { Array($0.utf8) }
 
     /// The names of the first short block of the page that starts with a writer's label.
     static func writtenBy(in page: SegmentedPage) -> [String] {
         for block in page.blocks where block.chars < 80 && (block.kind != .heading || block.level > 2) {
-            // "written", "authored", "article": a block starting otherwise is not lowercased.
-            guard let first = block.text.utf8.first, first | 0x20 == 0x77 || first | 0x20 == 0x61 else { continue }
-            let lower = block.text.lowercased()
-            guard let prefix = writerPrefixes.first(where: { lower.hasPrefix($0) }), block.text.utf8.count == lower.utf8.count else {
-                continue
-            }
-            let found = names(in: Substring(block.text).dropFirst(prefix.count)).filter(MetadataExtractor.isName)
+            let bytes = block.text.utf8
+            guard let prefix = writerPrefixes.first(where: { bytes.startsFoldingASCII(with: $0) }) else { continue }
+            let found = names(in: Substring(bytes.dropFirst(prefix.count)))
             if !found.isEmpty { return found }
         }
         return []
     }
 
-    /// "Mike Wuerthele and Malcolm Owen" → two names; stops at roles, dates and separators.
+    /// "Mike Wuerthele and Malcolm Owen" → two names; stops at roles, dates and separators; only
+    /// what reads as a name (`MetadataExtractor.isName`).
     static func names(in text: Substring) -> [String] {
         var names: [String] = []
         var current: [Substring] = []
@@ -585,7 +575,7 @@ enum Byline {
             current.append(word)
         }
         close()
-        return names.filter { $0.count >= 2 && $0.count <= 60 }
+        return names.filter { $0.count >= 2 && $0.count <= 60 && MetadataExtractor.isName($0) }
     }
 
 }
