@@ -157,6 +157,9 @@ package struct BlockFeatures {
         /// Per element: the number of its class/id string (`MainTextFinder.classOf`), -1 without one.
         var classOf: [Int32]
         var classCount: Int
+        /// Per element: the number of its tag (`MainTextFinder.tagOf`), and the tags by number.
+        var tagOf: [Int32]
+        var tagNames: [String]
         /// Per element: its parent's index (`MainTextFinder.parents`).
         var parents: [Int32]
     }
@@ -278,23 +281,17 @@ package struct BlockFeatures {
     private func elementSummaries() -> (tagBits: [Int], isContainer: [Bool], families: [Int], repeats: [Int]) {
         let elements = page.elements
         // Each distinct tag and class/id string of the page looked up once (a page has thousands
-        // of elements and a few dozen tags and hundreds of class strings: cards, list items); the
-        // class strings come numbered by the rules (`Rules.classOf`), the tags by one lookup each.
-        var tagSlots = Slots()
-        var tagBits: [Int] = []
-        var tagIsContainer: [Bool] = []
+        // of elements and a few dozen tags and hundreds of class strings: cards, list items),
+        // both numbered by the rules (`Rules.tagOf`, `Rules.classOf`).
+        let tagBits = rules.tagNames.map(Self.pathTagBits)
+        let tagIsContainer = rules.tagNames.map { ExtractRules.containerTags.contains($0) }
         var classFamilies = [Int](repeating: -1, count: rules.classCount)
         // Elements sharing tag and class/id with others: cards, posts, list items. Per class
         // string, the (tag, count) pairs it appears with (nearly always one).
         var classTags = [[(tag: Int, count: Int)]](repeating: [], count: rules.classCount)
-        var tagOf = [Int](repeating: 0, count: elements.count)
+        let tagOf = rules.tagOf.map { Int($0) }
         for (i, e) in elements.enumerated() {
-            let (t, newTag) = tagSlots.slot(e.tag)
-            if newTag {
-                tagBits.append(Self.pathTagBits(e.tag))
-                tagIsContainer.append(ExtractRules.containerTags.contains(e.tag))
-            }
-            tagOf[i] = t
+            let t = tagOf[i]
             let c = Int(rules.classOf[i])
             guard c >= 0 else { continue }
             if classFamilies[c] < 0 { classFamilies[c] = Self.tokenFamilies(e.classID) }
@@ -446,7 +443,7 @@ package struct BlockFeatures {
     private static let tokenSlots: [Int32] = {
         var slots = [Int32](repeating: -1, count: tokenSlotCount)
         for (index, entry) in tokenEntries.enumerated() {
-            var slot = Int(fnv1a(entry.word[...]) & UInt64(tokenSlotCount - 1))
+            var slot = Int(entry.word.withUnsafeBufferPointer(fnv1a) & UInt64(tokenSlotCount - 1))
             while slots[slot] >= 0 { slot = (slot + 1) & (tokenSlotCount - 1) }
             slots[slot] = Int32(index)
         }
@@ -454,13 +451,13 @@ package struct BlockFeatures {
     }()
     private static let tokenSlotCount = 1024
 
-    private static func fnv1a(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+    private static func fnv1a(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
         return h
     }
 
-    private static func tokenBits(_ token: ArraySlice<UInt8>) -> Int? {
+    private static func tokenBits(_ token: UnsafeBufferPointer<UInt8>) -> Int? {
         var slot = Int(fnv1a(token) & UInt64(tokenSlotCount - 1))
         while true {
             let index = Int(tokenSlots[slot])
@@ -475,30 +472,32 @@ package struct BlockFeatures {
     /// family words of five letters or more it starts with.
     static func tokenFamilies(_ classID: String) -> Int {
         guard !classID.isEmpty else { return 0 }
-        guard classID.utf8.allSatisfy({ $0 < 0x80 }) else { return tokenFamiliesOfScalars(classID) }
-        // ASCII: letters and digits by byte, the same split as Character's isLetter/isNumber.
-        var bits = 0
-        var utf8 = Array(classID.utf8)
-        utf8.append(0x20)
-        var start = -1
-        for (i, b) in utf8.enumerated() {
-            let wordByte = (b >= 0x61 && b <= 0x7a) || (b >= 0x41 && b <= 0x5a) || (b >= 0x30 && b <= 0x39)
-            if wordByte {
-                if start < 0 { start = i }
-                continue
+        var id = classID
+        return id.withUTF8 { utf8 in
+            guard utf8.allSatisfy({ $0 < 0x80 }) else { return tokenFamiliesOfScalars(classID) }
+            // ASCII: letters and digits by byte, the same split as Character's isLetter/isNumber.
+            var bits = 0
+            var start = -1
+            for i in 0...utf8.count {
+                let b = i < utf8.count ? utf8[i] : 0x20
+                let wordByte = (b >= 0x61 && b <= 0x7a) || (b >= 0x41 && b <= 0x5a) || (b >= 0x30 && b <= 0x39)
+                if wordByte {
+                    if start < 0 { start = i }
+                    continue
+                }
+                guard start >= 0 else { continue }
+                let token = UnsafeBufferPointer(rebasing: utf8[start..<i])
+                start = -1
+                if let b = tokenBits(token) {
+                    bits |= b
+                    continue
+                }
+                if token.count > 5 {
+                    for (prefix, b) in prefixesByFirstByte[Int(token[0])] where token.starts(with: prefix) { bits |= b }
+                }
             }
-            guard start >= 0 else { continue }
-            let token = utf8[start..<i]
-            start = -1
-            if let b = tokenBits(token) {
-                bits |= b
-                continue
-            }
-            if token.count > 5 {
-                for (prefix, b) in prefixesByFirstByte[Int(token.first!)] where token.starts(with: prefix) { bits |= b }
-            }
+            return bits
         }
-        return bits
     }
 
     private static func tokenFamiliesOfScalars(_ classID: String) -> Int {
@@ -526,24 +525,55 @@ package struct BlockFeatures {
 
     static func textStats(_ text: String) -> TextStats {
         if FastCase.isASCII(text) { return asciiTextStats(text) }
+        // By UTF-8 byte: ASCII through the table, other scalars decoded (the string is valid UTF-8).
         var s = TextStats()
         var last: Unicode.Scalar = " "
         var first = true
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case ".", ",", ";", "!", "?", "。", "、", "，", "！", "？": s.punctuation += 1
-            case "0"..."9": s.digits += 1
-            case "$", "€", "£", "¥", "₹", "₩": s.currency = true
-            default: break
+        var punctuation = 0
+        var digits = 0
+        var text = text
+        text.withUTF8 { bytes in
+            var i = 0
+            while i < bytes.count {
+                let b = bytes[i]
+                let scalar: Unicode.Scalar
+                if b < 0x80 {
+                    let c = asciiClasses[Int(b)]
+                    punctuation += Int(c & 1)
+                    digits += Int((c >> 1) & 1)
+                    if c >= 4 { s.currency = true }
+                    i += 1
+                    if b == 0x20 { continue }
+                    scalar = Unicode.Scalar(b)
+                } else {
+                    let (value, length) = decodeUTF8(bytes, at: i)
+                    i += length
+                    switch value {
+                    case 0x3002, 0x3001, 0xFF0C, 0xFF01, 0xFF1F: punctuation += 1 // 。、，！？
+                    case 0x20AC, 0xA3, 0xA5, 0x20B9, 0x20A9: s.currency = true // € £ ¥ ₹ ₩
+                    default: break
+                    }
+                    scalar = Unicode.Scalar(value) ?? " "
+                }
+                if first {
+                    s.upperStart = scalar.properties.isUppercase
+                    first = false
+                }
+                last = scalar
             }
-            if first && scalar != " " {
-                s.upperStart = scalar.properties.isUppercase
-                first = false
-            }
-            if scalar != " " { last = scalar }
         }
+        s.punctuation = Double(punctuation)
+        s.digits = Double(digits)
         s.endsSentence = ".!?。！？\"”'’:)".unicodeScalars.contains(last)
         return s
+    }
+
+    /// The scalar value whose UTF-8 sequence starts at `i` (a lead byte of valid UTF-8), and its length.
+    private static func decodeUTF8(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> (UInt32, Int) {
+        let b = UInt32(bytes[i])
+        if b < 0xE0 { return ((b & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F), 2) }
+        if b < 0xF0 { return ((b & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F), 3) }
+        return ((b & 0x07) << 18 | UInt32(bytes[i + 1] & 0x3F) << 12 | UInt32(bytes[i + 2] & 0x3F) << 6 | UInt32(bytes[i + 3] & 0x3F), 4)
     }
 
     /// `textStats` of ASCII text, by byte (the same counts: no other scalar can occur).
@@ -572,7 +602,11 @@ package struct BlockFeatures {
         s.punctuation = Double(punctuation)
         s.digits = Double(digits)
         s.currency = currency != 0
-        s.endsSentence = Array(".!?\"':)".utf8).contains(last)
+        switch last {
+        case UInt8(ascii: "."), UInt8(ascii: "!"), UInt8(ascii: "?"), UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: ":"), UInt8(ascii: ")"):
+            s.endsSentence = true
+        default: s.endsSentence = false
+        }
         return s
     }
 
@@ -588,15 +622,64 @@ package struct BlockFeatures {
 }
 
 /// Numbers for the distinct strings it is given, in the order first seen (the tags and the
-/// class/id strings of a page: each looked up once, then read by number).
+/// class/id strings of a page: each looked up once, then read by number). An open-addressing
+/// table over a multiplicative hash of the UTF-8 bytes: a page has thousands of elements, and
+/// `Dictionary`'s seeded SipHash cost more than the rest of the lookup.
 struct Slots {
-    private var numbers: [String: Int] = [:]
+    private var keys: [String] = []
+    private var hashes: [UInt64] = []
+    /// Key numbers by hash (-1: empty); its size a power of two, at least twice the keys.
+    private var table = [Int32](repeating: -1, count: 64)
+
+    /// How many distinct strings have numbers.
+    var count: Int { keys.count }
 
     /// The number of `key`, and whether `key` was new.
     mutating func slot(_ key: String) -> (number: Int, new: Bool) {
-        if let known = numbers[key] { return (known, false) }
-        let number = numbers.count
-        numbers[key] = number
+        let hash = Self.hash(key)
+        let mask = table.count - 1
+        var i = Int(truncatingIfNeeded: hash >> 32) & mask
+        while table[i] >= 0 {
+            let known = Int(table[i])
+            if hashes[known] == hash && keys[known] == key { return (known, false) }
+            i = (i + 1) & mask
+        }
+        let number = keys.count
+        keys.append(key)
+        hashes.append(hash)
+        table[i] = Int32(number)
+        if keys.count * 2 > table.count { grow() }
         return (number, true)
+    }
+
+    private mutating func grow() {
+        table = [Int32](repeating: -1, count: table.count * 2)
+        let mask = table.count - 1
+        for (number, hash) in hashes.enumerated() {
+            var i = Int(truncatingIfNeeded: hash >> 32) & mask
+            while table[i] >= 0 { i = (i + 1) & mask }
+            table[i] = Int32(number)
+        }
+    }
+
+    /// A hash of the string's UTF-8 bytes, eight at a time (not seeded: the same on every run).
+    static func hash(_ key: String) -> UInt64 {
+        var key = key
+        return key.withUTF8 { bytes in
+            var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
+            var offset = 0
+            while offset + 8 <= bytes.count {
+                h = (h ^ UnsafeRawBufferPointer(bytes).loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+                h ^= h >> 29
+                offset += 8
+            }
+            var tail: UInt64 = 0
+            while offset < bytes.count {
+                tail = tail << 8 | UInt64(bytes[offset])
+                offset += 1
+            }
+            h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
+            return h ^ (h >> 32)
+        }
     }
 }

@@ -126,7 +126,7 @@ public struct Extractor: Sendable {
         let rules = BlockFeatures.Rules(
             kind: kind, articleKept: Set(finder.mainBlocks()), fullKept: Set(finder.fullContentBlocks()),
             negative: finder.negative, positive: finder.positive, furniture: finder.furniture, classOf: finder.classOf,
-            classCount: finder.classCount, parents: finder.parents)
+            classCount: finder.classCount, tagOf: finder.tagOf, tagNames: finder.tagNames, parents: finder.parents)
         return BlockFeatures(page: page, ldTypes: types, rules: rules).vectors()
     }
 

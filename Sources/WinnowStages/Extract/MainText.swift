@@ -27,6 +27,12 @@ struct MainTextFinder {
     /// seen is 0), -1 without one; `classCount` of them.
     private(set) var classOf: [Int32] = []
     private(set) var classCount = 0
+    /// Per element: the number of its tag among the page's distinct tags (the first seen is 0),
+    /// whose names `tagNames` has in that order.
+    private(set) var tagOf: [Int32] = []
+    private(set) var tagNames: [String] = []
+    /// Per element: whether its tag holds the paragraphs of a text (`ExtractRules.containerTags`).
+    private var isContainer: [Bool] = []
     /// Per element: whether its class/id names an embedded social post (`ExtractRules.embedClasses`).
     private var embedded: [Bool] = []
     /// Per block: short furniture by its words (`isFurnitureText`), worked out once for the
@@ -54,21 +60,31 @@ struct MainTextFinder {
             }
         }
         // The class/id patterns matched once per distinct class/id string of the page (cards and
-        // list items repeat theirs), for both verdicts.
+        // list items repeat theirs), for both verdicts; the tag tables read once per distinct tag.
         var classSlots = Slots()
+        var tagSlots = Slots()
         var classGroups: [UInt32] = []
         var classOf = [Int32](repeating: -1, count: page.elements.count)
-        for (i, e) in page.elements.enumerated() where !e.classID.isEmpty {
+        var tagOf = [Int32](repeating: 0, count: page.elements.count)
+        for (i, e) in page.elements.enumerated() {
+            let (t, newTag) = tagSlots.slot(e.tag)
+            if newTag { tagNames.append(e.tag) }
+            tagOf[i] = Int32(t)
+            guard !e.classID.isEmpty else { continue }
             let (c, new) = classSlots.slot(e.classID)
             if new { classGroups.append(ExtractRules.classMatcher.groups(in: e.classID)) }
             classOf[i] = Int32(c)
         }
         self.classOf = classOf
+        self.tagOf = tagOf
         classCount = classGroups.count
+        let boilerplateTag = tagNames.map { ExtractRules.boilerplateTags.contains($0) }
+        let containerTag = tagNames.map { ExtractRules.containerTags.contains($0) }
+        isContainer = tagOf.map { containerTag[Int($0)] }
         let groups = classOf.map { $0 < 0 ? 0 : classGroups[Int($0)] }
         negative = page.elements.indices.map { i in
             Self.negativeKind(
-                page.elements[i], groups: groups[i],
+                page.elements[i], boilerplateTag: boilerplateTag[Int(tagOf[i])], groups: groups[i],
                 holdsMostProse: total > 0 && proseAll[i] >= max(ExtractRules.weakNegativeProseChars, total * ExtractRules.weakNegativeProseShare),
                 commentsAreContent: commentsAreContent)
         }
@@ -78,9 +94,12 @@ struct MainTextFinder {
     }
 
     /// Whether an element is boilerplate by its tag or class/id (`groups`: its class/id matches).
-    static func negativeKind(_ e: ElementInfo, groups found: UInt32, holdsMostProse: Bool, commentsAreContent: Bool = false) -> Bool {
+    /// `boilerplateTag`: whether its tag is one of `ExtractRules.boilerplateTags`.
+    static func negativeKind(
+        _ e: ElementInfo, boilerplateTag: Bool, groups found: UInt32, holdsMostProse: Bool, commentsAreContent: Bool = false
+    ) -> Bool {
         if e.tag == "body" || e.tag == "html" || e.tag == "main" { return false }
-        if ExtractRules.boilerplateTags.contains(e.tag) && !holdsMostProse { return true }
+        if boilerplateTag && !holdsMostProse { return true }
         if e.classID.isEmpty { return false }
         if found & ExtractRules.strongNegativeGroup != 0 && !commentsAreContent { return found & ExtractRules.overrideGroup == 0 }
         if holdsMostProse || found & ExtractRules.overrideGroup != 0 { return false }
@@ -144,7 +163,7 @@ struct MainTextFinder {
             let value = blockValue(block)
             var container = block.element
             s.longestProse[Int(container)] = max(s.longestProse[Int(container)], block.chars)
-            while container >= 0 && !ExtractRules.containerTags.contains(elements[Int(container)].tag) {
+            while container >= 0 && !isContainer[Int(container)] {
                 container = parents[Int(container)]
             }
             var weight = 1.0
