@@ -233,6 +233,7 @@ struct MetadataExtractor {
         let found =
             dateCandidates.lazy.compactMap { $0.flatMap(DateParser.iso8601) }.first
             ?? starterDate ?? byline.date ?? (kind == .other ? Byline.date(besideHeadline: header, in: page) : Byline.date(near: header, in: page))
+            ?? Byline.labelledDate(in: page) ?? Byline.firstPostDate(in: page)
         let urlDay = url.flatMap(DateParser.fromURL)
         // A day in the URL one day from the date found is the publisher's own day for it (a
         // timestamp in UTC crosses midnight where the site's clock did not): the URL's day.
@@ -491,6 +492,62 @@ enum Byline {
             if let date = DateParser.iso8601(block.text) { return date }
         }
         return nil
+    }
+
+    /// Labels a page puts before its own date ("Published: July 8, 2025", "Last updated
+    /// November 13, 2025", "Posted on"), lowercase.
+    static let dateLabels = [
+        "published", "posted on", "posted:", "date published", "publication date", "publish date",
+    ].map { Array($0.utf8) }
+
+    /// The first date the page labels as its publication or update, anywhere on the page: in a
+    /// short block that starts with such a label, or in the short block after a block that is
+    /// only the label ("Published" / "July 8, 2025").
+    static func labelledDate(in page: SegmentedPage) -> String? {
+        let blocks = page.blocks
+        for (index, block) in blocks.enumerated() where block.chars < 60 && (block.kind != .heading || block.level > 1) {
+            let bytes = block.text.utf8
+            guard let label = dateLabels.first(where: { bytes.startsFoldingASCII(with: $0) }) else { continue }
+            if let date = DateParser.iso8601(block.text) { return date }
+            let rest = Substring(bytes.dropFirst(label.count)).trimmingCharacters(in: CharacterSet(charactersIn: " :\u{a0}"))
+            if rest.isEmpty, index + 1 < blocks.count, blocks[index + 1].chars < 40, let date = DateParser.iso8601(blocks[index + 1].text) {
+                return date
+            }
+        }
+        return nil
+    }
+
+    /// Labels of a poster's profile dates beside each post ("Joined: Sun Dec 17, 2023 11:18 am").
+    static let profileDateLabels = ["joined", "registered", "member since", "last edited", "last seen"].map { Array($0.utf8) }
+
+    /// The date of a thread's first post, as forum software shows one on each post: the first
+    /// of at least two short blocks of the same tag and class/id that hold a date with a time of
+    /// day ("Sun Dec 17, 2023 11:23 am", "#1 2025-11-01 15:14:37"), profile dates left out.
+    static func firstPostDate(in page: SegmentedPage) -> String? {
+        var first: [String: String] = [:]
+        for block in page.blocks where block.chars < 60 && (block.kind != .heading || block.level > 1) && hasTimeOfDay(block.text) {
+            let bytes = block.text.utf8
+            if profileDateLabels.contains(where: { bytes.startsFoldingASCII(with: $0) }) { continue }
+            guard let date = DateParser.iso8601(block.text) else { continue }
+            let element = page.elements[Int(block.element)]
+            let key = element.tag + " " + element.classID
+            if let earlier = first[key] { return earlier }
+            first[key] = date
+        }
+        return nil
+    }
+
+    /// Whether the text holds a time of day: one or two digits, a colon, two digits.
+    static func hasTimeOfDay(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        let isDigit: (UInt8) -> Bool = { $0 >= 0x30 && $0 <= 0x39 }
+        guard bytes.count >= 4 else { return false }
+        for i in 1..<(bytes.count - 2) where bytes[i] == UInt8(ascii: ":") {
+            if isDigit(bytes[i - 1]) && isDigit(bytes[i + 1]) && isDigit(bytes[i + 2]) && (i + 3 == bytes.count || !isDigit(bytes[i + 3])) {
+                return true
+            }
+        }
+        return false
     }
 
     private static func elementClasses(_ block: Block, _ page: SegmentedPage) -> String {

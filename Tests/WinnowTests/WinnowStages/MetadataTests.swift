@@ -246,6 +246,33 @@ final class MetadataTests: XCTestCase {
         XCTAssertNil(try extract(far + "<p>Post by jdoe » Sat Feb 24, 2024</p>", url: url).author, "past the thread's start")
     }
 
+    /// A date the page labels as its publication's, anywhere on the page (here after the text,
+    /// far from the headline): in the label's block or in the block after a label alone. An
+    /// "Updated" label is not a publication date.
+    func testLabelledPublicationDate() throws {
+        let prose = (1...30).map { "<p>More of the page, long enough to be prose, with a comma, and a stop \($0).</p>" }.joined()
+        XCTAssertEqual(try extract("<h1>A Page</h1>" + prose + "<div>Published On: 15 August 2025</div>").datePublished, "2025-08-15")
+        XCTAssertEqual(try extract("<h1>A Page</h1>" + prose + "<h4>Published</h4><div>July 8, 2025</div>").datePublished, "2025-07-08")
+        XCTAssertNil(try extract("<h1>A Page</h1>" + prose + "<p>Last updated: November 13, 2025</p>").datePublished)
+    }
+
+    /// A thread's first post's date: the first of the dated post headers that repeat (same tag
+    /// and class), a poster's "Joined" date beside it left out.
+    func testFirstPostDate() throws {
+        let post = { (date: String, joined: String) in
+            "<dl><dd class=\"joined\">Joined: \(joined)</dd></dl><p class=\"author\">\(date)</p>"
+                + "<div class=\"content\">A post of the thread, long enough to be prose, with a comma, and a stop.</div>"
+        }
+        // Far enough from the headline that no date near it is taken first.
+        let top = "<h1>Board</h1>" + (1...30).map { "<p>A board's line, long enough to be prose, with a comma, and a stop \($0).</p>" }.joined()
+        let url = "https://example.org/viewtopic.php?t=1"
+        let html =
+            top + post("Sun Dec 17, 2023 11:23 am", "Sun Dec 10, 2023 11:18 am") + post("Wed Dec 27, 2023 10:00 am", "Wed Feb 04, 2015 6:38 pm")
+        XCTAssertEqual(try extract(html, url: url).datePublished, "2023-12-17")
+        let one = top + post("Sun Dec 17, 2023 11:23 am", "Sun Dec 10, 2023 11:18 am")
+        XCTAssertNil(try extract(one, url: url).datePublished, "one dated block: no repeated post header")
+    }
+
     func testMetadataAccuracyOnLabelledPages() throws {
         let truth = try benchmarkTruth()
         let all = try labels()
