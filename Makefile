@@ -152,6 +152,7 @@ bench-charset: build
 ## bench: every benchmark (release build)
 bench: bench-extract bench-dedup bench-recipe bench-charset
 	Benchmarks/throughput.sh $(BIN) $(SHARED)
+	Benchmarks/stage_ratio.sh $(BIN) $(SHARED)
 	$(BIN) benchmark --input $(SHARED)/bench/extraction/pages
 
 ## fuzz: libFuzzer on the WARC reader, gzip reader, charset decoder, cleaner and the cut before parsing, FUZZ_SECONDS each (default 600)
