@@ -494,13 +494,14 @@ enum Byline {
         return nil
     }
 
-    /// Labels a page puts before its own date ("Published: July 8, 2025", "Last updated
-    /// November 13, 2025", "Posted on"), lowercase.
+    /// Labels a page puts before its own publication date ("Published: July 8, 2025", "Posted
+    /// on"), lowercase. Not "Updated" or "Last updated": on the WCXB development pages those found
+    /// 3 more right dates, 1 wrong, and gave 14 pages (documentation's) a date their truth lacks.
     static let dateLabels = [
         "published", "posted on", "posted:", "date published", "publication date", "publish date",
     ].map { Array($0.utf8) }
 
-    /// The first date the page labels as its publication or update, anywhere on the page: in a
+    /// The first date the page labels as its publication's, anywhere on the page: in a
     /// short block that starts with such a label, or in the short block after a block that is
     /// only the label ("Published" / "July 8, 2025").
     static func labelledDate(in page: SegmentedPage) -> String? {
