@@ -631,9 +631,6 @@ struct Slots {
     /// Key numbers by hash (-1: empty); its size a power of two, at least twice the keys.
     private var table = [Int32](repeating: -1, count: 64)
 
-    /// How many distinct strings have numbers.
-    var count: Int { keys.count }
-
     /// The number of `key`, and whether `key` was new.
     mutating func slot(_ key: String) -> (number: Int, new: Bool) {
         let hash = Self.hash(key)
