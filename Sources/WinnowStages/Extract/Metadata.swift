@@ -201,6 +201,7 @@ struct MetadataExtractor {
         }
         // Last, an author box anywhere on the page ("Written by Jane Doe" under the article).
         if authors.isEmpty { authors = Byline.writtenBy(in: page) }
+        if authors.isEmpty, let poster = Byline.firstPostAuthor(in: page) { authors = [poster] }
         var unique: [String] = []
         for a in authors where !unique.contains(a) { unique.append(a) }
         extraction.author = unique.isEmpty ? nil : unique.joined(separator: "; ")
@@ -524,16 +525,51 @@ enum Byline {
     /// The date of a thread's first post, as forum software shows one on each post: the first
     /// of at least two short blocks of the same tag and class/id that hold a date with a time of
     /// day ("Sun Dec 17, 2023 11:23 am", "#1 2025-11-01 15:14:37"), profile dates left out.
-    static func firstPostDate(in page: SegmentedPage) -> String? {
-        var first: [String: String] = [:]
-        for block in page.blocks where block.chars < 60 && (block.kind != .heading || block.level > 1) && hasTimeOfDay(block.text) {
+    static func firstPostDate(in page: SegmentedPage) -> String? { firstPostHeader(in: page)?.date }
+
+    /// The block of a thread's first post header (`firstPostDate`) and its date.
+    static func firstPostHeader(in page: SegmentedPage) -> (index: Int, date: String)? {
+        var first: [String: (index: Int, date: String)] = [:]
+        for (index, block) in page.blocks.enumerated()
+        where block.chars < 60 && (block.kind != .heading || block.level > 1) && hasTimeOfDay(block.text) {
             let bytes = block.text.utf8
             if profileDateLabels.contains(where: { bytes.startsFoldingASCII(with: $0) }) { continue }
             guard let date = DateParser.iso8601(block.text) else { continue }
             let element = page.elements[Int(block.element)]
             let key = element.tag + " " + element.classID
             if let earlier = first[key] { return earlier }
-            first[key] = date
+            first[key] = (index, date)
+        }
+        return nil
+    }
+
+    /// The poster of a thread's first post: on its header's line after "by" ("by jdoe » Tue Aug
+    /// 27, 2019"), else a block within four of the header (the four after it first, nearest
+    /// first) that is a name alone: one to three words, under 30 characters, no label or sentence
+    /// punctuation (forum software prints the poster's name in its own element).
+    static func firstPostAuthor(in page: SegmentedPage) -> String? {
+        guard let header = firstPostHeader(in: page) else { return nil }
+        let blocks = page.blocks
+        let text = blocks[header.index].text
+        if text.lowercased().hasPrefix("by ") {
+            var name = Substring(text.dropFirst(3))
+            for stop in starterEnds {
+                if let range = name.range(of: stop) { name = name[..<range.lowerBound] }
+            }
+            let cleaned = name.trimmingCharacters(in: .whitespaces)
+            if MetadataExtractor.isName(cleaned) { return cleaned }
+        }
+        // After the header first (where most forum software prints the poster), then before it.
+        let after = (header.index + 1)...(header.index + 4)
+        let before = stride(from: header.index - 1, through: header.index - 4, by: -1)
+        for index in Array(after) + Array(before) where index >= 0 && index < blocks.count {
+            let block = blocks[index]
+            guard block.chars < 30, block.kind != .heading || block.level > 2 else { continue }
+            let candidate = block.text.trimmingCharacters(in: .whitespaces)
+            let words = candidate.split(separator: " ")
+            guard (1...3).contains(words.count), !candidate.contains(where: { ":,;!?|#".contains($0) }), MetadataExtractor.isName(candidate)
+            else { continue }
+            return candidate
         }
         return nil
     }

@@ -273,6 +273,21 @@ final class MetadataTests: XCTestCase {
         XCTAssertNil(try extract(one, url: url).datePublished, "one dated block: no repeated post header")
     }
 
+    /// A thread's first poster when nothing else names one: after "by" on the first post's header
+    /// line, or the name alone in a block beside that header (after it first).
+    func testFirstPostAuthor() throws {
+        let top = "<h1>Board</h1>" + (1...30).map { "<p>A board's line, long enough to be prose, with a comma, and a stop \($0).</p>" }.joined()
+        let url = "https://example.org/viewtopic.php?t=1"
+        let body = "<div class=\"content\">A post of the thread, long enough to be prose, with a comma, and a stop.</div>"
+        let byLine = { (name: String, date: String) in "<p class=\"author\">by \(name) » \(date)</p>" + body }
+        let phpBB = top + byLine("Outer Armatonisdaristan", "Tue Aug 27, 2019 1:47 am") + byLine("jdoe", "Wed Aug 28, 2019 9:00 am")
+        XCTAssertEqual(try extract(phpBB, url: url).author, "Outer Armatonisdaristan")
+        let nameAfter = { (name: String, date: String) in "<h2>#1 \(date)</h2><div class=\"poster\">\(name)</div>" + body }
+        let fluxBB = top + nameAfter("chunix64", "2025-11-01 15:14:37") + nameAfter("other_user", "2025-11-02 10:00:00")
+        XCTAssertEqual(try extract(fluxBB, url: url).author, "chunix64")
+        XCTAssertNil(try extract(top + byLine("jdoe", "Tue Aug 27, 2019 1:47 am"), url: url).author, "no repeated post header")
+    }
+
     func testMetadataAccuracyOnLabelledPages() throws {
         let truth = try benchmarkTruth()
         let all = try labels()
