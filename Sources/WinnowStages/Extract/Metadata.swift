@@ -158,12 +158,7 @@ struct MetadataExtractor {
     static func fill(_ extraction: inout Extraction, page: SegmentedPage, ld: LD, url: String?, mainStart: Int?, kind: PageKind) {
         let info = page.info
         let siteName = info.meta("og:site_name", "application-name") ?? ld.publisher
-        var siteNames = Set([siteName, info.title.flatMap(siteSuffix)].compactMap { $0.map(comparable) })
-        if let host = url.flatMap({ URL(string: $0)?.host }) {
-            let bare = comparable(host.removingBytes("www."))
-            siteNames.insert(bare)
-            if let name = bare.split(separator: ".").first { siteNames.insert(String(name)) }
-        }
+        let siteNames = siteNames(siteName: siteName, title: info.title, url: url)
         let header = headerBlocks(page, mainStart: mainStart)
 
         extraction.title = title(page: page, ld: ld, siteNames: siteNames, mainStart: mainStart, kind: kind)
@@ -201,13 +196,16 @@ struct MetadataExtractor {
         }
         // Last, an author box anywhere on the page ("Written by Jane Doe" under the article).
         if authors.isEmpty { authors = Byline.writtenBy(in: page) }
-        if authors.isEmpty, let poster = Byline.firstPostAuthor(in: page) { authors = [poster] }
+        // A thread's post header, found once for both the author's and the date's last resort.
+        lazy var firstPost = Byline.firstPostHeader(in: page)
+        if authors.isEmpty, let post = firstPost, let poster = Byline.poster(of: post.index, in: page) { authors = [poster] }
         var unique: [String] = []
         for a in authors where !unique.contains(a) { unique.append(a) }
         extraction.author = unique.isEmpty ? nil : unique.joined(separator: "; ")
 
         extraction.datePublished = publicationDate(
-            page: page, ld: ld, byline: byline, starterDate: starterDate, header: header, url: url, kind: kind)
+            page: page, ld: ld, byline: byline, starterDate: starterDate, header: header, url: url, kind: kind,
+            firstPostDate: firstPost?.date)
 
         extraction.languageDeclared = LanguageTag.primary(
             info.htmlLang ?? ld.language ?? info.meta("og:locale", "content-language", "language", "dc.language"))
@@ -216,11 +214,25 @@ struct MetadataExtractor {
         extraction.description = info.meta("og:description", "description", "twitter:description") ?? ld.description
     }
 
+    /// The names a page's site goes by, comparable: its stated name, its `<title>`'s suffix, its
+    /// host without `www.` and that host's first label.
+    static func siteNames(siteName: String?, title: String?, url: String?) -> Set<String> {
+        var names = Set([siteName, title.flatMap(siteSuffix)].compactMap { $0.map(comparable) })
+        if let host = url.flatMap({ URL(string: $0)?.host }) {
+            let bare = comparable(host.removingBytes("www."))
+            names.insert(bare)
+            if let name = bare.split(separator: ".").first { names.insert(String(name)) }
+        }
+        return names
+    }
+
     /// The publication date: JSON-LD's, the date metas', a `<time>`'s, the date on a thread's
-    /// starter line, the byline's, one shown near the headline (articles and posts only), the URL's.
+    /// starter line, the byline's, one shown near the headline (articles and posts only), one the
+    /// page labels "Published", a thread's first post header's (`firstPostDate`, asked only
+    /// then), the URL's.
     static func publicationDate(
         page: SegmentedPage, ld: LD, byline: Byline.Found, starterDate: String?, header: ArraySlice<Block>, url: String?,
-        kind: PageKind
+        kind: PageKind, firstPostDate: @autoclosure () -> String?
     ) -> String? {
         let dateCandidates = [
             ld.datePublished,
@@ -234,7 +246,7 @@ struct MetadataExtractor {
         let found =
             dateCandidates.lazy.compactMap { $0.flatMap(DateParser.iso8601) }.first
             ?? starterDate ?? byline.date ?? (kind == .other ? Byline.date(besideHeadline: header, in: page) : Byline.date(near: header, in: page))
-            ?? Byline.labelledDate(in: page) ?? Byline.firstPostDate(in: page)
+            ?? Byline.labelledDate(in: page) ?? firstPostDate()
         let urlDay = url.flatMap(DateParser.fromURL)
         // A day in the URL one day from the date found is the publisher's own day for it (a
         // timestamp in UTC crosses midnight where the site's clock did not): the URL's day.
@@ -500,7 +512,7 @@ enum Byline {
     /// 3 more right dates, 1 wrong, and gave 14 pages (documentation's) a date their truth lacks.
     static let dateLabels = [
         "published", "posted on", "posted:", "date published", "publication date", "publish date",
-    ].map { Array($0.utf8) }
+    ].map { (bytes: Array($0.utf8), alone: labelText($0)) }
 
     /// The first date the page labels as its publication's, anywhere on the page: in a
     /// short block that starts with such a label, or in the short block after a block that is
@@ -509,12 +521,11 @@ enum Byline {
         let blocks = page.blocks
         for (index, block) in blocks.enumerated() where block.chars < 60 && (block.kind != .heading || block.level > 1) {
             let bytes = block.text.utf8
-            guard let label = dateLabels.first(where: { bytes.startsFoldingASCII(with: $0) }) else { continue }
+            guard let label = dateLabels.first(where: { bytes.startsFoldingASCII(with: $0.bytes) }) else { continue }
             if let date = DateParser.iso8601(block.text) { return date }
-            let rest = Substring(bytes.dropFirst(label.count)).trimmingCharacters(in: CharacterSet(charactersIn: " :\u{a0}"))
-            if rest.isEmpty, index + 1 < blocks.count, blocks[index + 1].chars < 40, let date = DateParser.iso8601(blocks[index + 1].text) {
-                return date
-            }
+            // The label alone in its block (the spaces, colons and no-break spaces around it aside).
+            guard labelText(block.text.lowercased()) == label.alone, index + 1 < blocks.count, blocks[index + 1].chars < 40 else { continue }
+            if let date = DateParser.iso8601(blocks[index + 1].text) { return date }
         }
         return nil
     }
@@ -522,12 +533,9 @@ enum Byline {
     /// Labels of a poster's profile dates beside each post ("Joined: Sun Dec 17, 2023 11:18 am").
     static let profileDateLabels = ["joined", "registered", "member since", "last edited", "last seen"].map { Array($0.utf8) }
 
-    /// The date of a thread's first post, as forum software shows one on each post: the first
-    /// of at least two short blocks of the same tag and class/id that hold a date with a time of
-    /// day ("Sun Dec 17, 2023 11:23 am", "#1 2025-11-01 15:14:37"), profile dates left out.
-    static func firstPostDate(in page: SegmentedPage) -> String? { firstPostHeader(in: page)?.date }
-
-    /// The block of a thread's first post header (`firstPostDate`) and its date.
+    /// A thread's first post header, as forum software prints one on each post, and its date:
+    /// the first of at least two short blocks of the same tag and class/id that hold a date with
+    /// a time of day ("Sun Dec 17, 2023 11:23 am", "#1 2025-11-01 15:14:37"), profile dates left out.
     static func firstPostHeader(in page: SegmentedPage) -> (index: Int, date: String)? {
         var first: [String: (index: Int, date: String)] = [:]
         for (index, block) in page.blocks.enumerated()
@@ -543,25 +551,20 @@ enum Byline {
         return nil
     }
 
-    /// The poster of a thread's first post: on its header's line after "by" ("by jdoe » Tue Aug
+    /// The poster of a thread's first post, its header the block at `header`: on its header's line after "by" ("by jdoe » Tue Aug
     /// 27, 2019"), else a block within four of the header (the four after it first, nearest
     /// first) that is a name alone: one to three words, under 30 characters, no label or sentence
     /// punctuation (forum software prints the poster's name in its own element).
-    static func firstPostAuthor(in page: SegmentedPage) -> String? {
-        guard let header = firstPostHeader(in: page) else { return nil }
+    static func poster(of header: Int, in page: SegmentedPage) -> String? {
         let blocks = page.blocks
-        let text = blocks[header.index].text
+        let text = blocks[header].text
         if text.lowercased().hasPrefix("by ") {
-            var name = Substring(text.dropFirst(3))
-            for stop in starterEnds {
-                if let range = name.range(of: stop) { name = name[..<range.lowerBound] }
-            }
-            let cleaned = name.trimmingCharacters(in: .whitespaces)
+            let cleaned = posterName(Substring(text.dropFirst(3)))
             if MetadataExtractor.isName(cleaned) { return cleaned }
         }
         // After the header first (where most forum software prints the poster), then before it.
-        let after = (header.index + 1)...(header.index + 4)
-        let before = stride(from: header.index - 1, through: header.index - 4, by: -1)
+        let after = (header + 1)...(header + 4)
+        let before = stride(from: header - 1, through: header - 4, by: -1)
         for index in Array(after) + Array(before) where index >= 0 && index < blocks.count {
             let block = blocks[index]
             guard block.chars < 30, block.kind != .heading || block.level > 2 else { continue }
@@ -576,15 +579,17 @@ enum Byline {
 
     /// Whether the text holds a time of day: one or two digits, a colon, two digits.
     static func hasTimeOfDay(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        let isDigit: (UInt8) -> Bool = { $0 >= 0x30 && $0 <= 0x39 }
-        guard bytes.count >= 4 else { return false }
-        for i in 1..<(bytes.count - 2) where bytes[i] == UInt8(ascii: ":") {
-            if isDigit(bytes[i - 1]) && isDigit(bytes[i + 1]) && isDigit(bytes[i + 2]) && (i + 3 == bytes.count || !isDigit(bytes[i + 3])) {
-                return true
+        var text = text
+        return text.withUTF8 { bytes in
+            let isDigit: (UInt8) -> Bool = { $0 >= 0x30 && $0 <= 0x39 }
+            guard bytes.count >= 4 else { return false }
+            for i in 1..<(bytes.count - 2) where bytes[i] == UInt8(ascii: ":") {
+                if isDigit(bytes[i - 1]) && isDigit(bytes[i + 1]) && isDigit(bytes[i + 2]) && (i + 3 == bytes.count || !isDigit(bytes[i + 3])) {
+                    return true
+                }
             }
+            return false
         }
-        return false
     }
 
     private static func elementClasses(_ block: Block, _ page: SegmentedPage) -> String {
@@ -620,16 +625,22 @@ enum Byline {
             } else if let suffix = starterSuffixes.first(where: { bytes.endsFoldingASCII(with: $0) }) {
                 rest = Substring(bytes.dropLast(suffix.count))
             }
-            guard var name = rest else { continue }
-            for stop in starterEnds {
-                if let range = name.range(of: stop) { name = name[..<range.lowerBound] }
-            }
-            let cleaned = name.trimmingCharacters(in: .whitespaces)
+            guard let rest else { continue }
+            let cleaned = posterName(rest)
             if cleaned.count >= 2, cleaned.count <= 40, cleaned.split(separator: " ").count <= 4, MetadataExtractor.isName(cleaned) {
                 return (cleaned, DateParser.iso8601(block.text))
             }
         }
         return nil
+    }
+
+    /// The poster's name at the start of `line`: cut at the first of `starterEnds`, spaces trimmed.
+    private static func posterName(_ line: Substring) -> String {
+        var name = line
+        for stop in starterEnds {
+            if let range = name.range(of: stop) { name = name[..<range.lowerBound] }
+        }
+        return name.trimmingCharacters(in: .whitespaces)
     }
 
     /// Labels that say the name after them wrote the page (a plain "By" is as often "By category"
