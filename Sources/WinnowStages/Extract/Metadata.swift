@@ -229,7 +229,8 @@ struct MetadataExtractor {
     /// The publication date: JSON-LD's, the date metas', a `<time>`'s, the date on a thread's
     /// starter line, the byline's, one shown near the headline (articles and posts only), one the
     /// page labels "Published", a thread's first post header's (`firstPostDate`, asked only
-    /// then), the URL's.
+    /// then), the URL's. A date the page shows by its headline that is earlier than the one its
+    /// metadata declares is the original publication's (see `Byline.isOriginal`): that one.
     static func publicationDate(
         page: SegmentedPage, ld: LD, byline: Byline.Found, starterDate: String?, header: ArraySlice<Block>, url: String?,
         kind: PageKind, firstPostDate: @autoclosure () -> String?
@@ -243,10 +244,17 @@ struct MetadataExtractor {
                 "published_time", "dcterms.created", "original-publish-date", "published-date", "published"),
             page.info.times.first,
         ]
-        let found =
-            dateCandidates.lazy.compactMap { $0.flatMap(DateParser.iso8601) }.first
-            ?? starterDate ?? byline.date ?? (kind == .other ? Byline.date(besideHeadline: header, in: page) : Byline.date(near: header, in: page))
-            ?? Byline.labelledDate(in: page) ?? firstPostDate()
+        let declared = dateCandidates.lazy.compactMap { $0.flatMap(DateParser.iso8601) }.first
+        let shown =
+            starterDate.map { Byline.Shown(date: $0, text: "") } ?? byline.date
+            ?? (kind == .other ? Byline.date(besideHeadline: header, in: page) : Byline.date(near: header, in: page))
+        let found: String?
+        // Not on a thread: the dates by its headline are its posts', its declared one its start.
+        if kind != .discussion, let declared, let shown, Byline.isOriginal(shown, declared: declared) {
+            found = shown.date
+        } else {
+            found = declared ?? shown?.date ?? Byline.labelledDate(in: page) ?? firstPostDate()
+        }
         let urlDay = url.flatMap(DateParser.fromURL)
         // A day in the URL one day from the date found is the publisher's own day for it (a
         // timestamp in UTC crosses midnight where the site's clock did not): the URL's day.
@@ -407,7 +415,35 @@ struct MetadataExtractor {
 enum Byline {
     struct Found {
         var names: [String] = []
-        var date: String?
+        var date: Shown?
+    }
+
+    /// A date as the page shows it, with the text of the block that shows it.
+    struct Shown {
+        var date: String
+        var text: String
+    }
+
+    /// Words that make a shown date some other event's than the publication: an update, an
+    /// edit, a review, a poster's joining, a release, an offer's end.
+    static let otherDateWords: Set<Substring> = [
+        "updated", "update", "edited", "modified", "last", "joined", "registered", "reviewed", "release", "released", "since",
+        "expires", "ends", "valid",
+    ]
+
+    /// Whether a date shown by the headline is the page's original publication where its
+    /// metadata declares a later one (a republication, a move to a new system, a refresh stamped
+    /// as the publication): at least two days earlier (a day apart is a time zone's doing), the
+    /// only date in its block, and not labelled as some other event's. htmldate's
+    /// `original_date` prefers the earliest date for the same reason. On the WCXB development
+    /// pages with a truth date, 10 pages got the truth's date and 1 lost it.
+    static func isOriginal(_ shown: Shown, declared: String) -> Bool {
+        guard let apart = DateParser.daysBetween(shown.date, declared), apart >= 2 else { return false }
+        let lower = shown.text.lowercased()
+        let words = lower.split { !$0.isLetter }
+        // "Updated" run into the name before it ("Senior AnalystUpdated Sep 17") counts too.
+        let labelled = words.contains { word in otherDateWords.contains(word) || ["updated", "edited", "modified"].contains { word.hasSuffix($0) } }
+        return !labelled && DateParser.yearCount(lower) <= 1
     }
 
     /// Words that end a name in a byline ("Tom Davies Associated Press", "Jane Doe, Staff Writer").
@@ -452,7 +488,7 @@ enum Byline {
                 found.names = [agency.0]
             }
             if found.date == nil, block.chars < 100, let date = DateParser.iso8601(text) {
-                found.date = date
+                found.date = Shown(date: date, text: text)
             }
             guard found.names.isEmpty else { continue }
             var rest: Substring?
@@ -482,7 +518,7 @@ enum Byline {
     /// (shops, listings, service pages) the dates shown are as often a review's or an item's as
     /// the page's (on the WCXB development pages, asking everywhere found 11 more right dates and
     /// gave 16 more pages a date their truth says they do not have).
-    static func date(near header: ArraySlice<Block>, in page: SegmentedPage) -> String? {
+    static func date(near header: ArraySlice<Block>, in page: SegmentedPage) -> Shown? {
         guard !header.isEmpty else { return nil }
         return firstDate(in: page, around: header.startIndex, before: 4, after: 24, under: 60)
     }
@@ -492,17 +528,17 @@ enum Byline {
     /// WCXB development pages given no date otherwise, a prototype of this found 5 right dates
     /// and 1 a page's truth does not have (a wider window, or longer blocks, added more wrong
     /// and unwanted dates than right ones).
-    static func date(besideHeadline header: ArraySlice<Block>, in page: SegmentedPage) -> String? {
+    static func date(besideHeadline header: ArraySlice<Block>, in page: SegmentedPage) -> Shown? {
         guard let h1 = header.first, h1.kind == .heading, h1.level == 1 else { return nil }
         return firstDate(in: page, around: header.startIndex, before: 2, after: 2, under: 40)
     }
 
     /// The first date in a block that is not a heading and has fewer than `under` characters,
     /// from `before` blocks before the block at `index` to `after` blocks after it.
-    private static func firstDate(in page: SegmentedPage, around index: Int, before: Int, after: Int, under chars: Int) -> String? {
+    private static func firstDate(in page: SegmentedPage, around index: Int, before: Int, after: Int, under chars: Int) -> Shown? {
         let blocks = page.blocks
         for block in blocks[max(0, index - before)..<min(blocks.count, index + after + 1)] where block.chars < chars && block.kind != .heading {
-            if let date = DateParser.iso8601(block.text) { return date }
+            if let date = DateParser.iso8601(block.text) { return Shown(date: date, text: block.text) }
         }
         return nil
     }
@@ -819,6 +855,25 @@ enum DateParser {
         }
         guard digits.count <= 2, let n = Int(digits), n >= 1, n <= 31 else { return nil }
         return n
+    }
+
+    /// How many years (four digits in a row from 1900 to 2100, no digit beside them) a text holds.
+    static func yearCount(_ text: String) -> Int {
+        var count = 0
+        var run = 0
+        var value = 0
+        for byte in text.utf8 {
+            if byte >= 0x30 && byte <= 0x39 {
+                run += 1
+                value = value &* 10 &+ Int(byte - 0x30)
+                continue
+            }
+            if run == 4, (1900...2100).contains(value) { count += 1 }
+            run = 0
+            value = 0
+        }
+        if run == 4, (1900...2100).contains(value) { count += 1 }
+        return count
     }
 
     /// Days from `a` to `b`, both starting `YYYY-MM-DD`, or nil.

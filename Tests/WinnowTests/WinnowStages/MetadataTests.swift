@@ -288,6 +288,19 @@ final class MetadataTests: XCTestCase {
         XCTAssertNil(try extract(top + byLine("jdoe", "Tue Aug 27, 2019 1:47 am"), url: url).author, "no repeated post header")
     }
 
+    /// A date shown by the headline two days or more before the one the metadata declares is the
+    /// original publication's; not when it is labelled as an update, is a day off (a time zone),
+    /// or shares its block with another date.
+    func testOriginalDateShownByHeadline() throws {
+        let head = #"<meta property="article:published_time" content="2025-06-24T10:00:00+00:00">"#
+        let page = { (shown: String) in "<h1>A Post About Something</h1><p class=\"date\">\(shown)</p>" }
+        XCTAssertEqual(try extract(page("August 25, 2024"), head: head).datePublished, "2024-08-25")
+        XCTAssertEqual(try extract(page("Last updated: August 25, 2024"), head: head).datePublished, "2025-06-24T10:00:00+00:00")
+        XCTAssertEqual(try extract(page("June 23, 2025"), head: head).datePublished, "2025-06-24T10:00:00+00:00")
+        XCTAssertEqual(try extract(page("August 25, 2024 · June 24, 2025"), head: head).datePublished, "2025-06-24T10:00:00+00:00")
+        XCTAssertEqual(try extract(page("July 1, 2025"), head: head).datePublished, "2025-06-24T10:00:00+00:00", "later: the declared date")
+    }
+
     func testMetadataAccuracyOnLabelledPages() throws {
         let truth = try benchmarkTruth()
         let all = try labels()
