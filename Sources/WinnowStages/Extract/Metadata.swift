@@ -758,9 +758,10 @@ enum DateParser {
         return numeric(bytes)
     }
 
-    /// A date written in digits inside a text: `YYYY-MM-DD` ("by Jon Foster - 2025-09-13"), or
-    /// day, month and year with dots ("12.12.2025", the European way; slashes are left alone, as
-    /// `03/04/2025` is March or April depending on the writer).
+    /// A date written in digits inside a text: `YYYY-MM-DD` ("by Jon Foster - 2025-09-13"),
+    /// day, month and year with dots ("12.12.2025", the European way), or with slashes when the
+    /// order is plain: one of the first two parts over 12 is the day ("10/31/2024",
+    /// "31/10/2024"); `03/04/2025` is March or April depending on the writer and is left alone.
     private static func numeric(_ bytes: [UInt8]) -> String? {
         let isDigit: (UInt8) -> Bool = { $0 >= 0x30 && $0 <= 0x39 }
         var i = 0
@@ -778,6 +779,17 @@ enum DateParser {
                 endsThere(run + 6), valid(y, m, d)
             {
                 return Self.day(y, m, d)
+            }
+            if (1...2).contains(run - i), run < bytes.count, bytes[run] == UInt8(ascii: "/"), let a = number(bytes, i, run - i) {
+                var mEnd = run + 1
+                while mEnd < bytes.count && isDigit(bytes[mEnd]) { mEnd += 1 }
+                if (1...2).contains(mEnd - run - 1), mEnd + 5 <= bytes.count, bytes[mEnd] == UInt8(ascii: "/"),
+                    let b = number(bytes, run + 1, mEnd - run - 1), let y = number(bytes, mEnd + 1, 4),
+                    endsThere(mEnd + 5), (a > 12) != (b > 12)
+                {
+                    let (m, d) = a > 12 ? (b, a) : (a, b)
+                    if valid(y, m, d) { return Self.day(y, m, d) }
+                }
             }
             if (1...2).contains(run - i), run < bytes.count, bytes[run] == UInt8(ascii: "."), let d = number(bytes, i, run - i) {
                 var mEnd = run + 1

@@ -99,6 +99,11 @@ final class ExtractTests: XCTestCase {
         XCTAssertEqual(DateParser.iso8601("November 19, 2019"), "2019-11-19")
         XCTAssertEqual(DateParser.iso8601("Tue, 19 Nov 2019 10:00:00 GMT"), "2019-11-19")
         XCTAssertNil(DateParser.iso8601("yesterday"))
+        // Slashes: read when the order is plain (a part over 12 is the day), else left alone.
+        XCTAssertEqual(DateParser.iso8601("Updated: 10/31/2024"), "2024-10-31")
+        XCTAssertEqual(DateParser.iso8601("31/10/2024"), "2024-10-31")
+        XCTAssertNil(DateParser.iso8601("03/04/2025"))
+        XCTAssertNil(DateParser.iso8601("Version 1/13/2024.5"))
         XCTAssertEqual(DateParser.fromURL("https://x.com/2019/11/19/a-story"), "2019-11-19")
         XCTAssertNil(DateParser.fromURL("https://x.com/a/b/c"))
     }
