@@ -382,6 +382,8 @@ struct MetadataExtractor {
     /// default account ("admin").
     static func isName(_ author: String) -> Bool {
         let lower = author.lowercased()
+        // A template's name field left empty before the affiliation (", USA TODAY").
+        if author.first.map({ $0.isPunctuation }) == true { return false }
         if lower.isEmpty || lower.hasPrefix("http") || ["admin", "administrator", "author", "the author", "about the author"].contains(lower) {
             return false
         }
