@@ -737,7 +737,7 @@ enum DateParser {
         let bytes = Array(s.utf8)
         if let iso = isoForm(bytes) { return iso }
         // "November 19, 2019", "Nov. 19 2019", "19 November 2019", "Tue, 19 Nov 2019 10:00:00 GMT"
-        let words = s.lowercased().split { !($0.isLetter || $0.isNumber) }.map(String.init)
+        let words = DateParser.words(s.lowercased())
         var year: Int?
         var month: Int?
         var day: Int?
@@ -758,6 +758,32 @@ enum DateParser {
             return Self.day(y, m, d)
         }
         return numeric(bytes)
+    }
+
+    /// The words of a text (runs of letters and digits), a year run into the next word ("Dec 17,
+    /// 2025Julian K. Arni", two inline elements without a space) and letters run into a number
+    /// ("Dec17") cut apart; an ordinal's suffix stays with its number ("30th").
+    static func words(_ text: String) -> [String] {
+        var words: [String] = []
+        var word = ""
+        var wordIsDigits = false
+        for c in text {
+            let digit = c.isNumber
+            guard digit || c.isLetter else {
+                if !word.isEmpty { words.append(word) }
+                word = ""
+                continue
+            }
+            // Not an ordinal's suffix ("30th"): only four digits end before a letter.
+            if !word.isEmpty, digit != wordIsDigits, c.isASCII, word.last?.isASCII == true, digit || word.count == 4 {
+                words.append(word)
+                word = ""
+            }
+            word.append(c)
+            wordIsDigits = digit
+        }
+        if !word.isEmpty { words.append(word) }
+        return words
     }
 
     /// A date written in digits inside a text: `YYYY-MM-DD` ("by Jon Foster - 2025-09-13"),

@@ -99,6 +99,8 @@ final class ExtractTests: XCTestCase {
         XCTAssertEqual(DateParser.iso8601("November 19, 2019"), "2019-11-19")
         XCTAssertEqual(DateParser.iso8601("Tue, 19 Nov 2019 10:00:00 GMT"), "2019-11-19")
         XCTAssertNil(DateParser.iso8601("yesterday"))
+        XCTAssertEqual(DateParser.iso8601("Dec 17, 2025Julian K. Arni"), "2025-12-17", "a year run into the next word")
+        XCTAssertEqual(DateParser.iso8601("30th March 2025, 16:26"), "2025-03-30")
         // Slashes: read when the order is plain (a part over 12 is the day), else left alone.
         XCTAssertEqual(DateParser.iso8601("Updated: 10/31/2024"), "2024-10-31")
         XCTAssertEqual(DateParser.iso8601("31/10/2024"), "2024-10-31")
