@@ -163,7 +163,7 @@ struct MetadataExtractor {
 
         extraction.title = title(page: page, ld: ld, siteNames: siteNames, mainStart: mainStart, kind: kind)
 
-        let byline = Byline.find(in: header, page: page)
+        let byline = Byline.find(around: header, page: page)
         var authors = ld.authors
         if authors.isEmpty,
             let meta = info.meta(
@@ -404,6 +404,7 @@ struct MetadataExtractor {
         "by", "written", "authored", "researched", "reviewed", "edited", "posted", "published", "updated", "article",
         "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
         "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "wed", "thu", "fri", "sat", "sun",
     ]
 
     static func cleanAuthor(_ raw: String) -> String {
@@ -679,6 +680,29 @@ enum Byline {
             if let range = name.range(of: stop) { name = name[..<range.lowerBound] }
         }
         return name.trimmingCharacters(in: .whitespaces)
+    }
+
+    /// The byline under the headline (`header`) or, on many templates, in the line just above it.
+    static func find(around header: ArraySlice<Block>, page: SegmentedPage) -> Found {
+        var byline = find(in: header, page: page)
+        if byline.names.isEmpty, let headline = header.first, headline.kind == .heading, headline.level == 1 {
+            byline.names = namesAbove(headline: header.startIndex, in: page)
+        }
+        return byline
+    }
+
+    /// A byline in the three blocks just above the headline, where many templates put the
+    /// "Published July 8, 2025 by Jane Doe" line: only a block that starts as a byline does ("By
+    /// Jane Doe") or holds a date (there, category and menu lines stand: "Filter By Topic").
+    static func namesAbove(headline index: Int, in page: SegmentedPage) -> [String] {
+        for position in max(0, index - 3)..<index {
+            let block = page.blocks[position]
+            let lower = block.text.lowercased()
+            guard block.chars < 120, namePrefixes.contains(where: lower.hasPrefix) || DateParser.iso8601(block.text) != nil else { continue }
+            let names = find(in: page.blocks[position...position], page: page).names
+            if !names.isEmpty { return names }
+        }
+        return []
     }
 
     /// Labels that say the name after them wrote the page (a plain "By" is as often "By category"

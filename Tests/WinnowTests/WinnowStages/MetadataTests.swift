@@ -301,6 +301,15 @@ final class MetadataTests: XCTestCase {
         XCTAssertEqual(try extract(page("July 1, 2025"), head: head).datePublished, "2025-06-24T10:00:00+00:00", "later: the declared date")
     }
 
+    /// A byline in the line just above the headline, when it starts as one or holds a date; a
+    /// menu's "Filter By Topic" there is not one, nor a weekday in a dated byline.
+    func testBylineAboveTheHeadline() throws {
+        XCTAssertEqual(try extract("<p>Published August 7, 2023 by Nicole Burke</p><h1>Planting Beds the Easy Way</h1>").author, "Nicole Burke")
+        XCTAssertEqual(try extract("<p class=\"meta\">By: Jane Doe</p><h1>Planting Beds the Easy Way</h1>").author, "Jane Doe")
+        XCTAssertNil(try extract("<p>Filter By Topic</p><h1>Planting Beds the Easy Way</h1>").author)
+        XCTAssertNil(try extract("<h1>Planting Beds the Easy Way</h1><div class=\"byline\">Sat, 20 Dec, 2025 - 06:36</div>").author)
+    }
+
     func testMetadataAccuracyOnLabelledPages() throws {
         let truth = try benchmarkTruth()
         let all = try labels()
