@@ -434,6 +434,9 @@ enum Byline {
         "expires", "ends", "valid",
     ]
 
+    /// The labels of `otherDateWords` that are also told at the end of a longer word.
+    private static let runTogetherDateWords = ["updated", "edited", "modified"]
+
     /// Whether a date shown by the headline is the page's original publication where its
     /// metadata declares a later one (a republication, a move to a new system, a refresh stamped
     /// as the publication): at least two days earlier (a day apart is a time zone's doing), the
@@ -445,7 +448,7 @@ enum Byline {
         let lower = shown.text.lowercased()
         let words = lower.split { !$0.isLetter }
         // "Updated" run into the name before it ("Senior AnalystUpdated Sep 17") counts too.
-        let labelled = words.contains { word in otherDateWords.contains(word) || ["updated", "edited", "modified"].contains { word.hasSuffix($0) } }
+        let labelled = words.contains { word in otherDateWords.contains(word) || runTogetherDateWords.contains { word.hasSuffix($0) } }
         return !labelled && DateParser.yearCount(lower) <= 1
     }
 
@@ -832,25 +835,17 @@ enum DateParser {
             {
                 return Self.day(y, m, d)
             }
-            if (1...2).contains(run - i), run < bytes.count, bytes[run] == UInt8(ascii: "/"), let a = number(bytes, i, run - i) {
+            // Day, month and year with dots; with slashes, only when a part over 12 is the day.
+            let separator = run < bytes.count ? bytes[run] : 0
+            if (1...2).contains(run - i), separator == UInt8(ascii: ".") || separator == UInt8(ascii: "/"), let a = number(bytes, i, run - i) {
                 var mEnd = run + 1
                 while mEnd < bytes.count && isDigit(bytes[mEnd]) { mEnd += 1 }
-                if (1...2).contains(mEnd - run - 1), mEnd + 5 <= bytes.count, bytes[mEnd] == UInt8(ascii: "/"),
-                    let b = number(bytes, run + 1, mEnd - run - 1), let y = number(bytes, mEnd + 1, 4),
-                    endsThere(mEnd + 5), (a > 12) != (b > 12)
+                if (1...2).contains(mEnd - run - 1), mEnd + 5 <= bytes.count, bytes[mEnd] == separator,
+                    let b = number(bytes, run + 1, mEnd - run - 1), let y = number(bytes, mEnd + 1, 4), endsThere(mEnd + 5)
                 {
-                    let (m, d) = a > 12 ? (b, a) : (a, b)
-                    if valid(y, m, d) { return Self.day(y, m, d) }
-                }
-            }
-            if (1...2).contains(run - i), run < bytes.count, bytes[run] == UInt8(ascii: "."), let d = number(bytes, i, run - i) {
-                var mEnd = run + 1
-                while mEnd < bytes.count && isDigit(bytes[mEnd]) { mEnd += 1 }
-                if (1...2).contains(mEnd - run - 1), mEnd + 5 <= bytes.count, bytes[mEnd] == UInt8(ascii: "."),
-                    let m = number(bytes, run + 1, mEnd - run - 1), let y = number(bytes, mEnd + 1, 4),
-                    endsThere(mEnd + 5), valid(y, m, d)
-                {
-                    return Self.day(y, m, d)
+                    let plain = separator == UInt8(ascii: ".") || (a > 12) != (b > 12)
+                    let (m, d) = separator == UInt8(ascii: ".") || a > 12 ? (b, a) : (a, b)
+                    if plain, valid(y, m, d) { return Self.day(y, m, d) }
                 }
             }
         }
