@@ -267,8 +267,28 @@ public struct Cleaner: Sendable {
         return false
     }
 
+    /// A form to remove: little text, and not a wrapper that only sends hidden fields.
     private func formIsSmall(_ index: Int32, _ tree: HTMLTree, _ text: inout [UInt8]) -> Bool {
-        textCount(index, tree, &text) < CleanRules.formTextToKeep
+        !onlyHiddenFields(index, tree) && textCount(index, tree, &text) < CleanRules.formTextToKeep
+    }
+
+    /// Whether the controls below `index` are hidden inputs, one at least: old Reddit wraps
+    /// each comment in such a form (to post its votes); a form a reader fills in has a visible
+    /// `<input>`, a `<select>`, a `<textarea>` or a `<button>`. (A form with no input at all is
+    /// not told apart: inside a table, the parser closes a `<form>` before its fields.)
+    private func onlyHiddenFields(_ index: Int32, _ tree: HTMLTree) -> Bool {
+        var hidden = false
+        var visible = false
+        tree.walk(from: index) { child, node in
+            switch node.tag {
+            case .select, .textarea, .button: visible = true
+            case .input:
+                if tree.attributeString(.type, of: child)?.lowercased() == "hidden" { hidden = true } else { visible = true }
+            default: break
+            }
+            return !visible
+        }
+        return hidden && !visible
     }
 
     /// Visible characters of the text below `index`.

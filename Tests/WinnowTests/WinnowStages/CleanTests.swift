@@ -160,6 +160,21 @@ final class CleanTests: XCTestCase {
         XCTAssertTrue(String(decoding: text, as: UTF8.self).contains("ASP.NET"))
     }
 
+    /// A small form that only sends hidden fields (old Reddit's comment wrappers) is markup
+    /// around text and stays; one with a field a reader fills in goes.
+    func testFormsOfHiddenFieldsAreKept() throws {
+        func text(_ body: String) throws -> String {
+            let page = try Cleaner().clean(Array("<html><body>\(body)</body></html>".utf8), contentType: nil)
+            var bytes: [UInt8] = []
+            page.tree.appendText(of: HTMLTree.root, to: &bytes)
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        let comment = "<form action=\"#\"><input type=\"hidden\" name=\"thing_id\" value=\"t1\"><div class=\"md\"><p>A reply in the thread.</p></div></form>"
+        XCTAssertTrue(try text(comment).contains("A reply in the thread."))
+        let login = "<form><label>User Name</label><input type=\"text\" name=\"user\"><input type=\"hidden\" name=\"s\"></form>"
+        XCTAssertFalse(try text(login).contains("User Name"))
+    }
+
     /// Issue 15: a `<nav>`, `<button>` or hidden wrapper that holds the page's text (mis-nested
     /// markup that libxml2 recovers into it, a tab panel holding the article) is not removed with
     /// its text.
