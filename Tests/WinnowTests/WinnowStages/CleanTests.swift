@@ -169,7 +169,8 @@ final class CleanTests: XCTestCase {
             page.tree.appendText(of: HTMLTree.root, to: &bytes)
             return String(decoding: bytes, as: UTF8.self)
         }
-        let comment = "<form action=\"#\"><input type=\"hidden\" name=\"thing_id\" value=\"t1\"><div class=\"md\"><p>A reply in the thread.</p></div></form>"
+        let comment =
+            "<form action=\"#\"><input type=\"hidden\" name=\"thing_id\" value=\"t1\"><div class=\"md\"><p>A reply in the thread.</p></div></form>"
         XCTAssertTrue(try text(comment).contains("A reply in the thread."))
         let login = "<form><label>User Name</label><input type=\"text\" name=\"user\"><input type=\"hidden\" name=\"s\"></form>"
         XCTAssertFalse(try text(login).contains("User Name"))
