@@ -244,6 +244,9 @@ def main():
     if not os.path.exists(os.path.join(shared, "bench/dedup/make_corpus.py")):
         print(f"compare_outputs: {shared}/bench is missing: comparing the sample corpus only")
         shared = None
+    if not os.path.isdir(os.path.join(ROOT, "lists/fineweb")):
+        # Pipelines/fineweb.yaml reads FineWeb's URL lists, which a fresh checkout does not have.
+        sys.exit("compare_outputs: lists/fineweb is missing (Pipelines/fineweb.yaml reads it): run `make fineweb-lists` first")
     inputs = build_inputs(shared and os.path.abspath(shared), work)
     pipelines = pipelines_both_read(old, new)
     left_out = sorted(set(glob.glob(os.path.join(ROOT, "Pipelines/*.yaml"))) - set(pipelines))
