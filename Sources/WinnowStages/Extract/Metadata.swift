@@ -714,14 +714,30 @@ enum Byline {
 
     /// The names of the first short block of the page that starts with a writer's label.
     static func writtenBy(in page: SegmentedPage) -> [String] {
-        for block in page.blocks where block.chars < 80 && (block.kind != .heading || block.level > 2) {
+        let blocks = page.blocks
+        for (index, block) in blocks.enumerated() where block.chars < 80 && (block.kind != .heading || block.level > 2) {
             let bytes = block.text.utf8
+            // The label alone, the next block a name, alone or before a separator ("Author" /
+            // "Lisa D. Ellis", "Written by" / "Eliz - Product marketer"; not "Read more of ...").
+            if block.chars < 12, writerLabels.contains(labelText(block.text.lowercased())), index + 1 < blocks.count,
+                blocks[index + 1].chars < 40, blocks[index + 1].kind != .heading
+            {
+                let next = blocks[index + 1].text.trimmingSpaces()
+                // Not an avatar's initials ("CP") before the name's own block.
+                if let name = names(in: Substring(next)).first, next.hasPrefix(name), !(name.count <= 3 && name.allSatisfy(\.isUppercase)) {
+                    let rest = next.dropFirst(name.count).drop { $0 == " " }
+                    if rest.first.map({ "-–—|,·•(".contains($0) }) ?? true { return [name] }
+                }
+            }
             guard let prefix = writerPrefixes.first(where: { bytes.startsFoldingASCII(with: $0) }) else { continue }
             let found = names(in: Substring(bytes.dropFirst(prefix.count)))
             if !found.isEmpty { return found }
         }
         return []
     }
+
+    /// A writer's label standing alone in its block, anywhere on the page.
+    static let writerLabels: Set<String> = ["author", "written by", "authors", "authored by"]
 
     /// "Mike Wuerthele and Malcolm Owen" → two names; stops at roles, dates and separators; only
     /// what reads as a name (`MetadataExtractor.isName`).

@@ -227,6 +227,11 @@ final class MetadataTests: XCTestCase {
         let prose = (1...14).map { "<p>More of the post, long enough to be prose, with a comma, and a stop \($0).</p>" }.joined()
         XCTAssertEqual(try extract("<h1>A Post</h1>" + prose + "<div><p>Written by Jane Doe</p></div>").author, "Jane Doe")
         XCTAssertNil(try extract("<h1>A Post</h1>" + prose + "<div><p>By Category</p></div>").author)
+        // The label alone, the name in the next block.
+        XCTAssertEqual(try extract("<h1>A Post</h1>" + prose + "<h3>Author</h3><p>Lisa D. Ellis</p>").author, "Lisa D. Ellis")
+        XCTAssertNil(try extract("<h1>A Post</h1>" + prose + "<h3>Author</h3><p>Read more of the author's posts here.</p>").author)
+        XCTAssertEqual(try extract("<h1>A Post</h1>" + prose + "<p>Written by</p><p>Eliz - Product marketer</p>").author, "Eliz")
+        XCTAssertNil(try extract("<h1>A Post</h1>" + prose + "<p>Author</p><p>CP</p>").author, "an avatar's initials")
     }
 
     /// A forum thread's first poster as forum software labels it ("Thread starter", "Post by ...
