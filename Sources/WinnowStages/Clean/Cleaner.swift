@@ -274,8 +274,9 @@ public struct Cleaner: Sendable {
 
     /// Whether the controls below `index` are hidden inputs, one at least: old Reddit wraps
     /// each comment in such a form (to post its votes); a form a reader fills in has a visible
-    /// `<input>`, a `<select>`, a `<textarea>` or a `<button>`. (A form with no input at all is
-    /// not told apart: inside a table, the parser closes a `<form>` before its fields.)
+    /// `<input>`, a `<select>`, a `<textarea>` or a `<button>`. A form with no input at all is
+    /// not one of these: on the development pages those were menus and footers (a forum's
+    /// "Thread Tools", its "Powered by" line).
     private func onlyHiddenFields(_ index: Int32, _ tree: HTMLTree) -> Bool {
         var hidden = false
         var visible = false

@@ -176,7 +176,7 @@ struct MetadataExtractor {
         let onlySite = !authors.isEmpty && authors.allSatisfy { siteNames.contains(comparable($0)) }
         // A discussion's author is its first post's: the name the thread's page labels as its
         // starter or poster (forum names are often lower case, which a byline's names are not).
-        var starterDate: String?
+        var starterDate: Byline.Shown?
         if authors.isEmpty, let starter = Byline.starter(in: page, header: header) {
             authors = [starter.name]
             starterDate = starter.date
@@ -232,7 +232,7 @@ struct MetadataExtractor {
     /// then), the URL's. A date the page shows by its headline that is earlier than the one its
     /// metadata declares is the original publication's (see `Byline.isOriginal`): that one.
     static func publicationDate(
-        page: SegmentedPage, ld: LD, byline: Byline.Found, starterDate: String?, header: ArraySlice<Block>, url: String?,
+        page: SegmentedPage, ld: LD, byline: Byline.Found, starterDate: Byline.Shown?, header: ArraySlice<Block>, url: String?,
         kind: PageKind, firstPostDate: @autoclosure () -> String?
     ) -> String? {
         let dateCandidates = [
@@ -245,9 +245,9 @@ struct MetadataExtractor {
             page.info.times.first,
         ]
         let declared = dateCandidates.lazy.compactMap { $0.flatMap(DateParser.iso8601) }.first
-        let shown =
-            starterDate.map { Byline.Shown(date: $0, text: "") } ?? byline.date
-            ?? (kind == .other ? Byline.date(besideHeadline: header, in: page) : Byline.date(near: header, in: page))
+        // Searched only where read: not on a thread whose metadata gives its date.
+        lazy var shown =
+            starterDate ?? byline.date ?? (kind == .other ? Byline.date(besideHeadline: header, in: page) : Byline.date(near: header, in: page))
         let found: String?
         // Not on a thread: the dates by its headline are its posts', its declared one its start.
         if kind != .discussion, let declared, let shown, Byline.isOriginal(shown, declared: declared) {
@@ -657,7 +657,7 @@ enum Byline {
     /// The name of a discussion's first poster, and the date on the same line ("Post by jdoe »
     /// Sat Feb 24, 2024"): in the first short block, from the page's start to 20 blocks past its
     /// headline, that labels it so.
-    static func starter(in page: SegmentedPage, header: ArraySlice<Block>) -> (name: String, date: String?)? {
+    static func starter(in page: SegmentedPage, header: ArraySlice<Block>) -> (name: String, date: Shown?)? {
         let end = min(page.blocks.count, (header.isEmpty ? 20 : header.startIndex) + 20)
         for block in page.blocks[0..<end] where block.chars < 100 && (block.kind != .heading || block.level > 1) {
             let bytes = block.text.utf8
@@ -670,7 +670,7 @@ enum Byline {
             guard let rest else { continue }
             let cleaned = posterName(rest)
             if cleaned.count >= 2, cleaned.count <= 40, cleaned.split(separator: " ").count <= 4, MetadataExtractor.isName(cleaned) {
-                return (cleaned, DateParser.iso8601(block.text))
+                return (cleaned, DateParser.iso8601(block.text).map { Shown(date: $0, text: block.text) })
             }
         }
         return nil
@@ -712,23 +712,17 @@ enum Byline {
     /// or a review's "by sam on ...", and "Posted by" a comment's, away from the headline).
     static let writerPrefixes = ["written by ", "authored by ", "article by "].map { Array($0.utf8) }
 
-    /// The names of the first short block of the page that starts with a writer's label.
+    /// The names of the first short block of the page that starts with a writer's label, or that
+    /// is the label alone with the name in the next block.
     static func writtenBy(in page: SegmentedPage) -> [String] {
         let blocks = page.blocks
         for (index, block) in blocks.enumerated() where block.chars < 80 && (block.kind != .heading || block.level > 2) {
-            let bytes = block.text.utf8
-            // The label alone, the next block a name, alone or before a separator ("Author" /
-            // "Lisa D. Ellis", "Written by" / "Eliz - Product marketer"; not "Read more of ...").
             if block.chars < 12, writerLabels.contains(labelText(block.text.lowercased())), index + 1 < blocks.count,
-                blocks[index + 1].chars < 40, blocks[index + 1].kind != .heading
+                let name = nameAlone(blocks[index + 1])
             {
-                let next = blocks[index + 1].text.trimmingSpaces()
-                // Not an avatar's initials ("CP") before the name's own block.
-                if let name = names(in: Substring(next)).first, next.hasPrefix(name), !(name.count <= 3 && name.allSatisfy(\.isUppercase)) {
-                    let rest = next.dropFirst(name.count).drop { $0 == " " }
-                    if rest.first.map({ "-–—|,·•(".contains($0) }) ?? true { return [name] }
-                }
+                return [name]
             }
+            let bytes = block.text.utf8
             guard let prefix = writerPrefixes.first(where: { bytes.startsFoldingASCII(with: $0) }) else { continue }
             let found = names(in: Substring(bytes.dropFirst(prefix.count)))
             if !found.isEmpty { return found }
@@ -736,8 +730,20 @@ enum Byline {
         return []
     }
 
-    /// A writer's label standing alone in its block, anywhere on the page.
+    /// A writer's label standing alone in its block, anywhere on the page (the name in the next).
     static let writerLabels: Set<String> = ["author", "written by", "authors", "authored by"]
+
+    /// The name a short block after a writer's label starts with, when nothing but a separator
+    /// follows it ("Lisa D. Ellis", "Eliz - Product marketer"; not "Read more of ..."), and it is
+    /// not an avatar's initials ("CP") before the name's own block.
+    private static func nameAlone(_ block: Block) -> String? {
+        guard block.chars < 40, block.kind != .heading else { return nil }
+        let text = block.text.trimmingSpaces()
+        guard let name = names(in: Substring(text)).first, text.hasPrefix(name), !(name.count <= 3 && name.allSatisfy(\.isUppercase))
+        else { return nil }
+        let rest = text.dropFirst(name.count).drop { $0 == " " }
+        return rest.first.map { "-–—|,·•(".contains($0) } ?? true ? name : nil
+    }
 
     /// "Mike Wuerthele and Malcolm Owen" → two names; stops at roles, dates and separators; only
     /// what reads as a name (`MetadataExtractor.isName`).
