@@ -20,7 +20,8 @@ Runs, each with both binaries (SOURCE_DATE_EPOCH fixed, --no-report):
 - the sample corpus: `run` of every pipeline in Pipelines/ (those both binaries read), every stage command (read ... dedup), and
   each stage command on the shards of the stage before it;
 - the benchmark WARC (../shared/bench/warc/build_warc.py over the 91 news pages, 3 copies
-  each, and the WCXB pages) with --explain and --keep-dropped, at --jobs 1 and 2;
+  each, and the WCXB pages) with --explain and --keep-dropped, at --jobs 1 and 2, and a damaged
+  copy of it (three members corrupted, the file cut inside a member);
 - the dedup corpora (../shared/bench/dedup/make_corpus.py): a day's corpus and a second day
   against its cross-run index, with boilerplate-paragraph removal on the second;
 - the Slurm test's work without the scheduler: the five dedup phases by hand, 4 tasks and 3
@@ -66,6 +67,16 @@ def build_inputs(shared, work):
         sh(sys.executable, os.path.join(shared, "bench/warc/build_warc.py"), "--pages", os.path.join(shared, "bench/extraction/pages"),
            "--truth", os.path.join(shared, "bench/extraction/truth.jsonl"), "--out", warc, "--copies", "3", "--seed", "3")
     inputs["warc"] = warc
+    # The same WARC damaged: 40 bytes flipped at three places (members whose data or CRC no longer
+    # holds) and the file cut at 80%, inside a member.
+    damaged = os.path.join(work, "inputs/damaged.warc.gz")
+    if not os.path.exists(damaged):
+        data = bytearray(open(warc, "rb").read())
+        for at in (len(data) // 7, len(data) // 3, len(data) // 2):
+            data[at:at + 40] = bytes(b ^ 0x5A for b in data[at:at + 40])
+        with open(damaged, "wb") as f:
+            f.write(bytes(data[:len(data) * 4 // 5]))
+    inputs["damaged"] = damaged
     wcxb = os.path.join(work, "inputs/wcxb.warc.gz")
     if not os.path.exists(wcxb):
         sh(sys.executable, os.path.join(shared, "bench/warc/build_warc.py"), "--pages", os.path.join(shared, "bench/extraction-wcxb/pages"),
@@ -127,6 +138,8 @@ def run_all(binary, inputs, out, pipelines):
     for jobs in ["1", "2"]:
         sh(binary, "run", default, "-q", "--no-report", "--jobs", jobs, "--explain", "--keep-dropped", f"{out}/warc-dropped-{jobs}",
            "-i", inputs["warc"], "-o", f"{out}/warc-run-{jobs}")
+    keep("damaged-run", sh(binary, "run", default, "-q", "--no-report", "--explain", "--keep-dropped", f"{out}/damaged-dropped",
+                           "-i", inputs["damaged"], "-o", f"{out}/damaged-run", check=False))
     sh(binary, "extract", default, "-q", "--no-report", "-i", inputs["wcxb"], "-o", f"{out}/wcxb-extract")
     sh(binary, "extract", default, "-q", "--no-report", "--extract-method", "rules", "--format", "markdown",
        "-i", inputs["wcxb"], "-o", f"{out}/wcxb-extract-rules-markdown")

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Installs the C libraries Winnow builds against (libxml2, zlib, CLD2, uchardet, libcurl; Debian/Ubuntu package names) when missing.
+# Installs the C libraries Winnow builds against (libxml2, zlib, libdeflate, CLD2, uchardet, libcurl; Debian/Ubuntu package names) when missing.
 set -euo pipefail
 missing=()
 pkg-config --exists libxml-2.0 2>/dev/null || missing+=(libxml2-dev)
 [ -f /usr/include/cld2/public/compact_lang_det.h ] || missing+=(libcld2-dev)
 [ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
+[ -f /usr/include/libdeflate.h ] || missing+=(libdeflate-dev)
 [ -f /usr/include/uchardet/uchardet.h ] || missing+=(libuchardet-dev)
 pkg-config --exists libcurl 2>/dev/null || missing+=(libcurl4-openssl-dev)
 command -v pkg-config >/dev/null || missing+=(pkg-config)

@@ -1,3 +1,4 @@
+import CLibDeflate
 import CZlib
 
 #if canImport(Glibc)
@@ -81,7 +82,10 @@ public final class FileByteSource: ByteSource {
 }
 
 /// Decompresses a gzip file of one or many members (WARC's record-per-member layout) as it is read.
-/// Memory stays at two fixed buffers whatever the file size.
+/// A member that lies whole in the input buffer is inflated in one call by libdeflate (about twice
+/// zlib's rate); any other (larger than the buffers, cut short, damaged, not gzip) is streamed
+/// through zlib from its first byte, so both give the same bytes and the same errors.
+/// Memory stays at a few fixed buffers whatever the file size.
 public final class GzipByteSource: ByteSource {
     private let file: ByteSource
     private let inflater: InflateStream
@@ -91,6 +95,8 @@ public final class GzipByteSource: ByteSource {
     private var inMember = false
     /// Damaged members skipped so far.
     public private(set) var corruptMembers = 0
+    /// Members inflated whole by libdeflate so far (the rest went through zlib's stream).
+    public private(set) var wholeMembers = 0
     /// When set, `read` returns 0 at the end of each gzip member until `nextMember()` is called, so
     /// a reader can keep what one member holds apart from the next (WARC's record per member).
     public var stopsAtMemberEnd = false
@@ -102,6 +108,9 @@ public final class GzipByteSource: ByteSource {
 
     /// Where reading stops: at the first gzip member that starts at or after this offset.
     private var end = Int.max
+
+    /// A member inflated whole (`inflateWhole`), handed out by `read` from `wholePos`.
+    private let whole = WholeMember()
 
     public convenience init(path: String) throws {
         try self.init(source: FileByteSource(path: path))
@@ -204,6 +213,7 @@ public final class GzipByteSource: ByteSource {
 
     public func read(into buffer: inout [UInt8], maxCount: Int) throws -> Int {
         if atMemberEnd { return 0 }
+        if whole.pending > 0 { return handOutWhole(into: &buffer, maxCount: maxCount) }
         let want = min(maxCount, scratch.count)
         var produced = 0
         while produced == 0 {
@@ -220,7 +230,17 @@ public final class GzipByteSource: ByteSource {
                 try refill()
                 continue
             }
-            if !inMember { memberStart = fileOffset }
+            if !inMember {
+                memberStart = fileOffset
+                if try inflateWhole() {
+                    if whole.pending > 0 { return handOutWhole(into: &buffer, maxCount: maxCount) }
+                    if stopsAtMemberEnd {
+                        atMemberEnd = true
+                        return 0
+                    }
+                    continue
+                }
+            }
             let (result, used, made) = input.withUnsafeBufferPointer { inBuf in
                 inflater.step(inBuf, from: inputPos, into: scratch.baseAddress!.assumingMemoryBound(to: UInt8.self), capacity: want)
             }
@@ -253,6 +273,78 @@ public final class GzipByteSource: ByteSource {
         }
         buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[0..<produced]))
         return produced
+    }
+}
+
+extension GzipByteSource {
+    /// Inflates the member at `inputPos` in one call when it lies whole in the input buffer
+    /// (topped up to `WholeMember.window` first) and inflates to at most `WholeMember.capacity`
+    /// bytes; moves past it and returns true. False leaves everything as it was, for zlib's stream.
+    private func inflateWhole() throws -> Bool {
+        while input.count - inputPos < WholeMember.window && !fileEnded { try refill() }
+        guard input.count - inputPos >= 18, input[inputPos] == 0x1f, input[inputPos + 1] == 0x8b else { return false }
+        guard let used = whole.inflate(input, from: inputPos) else { return false }
+        inputPos += used
+        wholeMembers += 1
+        return true
+    }
+
+    /// Copies up to `maxCount` bytes of the member inflated whole onto `buffer`; after its last
+    /// byte, the member has ended (as for a member zlib streamed).
+    private func handOutWhole(into buffer: inout [UInt8], maxCount: Int) -> Int {
+        let count = whole.take(maxCount, into: &buffer)
+        if whole.pending == 0 && stopsAtMemberEnd { atMemberEnd = true }
+        return count
+    }
+}
+
+/// libdeflate's decompressor and the output of the last member it inflated whole.
+final class WholeMember {
+    /// Input held ahead before a member is tried whole: members shorter than this (nearly every
+    /// WARC record) never fall back to zlib for want of input.
+    static let window = 256 * 1024
+    /// The most bytes one member may inflate to here; a larger one is streamed by zlib.
+    static let capacity = 8 << 20
+
+    private let decompressor: OpaquePointer
+    private let output = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
+    private var count = 0
+    private var position = 0
+
+    /// Bytes inflated and not yet handed out.
+    var pending: Int { count - position }
+
+    init() {
+        // Allocation fails only without memory; Swift would stop there too.
+        decompressor = libdeflate_alloc_decompressor()!
+    }
+
+    deinit {
+        libdeflate_free_decompressor(decompressor)
+        output.deallocate()
+    }
+
+    /// Inflates the gzip member at `input[from...]` (CRC and length checked); the compressed bytes
+    /// it took, or nil when libdeflate could not take it whole.
+    func inflate(_ input: [UInt8], from: Int) -> Int? {
+        var used = 0
+        var made = 0
+        let result = input.withUnsafeBufferPointer { inBuf in
+            libdeflate_gzip_decompress_ex(
+                decompressor, inBuf.baseAddress! + from, inBuf.count - from, output.baseAddress!, output.count, &used, &made)
+        }
+        guard result == LIBDEFLATE_SUCCESS else { return nil }
+        count = made
+        position = 0
+        return used
+    }
+
+    /// Appends up to `maxCount` pending bytes to `buffer`; how many.
+    func take(_ maxCount: Int, into buffer: inout [UInt8]) -> Int {
+        let n = min(maxCount, pending)
+        buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: output[position..<position + n]))
+        position += n
+        return n
     }
 }
 

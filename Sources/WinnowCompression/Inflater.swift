@@ -1,3 +1,4 @@
+import CLibDeflate
 import CZlib
 
 /// Errors from zlib streams, named after what went wrong for the user.
@@ -78,6 +79,7 @@ public enum Inflate {
     public static func decompress(
         _ input: [UInt8], format: InflateFormat = .gzipOrZlib, limit: Int
     ) throws(CompressionError) -> [UInt8] {
+        if format == .gzipOrZlib, let whole = wholeMember(input, limit: limit) { return whole }
         let inflater = try InflateStream(format: format)
         var output: [UInt8] = []
         output.reserveCapacity(min(limit, max(input.count * 4, 4096)))
@@ -113,5 +115,37 @@ public enum Inflate {
         }
         if !ended { throw .truncated }
         return output
+    }
+
+    /// `input` inflated by libdeflate when it is one gzip member (trailing bytes that do not start
+    /// another member are ignored, as zlib's loop ignores them) of at most `limit` bytes; nil for
+    /// anything else (zlib framing, several members, damage, too large), which zlib's loop takes.
+    static func wholeMember(_ input: [UInt8], limit: Int) -> [UInt8]? {
+        guard input.count >= 18, input[0] == 0x1f, input[1] == 0x8b, let decompressor = libdeflate_alloc_decompressor() else {
+            return nil
+        }
+        defer { libdeflate_free_decompressor(decompressor) }
+        // Web pages shrink 4-10 times; a guess too small is tried again four times larger.
+        var capacity = min(limit, max(input.count * 8, 64 * 1024))
+        while true {
+            var used = 0
+            var result = LIBDEFLATE_SUCCESS
+            let output = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+                var made = 0
+                result = input.withUnsafeBufferPointer { inBuf in
+                    libdeflate_gzip_decompress_ex(decompressor, inBuf.baseAddress!, inBuf.count, buffer.baseAddress!, capacity, &used, &made)
+                }
+                count = result == LIBDEFLATE_SUCCESS ? made : 0
+            }
+            switch result {
+            case LIBDEFLATE_SUCCESS:
+                let another = used + 1 < input.count && input[used] == 0x1f && input[used + 1] == 0x8b
+                return another ? nil : output
+            case LIBDEFLATE_INSUFFICIENT_SPACE where capacity < limit:
+                capacity = min(limit, capacity * 4)
+            default:
+                return nil
+            }
+        }
     }
 }

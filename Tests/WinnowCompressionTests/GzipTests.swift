@@ -33,6 +33,21 @@ final class GzipTests: XCTestCase {
         XCTAssertEqual(try Inflate.decompress(packed, limit: 1 << 20), input)
     }
 
+    /// One member is inflated whole by libdeflate (its output grown from a guess when the guess is
+    /// short); several members, or a zlib stream, go through zlib's loop; both give the same bytes,
+    /// and bytes after the last member are ignored either way.
+    func testInMemoryMembersWholeOrStreamed() throws {
+        let a = sample(300_000, seed: 14)
+        let b = noise(50_000, seed: 15)
+        let one = try GzipCompressor.gzip(a)
+        XCTAssertEqual(Inflate.wholeMember(one, limit: 1 << 20), a, "grown from a guess of 8 times the input")
+        XCTAssertEqual(Inflate.wholeMember(one + [0, 1, 2], limit: 1 << 20), a)
+        XCTAssertNil(Inflate.wholeMember(one + (try GzipCompressor.gzip(b)), limit: 1 << 20))
+        XCTAssertNil(Inflate.wholeMember(one, limit: a.count - 1))
+        XCTAssertEqual(try Inflate.decompress(one + GzipCompressor.gzip(b) + [9, 9], limit: 1 << 20), a + b)
+        XCTAssertEqual(try Inflate.decompress(one + [0, 1, 2], limit: 1 << 20), a)
+    }
+
     func testEqualInputGivesEqualBytes() throws {
         let input = sample(10_000, seed: 2)
         XCTAssertEqual(try GzipCompressor.gzip(input), try GzipCompressor.gzip(input))
@@ -45,6 +60,44 @@ final class GzipTests: XCTestCase {
         let file = directory.appendingPathComponent("multi.gz")
         try Data(try GzipCompressor.gzip(a) + GzipCompressor.gzip(b) + GzipCompressor.gzip(c)).write(to: file)
         XCTAssertEqual(try readAll(try GzipByteSource(path: file.path)), a + b + c)
+    }
+
+    /// Bytes that do not compress (xorshift), so that a member's compressed size is its size.
+    private func noise(_ n: Int, seed: UInt64) -> [UInt8] {
+        var x = seed | 1
+        return (0..<n).map { _ in
+            x ^= x << 13
+            x ^= x >> 7
+            x ^= x << 17
+            return UInt8(truncatingIfNeeded: x)
+        }
+    }
+
+    /// Members of every size class, one after the other: small ones (inflated whole by libdeflate),
+    /// an empty one, one that inflates past `WholeMember.capacity` and one whose compressed bytes
+    /// exceed the input held ahead (both streamed by zlib). Each member's bytes and start offset
+    /// come out as they went in, whichever way it was inflated.
+    func testEachMemberAndItsOffsetWhateverItsSize() throws {
+        let members: [[UInt8]] = [
+            sample(70_000, seed: 10), [], [UInt8](repeating: 7, count: WholeMember.capacity + 1_000),
+            noise(2_000_000, seed: 11), sample(5, seed: 12), noise(100_000, seed: 13),
+        ]
+        let packed = try members.map { try GzipCompressor.gzip($0) }
+        XCTAssertGreaterThan(packed[3].count, WholeMember.window + (1 << 20), "this member cannot lie whole in the input")
+        let file = directory.appendingPathComponent("sizes.gz")
+        try Data(packed.joined()).write(to: file)
+        let source = try GzipByteSource(path: file.path)
+        source.stopsAtMemberEnd = true
+        var starts: [Int] = []
+        var outputs: [[UInt8]] = []
+        repeat {
+            starts.append(source.memberStart)
+            outputs.append(try readAll(source))
+        } while try source.nextMember()
+        XCTAssertEqual(outputs.count, members.count)
+        for (got, want) in zip(outputs, members) { XCTAssertTrue(got == want, "member of \(want.count) bytes") }
+        XCTAssertEqual(starts, packed.indices.map { i in packed[..<i].reduce(0) { $0 + $1.count } })
+        XCTAssertEqual(source.wholeMembers, 4, "the two oversized members, and only they, were streamed")
     }
 
     func testTruncatedFileThrowsTruncatedAfterTheGoodBytes() throws {
