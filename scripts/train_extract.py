@@ -123,11 +123,40 @@ def rules_text(blocks, X, names):
         keep = X[:, f] == 1
         if not keep.any():
             keep = X[:, a] == 1
-    return "\n".join(b for b, k in zip(blocks, keep) if k)
+    q = X[:, names.index("in_quote")] == 1
+    return "\n".join(without_repeated_quotes([b for b, k in zip(blocks, keep) if k], [x for x, k in zip(q, keep) if k]))
 
 
-def model_text(blocks, probabilities, threshold):
-    return "\n".join(b for b, p in zip(blocks, probabilities) if p >= threshold)
+TOKEN_WORD = re.compile(r"\w+")
+
+
+def quoted_blocks(page, names):
+    """Which of a page's blocks are in a <blockquote> (the in_quote feature)."""
+    return page[3][:, names.index("in_quote")] == 1 if page[2] else None
+
+
+def word_key(text):
+    return " ".join(TOKEN_WORD.findall(text.lower()))
+
+
+def without_repeated_quotes(kept, quoted):
+    """Extractor.withoutRepeatedQuotes: a quoted block whose words repeat a block already kept is
+    left out (a reply quoting an earlier post)."""
+    seen, out = set(), []
+    for text, q in zip(kept, quoted):
+        key = word_key(text)
+        if q and key and key in seen:
+            continue
+        seen.add(key)
+        out.append(text)
+    return out
+
+
+def model_text(blocks, probabilities, threshold, quoted=None):
+    keep = [i for i, p in enumerate(probabilities) if p >= threshold]
+    if quoted is None:
+        return "\n".join(blocks[i] for i in keep)
+    return "\n".join(without_repeated_quotes([blocks[i] for i in keep], [quoted[i] for i in keep]))
 
 
 def is_other(page, names):
@@ -142,7 +171,8 @@ def choose_other_threshold(score, pages, probabilities, names, members):
     for i in members:
         p = pages[i]
         grid = OTHER_GRID if is_other(p, names) else [THRESHOLD]
-        counts[i] = {t: score.page_counts(p[1]["text"], model_text(p[2], probabilities[i], t)) for t in grid}
+        q = quoted_blocks(p, names)
+        counts[i] = {t: score.page_counts(p[1]["text"], model_text(p[2], probabilities[i], t, q)) for t in grid}
     best, best_value = THRESHOLD, -1.0
     for t in OTHER_GRID:
         value = 0.0
@@ -157,7 +187,7 @@ def choose_other_threshold(score, pages, probabilities, names, members):
 
 def thresholded_texts(pages, probabilities, names, other):
     """Each page's text at THRESHOLD, or at `other[i]` for an 'other' page."""
-    return [model_text(p[2], probabilities[i], other[i] if is_other(p, names) else THRESHOLD) for i, p in enumerate(pages)]
+    return [model_text(p[2], probabilities[i], other[i] if is_other(p, names) else THRESHOLD, quoted_blocks(p, names)) for i, p in enumerate(pages)]
 
 
 def training_arrays(pages):
@@ -297,7 +327,7 @@ def main():
                 if folds[i] == k:
                     probabilities[i] = model.predict_proba(p[3])[:, 1] if p[2] else np.zeros(0)
         rules = [rules_text(p[2], p[3], names) for p in pages]
-        learned = [model_text(p[2], probabilities[i], THRESHOLD) for i, p in enumerate(pages)]
+        learned = [model_text(p[2], probabilities[i], THRESHOLD, quoted_blocks(p, names)) for i, p in enumerate(pages)]
         # The 'other' pages' threshold, chosen on four folds and applied to the fifth.
         other = [THRESHOLD] * len(pages)
         for k in range(FOLDS):

@@ -57,6 +57,46 @@ public struct Extractor: Sendable {
     }
 
     private func mainBlocks(_ page: SegmentedPage, url: String?, types: Set<String>, trace: BlockTrace?) -> ([Int], PageKind, MainTextFinder) {
+        let (selected, kind, finder) = selectedBlocks(page, url: url, types: types, trace: trace)
+        return (Self.withoutRepeatedQuotes(selected, page: page, trace: trace), kind, finder)
+    }
+
+    /// The chosen blocks less each quoted block (in a `<blockquote>`) whose words repeat a block
+    /// already chosen: a reply quoting an earlier post says it again; the text has it once.
+    static func withoutRepeatedQuotes(_ indices: [Int], page: SegmentedPage, trace: BlockTrace?) -> [Int] {
+        guard indices.contains(where: { page.blocks[$0].inQuote }) else { return indices }
+        var seen = Set<String>()
+        var kept: [Int] = []
+        kept.reserveCapacity(indices.count)
+        for index in indices {
+            let key = wordKey(page.blocks[index].text)
+            if page.blocks[index].inQuote && !key.isEmpty && seen.contains(key) {
+                trace?.reasons[index] = "a quote of a block already kept"
+                continue
+            }
+            seen.insert(key)
+            kept.append(index)
+        }
+        return kept
+    }
+
+    /// A block's words, lower-cased, one space apart (letters, digits and `_`, as Python's `\w+`
+    /// finds them in `scripts/train_extract.py`, which repeats this step).
+    static func wordKey(_ text: String) -> String {
+        var key = ""
+        var inWord = false
+        for scalar in text.lowercased().unicodeScalars {
+            let isWord = scalar.properties.isAlphabetic || scalar.properties.numericType != nil || scalar == "_"
+            if isWord {
+                if !inWord && !key.isEmpty { key.append(" ") }
+                key.unicodeScalars.append(scalar)
+            }
+            inWord = isWord
+        }
+        return key
+    }
+
+    private func selectedBlocks(_ page: SegmentedPage, url: String?, types: Set<String>, trace: BlockTrace?) -> ([Int], PageKind, MainTextFinder) {
         let kind = PageKind.classify(page, url: url, jsonLDTypes: types)
         var finder = MainTextFinder(page: page, commentsAreContent: kind == .discussion)
         finder.includeCaptions = settings.includeCaptions

@@ -19,6 +19,33 @@ final class ExtractTests: XCTestCase {
         text.split { !($0.isLetter || $0.isNumber || $0 == "_") }
     }
 
+    /// A reply quoting an earlier post: the quoted paragraph is written once (where it was first
+    /// posted); a quote of words not kept before, and a paragraph repeated outside any quote, stay.
+    func testAQuoteOfAKeptBlockIsLeftOut() throws {
+        let html = """
+            <html><body><main>
+            <div class="post"><p>Has anyone tried the new firmware on the older routers?</p><p>Mine keeps rebooting.</p></div>
+            <div class="post"><blockquote><p>Has anyone tried the new firmware on the older routers?</p></blockquote>
+            <p>Yes, roll back to the previous release.</p></div>
+            <div class="post"><blockquote><p>The manual says to reset it first.</p></blockquote><p>Mine keeps rebooting.</p></div>
+            </main></body></html>
+            """
+        let page = Segmenter().segment(try Cleaner().clean(Array(html.utf8), contentType: nil))
+        let all = Array(page.blocks.indices)
+        let kept = Extractor.withoutRepeatedQuotes(all, page: page, trace: nil).map { page.blocks[$0].text }
+        XCTAssertEqual(
+            kept,
+            [
+                "Has anyone tried the new firmware on the older routers?", "Mine keeps rebooting.", "Yes, roll back to the previous release.",
+                "The manual says to reset it first.", "Mine keeps rebooting.",
+            ])
+        XCTAssertEqual(Extractor.wordKey("It's  3.5 GHz — «Ünïcode_x»!"), "it s 3 5 ghz ünïcode_x")
+        // Through the extract stage (the model's choice, then this step).
+        let text = try extract(Array(html.utf8), url: "https://forum.example.org/t/firmware/12").text
+        XCTAssertEqual(text.components(separatedBy: "older routers?").count, 2, text)
+        XCTAssertTrue(text.contains("roll back"), text)
+    }
+
     func testRealPagesKeepTheArticleAndDropTheHeadline() throws {
         let truth = try benchmarkTruth()
         var checked = 0
