@@ -539,11 +539,12 @@ enum Byline {
         return firstDate(in: page, around: header.startIndex, before: 2, after: 2, under: 40)
     }
 
-    /// The first date in a block that is not a heading and has fewer than `under` characters,
-    /// from `before` blocks before the block at `index` to `after` blocks after it.
+    /// The first date in a block that is not an `<h1>` and has fewer than `under` characters, from
+    /// `before` blocks before the block at `index` to `after` blocks after it. A small heading
+    /// may hold it: a date set above the headline as an `<h5>` (+1 WCXB date, none lost).
     private static func firstDate(in page: SegmentedPage, around index: Int, before: Int, after: Int, under chars: Int) -> Shown? {
         let blocks = page.blocks
-        for block in blocks[max(0, index - before)..<min(blocks.count, index + after + 1)] where block.chars < chars && block.kind != .heading {
+        for block in blocks[max(0, index - before)..<min(blocks.count, index + after + 1)] where block.chars < chars && (block.kind != .heading || block.level > 1) {
             if let date = DateParser.iso8601(block.text) { return Shown(date: date, text: block.text) }
         }
         return nil

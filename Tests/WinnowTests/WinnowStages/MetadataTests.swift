@@ -306,6 +306,13 @@ final class MetadataTests: XCTestCase {
         XCTAssertEqual(try extract(page("July 1, 2025"), head: head).datePublished, "2025-06-24T10:00:00+00:00", "later: the declared date")
     }
 
+    /// A date alone in a small heading beside the headline (a "pre-headline") is the page's date;
+    /// a section heading that is a date far below it is not.
+    func testDateInASmallHeadingBesideTheHeadline() throws {
+        XCTAssertEqual(try extract("<h5>January 23, 2025</h5><h1>Solar Installation in Four Steps</h1>").datePublished, "2025-01-23")
+        XCTAssertNil(try extract("<h1>Solar Installation in Four Steps</h1>" + String(repeating: "<p>More.</p>", count: 30) + "<h3>March 2, 2025</h3>").datePublished)
+    }
+
     /// A byline in the line just above the headline, when it starts as one or holds a date; a
     /// menu's "Filter By Topic" there is not one, nor a weekday in a dated byline.
     func testBylineAboveTheHeadline() throws {
