@@ -22,7 +22,7 @@ LINT_PATHS := Sources Tests Package.swift Fuzz/Package.swift Fuzz/Sources
 
 .PHONY: setup lint format build build-debug man completions install fetch fineweb-lists run validate read url-filter clean-html segment extract language quality dedup pii test golden bench bench-extract bench-dedup bench-recipe bench-charset train-extract fuzz clean
 
-## setup: install the system libraries Winnow links (libxml2, zlib) when they are missing
+## setup: install the system libraries Winnow links (libxml2, zlib, libdeflate, CLD2, uchardet, libcurl) when they are missing
 setup:
 	@scripts/setup.sh
 
