@@ -125,8 +125,9 @@ bench-extract: build
 	python3 Benchmarks/extraction_eval.py $(BIN) $(SHARED)
 	python3 -c 'import sklearn' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check scikit-learn==1.9.1
 	python3 scripts/train_extract.py $(BIN) $(SHARED)
-	python3 -c 'import trafilatura, readability, resiliparse' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check \
-	  trafilatura==2.3.1 readability-lxml==0.9 resiliparse==2.0.1
+	# One at a time: pip 23's resolver stops with an internal error when two of them ask for lxml[html_clean].
+	python3 -c 'import trafilatura, readability, resiliparse' 2>/dev/null || for p in trafilatura==2.3.1 readability-lxml==0.9 resiliparse==2.0.1; do \
+	  python3 -m pip install -q --disable-pip-version-check $$p || exit 1; done
 	python3 Benchmarks/extraction_peers.py $(SHARED)
 	Benchmarks/extraction.sh $(BIN) $(SHARED)
 
