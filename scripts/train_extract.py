@@ -136,7 +136,7 @@ def quoted_blocks(page, names):
 
 
 def word_key(text):
-    return " ".join(TOKEN_WORD.findall(text.lower()))
+    return " ".join(TOKEN_WORD.findall(text))
 
 
 def without_repeated_quotes(kept, quoted):

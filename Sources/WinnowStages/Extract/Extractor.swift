@@ -64,11 +64,17 @@ public struct Extractor: Sendable {
     /// The chosen blocks less each quoted block (in a `<blockquote>`) whose words repeat a block
     /// already chosen: a reply quoting an earlier post says it again; the text has it once.
     static func withoutRepeatedQuotes(_ indices: [Int], page: SegmentedPage, trace: BlockTrace?) -> [Int] {
-        guard indices.contains(where: { page.blocks[$0].inQuote }) else { return indices }
-        var seen = Set<String>()
+        // Only a quote after the first kept block can repeat one; blocks after the last quote
+        // cannot be dropped and need no key.
+        guard let lastQuote = indices.lastIndex(where: { page.blocks[$0].inQuote }), lastQuote > 0 else { return indices }
+        var seen = Set<[UInt8]>()
         var kept: [Int] = []
         kept.reserveCapacity(indices.count)
-        for index in indices {
+        for (position, index) in indices.enumerated() {
+            guard position <= lastQuote else {
+                kept.append(index)
+                continue
+            }
             let key = wordKey(page.blocks[index].text)
             if page.blocks[index].inQuote && !key.isEmpty && seen.contains(key) {
                 trace?.reasons[index] = "a quote of a block already kept"
@@ -80,20 +86,33 @@ public struct Extractor: Sendable {
         return kept
     }
 
-    /// A block's words, lower-cased, one space apart (letters, digits and `_`, as Python's `\w+`
-    /// finds them in `scripts/train_extract.py`, which repeats this step).
-    static func wordKey(_ text: String) -> String {
-        var key = ""
+    /// A block's words one space apart, as UTF-8: runs of letters, numbers and `_`, as Python's
+    /// `\w+` finds them (`scripts/train_extract.py` repeats this step for the cross-validation).
+    static func wordKey(_ text: String) -> [UInt8] {
+        var key: [UInt8] = []
+        key.reserveCapacity(text.utf8.count)
         var inWord = false
-        for scalar in text.lowercased().unicodeScalars {
-            let isWord = scalar.properties.isAlphabetic || scalar.properties.numericType != nil || scalar == "_"
+        for scalar in text.unicodeScalars {
+            let isWord = scalar.isASCII ? asciiWordByte[Int(scalar.value)] : isWordScalar(scalar)
             if isWord {
-                if !inWord && !key.isEmpty { key.append(" ") }
-                key.unicodeScalars.append(scalar)
+                if !inWord && !key.isEmpty { key.append(0x20) }
+                if scalar.isASCII { key.append(UInt8(scalar.value)) } else { UTF8.encode(scalar) { key.append($0) } }
             }
             inWord = isWord
         }
         return key
+    }
+
+    private static let asciiWordByte: [Bool] = (0..<128).map { b in
+        (0x30...0x39).contains(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) || b == 0x5F
+    }
+
+    /// A letter (general categories L*) or a number (any numeric type), as Python's `str.isalnum`.
+    private static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: return true
+        default: return scalar.properties.numericType != nil
+        }
     }
 
     private func selectedBlocks(_ page: SegmentedPage, url: String?, types: Set<String>, trace: BlockTrace?) -> ([Int], PageKind, MainTextFinder) {

@@ -544,7 +544,8 @@ enum Byline {
     /// may hold it: a date set above the headline as an `<h5>` (+1 WCXB date, none lost).
     private static func firstDate(in page: SegmentedPage, around index: Int, before: Int, after: Int, under chars: Int) -> Shown? {
         let blocks = page.blocks
-        for block in blocks[max(0, index - before)..<min(blocks.count, index + after + 1)] where block.chars < chars && (block.kind != .heading || block.level > 1) {
+        let window = blocks[max(0, index - before)..<min(blocks.count, index + after + 1)]
+        for block in window where block.chars < chars && (block.kind != .heading || block.level > 1) {
             if let date = DateParser.iso8601(block.text) { return Shown(date: date, text: block.text) }
         }
         return nil
