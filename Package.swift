@@ -25,8 +25,8 @@ let package = Package(
             name: "CZlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        // libdeflate (Debian's libdeflate-dev): whole gzip members in one call, about twice zlib's
-        // rate; only GzipByteSource uses it, with zlib's stream as the fallback for any member it
+        // libdeflate (Debian's libdeflate-dev): whole gzip members in one call, about 2.5 times
+        // zlib's rate (0.20 s against 0.49 s for a 256 MB WARC); only GzipByteSource uses it, with zlib's stream as the fallback for any member it
         // cannot take whole (larger than the buffers, damaged, cut short).
         .systemLibrary(
             name: "CLibDeflate",

@@ -123,8 +123,7 @@ def rules_text(blocks, X, names):
         keep = X[:, f] == 1
         if not keep.any():
             keep = X[:, a] == 1
-    q = X[:, names.index("in_quote")] == 1
-    return "\n".join(without_repeated_quotes([b for b, k in zip(blocks, keep) if k], [x for x, k in zip(q, keep) if k]))
+    return kept_text(blocks, keep, X[:, names.index("in_quote")] == 1)
 
 
 TOKEN_WORD = re.compile(r"\w+")
@@ -132,7 +131,7 @@ TOKEN_WORD = re.compile(r"\w+")
 
 def quoted_blocks(page, names):
     """Which of a page's blocks are in a <blockquote> (the in_quote feature)."""
-    return page[3][:, names.index("in_quote")] == 1 if page[2] else None
+    return page[3][:, names.index("in_quote")] == 1
 
 
 def word_key(text):
@@ -152,11 +151,13 @@ def without_repeated_quotes(kept, quoted):
     return out
 
 
-def model_text(blocks, probabilities, threshold, quoted=None):
-    keep = [i for i, p in enumerate(probabilities) if p >= threshold]
-    if quoted is None:
-        return "\n".join(blocks[i] for i in keep)
-    return "\n".join(without_repeated_quotes([blocks[i] for i in keep], [quoted[i] for i in keep]))
+def kept_text(blocks, keep, quoted):
+    """The kept blocks' text as Extractor gives it (a quote of a block already kept left out)."""
+    return "\n".join(without_repeated_quotes([b for b, k in zip(blocks, keep) if k], [q for q, k in zip(quoted, keep) if k]))
+
+
+def model_text(blocks, probabilities, threshold, quoted):
+    return kept_text(blocks, [p >= threshold for p in probabilities], quoted)
 
 
 def is_other(page, names):
@@ -187,7 +188,8 @@ def choose_other_threshold(score, pages, probabilities, names, members):
 
 def thresholded_texts(pages, probabilities, names, other):
     """Each page's text at THRESHOLD, or at `other[i]` for an 'other' page."""
-    return [model_text(p[2], probabilities[i], other[i] if is_other(p, names) else THRESHOLD, quoted_blocks(p, names)) for i, p in enumerate(pages)]
+    return [model_text(p[2], probabilities[i], other[i] if is_other(p, names) else THRESHOLD, quoted_blocks(p, names))
+            for i, p in enumerate(pages)]
 
 
 def training_arrays(pages):

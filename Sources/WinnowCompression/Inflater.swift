@@ -121,12 +121,13 @@ public enum Inflate {
     /// another member are ignored, as zlib's loop ignores them) of at most `limit` bytes; nil for
     /// anything else (zlib framing, several members, damage, too large), which zlib's loop takes.
     static func wholeMember(_ input: [UInt8], limit: Int) -> [UInt8]? {
-        guard input.count >= 18, input[0] == 0x1f, input[1] == 0x8b, let decompressor = libdeflate_alloc_decompressor() else {
-            return nil
-        }
+        guard WholeMember.startsGzip(input, at: 0), let decompressor = libdeflate_alloc_decompressor() else { return nil }
         defer { libdeflate_free_decompressor(decompressor) }
-        // Web pages shrink 4-10 times; a guess too small is tried again four times larger.
-        var capacity = min(limit, max(input.count * 8, 64 * 1024))
+        // The member's own size, from its trailer (ISIZE, little-endian) when the input ends with
+        // it; else a guess (web pages shrink 4-10 times). A size too small is tried again four
+        // times larger, so trailing bytes only cost a second try.
+        let trailer = input.suffix(4).reversed().reduce(0) { $0 << 8 | Int($1) }
+        var capacity = trailer > 0 && trailer <= limit ? trailer : min(limit, max(input.count * 8, 64 * 1024))
         while true {
             var used = 0
             var result = LIBDEFLATE_SUCCESS

@@ -33,15 +33,15 @@ final class GzipTests: XCTestCase {
         XCTAssertEqual(try Inflate.decompress(packed, limit: 1 << 20), input)
     }
 
-    /// One member is inflated whole by libdeflate (its output grown from a guess when the guess is
-    /// short); several members, or a zlib stream, go through zlib's loop; both give the same bytes,
-    /// and bytes after the last member are ignored either way.
+    /// One member is inflated whole by libdeflate (its output sized by the member's trailer, or
+    /// grown from a guess when bytes follow it); several members, or a zlib stream, go through
+    /// zlib's loop; both give the same bytes, and bytes after the last member are ignored either way.
     func testInMemoryMembersWholeOrStreamed() throws {
         let a = sample(300_000, seed: 14)
         let b = noise(50_000, seed: 15)
         let one = try GzipCompressor.gzip(a)
-        XCTAssertEqual(Inflate.wholeMember(one, limit: 1 << 20), a, "grown from a guess of 8 times the input")
-        XCTAssertEqual(Inflate.wholeMember(one + [0, 1, 2], limit: 1 << 20), a)
+        XCTAssertEqual(Inflate.wholeMember(one, limit: 1 << 20), a, "sized by the member's trailer")
+        XCTAssertEqual(Inflate.wholeMember(one + [0, 1, 2], limit: 1 << 20), a, "no trailer at the end: grown from a guess")
         XCTAssertNil(Inflate.wholeMember(one + (try GzipCompressor.gzip(b)), limit: 1 << 20))
         XCTAssertNil(Inflate.wholeMember(one, limit: a.count - 1))
         XCTAssertEqual(try Inflate.decompress(one + GzipCompressor.gzip(b) + [9, 9], limit: 1 << 20), a + b)
