@@ -16,6 +16,8 @@ usage: train_extract.py WINNOW_BINARY SHARED_DIR [--work DIR] [--write-swift FIL
    pages the rules call neither article nor discussion is chosen on four folds' probabilities and
    applied to the fifth. These are the cross-validated figures; the fitted ones are never
    reported as quality.
+   The blocks kept are the most likely keep/leave-out sequence under the model's probabilities
+   with a cost for each change (chosen, with that threshold, on four folds for the fifth).
 4. The model for Winnow is trained on all folds with the same settings and written as Swift source
    (--write-swift) as code: one function a tree, its splits nested `if`s (a walk over node
    arrays cost three times as much: every split of every tree went through the same load and
@@ -26,6 +28,7 @@ Deterministic: fixed seeds, no early stopping, single-threaded scoring. Needs sc
 import argparse
 import hashlib
 import json
+import math
 import os
 import re
 import subprocess
@@ -56,6 +59,15 @@ THRESHOLD = 0.5
 # less prose-like blocks, which the model scores lower. Article and discussion pages keep 0.5
 # (choosing theirs too moved nothing on either set).
 OTHER_GRID = [0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6]
+# The blocks kept are the most likely keep/leave-out sequence (Viterbi), each change between kept
+# and left out costing a switch cost in log-odds: main text is mostly one run of blocks, so a short
+# block between kept paragraphs (a subheading, a one-line paragraph) is kept with them and an
+# isolated likely block amid boilerplate is not. A cost of 0 is the plain threshold. The costs for
+# article pages and for 'other' pages are chosen on the cross-validated probabilities with the
+# 'other' threshold; discussion pages keep 0 (posts alternate with their headers and
+# signatures, and a cost of 0.3 took forums from 0.789 to 0.780 on 2026-12-01).
+ARTICLE_COSTS = [0.0, 0.3, 0.5, 0.7, 1.0]
+OTHER_COSTS = [0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0]
 
 
 def shingles(tokens, n=4):
@@ -156,8 +168,44 @@ def kept_text(blocks, keep, quoted):
     return "\n".join(without_repeated_quotes([b for b, k in zip(blocks, keep) if k], [q for q, k in zip(quoted, keep) if k]))
 
 
-def model_text(blocks, probabilities, threshold, quoted):
-    return kept_text(blocks, [p >= threshold for p in probabilities], quoted)
+def logit(p):
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
+
+
+def kept_sequence(probabilities, threshold, cost):
+    """BlockModel.keep: which blocks are kept, the most likely keep/leave-out sequence when each
+    change costs `cost` (log-odds); a block's score for being kept is its log-odds over the
+    threshold's. Ties stay in the state they are in and end left out, as in Swift. When that keeps
+    nothing (isolated likely blocks, each worth less than the two changes around it), the plain
+    threshold's blocks are kept: a page the threshold finds main text on is not dropped."""
+    plain = [p >= threshold for p in probabilities]
+    if cost <= 0 or not any(plain):
+        return plain
+    bias = logit(threshold)
+    scores = [logit(p) - bias for p in probabilities]
+    best = [0.0, scores[0]]  # the best total ending left out / kept
+    back = []
+    for s in scores[1:]:
+        step, new = [], []
+        for state, emit in ((0, 0.0), (1, s)):
+            stay, switch = best[state], best[1 - state] - cost
+            step.append(state if stay >= switch else 1 - state)
+            new.append(max(stay, switch) + emit)
+        best = new
+        back.append(step)
+    state = 0 if best[0] >= best[1] else 1
+    out = [state]
+    for step in reversed(back):
+        state = step[state]
+        out.append(state)
+    kept = [x == 1 for x in reversed(out)]
+    # A page whose blocks the threshold keeps is never left empty.
+    return kept if any(kept) else plain
+
+
+def model_text(blocks, probabilities, threshold, quoted, cost=0.0):
+    return kept_text(blocks, kept_sequence(probabilities, threshold, cost), quoted)
 
 
 def is_other(page, names):
@@ -165,31 +213,79 @@ def is_other(page, names):
     return bool(page[2]) and page[3][0, names.index("rule_kind_other")] == 1
 
 
-def choose_other_threshold(score, pages, probabilities, names, members):
-    """The threshold for 'other' pages among OTHER_GRID that maximises the sum of the sets' F1 over
-    the pages at `members` (article and discussion pages at THRESHOLD)."""
-    counts = {}
-    for i in members:
-        p = pages[i]
-        grid = OTHER_GRID if is_other(p, names) else [THRESHOLD]
-        q = quoted_blocks(p, names)
-        counts[i] = {t: score.page_counts(p[1]["text"], model_text(p[2], probabilities[i], t, q)) for t in grid}
-    best, best_value = THRESHOLD, -1.0
-    for t in OTHER_GRID:
-        value = 0.0
+def is_discussion(page, names):
+    return bool(page[2]) and page[3][0, names.index("rule_kind_discussion")] == 1
+
+
+class Settings:
+    """The choices made on cross-validated probabilities: the 'other' pages' threshold and the
+    switch costs on article and on 'other' pages."""
+
+    def __init__(self, other=THRESHOLD, article_cost=0.0, other_cost=0.0):
+        self.other, self.article_cost, self.other_cost = other, article_cost, other_cost
+
+    def for_page(self, page, names):
+        """(threshold, switch cost) on this page."""
+        if is_other(page, names):
+            return self.other, self.other_cost
+        return THRESHOLD, (0.0 if is_discussion(page, names) else self.article_cost)
+
+    def __repr__(self):
+        return f"threshold {self.other} and switch cost {self.other_cost} on other pages, switch cost {self.article_cost} on articles"
+
+
+def page_text(page, probabilities, settings, names):
+    threshold, cost = settings.for_page(page, names)
+    return model_text(page[2], probabilities, threshold, quoted_blocks(page, names), cost)
+
+
+def candidate_settings(smoothing=True):
+    costs_a, costs_o = (ARTICLE_COSTS, OTHER_COSTS) if smoothing else ([0.0], [0.0])
+    return [Settings(t, a, o) for t in OTHER_GRID for a in costs_a for o in costs_o]
+
+
+class Chooser:
+    """Each page's counts under every setting that applies to it, computed once, so that the
+    settings can be chosen on any set of pages by summing."""
+
+    def __init__(self, score, pages, probabilities, names):
+        self.score, self.pages, self.names = score, pages, names
+        self.counts = []
+        for p, probs in zip(pages, probabilities):
+            options, by_mask = {}, {}
+            quoted = quoted_blocks(p, names)
+            for s in candidate_settings():
+                key = s.for_page(p, names)
+                if key not in options:
+                    # Settings that keep the same blocks share their counts (the scorer is the slow part).
+                    mask = tuple(kept_sequence(probs, key[0], key[1]))
+                    if mask not in by_mask:
+                        by_mask[mask] = score.page_counts(p[1]["text"], kept_text(p[2], mask, quoted))
+                    options[key] = by_mask[mask]
+            self.counts.append(options)
+
+    def value(self, settings, members):
+        """The sum over the sets of their F1 on `members` under `settings`."""
+        total = 0.0
         for set_name in SETS:
-            rows = [counts[i][t if is_other(pages[i], names) else THRESHOLD] for i in members if pages[i][0] == set_name]
+            rows = [self.counts[i][settings.for_page(self.pages[i], self.names)] for i in members if self.pages[i][0] == set_name]
             if rows:
-                value += score.aggregate(rows, [0.0] * len(rows))["f1"]
-        if value > best_value:
-            best, best_value = t, value
-    return best
+                total += self.score.aggregate(rows, [0.0] * len(rows))["f1"]
+        return total
+
+    def choose(self, members, smoothing=True):
+        """The settings with the highest value on `members` (the first of equals, in grid order)."""
+        best, best_value = None, -1.0
+        for s in candidate_settings(smoothing):
+            v = self.value(s, members)
+            if v > best_value:
+                best, best_value = s, v
+        return best
 
 
-def thresholded_texts(pages, probabilities, names, other):
-    """Each page's text at THRESHOLD, or at `other[i]` for an 'other' page."""
-    return [model_text(p[2], probabilities[i], other[i] if is_other(p, names) else THRESHOLD, quoted_blocks(p, names))
-            for i, p in enumerate(pages)]
+def settings_texts(pages, probabilities, names, settings):
+    """Each page's text under its fold's settings (`settings[i]`)."""
+    return [page_text(p, probabilities[i], settings[i], names) for i, p in enumerate(pages)]
 
 
 def training_arrays(pages):
@@ -244,7 +340,7 @@ def write_pages(path, score, pages, texts, folds):
                                 "f1": round(score.aggregate([counts], [0.0])["f1"], 6), "features": digest}) + "\n")
 
 
-def write_swift(path, model, names, threshold, other_threshold):
+def write_swift(path, model, names, threshold, settings):
     """The fitted trees as Swift source: one function a tree, its splits nested `if`s on the
     feature vector (each threshold and leaf value written as Python's repr, which Swift reads back
     to the same Double), and `rawScore` adding the baseline and every tree's leaf in tree order,
@@ -281,7 +377,11 @@ def write_swift(path, model, names, threshold, other_threshold):
         f"    static let baseline: Double = {baseline!r}",
         f"    static let keepThreshold: Double = {threshold!r}",
         "    /// The threshold on pages the rules classify as neither article nor discussion.",
-        f"    static let keepThresholdOther: Double = {other_threshold!r}",
+        f"    static let keepThresholdOther: Double = {settings.other!r}",
+        "    /// The cost of a change between kept and left-out blocks (`BlockModel.keep`) on article pages",
+        "    /// and on the others; discussion pages take the plain threshold.",
+        f"    static let switchCostArticle: Double = {settings.article_cost!r}",
+        f"    static let switchCostOther: Double = {settings.other_cost!r}",
         f"    static let treeCount = {len(trees)}",
         f"    static let nodeCount = {sum(len(t) for t in trees)}",
         "    /// The highest index into the feature vector a split reads.",
@@ -330,20 +430,21 @@ def main():
                     probabilities[i] = model.predict_proba(p[3])[:, 1] if p[2] else np.zeros(0)
         rules = [rules_text(p[2], p[3], names) for p in pages]
         learned = [model_text(p[2], probabilities[i], THRESHOLD, quoted_blocks(p, names)) for i, p in enumerate(pages)]
-        # The 'other' pages' threshold, chosen on four folds and applied to the fifth.
-        other = [THRESHOLD] * len(pages)
+        # The 'other' pages' threshold and the switch costs, chosen on four folds and applied to the fifth;
+        # the same without the smoothing (costs 0), for comparison.
+        chooser = Chooser(score, pages, probabilities, names)
+        fold_settings = {}
         for k in range(FOLDS):
-            chosen = choose_other_threshold(score, pages, probabilities, names, [i for i in range(len(pages)) if folds[i] != k])
-            print(f"fold {k}: threshold {chosen} on other pages", file=sys.stderr)
-            for i in range(len(pages)):
-                if folds[i] == k:
-                    other[i] = chosen
-        shipped = thresholded_texts(pages, probabilities, names, other)
+            members = [i for i in range(len(pages)) if folds[i] != k]
+            fold_settings[k] = (chooser.choose(members), chooser.choose(members, smoothing=False))
+            print(f"fold {k}: {fold_settings[k][0]} (without smoothing: threshold {fold_settings[k][1].other})", file=sys.stderr)
+        shipped = settings_texts(pages, probabilities, names, [fold_settings[f][0] for f in folds])
+        unsmoothed = settings_texts(pages, probabilities, names, [fold_settings[f][1] for f in folds])
         kind_article = names.index("rule_kind_article")
         mixed = [rules[i] if (p[2] and p[3][0, kind_article] == 1) else learned[i] for i, p in enumerate(pages)]
         results = {name: score_texts(score, pages, texts) for name, texts in
                    [("rules", rules), (f"model at {THRESHOLD}", learned), ("rules on article pages, model elsewhere", mixed),
-                    ("model, other pages' threshold by CV (shipped)", shipped)]}
+                    ("model, other pages' threshold by CV", unsmoothed), ("model, threshold and switch costs by CV (shipped)", shipped)]}
         if args.pages_out:
             write_pages(args.pages_out, score, pages, shipped, folds)
         print(f"{'cross-validated shingle F1 (5 domain folds)':<44}" + "".join(f"{s + ':' + g:>16}" for s, g in results["rules"]))
@@ -352,10 +453,11 @@ def main():
     if args.write_swift:
         X, y, w = training_arrays(pages)
         model = new_model().fit(X, y, sample_weight=w)
-        # The 'other' pages' threshold for Winnow: chosen on every page's cross-validated probability.
-        other = choose_other_threshold(score, pages, probabilities, names, range(len(pages))) if not args.no_cv else THRESHOLD
-        print(f"threshold {other} on other pages (all folds)", file=sys.stderr)
-        write_swift(args.write_swift, model, names, THRESHOLD, other)
+        # The 'other' pages' threshold and the switch costs for Winnow: chosen on every page's
+        # cross-validated probability.
+        settings = chooser.choose(range(len(pages))) if not args.no_cv else Settings()
+        print(f"{settings} (all folds)", file=sys.stderr)
+        write_swift(args.write_swift, model, names, THRESHOLD, settings)
         print(f"wrote {args.write_swift}", file=sys.stderr)
         if args.write_parity:
             # Every 5,000th block: Swift's trees must give sklearn's probabilities.

@@ -6,7 +6,8 @@ import WinnowCore
 /// generated source (`BlockModelParameters.swift`: one function a tree, its splits nested `if`s).
 /// A block is main text when the model's probability is at least `keepThreshold`, or
 /// `keepThresholdOther` on a page the rules classify as neither article nor discussion (both
-/// chosen by the training's cross-validation).
+/// chosen by the training's cross-validation). The blocks kept are the most likely
+/// keep/leave-out sequence, each change between the two costing a switch cost (`keep`).
 ///
 /// The trees were a walk over arrays of 16-byte nodes before 2026-11-30: compiled, each split is
 /// a branch of its own that the processor predicts on its own, where every split of every tree
@@ -15,6 +16,57 @@ import WinnowCore
 struct BlockModel: Sendable {
     /// The threshold a block's probability must reach on a page of `kind`.
     static func threshold(_ kind: PageKind) -> Double { kind == .other ? keepThresholdOther : keepThreshold }
+
+    /// The cost of a change between kept and left-out blocks on a page of `kind`: discussion
+    /// pages alternate posts with their headers, so they take the plain threshold.
+    static func switchCost(_ kind: PageKind) -> Double {
+        switch kind {
+        case .article: return switchCostArticle
+        case .other: return switchCostOther
+        case .discussion: return 0
+        }
+    }
+
+    /// Which blocks are kept: the most likely keep/leave-out sequence (Viterbi) when a block's
+    /// score for being kept is its log-odds over the threshold's and each change between kept and
+    /// left out costs `cost`. Main text is mostly one run of blocks, so a short block between kept
+    /// paragraphs is kept with them and a lone likely block amid boilerplate is not. A cost of 0 is
+    /// the plain threshold. When the run keeps nothing (only lone likely blocks, each worth less than
+    /// the two changes around it), the threshold's blocks are kept: a page the threshold finds main
+    /// text on is not dropped. Ties stay in the state they are in and end left out (as
+    /// `scripts/train_extract.py`'s `kept_sequence`, which chose the costs on cross-validated
+    /// probabilities).
+    static func keep(_ probabilities: [Double], threshold: Double, cost: Double) -> [Bool] {
+        let plain = probabilities.map { $0 >= threshold }
+        guard cost > 0, plain.contains(true) else { return plain }
+        let bias = logit(threshold)
+        var out = [Bool]()
+        probabilities.withUnsafeBufferPointer { p in
+            // back[i]: for each state at block i, the state at block i - 1 on its best path.
+            var back = [(Bool, Bool)](repeating: (false, false), count: p.count)
+            var left = 0.0
+            var kept = logit(p[0]) - bias
+            for i in 1..<p.count {
+                let score = logit(p[i]) - bias
+                let leftFrom = left < kept - cost
+                let keptFrom = kept >= left - cost
+                (left, kept) = (max(left, kept - cost), max(kept, left - cost) + score)
+                back[i] = (leftFrom, keptFrom)
+            }
+            var state = !(left >= kept)
+            out = [Bool](repeating: false, count: p.count)
+            for i in stride(from: p.count - 1, through: 0, by: -1) {
+                out[i] = state
+                state = state ? back[i].1 : back[i].0
+            }
+        }
+        return out.contains(true) ? out : plain
+    }
+
+    private static func logit(_ p: Double) -> Double {
+        let q = min(max(p, 1e-6), 1 - 1e-6)
+        return log(q / (1 - q))
+    }
 
     /// The shipped model, checked once against the features Winnow computes.
     static let shipped: BlockModel = {

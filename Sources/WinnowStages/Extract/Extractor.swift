@@ -132,13 +132,14 @@ public struct Extractor: Sendable {
             let vectors = Self.features(page, types: types, kind: kind, finder: plain)
             let probabilities = BlockModel.shipped.probabilities(vectors)
             let threshold = BlockModel.threshold(kind)
+            let cost = BlockModel.switchCost(kind)
+            let keep = BlockModel.keep(probabilities, threshold: threshold, cost: cost)
             var kept: [Int] = []
-            trace?.mode = "model: blocks whose probability of being main text is at least \(threshold)"
+            trace?.mode =
+                "model: the likeliest run of blocks whose probability of being main text is at least \(threshold), "
+                + "each change between kept and left out costing \(cost)"
             for (index, p) in probabilities.enumerated() {
-                if p >= threshold
-                    || (settings.includeCaptions
-                        && isCaptionOfKept(index, page: page, kept: kept, probabilities: probabilities, threshold: threshold))
-                {
+                if keep[index] || (settings.includeCaptions && isCaptionOfKept(index, page: page, kept: kept, keep: keep)) {
                     kept.append(index)
                 } else {
                     trace?.reasons[index] = String(format: "model: probability %.2f", p)
@@ -164,13 +165,13 @@ public struct Extractor: Sendable {
 
     /// With `includeCaptions`: a caption or figure block next to a kept block (before it, or
     /// after it when the next text block is kept).
-    private func isCaptionOfKept(_ index: Int, page: SegmentedPage, kept: [Int], probabilities: [Double], threshold: Double) -> Bool {
+    private func isCaptionOfKept(_ index: Int, page: SegmentedPage, kept: [Int], keep: [Bool]) -> Bool {
         let block = page.blocks[index]
         guard block.kind == .caption || block.inFigure else { return false }
         if kept.last == index - 1 { return true }
         var next = index + 1
         while next < page.blocks.count && (page.blocks[next].kind == .caption || page.blocks[next].inFigure) { next += 1 }
-        return next < probabilities.count && probabilities[next] >= threshold
+        return next < keep.count && keep[next]
     }
 
     /// The learned model's features of each block (`BlockFeatures`), with the rules' decisions among them.

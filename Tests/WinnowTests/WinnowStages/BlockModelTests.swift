@@ -56,4 +56,27 @@ final class BlockModelTests: XCTestCase {
         XCTAssertFalse(text.contains("Copyright"), text)
         XCTAssertFalse(text.contains("newsletter"), text)
     }
+    /// `BlockModel.keep` is the likeliest keep/leave-out run: a gap in kept text is kept, a lone
+    /// likely block away from the run is not, a cost of 0 is the threshold; the random vector's
+    /// answer is `scripts/train_extract.py`'s `kept_sequence` (which chose the costs) on it.
+    func testKeepIsTheLikeliestRunOfBlocks() {
+        XCTAssertEqual(BlockModel.keep([0.9, 0.9, 0.4, 0.9, 0.9], threshold: 0.5, cost: 1), [true, true, true, true, true])
+        XCTAssertEqual(BlockModel.keep([0.9, 0.9, 0.4, 0.9, 0.9], threshold: 0.5, cost: 0), [true, true, false, true, true])
+        XCTAssertEqual(
+            BlockModel.keep([0.9, 0.9, 0.9, 0.1, 0.1, 0.6, 0.1], threshold: 0.5, cost: 1), [true, true, true, false, false, false, false])
+        XCTAssertEqual(
+            BlockModel.keep([0.1, 0.1, 0.6, 0.1, 0.1], threshold: 0.5, cost: 1), [false, false, true, false, false],
+            "a run that keeps nothing falls back to the threshold")
+        XCTAssertEqual(
+            BlockModel.keep([0.5, 0.5], threshold: 0.5, cost: 1), [true, true],
+            "ties end left out, and a run that keeps nothing is the threshold's blocks (p >= threshold)")
+        XCTAssertEqual(BlockModel.keep([0.6], threshold: 0.5, cost: 1), [true])
+        XCTAssertEqual(BlockModel.keep([], threshold: 0.5, cost: 1), [])
+        let random = [
+            0.324, 0.151, 0.651, 0.072, 0.536, 0.366, 0.058, 0.507, 0.037, 0.434, 0.07, 0.091,
+            0.425, 0.827, 0.124, 0.223, 0.627, 0.948, 0.577, 0.397, 0.976, 0.047, 0.858, 0.29,
+        ]
+        let python = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 1, 1, 1, 1, 1, 0, 1, 1]
+        XCTAssertEqual(BlockModel.keep(random, threshold: 0.35, cost: 0.7), python.map { $0 == 1 })
+    }
 }
