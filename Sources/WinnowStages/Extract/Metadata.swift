@@ -467,7 +467,20 @@ enum Byline {
     private static let agenciesLowercased = agencies.map { $0.lowercased() }
     private static let labelTrimmed: Set<Unicode.Scalar> = [" ", ":", "\u{a0}"]
     /// Starts of a byline block before the names ("By Jane Doe", "Written by Jane Doe").
-    private static let namePrefixes = ["by ", "by: ", "written by ", "text: ", "текст: ", "posted by ", "von ", "par ", "por "]
+    private static let namePrefixes = [
+        "by ", "by: ", "written by ", "written by: ", "text: ", "текст: ", "posted by ", "posted by: ", "von ", "par ", "por ",
+    ]
+
+    /// The name after a "By" or "Written by" run into it, as inline markup without a space between
+    /// the label's element and the name's prints them ("ByJane Doe", "Written byJane Doe"): the
+    /// label in its usual case and a capital letter right after it.
+    static func runTogetherName(_ text: String) -> Substring? {
+        for label in ["By", "by", "Written by", "Written By"] where text.hasPrefix(label) {
+            let rest = text.dropFirst(label.count)
+            if rest.first?.isUppercase == true, rest.first?.isLetter == true { return rest }
+        }
+        return nil
+    }
 
     /// A block's lowercased text without the spaces, colons and no-break spaces around it (a
     /// label such as "Written by:").
@@ -502,6 +515,7 @@ enum Byline {
                 rest = text.dropFirst(prefix.count)
                 break
             }
+            if rest == nil { rest = runTogetherName(text) }
             if rest == nil, let offset = lower.byteOffset(of: " by ") ?? lower.byteOffset(of: "| by: ") {
                 // The same offset in the original text (lowercasing keeps the length of ASCII " by ").
                 let after =
@@ -703,7 +717,9 @@ enum Byline {
         for position in max(0, index - 3)..<index {
             let block = page.blocks[position]
             let lower = block.text.lowercased()
-            guard block.chars < 120, namePrefixes.contains(where: lower.hasPrefix) || DateParser.iso8601(block.text) != nil else { continue }
+            guard block.chars < 120,
+                namePrefixes.contains(where: lower.hasPrefix) || runTogetherName(block.text) != nil || DateParser.iso8601(block.text) != nil
+            else { continue }
             let names = find(in: page.blocks[position...position], page: page).names
             if !names.isEmpty { return names }
         }
@@ -712,7 +728,9 @@ enum Byline {
 
     /// Labels that say the name after them wrote the page (a plain "By" is as often "By category"
     /// or a review's "by sam on ...", and "Posted by" a comment's, away from the headline).
-    static let writerPrefixes = ["written by ", "authored by ", "article by "].map { Array($0.utf8) }
+    static let writerPrefixes = ["written by ", "written by: ", "authored by ", "authored by: ", "article by ", "article by: "].map {
+        Array($0.utf8)
+    }
 
     /// The names of the first short block of the page that starts with a writer's label, or that
     /// is the label alone with the name in the next block.
@@ -733,7 +751,7 @@ enum Byline {
     }
 
     /// A writer's label standing alone in its block, anywhere on the page (the name in the next).
-    static let writerLabels: Set<String> = ["author", "written by", "authors", "authored by"]
+    static let writerLabels: Set<String> = ["author", "written by", "authors", "authored by", "article by"]
 
     /// The name a short block after a writer's label starts with, when nothing but a separator
     /// follows it ("Lisa D. Ellis", "Eliz - Product marketer"; not "Read more of ..."), and it is

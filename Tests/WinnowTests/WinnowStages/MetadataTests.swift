@@ -90,6 +90,19 @@ final class MetadataTests: XCTestCase {
         XCTAssertEqual(got.author, "Jane Doe")
     }
 
+    /// A writer's label with a colon ("Written by: Jane Doe"), alone before the name ("Article
+    /// by" / "Jane Doe"), or run into the name by inline markup ("By<a>Jane Doe</a>").
+    func testBylineLabelsWithAColonOrRunIntoTheName() throws {
+        let head = "<meta property=\"og:type\" content=\"article\">"
+        let body = (1...4).map { "<p>Paragraph \($0) of the story, long enough to be prose, with a comma, and a full stop.</p>" }.joined()
+        XCTAssertEqual(try extract("<h1>A Post</h1><p>Written by: Jane Doe</p>" + body, head: head).author, "Jane Doe")
+        XCTAssertEqual(try extract("<h1>A Post</h1><p><span>By</span><a href=\"/a\">Jane Doe</a></p>" + body, head: head).author, "Jane Doe")
+        XCTAssertEqual(try extract("<h1>A Post</h1>" + body + "<p>Article by</p><p>Jane Doe</p>", head: head).author, "Jane Doe")
+        XCTAssertEqual(Byline.runTogetherName("Written byJane Doe"), "Jane Doe")
+        XCTAssertNil(Byline.runTogetherName("ByteDance shares rose"))
+        XCTAssertNil(Byline.runTogetherName("BYOB Night"))
+    }
+
     /// Dates a page shows in digits (day.month.year, or ISO inside a line) and a little away from
     /// the byline, on pages known to be articles; never on other pages.
     func testVisibleNumericDatesOnArticles() throws {
