@@ -40,6 +40,9 @@ public struct Segmenter: Sendable {
         var listDepth = 0
         var tableDepth = 0
         var figureDepth = 0
+        /// The levels of the open `<h1>`–`<h6>` elements: a block-level element inside a heading
+        /// (`<h1><div>Title</div></h1>`, `<h1><center>`) is still the heading's text.
+        var headingLevels: [Int] = []
 
         init(tree: HTMLTree) {
             self.tree = tree
@@ -78,6 +81,7 @@ public struct Segmenter: Sendable {
             if tag == .ul || tag == .ol || tag == .dl { listDepth += 1 }
             if tag == .table_ { tableDepth += 1 }
             if tag == .figure || tag == .figcaption { figureDepth += 1 }
+            if tag.isHeading { headingLevels.append(tag.headingLevel) }
             var child = node.firstChild
             while child >= 0 {
                 visit(child)
@@ -91,6 +95,7 @@ public struct Segmenter: Sendable {
             if tag == .ul || tag == .ol || tag == .dl { listDepth -= 1 }
             if tag == .table_ { tableDepth -= 1 }
             if tag == .figure || tag == .figcaption { figureDepth -= 1 }
+            if tag.isHeading { headingLevels.removeLast() }
             if isBlock { stack.removeLast() }
         }
 
@@ -143,6 +148,9 @@ public struct Segmenter: Sendable {
             if ownerTag.isHeading {
                 kind = .heading
                 level = ownerTag.headingLevel
+            } else if let headingLevel = headingLevels.last {
+                kind = .heading
+                level = headingLevel
             } else if preDepth > 0 {
                 kind = .pre
             } else if quoteDepth > 0 {

@@ -46,6 +46,16 @@ final class SegmentTests: XCTestCase {
         XCTAssertEqual(container.classID, "story body main")
     }
 
+    /// A block-level element inside a heading (`<h1><center>`, `<h2><div>`) is the heading's
+    /// text, at the heading's level; the heading ends where its element does.
+    func testBlocksInsideAHeadingAreTheHeading() throws {
+        let page = try segment(
+            "<body><h1><center>Survival Guide</center></h1><p>by Jon Foster</p><h2><div>Part one</div><div>Setup</div></h2><p>Text.</p></body>")
+        XCTAssertEqual(page.blocks.map(\.text), ["Survival Guide", "by Jon Foster", "Part one", "Setup", "Text."])
+        XCTAssertEqual(page.blocks.map(\.kind), [.heading, .paragraph, .heading, .heading, .paragraph])
+        XCTAssertEqual(page.blocks.map(\.level), [1, 0, 2, 2, 0])
+    }
+
     func testNormalisation() {
         XCTAssertEqual(TextNormalizer.normalize(Array("  a\u{00A0}\u{00A0}b \t\n c\u{200B}d\u{00AD}e  ".utf8)), "a b cde")
         // NFC: e + combining acute becomes é.
