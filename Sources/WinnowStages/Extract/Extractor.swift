@@ -58,7 +58,96 @@ public struct Extractor: Sendable {
 
     private func mainBlocks(_ page: SegmentedPage, url: String?, types: Set<String>, trace: BlockTrace?) -> ([Int], PageKind, MainTextFinder) {
         let (selected, kind, finder) = selectedBlocks(page, url: url, types: types, trace: trace)
-        return (Self.withoutRepeatedQuotes(selected, page: page, trace: trace), kind, finder)
+        let unquoted = Self.withoutRepeatedQuotes(selected, page: page, trace: trace)
+        return (Self.withoutRepeatedRuns(unquoted, page: page, trace: trace), kind, finder)
+    }
+
+    /// A run of at least this many chosen blocks, of at least `repeatedRunChars` characters, that
+    /// repeats block for block a run chosen before it is a copy (`withoutRepeatedRuns`). Chosen on
+    /// the cross-validated figures (`scripts/train_extract.py`, RUN_BLOCKS and RUN_CHARS).
+    static let repeatedRunBlocks = 20
+    static let repeatedRunChars = 3000
+    /// The latest earlier occurrences of a block's text tried as the start of the run it copies.
+    static let repeatedRunStarts = 16
+
+    /// The chosen blocks less each run of `repeatedRunBlocks` or more that repeats, block for
+    /// block, a run chosen before it and ending before it: the page's text sent again for another
+    /// screen size (a layout that renders each breakpoint's copy and lets CSS show one) or for
+    /// browsers without scripts (a `<noscript>` copy). The text has it once. Shorter repeats stay:
+    /// recipes, price lists and API references repeat lines their readers see twice.
+    /// (`scripts/train_extract.py` repeats this step for the cross-validation.)
+    static func withoutRepeatedRuns(_ indices: [Int], page: SegmentedPage, trace: BlockTrace?) -> [Int] {
+        // A copy of a run needs the run before it.
+        guard indices.count >= 2 * repeatedRunBlocks else { return indices }
+        // A copy is the same text, block for block: blocks are keyed by their length and their
+        // first and last bytes and compared byte for byte where those agree. (Comparing words, as
+        // for quotes, cost a fifth of the extract stage's time on the WCXB pages; Swift's own
+        // String hashing, which normalises, a sixth; a hash of every byte, a twelfth.)
+        let keys = indices.map { Self.signature(page.blocks[$0].text) }
+        func same(_ a: Int, _ b: Int) -> Bool {
+            keys[a] == keys[b] && page.blocks[indices[a]].text.utf8.elementsEqual(page.blocks[indices[b]].text.utf8)
+        }
+        // The latest block of each signature (an open-addressing table: a dictionary's hashing
+        // cost more than the rest of the step), and for each block the one before it of its
+        // signature (-1 for none): the earlier occurrences, latest first.
+        let mask = (1 << (Int.bitWidth - (2 * keys.count - 1).leadingZeroBitCount)) - 1
+        var latest = [Int](repeating: -1, count: mask + 1)
+        var previous = [Int](repeating: -1, count: keys.count)
+        func slot(_ t: Int) -> Int {
+            let k = keys[t]
+            var h = Int(truncatingIfNeeded: (UInt64(k.count) &* 0x9e37_79b9_7f4a_7c15 ^ k.head ^ k.tail &* 0xc2b2_ae3d_27d4_eb4f) >> 17) & mask
+            while latest[h] >= 0 && keys[latest[h]] != k { h = (h + 1) & mask }
+            return h
+        }
+        func record(_ t: Int) {
+            let h = slot(t)
+            previous[t] = latest[h]
+            latest[h] = t
+        }
+        var drop = [Bool](repeating: false, count: keys.count)
+        var j = 0
+        while j < keys.count {
+            var best = 0
+            var s = latest[slot(j)]
+            var tried = 0
+            while s >= 0 && tried < repeatedRunStarts {
+                var n = 0
+                while j + n < keys.count && s + n < j && same(s + n, j + n) { n += 1 }
+                best = max(best, n)
+                s = previous[s]
+                tried += 1
+            }
+            let run = j..<(j + best)
+            if best >= repeatedRunBlocks && run.reduce(0, { $0 + page.blocks[indices[$1]].text.unicodeScalars.count }) >= repeatedRunChars {
+                for t in run {
+                    drop[t] = true
+                    record(t)
+                    trace?.reasons[indices[t]] = "part of a copy of \(best) blocks kept before"
+                }
+                j += best
+            } else {
+                record(j)
+                j += 1
+            }
+        }
+        guard drop.contains(true) else { return indices }
+        return zip(indices, drop).compactMap { $1 ? nil : $0 }
+    }
+
+    /// A block's length in UTF-8 bytes and its first and last eight bytes.
+    struct Signature: Hashable {
+        var count: Int
+        var head: UInt64
+        var tail: UInt64
+    }
+
+    static func signature(_ text: String) -> Signature {
+        let utf8 = text.utf8
+        var head: UInt64 = 0
+        var tail: UInt64 = 0
+        for byte in utf8.prefix(8) { head = head << 8 | UInt64(byte) }
+        for byte in utf8.suffix(8) { tail = tail << 8 | UInt64(byte) }
+        return Signature(count: utf8.count, head: head, tail: tail)
     }
 
     /// The chosen blocks less each quoted block (in a `<blockquote>`) whose words repeat a block

@@ -46,6 +46,32 @@ final class ExtractTests: XCTestCase {
         XCTAssertTrue(text.contains("roll back"), text)
     }
 
+    func testACopyOfALongRunOfKeptBlocksIsLeftOut() throws {
+        // Paragraphs of about 160 characters, each its own.
+        func paragraphs(_ range: Range<Int>) -> String {
+            range.map {
+                "<p>Paragraph \($0) of the guide explains one more step of the renovation, what it costs in a typical house and how long a crew needs for it.</p>"
+            }.joined()
+        }
+        // The article, then the same article again (another screen size's copy), then a short
+        // repeated section (a price list seen twice by its readers too).
+        let html =
+            "<html><body><main><div class=\"wide\">" + paragraphs(0..<24) + "</div><div class=\"narrow\">" + paragraphs(0..<24)
+            + "</div><div>" + paragraphs(100..<105) + "</div><div>" + paragraphs(100..<105) + "</div></main></body></html>"
+        let page = Segmenter().segment(try Cleaner().clean(Array(html.utf8), contentType: nil))
+        let all = Array(page.blocks.indices)
+        XCTAssertEqual(all.count, 58)
+        let kept = Extractor.withoutRepeatedRuns(all, page: page, trace: nil)
+        XCTAssertEqual(kept, Array(0..<24) + Array(48..<58), "the copy of 24 blocks goes, the repeat of 5 stays")
+        // A run too short to be a copy of the page stays whole.
+        let short = Array(0..<10) + Array(24..<34)
+        XCTAssertEqual(Extractor.withoutRepeatedRuns(short, page: page, trace: nil), short)
+        // Through the extract stage: each paragraph of the article once.
+        let text = try extract(Array(html.utf8), url: "https://example.org/guide/renovation").text
+        XCTAssertEqual(text.components(separatedBy: "Paragraph 7 of").count, 2, text)
+        XCTAssertEqual(text.components(separatedBy: "Paragraph 102 of").count, 3, text)
+    }
+
     func testRealPagesKeepTheArticleAndDropTheHeadline() throws {
         let truth = try benchmarkTruth()
         var checked = 0
