@@ -181,24 +181,23 @@ def without_repeated_runs(kept):
     """Extractor.withoutRepeatedRuns: the kept blocks less each run of RUN_BLOCKS or more that
     repeats, block for block, an earlier run ending before it (the page's text again for another
     screen size, or for browsers without scripts)."""
-    keys = kept  # a copy is the same text, block for block
-    seen = defaultdict(list)
+    seen = defaultdict(list)  # a copy is the same text, block for block
     drop = [False] * len(kept)
     j = 0
     while j < len(kept):
         best = 0
-        for s in (seen[keys[j]][-RUN_STARTS:] if keys[j] else []):
+        for s in seen[kept[j]][-RUN_STARTS:]:
             n = 0
-            while j + n < len(kept) and s + n < j and keys[s + n] == keys[j + n]:
+            while j + n < len(kept) and s + n < j and kept[s + n] == kept[j + n]:
                 n += 1
             best = max(best, n)
         if best >= RUN_BLOCKS and sum(len(kept[j + t]) for t in range(best)) >= RUN_CHARS:
             for t in range(best):
                 drop[j + t] = True
-                seen[keys[j + t]].append(j + t)
+                seen[kept[j + t]].append(j + t)
             j += best
         else:
-            seen[keys[j]].append(j)
+            seen[kept[j]].append(j)
             j += 1
     return [t for t, d in zip(kept, drop) if not d]
 

@@ -40,9 +40,6 @@ public struct Segmenter: Sendable {
         var listDepth = 0
         var tableDepth = 0
         var figureDepth = 0
-        /// The levels of the open `<h1>`–`<h6>` elements: a block-level element inside a heading
-        /// (`<h1><div>Title</div></h1>`, `<h1><center>`) is still the heading's text.
-        var headingLevels: [Int] = []
 
         init(tree: HTMLTree) {
             self.tree = tree
@@ -81,7 +78,6 @@ public struct Segmenter: Sendable {
             if tag == .ul || tag == .ol || tag == .dl { listDepth += 1 }
             if tag == .table_ { tableDepth += 1 }
             if tag == .figure || tag == .figcaption { figureDepth += 1 }
-            if tag.isHeading { headingLevels.append(tag.headingLevel) }
             var child = node.firstChild
             while child >= 0 {
                 visit(child)
@@ -95,7 +91,6 @@ public struct Segmenter: Sendable {
             if tag == .ul || tag == .ol || tag == .dl { listDepth -= 1 }
             if tag == .table_ { tableDepth -= 1 }
             if tag == .figure || tag == .figcaption { figureDepth -= 1 }
-            if tag.isHeading { headingLevels.removeLast() }
             if isBlock { stack.removeLast() }
         }
 
@@ -145,12 +140,12 @@ public struct Segmenter: Sendable {
             let ownerTag = stack.last.map { tree[$0.tree].tag } ?? .body
             var kind: BlockKind = .paragraph
             var level = 0
-            if ownerTag.isHeading {
+            // The innermost open heading, the block's own element or one around it: a block-level
+            // element inside a heading (`<h1><div>Title</div></h1>`, `<h1><center>`) is still the
+            // heading's text, at its level.
+            if let heading = stack.last(where: { tree[$0.tree].tag.isHeading }) {
                 kind = .heading
-                level = ownerTag.headingLevel
-            } else if let headingLevel = headingLevels.last {
-                kind = .heading
-                level = headingLevel
+                level = tree[heading.tree].tag.headingLevel
             } else if preDepth > 0 {
                 kind = .pre
             } else if quoteDepth > 0 {
