@@ -487,9 +487,9 @@ def main():
                     ("model, other pages' threshold by CV", unsmoothed), ("model, threshold and switch costs by CV (shipped)", shipped)]}
         if args.pages_out:
             write_pages(args.pages_out, score, pages, shipped, folds)
-        print(f"{'cross-validated shingle F1 (5 domain folds)':<44}" + "".join(f"{s + ':' + g:>16}" for s, g in results["rules"]))
+        print(f"{'cross-validated shingle F1 (5 domain folds)':<52}" + "".join(f"{s + ':' + g:>19}" for s, g in results["rules"]))
         for name, r in results.items():
-            print(f"{name:<44}" + "".join(f"{r[key]:>16.3f}" for key in results["rules"]))
+            print(f"{name:<52}" + "".join(f"{r[key]:>19.3f}" for key in results["rules"]))
     if args.write_swift:
         X, y, w = training_arrays(pages)
         model = new_model().fit(X, y, sample_weight=w)

@@ -86,7 +86,7 @@ public struct Extractor: Sendable {
         // String hashing normalises, about 19% (two runs); an FNV-1a hash of every byte about 8%.)
         let keys = indices.map { Self.signature(page.blocks[$0].text) }
         func same(_ a: Int, _ b: Int) -> Bool {
-            keys[a] == keys[b] && page.blocks[indices[a]].text.utf8.elementsEqual(page.blocks[indices[b]].text.utf8)
+            keys[a] == keys[b] && Self.sameBytes(page.blocks[indices[a]].text, page.blocks[indices[b]].text)
         }
         // The latest block of each signature (an open-addressing table on the signature), and for
         // each block the one before it of its signature (-1 for none): the earlier occurrences,
@@ -140,6 +140,18 @@ public struct Extractor: Sendable {
         var count: Int
         var head: UInt64
         var tail: UInt64
+    }
+
+    /// Whether two texts have the same UTF-8 bytes (one `memcmp`; a byte-by-byte walk of the
+    /// UTF-8 views cost the copy step most of its time).
+    static func sameBytes(_ a: String, _ b: String) -> Bool {
+        var a = a
+        var b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                x.count == y.count && (x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0)
+            }
+        }
     }
 
     static func signature(_ text: String) -> Signature {

@@ -251,13 +251,16 @@ struct MainTextFinder {
 
     /// The blocks of the region but boilerplate, and but the sections under a boilerplate heading.
     private func keptBlocks(in region: Set<Int32>) -> [Int] {
+        // The region as a flag per element: every block looks up its ancestors in it.
+        var inRegion = [Bool](repeating: false, count: page.elements.count)
+        for e in region { inRegion[Int(e)] = true }
         var kept: [Int] = []
         // A boilerplate heading ("Related stories", "More from ...") ends the text it heads:
         // the blocks after it in its container are dropped, up to a heading of the same rank.
         var skipScope: Int32 = -1
         var skipLevel = 0
         for (index, block) in page.blocks.enumerated() {
-            guard let root = regionRoot(of: block, in: region) else {
+            guard let root = regionRoot(of: block, in: inRegion) else {
                 trace?.reasons[index] = "outside the main region"
                 continue
             }
@@ -283,10 +286,10 @@ struct MainTextFinder {
     }
 
     /// The region element the block sits in (itself or an ancestor), or nil when outside.
-    private func regionRoot(of block: Block, in region: Set<Int32>) -> Int32? {
+    private func regionRoot(of block: Block, in region: [Bool]) -> Int32? {
         var e = block.element
         while e >= 0 {
-            if region.contains(e) { return e }
+            if region[Int(e)] { return e }
             e = parents[Int(e)]
         }
         return nil
@@ -327,10 +330,19 @@ struct MainTextFinder {
     }
 
     /// What a prose block adds to its containers: its length, with a bonus for sentence punctuation.
+    /// (Commas and full stops count up to ten, so the count stops at the tenth: prose blocks are
+    /// long, and this runs for every prose block of every page.)
     private func blockValue(_ block: Block) -> Double {
-        var commas = 0
-        for b in block.text.utf8 where b == UInt8(ascii: ",") || b == UInt8(ascii: ".") { commas += 1 }
-        return (1 + Double(min(commas, 10)) * 0.5 + min(Double(block.chars) / 100, 3)) * (1 - block.linkDensity)
+        var text = block.text
+        let commas = text.withUTF8 { bytes in
+            var n = 0
+            for b in bytes where b == UInt8(ascii: ",") || b == UInt8(ascii: ".") {
+                n += 1
+                if n == 10 { break }
+            }
+            return n
+        }
+        return (1 + Double(commas) * 0.5 + min(Double(block.chars) / 100, 3)) * (1 - block.linkDensity)
     }
 
     /// Why a block is left out of the main text (described only when traced).
