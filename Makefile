@@ -20,7 +20,7 @@ WINNOW_FLAGS ?=
 
 LINT_PATHS := Sources Tests Package.swift Fuzz/Package.swift Fuzz/Sources
 
-.PHONY: setup lint format build build-debug man completions install fetch fineweb-lists run validate read url-filter clean-html segment extract language quality dedup pii test golden bench bench-extract bench-dedup bench-recipe bench-charset train-extract fuzz clean
+.PHONY: setup lint format build build-debug man completions install fetch fineweb-lists run validate read url-filter clean-html segment extract language quality dedup pii test golden bench bench-extract bench-dedup bench-recipe bench-charset bench-instructions train-extract fuzz clean
 
 ## setup: install the system libraries Winnow links (libxml2, zlib, libdeflate, CLD2, uchardet, libcurl) when they are missing
 setup:
@@ -149,6 +149,10 @@ bench-recipe: build
 ## bench-charset: charset detection on chardet's 336 undeclared test pages (downloaded from PyPI once)
 bench-charset: build
 	python3 Benchmarks/charset_eval.py $(BIN) $(BENCH_DIR)/charset --uchardet
+
+## bench-instructions: the extract stage's instructions over the clean stage's (callgrind, every 5th WCXB page; ~8 minutes): a load-independent comparison of two builds
+bench-instructions: build
+	Benchmarks/stage_instructions.sh $(BIN) $(SHARED)
 
 ## bench: every benchmark (release build)
 bench: bench-extract bench-dedup bench-recipe bench-charset

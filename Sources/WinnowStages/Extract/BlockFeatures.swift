@@ -532,13 +532,14 @@ package struct BlockFeatures {
         var punctuation = 0
         var digits = 0
         var text = text
+        let classes = asciiClasses // read once: a static's every read checks its initialisation
         text.withUTF8 { bytes in
             var i = 0
             while i < bytes.count {
                 let b = bytes[i]
                 let scalar: Unicode.Scalar
                 if b < 0x80 {
-                    let c = asciiClasses[Int(b)]
+                    let c = classes[Int(b)]
                     punctuation += Int(c & 1)
                     digits += Int((c >> 1) & 1)
                     if c >= 4 { s.currency = true }
@@ -584,9 +585,10 @@ package struct BlockFeatures {
         var punctuation = 0
         var digits = 0
         var currency = 0
+        let classes = asciiClasses // read once: a static's every read checks its initialisation
         text.utf8.withContiguousStorageIfAvailable { bytes in
             for b in bytes {
-                let c = asciiClasses[Int(b)]
+                let c = classes[Int(b)]
                 punctuation += Int(c & 1)
                 digits += Int((c >> 1) & 1)
                 currency |= Int(c >> 2)

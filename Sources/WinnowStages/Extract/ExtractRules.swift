@@ -130,6 +130,8 @@ enum ExtractRules {
         "about the author", "about us", "advertisement", "sponsored", "tags", "topics",
     ]
 
+    static let boilerplateHeadingsUTF8: [[UInt8]] = boilerplateHeadings.map { Array($0.utf8) }
+
     /// The main-text core grows to an ancestor whose other children hold chunks of prose (each at
     /// least this many characters and this share of the core's prose)...
     static let expansionMinChars = 150.0

@@ -315,7 +315,15 @@ struct MainTextFinder {
             else { return false }
         }
         let lower = FastCase.lowercased(block.text)
-        return ExtractRules.boilerplateHeadings.contains { lower.hasPrefix($0) }
+        // The table is ASCII, so a text that starts with an entry Character by Character (as
+        // `hasPrefix` compares) starts with its bytes: `hasPrefix` runs only on those (it
+        // normalises as it goes, and ran for every entry on every heading).
+        var bytes = lower
+        return bytes.withUTF8 { utf8 in
+            ExtractRules.boilerplateHeadings.indices.contains { i in
+                utf8.starts(with: ExtractRules.boilerplateHeadingsUTF8[i]) && lower.hasPrefix(ExtractRules.boilerplateHeadings[i])
+            }
+        }
     }
 
     private func isProse(_ block: Block) -> Bool { Self.isProse(block) }
