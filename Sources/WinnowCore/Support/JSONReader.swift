@@ -21,19 +21,26 @@ package struct JSONReader {
     struct Failure: Error {}
 
     private let bytes: UnsafeBufferPointer<UInt8>
+    private let strict: Bool
     private var i = 0
     private var depth = 0
 
-    /// Parses one JSON value that fills `bytes` (whitespace around it allowed).
-    package static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws -> Value {
-        var reader = JSONReader(bytes: bytes)
+    /// Parses one JSON value that fills `bytes` (whitespace around it allowed). Not `strict`:
+    /// control characters (a raw line break, say) are taken into strings as they are, as
+    /// Python's `json.loads(strict=False)` takes them; JSON forbids them, and pages' JSON-LD
+    /// written by templates has them (extruct reads JSON-LD so).
+    package static func parse(_ bytes: UnsafeBufferPointer<UInt8>, strict: Bool = true) throws -> Value {
+        var reader = JSONReader(bytes: bytes, strict: strict)
         let value = try reader.value()
         reader.skipSpace()
         guard reader.i == bytes.count else { throw Failure() }
         return value
     }
 
-    private init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+    private init(bytes: UnsafeBufferPointer<UInt8>, strict: Bool) {
+        self.bytes = bytes
+        self.strict = strict
+    }
 
     private mutating func skipSpace() {
         while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0a || bytes[i] == 0x0d || bytes[i] == 0x09 { i += 1 }
@@ -160,7 +167,7 @@ package struct JSONReader {
         let start = i
         // Fast path: no escapes.
         while i < bytes.count, bytes[i] != UInt8(ascii: "\""), bytes[i] != UInt8(ascii: "\\") {
-            guard bytes[i] >= 0x20 else { throw Failure() }
+            guard bytes[i] >= 0x20 || !strict else { throw Failure() }
             i += 1
         }
         guard i < bytes.count else { throw Failure() }
@@ -176,7 +183,7 @@ package struct JSONReader {
                 return String(decoding: out, as: UTF8.self)
             }
             if b != UInt8(ascii: "\\") {
-                guard b >= 0x20 else { throw Failure() }
+                guard b >= 0x20 || !strict else { throw Failure() }
                 out.append(b)
                 i += 1
                 continue

@@ -136,6 +136,27 @@ final class ExtractTests: XCTestCase {
         XCTAssertEqual(e.text, "Body text that is long enough to be the main text of this page, with a comma, and more.")
     }
 
+    /// JSON-LD whose template left a raw line break inside a string (JSON forbids it; browsers
+    /// and search engines read it) still gives the page's date and author; other JSON stays
+    /// strict.
+    func testJSONLDWithARawLineBreakInAStringIsRead() throws {
+        let html = """
+            <html><head><script type="application/ld+json">{"@type":"DiscussionForumPosting","headline":"A thread",
+            "description":"First line.\n\nSecond line after a raw break.",
+            "datePublished":"2024-02-21 13:00:00","author":{"@type":"Person","name":"Poster Name"}}</script></head>
+            <body><article><p>Body text that is long enough to be the main text of this page, with a comma, and more.</p></article></body></html>
+            """
+        XCTAssertTrue(html.contains("First line.\n\nSecond")) // a raw line break, not an escape
+        let e = try extract(Array(html.utf8))
+        XCTAssertEqual(e.datePublished, "2024-02-21T13:00:00")
+        XCTAssertEqual(e.author, "Poster Name")
+        let raw = Array("{\"a\":\"x\ny\"}".utf8)
+        raw.withUnsafeBufferPointer { bytes in
+            XCTAssertNil(try? JSONReader.parse(bytes))
+            XCTAssertEqual((try? JSONReader.parse(bytes, strict: false))?["a"]?.string, "x\ny")
+        }
+    }
+
     func testMissingMetadataStaysNil() throws {
         let e = try extract(Array("<body><div><p>Just some text of a page without any metadata at all, and no title.</p></div></body>".utf8))
         XCTAssertNil(e.author)
