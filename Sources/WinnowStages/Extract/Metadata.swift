@@ -29,11 +29,9 @@ struct MetadataExtractor {
     static func jsonLD(_ scripts: [String]) -> LD {
         var candidates: [JSONValue] = []
         for script in scripts {
-            // Winnow's own JSON reader (JSON-LD was 1.6% of a run's instructions through
-            // JSONSerialization); its values are read as they are, not converted to Foundation's.
-            // Not strict: a template's raw line break inside a string (12 of the development
-            // pages' 1,328 scripts) loses the page's JSON-LD to a strict reader, not to a
-            // browser's or a search engine's.
+            // Winnow's own JSON reader (through JSONSerialization, JSON-LD was 1.6% of a run's
+            // instructions), not strict: a template's raw line break in a string (12 of the
+            // development pages' 1,328 scripts) loses the script to a strict reader only.
             var bytes = script
             guard let value = bytes.withUTF8({ try? JSONReader.parse($0, strict: false) }) else { continue }
             collect(value, into: &candidates, depth: 0)
