@@ -142,8 +142,8 @@ public struct Extractor: Sendable {
         var tail: UInt64
     }
 
-    /// Whether two texts have the same UTF-8 bytes (one `memcmp`; a byte-by-byte walk of the
-    /// UTF-8 views cost the copy step most of its time).
+    /// Whether two texts have the same UTF-8 bytes (one `memcmp`; a generic walk of the two
+    /// UTF-8 views cost 2.5% of the extract stage's instructions).
     static func sameBytes(_ a: String, _ b: String) -> Bool {
         var a = a
         var b = b
@@ -154,13 +154,17 @@ public struct Extractor: Sendable {
         }
     }
 
+    /// (Over the text's contiguous bytes: the generic prefix and suffix of its UTF-8 view cost
+    /// 1.2% of the extract stage's instructions.)
     static func signature(_ text: String) -> Signature {
-        let utf8 = text.utf8
-        var head: UInt64 = 0
-        var tail: UInt64 = 0
-        for byte in utf8.prefix(8) { head = head << 8 | UInt64(byte) }
-        for byte in utf8.suffix(8) { tail = tail << 8 | UInt64(byte) }
-        return Signature(count: utf8.count, head: head, tail: tail)
+        var text = text
+        return text.withUTF8 { bytes in
+            var head: UInt64 = 0
+            var tail: UInt64 = 0
+            for byte in bytes.prefix(8) { head = head << 8 | UInt64(byte) }
+            for byte in bytes.suffix(8) { tail = tail << 8 | UInt64(byte) }
+            return Signature(count: bytes.count, head: head, tail: tail)
+        }
     }
 
     /// The chosen blocks less each quoted block (in a `<blockquote>`) whose words repeat a block
