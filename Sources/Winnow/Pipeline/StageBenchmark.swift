@@ -91,11 +91,19 @@ public struct StageBenchmark {
     private func documentStages(_ raws: [(DocumentOrigin, [UInt8])], _ bytes: Int) -> ([Extraction], [Result]) {
         var results: [Result] = []
         var cleaned: [CleanedPage] = []
+        // Each cleaned page's URL, which the extractor reads as the pipeline gives it (forum paths).
+        var urls: [String?] = []
         let cleaner = Cleaner()
         results.append(
             timed("clean", raws.count, bytes) {
                 cleaned.removeAll(keepingCapacity: true)
-                for (origin, body) in raws { if let page = try? cleaner.clean(body, contentType: origin.contentType) { cleaned.append(page) } }
+                urls.removeAll(keepingCapacity: true)
+                for (origin, body) in raws {
+                    if let page = try? cleaner.clean(body, contentType: origin.contentType) {
+                        cleaned.append(page)
+                        urls.append(origin.url)
+                    }
+                }
             })
         var segmented: [SegmentedPage] = []
         let segmenter = Segmenter()
@@ -107,7 +115,7 @@ public struct StageBenchmark {
         let extractor = Extractor()
         results.append(
             timed("extract", segmented.count, bytes) {
-                extracted = segmented.compactMap { try? extractor.extract($0, url: nil) }
+                extracted = zip(segmented, urls).compactMap { try? extractor.extract($0, url: $1) }
             })
         return (extracted, results)
     }
