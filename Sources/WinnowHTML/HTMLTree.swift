@@ -111,6 +111,22 @@ public struct HTMLTree: Sendable, Equatable {
         }
     }
 
+    /// Appends the text below `index` to `out` but not the text inside `skipped` elements (the
+    /// JSON-LD scripts the tree keeps for the metadata).
+    public func appendText(of index: Int32, to out: inout [UInt8], skipping skipped: Tag) {
+        let node = nodes[Int(index)]
+        if node.isText {
+            out.append(contentsOf: text[Int(node.start)..<Int(node.start + node.count)])
+            return
+        }
+        if node.tag == skipped { return }
+        var child = node.firstChild
+        while child >= 0 {
+            appendText(of: child, to: &out, skipping: skipped)
+            child = nodes[Int(child)].nextSibling
+        }
+    }
+
     /// The first element with `tag` in document order, or nil.
     public func first(_ tag: Tag, under start: Int32 = HTMLTree.root) -> Int32? {
         var found: Int32?

@@ -120,6 +120,14 @@ final class CharsetTests: XCTestCase {
     }
 }
 
+/// The text of `<html><body>body</body></html>` once cleaned.
+private func cleanedText(_ body: String) throws -> String {
+    let page = try Cleaner().clean(Array("<html><body>\(body)</body></html>".utf8), contentType: nil)
+    var bytes: [UInt8] = []
+    page.tree.appendText(of: HTMLTree.root, to: &bytes)
+    return String(decoding: bytes, as: UTF8.self)
+}
+
 final class CleanTests: XCTestCase {
     func testRemovesNonContentAndKeepsHeadInformation() throws {
         let html = """
@@ -163,17 +171,11 @@ final class CleanTests: XCTestCase {
     /// A small form that only sends hidden fields (old Reddit's comment wrappers) is markup
     /// around text and stays; one with a field a reader fills in goes.
     func testFormsOfHiddenFieldsAreKept() throws {
-        func text(_ body: String) throws -> String {
-            let page = try Cleaner().clean(Array("<html><body>\(body)</body></html>".utf8), contentType: nil)
-            var bytes: [UInt8] = []
-            page.tree.appendText(of: HTMLTree.root, to: &bytes)
-            return String(decoding: bytes, as: UTF8.self)
-        }
         let comment =
             "<form action=\"#\"><input type=\"hidden\" name=\"thing_id\" value=\"t1\"><div class=\"md\"><p>A reply in the thread.</p></div></form>"
-        XCTAssertTrue(try text(comment).contains("A reply in the thread."))
+        XCTAssertTrue(try cleanedText(comment).contains("A reply in the thread."))
         let login = "<form><label>User Name</label><input type=\"text\" name=\"user\"><input type=\"hidden\" name=\"s\"></form>"
-        XCTAssertFalse(try text(login).contains("User Name"))
+        XCTAssertFalse(try cleanedText(login).contains("User Name"))
     }
 
     /// Issue 15: a `<nav>`, `<button>` or hidden wrapper that holds the page's text (mis-nested
@@ -181,21 +183,42 @@ final class CleanTests: XCTestCase {
     /// its text.
     func testRemovedElementsHoldingThePagesTextStay() throws {
         let prose = String(repeating: "A sentence of the article that the page is about. ", count: 20)
-        func text(_ body: String) throws -> String {
-            let page = try Cleaner().clean(Array("<html><body>\(body)</body></html>".utf8), contentType: nil)
-            var bytes: [UInt8] = []
-            page.tree.appendText(of: HTMLTree.root, to: &bytes)
-            return String(decoding: bytes, as: UTF8.self)
-        }
-        XCTAssertTrue(try text("<nav><ul><li><a href=/>Home</a></li><li><p>\(prose)</p></li></ul></nav>").contains("A sentence"))
-        XCTAssertTrue(try text("<p>Short intro.</p><div style='display:none'><main><p>Body.</p></main></div>").contains("Body."))
-        let small = try text("<nav><a href=/>Home</a> <a href=/about>About</a></nav><p>\(prose)</p>")
+        XCTAssertTrue(try cleanedText("<nav><ul><li><a href=/>Home</a></li><li><p>\(prose)</p></li></ul></nav>").contains("A sentence"))
+        XCTAssertTrue(try cleanedText("<p>Short intro.</p><div style='display:none'><main><p>Body.</p></main></div>").contains("Body."))
+        let small = try cleanedText("<nav><a href=/>Home</a> <a href=/about>About</a></nav><p>\(prose)</p>")
         XCTAssertFalse(small.contains("About"), "a menu beside the text still goes")
         // A menu button whose inner <div> is never closed: libxml2 keeps everything after it
         // inside the <button> (its end tag cannot close the <div>).
-        let button = try text("<header><button><div>Menu<div></button></div></header><article><p>\(prose)</p></article>")
+        let button = try cleanedText("<header><button><div>Menu<div></button></div></header><article><p>\(prose)</p></article>")
         XCTAssertTrue(button.contains("A sentence"))
-        XCTAssertFalse(try text("<button>Subscribe</button><p>\(prose)</p>").contains("Subscribe"), "a button beside the text still goes")
+        XCTAssertFalse(try cleanedText("<button>Subscribe</button><p>\(prose)</p>").contains("Subscribe"), "a button beside the text still goes")
+    }
+
+    /// A page that sends its content in several `display:none` wrappers for a script to show
+    /// (each under half the page's text, together most of it) is read as shown; where the hidden
+    /// elements hold less than half, the style still removes them.
+    func testContentSentHiddenInPartsIsKept() throws {
+        let part = String(repeating: "One result of the listing with its description. ", count: 5)
+        let header = "<header><a href=/>Shop</a> <a href=/cart>Cart</a> <p>Free delivery on orders over fifty.</p></header>"
+        let parts = (1...3).map { "<div style=\"display:none\" id=part\($0)><p>Part \($0). \(part)</p></div>" }.joined()
+        let shown = try cleanedText(header + parts)
+        for n in 1...3 { XCTAssertTrue(shown.contains("Part \(n)."), "part \(n) kept: \(shown)") }
+        let article = String(repeating: "A sentence of the article that the page is about. ", count: 20)
+        let popup = try cleanedText("<p>\(article)</p><div style=\"display: none\"><p>Sign up for our newsletter today.</p></div>")
+        XCTAssertFalse(popup.contains("newsletter"), "a hidden pop-up beside the text still goes")
+    }
+
+    /// The page's text that an element must hold most of to stay is what a reader sees: a JSON-LD
+    /// script's text (kept in the tree for the metadata) is not part of it.
+    func testJSONLDTextIsNotThePagesText() throws {
+        let prose = String(repeating: "A sentence of the article that the page is about. ", count: 20)
+        let ld = "{\"@type\":\"Product\",\"description\":\"\(String(repeating: "Long structured data. ", count: 100))\"}"
+        let html = "<html><body><script type=\"application/ld+json\">\(ld)</script><nav><ul><li><p>\(prose)</p></li></ul></nav></body></html>"
+        let page = try Cleaner().clean(Array(html.utf8), contentType: nil)
+        XCTAssertEqual(page.info.jsonLD.count, 1)
+        var bytes: [UInt8] = []
+        page.tree.appendText(of: HTMLTree.root, to: &bytes)
+        XCTAssertTrue(String(decoding: bytes, as: UTF8.self).contains("A sentence"), "the nav holds all the text a reader sees")
     }
 
     /// React's streamed segments (`<div hidden id="S:n">` at the body's end) are read in the place
