@@ -82,6 +82,12 @@ enum ExtractRules {
         "this article is more than 1 year old", "this article is more than 2 years old",
     ]
 
+    /// The ASCII entries of `boilerplatePhrases` as bytes, by their length.
+    static let asciiBoilerplatePhrasesByLength: [[[UInt8]]] = {
+        var table = [[[UInt8]]](repeating: [], count: longestBoilerplatePhrase + 1)
+        for phrase in boilerplatePhrases.sorted() where phrase.utf8.allSatisfy({ $0 < 0x80 }) { table[phrase.utf8.count].append(Array(phrase.utf8)) }
+        return table
+    }()
     /// The byte length of the longest entry of `boilerplatePhrases`.
     static let longestBoilerplatePhrase = boilerplatePhrases.map(\.utf8.count).max() ?? 0
     /// The first two bytes of each entry of `boilerplatePhrases` (all have two or more).

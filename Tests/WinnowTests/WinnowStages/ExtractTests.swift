@@ -210,3 +210,26 @@ final class FuzzRegressionTests: XCTestCase {
         }
     }
 }
+
+extension ExtractTests {
+    /// The furniture test's ASCII phrase check on bytes answers as the String way it replaced:
+    /// every phrase of the table in other cases, with punctuation, symbols, spaces, tabs, line
+    /// breaks and carriage returns around and inside it, and near misses.
+    func testASCIIBoilerplatePhraseMatchesTheStringWay() {
+        func stringWay(_ text: String) -> Bool {
+            ExtractRules.boilerplatePhrases.contains(CharacterSetLite.withoutPunctuation(text.lowercased()).trimmingSpaces())
+        }
+        var texts = ["", " ", "\r", "a", "Read more about the treaty", "Share this: a story", "$5", "ad ad", "\r\nPrint\r\n", "\u{1}Print"]
+        for phrase in ExtractRules.boilerplatePhrases.sorted() where phrase.utf8.allSatisfy({ $0 < 0x80 }) {
+            texts += [phrase, phrase.uppercased(), " \(phrase) ", "\t\(phrase)\n", "\r\(phrase)\r", "\(phrase):", "» \(phrase) »", "(\(phrase))"]
+            texts += [phrase.replacingOccurrences(of: " ", with: "  "), phrase.replacingOccurrences(of: " ", with: "-"), "\(phrase)s", "x\(phrase)"]
+            texts += [phrase.replacingOccurrences(of: " ", with: "\r"), "$\(phrase)", "\(phrase)^", "\(phrase.capitalized)!!"]
+        }
+        var matched = 0
+        for text in texts where text.utf8.allSatisfy({ $0 < 0x80 }) {
+            XCTAssertEqual(MainTextFinder.isASCIIBoilerplatePhrase(text), stringWay(text), "\(text.debugDescription)")
+            if stringWay(text) { matched += 1 }
+        }
+        XCTAssertGreaterThan(matched, ExtractRules.boilerplatePhrases.count, "the variants reach the table")
+    }
+}
