@@ -344,15 +344,12 @@ def training_arrays(pages):
     return np.vstack(Xs), np.concatenate(ys), np.concatenate(ws)
 
 
-# The model's seed (binning samples 200,000 of the blocks, so it changes the model). Winnow ships 0;
-# --seed compares two builds over several seeds, as a change under about 0.005 of cross-validated
-# F1 is within what the seed alone moves.
-SEED = 0
-
-
-def new_model():
+def new_model(seed):
+    """The block model. Its seed changes the model (binning samples 200,000 of the blocks); Winnow
+    ships seed 0, and --seed compares two builds over several seeds, as a change under about 0.005
+    of cross-validated F1 is within what the seed alone moves."""
     from sklearn.ensemble import HistGradientBoostingClassifier
-    return HistGradientBoostingClassifier(early_stopping=False, random_state=SEED, **PARAMS)
+    return HistGradientBoostingClassifier(early_stopping=False, random_state=seed, **PARAMS)
 
 
 def score_texts(score, pages, texts):
@@ -463,8 +460,6 @@ def main():
     args = parser.parse_args()
     if args.seed and args.write_swift:
         parser.error("--write-swift ships the model of seed 0")
-    global SEED
-    SEED = args.seed
     os.makedirs(args.work, exist_ok=True)
     score = load_module("score", os.path.join(args.shared, "bench/extraction/score.py"))
     pages, names = load_pages(args.binary, args.shared, args.work)
@@ -476,7 +471,7 @@ def main():
         for k in range(FOLDS):
             train = [p for p, fold in zip(pages, folds) if fold != k]
             X, y, w = training_arrays(train)
-            model = new_model().fit(X, y, sample_weight=w)
+            model = new_model(args.seed).fit(X, y, sample_weight=w)
             for i, p in enumerate(pages):
                 if folds[i] == k:
                     probabilities[i] = model.predict_proba(p[3])[:, 1] if p[2] else np.zeros(0)
@@ -504,7 +499,7 @@ def main():
             print(f"{name:<52}" + "".join(f"{r[key]:>19.3f}" for key in results["rules"]))
     if args.write_swift:
         X, y, w = training_arrays(pages)
-        model = new_model().fit(X, y, sample_weight=w)
+        model = new_model(args.seed).fit(X, y, sample_weight=w)
         # The 'other' pages' threshold and the switch costs for Winnow: chosen on every page's
         # cross-validated probability.
         settings = chooser.choose(range(len(pages))) if not args.no_cv else Settings()

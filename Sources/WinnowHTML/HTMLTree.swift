@@ -97,23 +97,10 @@ public struct HTMLTree: Sendable, Equatable {
         return text[Int(node.start)..<Int(node.start + node.count)]
     }
 
-    /// Appends the text below `index` (all descendants, document order) to `out`.
-    public func appendText(of index: Int32, to out: inout [UInt8]) {
-        let node = nodes[Int(index)]
-        if node.isText {
-            out.append(contentsOf: text[Int(node.start)..<Int(node.start + node.count)])
-            return
-        }
-        var child = node.firstChild
-        while child >= 0 {
-            appendText(of: child, to: &out)
-            child = nodes[Int(child)].nextSibling
-        }
-    }
-
-    /// Appends the text below `index` to `out` but not the text inside `skipped` elements (the
-    /// JSON-LD scripts the tree keeps for the metadata).
-    public func appendText(of index: Int32, to out: inout [UInt8], skipping skipped: Tag) {
+    /// Appends the text below `index` (all descendants, document order) to `out`; with
+    /// `skipped`, not the text inside such elements (the JSON-LD scripts the tree keeps for the
+    /// metadata).
+    public func appendText(of index: Int32, to out: inout [UInt8], skipping skipped: Tag? = nil) {
         let node = nodes[Int(index)]
         if node.isText {
             out.append(contentsOf: text[Int(node.start)..<Int(node.start + node.count)])

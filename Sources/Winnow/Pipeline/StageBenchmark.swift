@@ -90,32 +90,27 @@ public struct StageBenchmark {
     /// Clean, segment and extract, each over the previous one's output.
     private func documentStages(_ raws: [(DocumentOrigin, [UInt8])], _ bytes: Int) -> ([Extraction], [Result]) {
         var results: [Result] = []
-        var cleaned: [CleanedPage] = []
-        // Each cleaned page's URL, which the extractor reads as the pipeline gives it (forum paths).
-        var urls: [String?] = []
+        // Each cleaned page with its URL, which the extractor reads as the pipeline gives it.
+        var cleaned: [(page: CleanedPage, url: String?)] = []
         let cleaner = Cleaner()
         results.append(
             timed("clean", raws.count, bytes) {
                 cleaned.removeAll(keepingCapacity: true)
-                urls.removeAll(keepingCapacity: true)
                 for (origin, body) in raws {
-                    if let page = try? cleaner.clean(body, contentType: origin.contentType) {
-                        cleaned.append(page)
-                        urls.append(origin.url)
-                    }
+                    if let page = try? cleaner.clean(body, contentType: origin.contentType) { cleaned.append((page, origin.url)) }
                 }
             })
-        var segmented: [SegmentedPage] = []
+        var segmented: [(page: SegmentedPage, url: String?)] = []
         let segmenter = Segmenter()
         results.append(
             timed("segment", cleaned.count, bytes) {
-                segmented = cleaned.map { segmenter.segment($0) }
+                segmented = cleaned.map { (segmenter.segment($0.page), $0.url) }
             })
         var extracted: [Extraction] = []
         let extractor = Extractor()
         results.append(
             timed("extract", segmented.count, bytes) {
-                extracted = zip(segmented, urls).compactMap { try? extractor.extract($0, url: $1) }
+                extracted = segmented.compactMap { try? extractor.extract($0.page, url: $0.url) }
             })
         return (extracted, results)
     }

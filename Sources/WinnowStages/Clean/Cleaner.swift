@@ -221,7 +221,8 @@ public struct Cleaner: Sendable {
         do {
             let snapshot = tree
             collect(from: HTMLTree.root, snapshot, styleHides: true, into: &removals)
-            if removals.hiddenText * 2 < (removals.pageText ?? 0) {
+            // (The page's text is counted by then: an element the style hides was up for removal.)
+            if removals.styleHidden.isEmpty || removals.hiddenText * 2 < (removals.pageText ?? 0) {
                 removals.doomed += removals.styleHidden
             } else {
                 for index in removals.styleHidden { collect(from: index, snapshot, styleHides: false, into: &removals) }
@@ -247,7 +248,7 @@ public struct Cleaner: Sendable {
     private func collect(from start: Int32, _ tree: HTMLTree, styleHides: Bool, into r: inout Removals) {
         tree.walk(from: start) { index, node in
             guard !node.isText else { return false }
-            switch removal(index, node, tree, &r.text, pageText: &r.pageText, styleHides: styleHides) {
+            switch removal(index, node, tree, styleHides: styleHides, &r) {
             case .keep: return true
             case .remove: r.doomed.append(index)
             case .hiddenByStyle(let count):
@@ -264,32 +265,32 @@ public struct Cleaner: Sendable {
         case hiddenByStyle(Int)
     }
 
-    private func removal(
-        _ index: Int32, _ node: HTMLTree.Node, _ tree: HTMLTree, _ text: inout [UInt8], pageText: inout Int?, styleHides: Bool
-    ) -> Removal {
-        guard let byStyle = wouldRemove(index, node, tree, &text, styleHides: styleHides) else { return .keep }
+    private func removal(_ index: Int32, _ node: HTMLTree.Node, _ tree: HTMLTree, styleHides: Bool, _ r: inout Removals) -> Removal {
+        guard let reason = removalReason(index, node, tree, &r.text, styleHides: styleHides) else { return .keep }
         // Code, styles and media never hold the text; anything else that does (a <nav>, a menu
         // <button> or a hidden wrapper that swallowed the page after mis-nested markup, a tab
         // panel holding the article) stays: it holds most of the page's text, or its <main> or
         // <article>.
         if CleanRules.neverText.contains(node.tag) { return .remove }
         if tree.first(.main, under: index) != nil || tree.first(.article, under: index) != nil { return .keep }
-        let total = pageText ?? textCount(tree.first(.body) ?? HTMLTree.root, tree, &text)
-        pageText = total
-        let count = textCount(index, tree, &text)
+        let total = r.pageText ?? textCount(tree.first(.body) ?? HTMLTree.root, tree, &r.text)
+        r.pageText = total
+        let count = textCount(index, tree, &r.text)
         if count * 2 >= total { return .keep }
-        return byStyle ? .hiddenByStyle(count) : .remove
+        return reason == .style ? .hiddenByStyle(count) : .remove
     }
 
-    /// Whether the rules remove this element (nil: they keep it), and whether its inline style
-    /// alone does.
-    private func wouldRemove(_ index: Int32, _ node: HTMLTree.Node, _ tree: HTMLTree, _ text: inout [UInt8], styleHides hides: Bool) -> Bool? {
-        if CleanRules.removedTags.contains(node.tag) { return false }
-        if node.tag == .head { return false }
-        if node.tag == .noscript { return textCount(index, tree, &text) < CleanRules.noscriptTextToKeep ? false : nil }
+    /// Why the rules remove an element: its tag, role or size, or its inline style alone.
+    private enum Reason { case rules, style }
+
+    /// Why the rules remove this element, or nil when they keep it.
+    private func removalReason(_ index: Int32, _ node: HTMLTree.Node, _ tree: HTMLTree, _ text: inout [UInt8], styleHides hides: Bool) -> Reason? {
+        if CleanRules.removedTags.contains(node.tag) { return .rules }
+        if node.tag == .head { return .rules }
+        if node.tag == .noscript { return textCount(index, tree, &text) < CleanRules.noscriptTextToKeep ? .rules : nil }
         if node.count == 0 {
             // No kept attributes: only the tag decides.
-            if node.tag == .form && formIsSmall(index, tree, &text) { return false }
+            if node.tag == .form && formIsSmall(index, tree, &text) { return .rules }
             return nil
         }
         // Neither `aria-hidden` nor the `hidden` attribute is here. `aria-hidden` hides an element
@@ -300,9 +301,9 @@ public struct Cleaner: Sendable {
         // 0.851, no news page changed. An inline `display:none` stays removed: kept, it moved
         // WCXB by nothing and news pages down (0.975 -> 0.969). (So the parser keeps `hidden`
         // only for React's segments below, and `aria-hidden` not at all.)
-        if let role = tree.attributeString(.role, of: index), CleanRules.removedRoles.contains(role.lowercased()) { return false }
-        if hides, let style = tree.attribute(.style, of: index), styleHides(style) { return true }
-        if node.tag == .form && formIsSmall(index, tree, &text) { return false }
+        if let role = tree.attributeString(.role, of: index), CleanRules.removedRoles.contains(role.lowercased()) { return .rules }
+        if hides, let style = tree.attribute(.style, of: index), styleHides(style) { return .style }
+        if node.tag == .form && formIsSmall(index, tree, &text) { return .rules }
         return nil
     }
 

@@ -85,7 +85,7 @@ enum ExtractRules {
     /// The ASCII entries of `boilerplatePhrases` as bytes, by their length.
     static let asciiBoilerplatePhrasesByLength: [[[UInt8]]] = {
         var table = [[[UInt8]]](repeating: [], count: longestBoilerplatePhrase + 1)
-        for phrase in boilerplatePhrases.sorted() where phrase.utf8.allSatisfy({ $0 < 0x80 }) { table[phrase.utf8.count].append(Array(phrase.utf8)) }
+        for phrase in boilerplatePhrases where phrase.utf8.allSatisfy({ $0 < 0x80 }) { table[phrase.utf8.count].append(Array(phrase.utf8)) }
         return table
     }()
     /// The byte length of the longest entry of `boilerplatePhrases`.
