@@ -806,52 +806,68 @@ enum DateParser {
         let bytes = Array(s.utf8)
         if let iso = isoForm(bytes) { return iso }
         // "November 19, 2019", "Nov. 19 2019", "19 November 2019", "Tue, 19 Nov 2019 10:00:00 GMT"
-        let words = DateParser.words(s.lowercased())
-        var year: Int?
-        var month: Int?
-        var day: Int?
-        for (i, w) in words.enumerated() {
-            if year == nil, w.count == 4, let n = Int(w), n >= 1900, n <= 2100 { year = n }
-            if month == nil, w.count >= 3, w.first?.isLetter == true, let m = months[String(w.prefix(3))] {
-                month = m
-                // The day stands next to the month: "Nov 19" or "19 November".
-                for j in [i + 1, i - 1] where j >= 0 && j < words.count {
-                    if let n = dayOfMonth(words[j]) {
-                        day = n
-                        break
-                    }
-                }
-            }
-        }
-        if let y = year, let m = month, let d = day, valid(y, m, d) {
-            return Self.day(y, m, d)
-        }
+        if let date = writtenOut(words(s)) { return date }
         return numeric(bytes)
     }
 
-    /// The words of a text (runs of letters and digits), a year run into the next word ("Dec 17,
-    /// 2025Julian K. Arni", two inline elements without a space) and letters run into a number
-    /// ("Dec17") cut apart; an ordinal's suffix stays with its number ("30th").
+    /// A date with its month written as a word: the first month name (whole, or its three-letter
+    /// form, or "Sept") with a day beside it ("Nov 19", "19 November") and the year right after the
+    /// pair, so that one date's year is never another's ("December 22, 2022 Updated: January 02,
+    /// 2026"); failing that, a month and day with the text's first year ("Nov 19 10:00 2019").
+    private static func writtenOut(_ words: [String]) -> String? {
+        let isYear: (Int) -> Int? = { i in
+            guard i >= 0, i < words.count, words[i].count == 4, let n = Int(words[i]), n >= 1900, n <= 2100 else { return nil }
+            return n
+        }
+        let dayAt: (Int) -> Int? = { i in i >= 0 && i < words.count ? dayOfMonth(words[i]) : nil }
+        var loose: (month: Int, day: Int)?
+        for (i, word) in words.enumerated() {
+            guard let m = month(word) else { continue }
+            if let d = dayAt(i + 1), let y = isYear(i + 2), valid(y, m, d) { return Self.day(y, m, d) }
+            if let d = dayAt(i - 1), let y = isYear(i + 1), valid(y, m, d) { return Self.day(y, m, d) }
+            if loose == nil, let d = dayAt(i + 1) ?? dayAt(i - 1) { loose = (m, d) }
+        }
+        guard let (m, d) = loose, let y = words.indices.lazy.compactMap(isYear).first, valid(y, m, d) else { return nil }
+        return Self.day(y, m, d)
+    }
+
+    /// The month a lowercased word names: the whole name, its first three letters, or "sept".
+    private static func month(_ word: String) -> Int? {
+        guard word.count >= 3, let m = months[String(word.prefix(3))] else { return nil }
+        return word.count == 3 || word == "sept" || word == monthNames[m - 1] ? m : nil
+    }
+
+    private static let monthNames = [
+        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
+    ]
+
+    /// The words of a text (runs of letters and digits), lowercased; what two inline elements
+    /// without a space run together is cut apart: a year and the next word ("Dec 17, 2025Julian K.
+    /// Arni"), letters and a number ("Dec17"), a lowercase letter and a capital ("Mental
+    /// HealthDECEMBER 22, 2022"); an ordinal's suffix stays with its number ("30th").
     static func words(_ text: String) -> [String] {
         var words: [String] = []
         var word = ""
         var wordIsDigits = false
+        var lastIsLower = false
         for c in text {
             let digit = c.isNumber
             guard digit || c.isLetter else {
-                if !word.isEmpty { words.append(word) }
+                if !word.isEmpty { words.append(word.lowercased()) }
                 word = ""
                 continue
             }
             // Not an ordinal's suffix ("30th"): only four digits end before a letter.
-            if !word.isEmpty, digit != wordIsDigits, c.isASCII, word.last?.isASCII == true, digit || word.count == 4 {
-                words.append(word)
+            let digitsEnd = digit != wordIsDigits && (digit || word.count == 4)
+            if !word.isEmpty, c.isASCII, word.last?.isASCII == true, digitsEnd || (lastIsLower && c.isUppercase) {
+                words.append(word.lowercased())
                 word = ""
             }
             word.append(c)
             wordIsDigits = digit
+            lastIsLower = c.isLowercase
         }
-        if !word.isEmpty { words.append(word) }
+        if !word.isEmpty { words.append(word.lowercased()) }
         return words
     }
 

@@ -175,6 +175,12 @@ final class ExtractTests: XCTestCase {
         XCTAssertNil(DateParser.iso8601("yesterday"))
         XCTAssertEqual(DateParser.iso8601("Dec 17, 2025Julian K. Arni"), "2025-12-17", "a year run into the next word")
         XCTAssertEqual(DateParser.iso8601("30th March 2025, 16:26"), "2025-03-30")
+        // One date's year is not another's, and a capital after a lowercase letter starts a word.
+        XCTAssertEqual(DateParser.iso8601("Mental HealthDECEMBER 22, 2022Updated: JANUARY 02, 2026"), "2022-12-22")
+        XCTAssertEqual(DateParser.iso8601("Updated on Jan 2 from the story of 2019, 10:00"), "2019-01-02")
+        // A month is its name, its three letters or "Sept": not a word they start.
+        XCTAssertNil(DateParser.iso8601("Marketing 19 ways for 2025"))
+        XCTAssertEqual(DateParser.iso8601("Sept. 5, 2024"), "2024-09-05")
         // Slashes: read when the order is plain (a part over 12 is the day), else left alone.
         XCTAssertEqual(DateParser.iso8601("Updated: 10/31/2024"), "2024-10-31")
         XCTAssertEqual(DateParser.iso8601("31/10/2024"), "2024-10-31")
