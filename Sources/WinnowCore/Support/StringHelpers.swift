@@ -144,6 +144,64 @@ extension Collection<UInt8> {
     }
 }
 
+/// Lowercase byte prefixes grouped by their first byte, so that asking whether a text starts with
+/// any of them (ASCII capitals folded) tries only the entries that can match. Flat arrays of
+/// plain numbers: no reference counting while it is read.
+package struct FoldedPrefixes: Sendable {
+    /// All entries' bytes, one after another, grouped by first byte.
+    private let bytes: [UInt8]
+    /// Per entry, in the same order: where its bytes start, how many, its index in the list given.
+    private let starts: [Int32]
+    private let lengths: [Int32]
+    private let indices: [Int32]
+    /// Per first byte (and one past the last): the first entry with it.
+    private let firstEntry: [Int32]
+
+    /// `prefixes`: lowercase and not empty.
+    package init(_ prefixes: [String]) {
+        let entries = prefixes.enumerated().map { (index: $0.offset, bytes: Array($0.element.utf8)) }
+        precondition(entries.allSatisfy { !$0.bytes.isEmpty }, "an empty prefix")
+        let ordered = entries.sorted { ($0.bytes[0], $0.index) < ($1.bytes[0], $1.index) }
+        var bytes: [UInt8] = []
+        var starts: [Int32] = []
+        var firstEntry = [Int32](repeating: Int32(ordered.count), count: 257)
+        for (n, entry) in ordered.enumerated().reversed() { firstEntry[Int(entry.bytes[0])] = Int32(n) }
+        for b in stride(from: 255, through: 0, by: -1) where firstEntry[b] == Int32(ordered.count) { firstEntry[b] = firstEntry[b + 1] }
+        for entry in ordered {
+            starts.append(Int32(bytes.count))
+            bytes += entry.bytes
+        }
+        self.bytes = bytes
+        self.starts = starts
+        lengths = ordered.map { Int32($0.bytes.count) }
+        indices = ordered.map { Int32($0.index) }
+        self.firstEntry = firstEntry
+    }
+
+    /// Whether `text` starts with an entry (ASCII capitals folded) whose index in the list given
+    /// passes `test`.
+    package func startsAny(_ text: UnsafeBufferPointer<UInt8>, where test: (Int) -> Bool = { _ in true }) -> Bool {
+        guard let first = text.first else { return false }
+        let key = Int(first >= 0x41 && first <= 0x5a ? first | 0x20 : first)
+        var entry = Int(firstEntry[key])
+        let last = Int(firstEntry[key + 1])
+        while entry < last {
+            defer { entry += 1 }
+            let length = Int(lengths[entry])
+            guard length <= text.count else { continue }
+            let start = Int(starts[entry])
+            var i = 1
+            while i < length {
+                let b = text[i]
+                if (b >= 0x41 && b <= 0x5a ? b | 0x20 : b) != bytes[start + i] { break }
+                i += 1
+            }
+            if i == length && test(Int(indices[entry])) { return true }
+        }
+        return false
+    }
+}
+
 extension BidirectionalCollection<UInt8> {
     /// Whether the bytes, ASCII capitals folded to lowercase, end with `suffix` (lowercase).
     @inlinable

@@ -73,19 +73,32 @@ package struct BlockFeatures {
                 return [
                     "nav", "navbar", "navigation", "menu", "breadcrumb", "breadcrumbs", "pagination", "pager", "toolbar",
                     "header", "masthead", "footer", "sidebar", "aside", "widget", "rail", "topbar", "skip",
+                    "kopfzeile", "fusszeile", "seitenleiste", "inhaltsverzeichnis",
                 ]
-            case .share: return ["share", "sharing", "social", "follow", "sharethis", "addthis"]
+            case .share:
+                return [
+                    "share", "sharing", "social", "follow", "sharethis", "addthis", "teilen", "partage", "partager", "compartir", "condividi",
+                    "delen",
+                ]
             case .promo:
                 return [
                     "ad", "ads", "advert", "advertisement", "promo", "promotion", "sponsor", "sponsored", "banner",
                     "newsletter", "subscribe", "subscription", "signup", "cta", "paywall", "dfp", "gpt",
+                    "werbung", "anzeige", "publicite", "publicidad", "pubblicita", "advertentie", "reclame",
                 ]
             case .related:
                 return [
                     "related", "recommend", "recommended", "trending", "popular", "more", "teaser", "card", "cards",
                     "tile", "tiles", "grid", "carousel", "slider", "swiper", "feed", "latest",
+                    "verwandt", "verwandte", "weitere", "similaire", "similaires", "relacionados", "relacionadas", "correlati",
+                    "gerelateerd",
                 ]
-            case .comment: return ["comment", "comments", "reply", "replies", "respond", "discussion", "disqus"]
+            case .comment:
+                return [
+                    "comment", "comments", "reply", "replies", "respond", "discussion", "disqus",
+                    "kommentar", "kommentare", "commentaire", "commentaires", "comentario", "comentarios", "commento", "commenti",
+                    "reactie", "reacties",
+                ]
             case .post:
                 return [
                     "post", "posts", "message", "messages", "thread", "topic", "answer", "answers", "question", "review",
@@ -95,11 +108,12 @@ package struct BlockFeatures {
                 return [
                     "article", "content", "body", "text", "story", "entry", "main", "prose", "rich", "richtext",
                     "markdown", "description", "detail", "details", "copy", "wysiwyg", "editorial",
+                    "artikel", "inhalt", "beitrag", "contenu", "contenido", "contenuto", "articulo", "articolo",
                 ]
             case .meta:
                 return [
                     "meta", "byline", "author", "date", "time", "timestamp", "tags", "tag", "category", "categories",
-                    "dateline", "published", "updated", "info",
+                    "dateline", "published", "updated", "info", "auteur", "datum", "fecha",
                 ]
             case .media: return ["caption", "credit", "photo", "image", "img", "gallery", "figure", "video", "media", "thumbnail", "thumb"]
             case .hidden:

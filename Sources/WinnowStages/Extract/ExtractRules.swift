@@ -15,6 +15,7 @@ enum ExtractRules {
         "main", // main, main-column
         "blog",
         "itemprop-articlebody",
+        "artikel", "inhalt", "beitrag", "contenu", "contenido", "contenuto", // German, French, Spanish, Italian
     ]
 
     /// Substrings of class/id that mark boilerplate inside or around the main text.
@@ -32,6 +33,11 @@ enum ExtractRules {
         "hidden", "visually-hidden", "sr-only", "screen-reader",
         "bio", "about-the-author", "contributor",
         "rating", "review-", "skip", "jump", "toc", "table-of-contents",
+        // The same in the languages of most non-English pages (German, French, Spanish, Italian,
+        // Dutch): ads, sharing, related items. Comments are strong patterns, below.
+        "werbung", "anzeige", "publicite", "publicidad", "pubblicita", "advertentie",
+        "teilen", "partage", "compartir", "condividi",
+        "verwandt", "similaire", "relacionad", "correlat", "gerelateerd", "inhaltsverzeichnis",
     ]
 
     /// Negative patterns that hold even for an element with most of the page's prose: reader
@@ -39,6 +45,7 @@ enum ExtractRules {
     /// in class names of layout wrappers around the article, so they do not count there.)
     static let strongNegativeClassID: [String] = [
         "comment", "disqus", "respond", "reply",
+        "kommentar", "commentaire", "comentario", "commento", "commenti", "reactie",
     ]
 
     /// An element holding at least this share of the page's prose is boilerplate only by a
@@ -80,6 +87,17 @@ enum ExtractRules {
         "subscribe", "sign up", "newsletter", "follow us", "comments", "leave a comment", "skip to content", "back to top",
         "image", "photo", "video", "close", "menu", "click here", "listen", "listen to this article",
         "this article is more than 1 year old", "this article is more than 2 years old",
+        // The same furniture in German, French, Spanish, Italian, Dutch and Portuguese.
+        "anzeige", "werbung", "weiterlesen", "mehr lesen", "mehr anzeigen", "mehr laden", "teilen", "artikel teilen",
+        "drucken", "kommentare", "kommentieren", "newsletter abonnieren", "abonnieren", "zum inhalt springen", "nach oben",
+        "schließen", "menü", "bild", "foto",
+        "publicité", "lire la suite", "partager", "imprimer", "commentaires", "fermer", "voir plus", "aller au contenu",
+        "retour en haut",
+        "publicidad", "anuncio", "leer más", "compartir", "imprimir", "comentarios", "cerrar", "ver más", "suscríbete",
+        "ir al contenido", "volver arriba",
+        "pubblicità", "leggi tutto", "condividi", "commenti", "chiudi",
+        "advertentie", "lees meer", "lees verder", "delen", "reacties", "sluiten",
+        "publicidade", "leia mais", "compartilhar", "comentários", "fechar",
     ]
 
     /// The ASCII entries of `boilerplatePhrases` as bytes, by their length.
@@ -99,6 +117,8 @@ enum ExtractRules {
         "sign up for our", "subscribe to our", "subscribe now", "follow us on", "join our newsletter", "get our newsletter",
         "click here to", "download our app", "download the app", "turn on notifications", "all rights reserved",
         "newsletter", "advertisement", "please enable javascript", "you must be logged in", "log in to comment",
+        "alle rechte vorbehalten", "tous droits réservés", "todos los derechos reservados", "tutti i diritti riservati",
+        "alle rechten voorbehouden", "todos os direitos reservados", "folgen sie uns", "suivez-nous", "síguenos",
     ]
 
     static let furnitureMatcher = PatternMatcher(groups: [furnitureSubstrings])
@@ -120,9 +140,14 @@ enum ExtractRules {
         "posted by", "written by", "published", "updated", "last updated", "read more:", "read more about", "related:", "see also:",
         "follow ", "sign up", "subscribe", "click here", "copyright", "©", "all rights reserved",
         "getty images", "ap photo", "reuters/", "(ap photo", "(reuters",
+        // German, French, Spanish, Italian, Dutch, Portuguese: credits, update lines, "read also".
+        "foto:", "fotos:", "bild:", "quelle:", "grafik:", "aktualisiert", "zuletzt aktualisiert", "veröffentlicht",
+        "lesen sie auch", "mehr zum thema:", "photo :", "crédit", "source :", "mis à jour", "publié le", "lire aussi",
+        "fuente:", "actualizado", "publicado el", "lee también", "fonte:", "aggiornato", "pubblicato il", "leggi anche",
+        "bijgewerkt", "gepubliceerd", "lees ook", "atualizado", "publicado em", "leia também",
     ]
 
-    static let boilerplatePrefixesUTF8: [[UInt8]] = boilerplatePrefixes.map { Array($0.utf8) }
+    static let boilerplatePrefixTable = FoldedPrefixes(boilerplatePrefixes)
 
     /// Heading starts (lowercased) that introduce link lists, teasers, comments or sign-up boxes;
     /// the heading and what follows it, up to the next heading of the same rank, are dropped.
@@ -134,9 +159,21 @@ enum ExtractRules {
         "comments", "leave a comment", "leave a reply", "join the conversation", "discussion",
         "sign up", "subscribe", "newsletter", "get our newsletter", "follow us", "share this", "share on",
         "about the author", "about us", "advertisement", "sponsored", "tags", "topics",
+        // German, French, Spanish, Italian, Dutch, Portuguese.
+        "das könnte sie auch interessieren", "das könnte dich auch interessieren", "mehr zum thema", "weitere artikel",
+        "weitere nachrichten", "ähnliche artikel", "ähnliche beiträge", "verwandte artikel", "verwandte beiträge",
+        "auch interessant", "lesen sie auch", "meistgelesen", "meist gelesen", "kommentare", "kommentar schreiben",
+        "über den autor", "über die autorin", "anzeige", "werbung",
+        "à lire aussi", "lire aussi", "sur le même sujet", "articles similaires", "articles liés", "vous aimerez aussi",
+        "les plus lus", "commentaires", "laisser un commentaire", "publicité",
+        "te puede interesar", "también te puede interesar", "noticias relacionadas", "artículos relacionados",
+        "lo más leído", "comentarios", "deja un comentario", "publicidad",
+        "leggi anche", "articoli correlati", "potrebbe interessarti", "i più letti", "commenti", "lascia un commento",
+        "lees ook", "gerelateerde artikelen", "meest gelezen", "reacties",
+        "leia também", "veja também", "notícias relacionadas", "mais lidas", "comentários", "deixe um comentário",
     ]
 
-    static let boilerplateHeadingsUTF8: [[UInt8]] = boilerplateHeadings.map { Array($0.utf8) }
+    static let boilerplateHeadingTable = FoldedPrefixes(boilerplateHeadings)
 
     /// The main-text core grows to an ancestor whose other children hold chunks of prose (each at
     /// least this many characters and this share of the core's prose)...

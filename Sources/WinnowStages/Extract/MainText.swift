@@ -315,14 +315,12 @@ struct MainTextFinder {
             else { return false }
         }
         let lower = FastCase.lowercased(block.text)
-        // The table is ASCII, so a text that starts with an entry Character by Character (as
-        // `hasPrefix` compares) starts with its bytes: `hasPrefix` runs only on those (it
-        // normalises as it goes, and ran for every entry on every heading).
+        // A text that starts with an entry Character by Character (as `hasPrefix` compares)
+        // starts with its bytes when both are NFC, as page text and the table are: `hasPrefix`
+        // runs only on those (it normalises as it goes, and ran for every entry on every heading).
         var bytes = lower
         return bytes.withUTF8 { utf8 in
-            ExtractRules.boilerplateHeadings.indices.contains { i in
-                utf8.starts(with: ExtractRules.boilerplateHeadingsUTF8[i]) && lower.hasPrefix(ExtractRules.boilerplateHeadings[i])
-            }
+            ExtractRules.boilerplateHeadingTable.startsAny(utf8) { lower.hasPrefix(ExtractRules.boilerplateHeadings[$0]) }
         }
     }
 
@@ -429,9 +427,8 @@ struct MainTextFinder {
         if checksPrefixes {
             // Byte prefixes: the text and the table are both NFC.
             let prefixed =
-                lower.utf8.withContiguousStorageIfAvailable { bytes in
-                    ExtractRules.boilerplatePrefixesUTF8.contains { bytes.startsFoldingASCII(with: $0) }
-                } ?? ExtractRules.boilerplatePrefixesUTF8.contains { Array(lower.utf8).startsFoldingASCII(with: $0) }
+                lower.utf8.withContiguousStorageIfAvailable { ExtractRules.boilerplatePrefixTable.startsAny($0) }
+                ?? Array(lower.utf8).withUnsafeBufferPointer { ExtractRules.boilerplatePrefixTable.startsAny($0) }
             if prefixed { return true }
         }
         if block.chars < 80 && ExtractRules.furnitureMatcher.groups(in: lower) != 0 { return true }

@@ -850,24 +850,32 @@ enum DateParser {
         var word = ""
         var wordIsDigits = false
         var lastIsLower = false
+        var hasCapital = false
+        func end() {
+            if !word.isEmpty { words.append(hasCapital ? word.lowercased() : word) }
+            word = ""
+            hasCapital = false
+        }
         for c in text {
-            let digit = c.isNumber
-            guard digit || c.isLetter else {
-                if !word.isEmpty { words.append(word.lowercased()) }
-                word = ""
+            // ASCII by its byte (most text); Unicode's properties only for the rest.
+            let ascii = c.asciiValue
+            let upper = ascii.map { $0 >= 0x41 && $0 <= 0x5a } ?? false
+            let lower = ascii.map { $0 >= 0x61 && $0 <= 0x7a } ?? false
+            let digit = ascii.map { $0 >= 0x30 && $0 <= 0x39 } ?? c.isNumber
+            guard digit || upper || lower || (ascii == nil && c.isLetter) else {
+                end()
                 continue
             }
             // Not an ordinal's suffix ("30th"): only four digits end before a letter.
             let digitsEnd = digit != wordIsDigits && (digit || word.count == 4)
-            if !word.isEmpty, c.isASCII, word.last?.isASCII == true, digitsEnd || (lastIsLower && c.isUppercase) {
-                words.append(word.lowercased())
-                word = ""
-            }
+            if !word.isEmpty, ascii != nil, word.last?.isASCII == true, digitsEnd || (lastIsLower && upper) { end() }
             word.append(c)
             wordIsDigits = digit
-            lastIsLower = c.isLowercase
+            lastIsLower = lower
+            // A word with a letter outside ASCII is lowercased whatever its case.
+            hasCapital = hasCapital || upper || ascii == nil
         }
-        if !word.isEmpty { words.append(word.lowercased()) }
+        end()
         return words
     }
 

@@ -238,4 +238,34 @@ extension ExtractTests {
         }
         XCTAssertGreaterThan(matched, ExtractRules.boilerplatePhrases.count, "the variants reach the table")
     }
+
+    /// The prefix tables grouped by first byte find exactly the entries a walk over every entry
+    /// finds (ASCII capitals folded), with their indices, on the tables' entries and variants.
+    func testFoldedPrefixesFindWhatEveryEntryFinds() {
+        for table in [ExtractRules.boilerplatePrefixes, ExtractRules.boilerplateHeadings] {
+            let folded = FoldedPrefixes(table)
+            let entries = table.map { Array($0.utf8) }
+            var texts = ["", "a", "B", "\u{e9}t\u{e9}", "Ünd"]
+            for entry in table {
+                texts += [entry, entry.uppercased(), entry.capitalized, entry + " and more", String(entry.dropLast()), "x" + entry]
+            }
+            var found = 0
+            for text in texts {
+                let bytes = Array(text.utf8)
+                let expected = entries.indices.filter { bytes.startsFoldingASCII(with: entries[$0]) }
+                var seen: [Int] = []
+                let any = bytes.withUnsafeBufferPointer { buffer in
+                    folded.startsAny(buffer) {
+                        seen.append($0)
+                        return false
+                    }
+                }
+                XCTAssertFalse(any)
+                XCTAssertEqual(seen.sorted(), expected, text)
+                XCTAssertEqual(bytes.withUnsafeBufferPointer { folded.startsAny($0) }, !expected.isEmpty, text)
+                found += expected.isEmpty ? 0 : 1
+            }
+            XCTAssertGreaterThan(found, table.count, "the variants reach the table")
+        }
+    }
 }
