@@ -432,6 +432,8 @@ enum Byline {
     static let otherDateWords: Set<Substring> = [
         "updated", "update", "edited", "modified", "last", "joined", "registered", "reviewed", "release", "released", "since",
         "expires", "ends", "valid",
+        "aktualisiert", "geändert", "actualisé", "modifié", "actualizado", "modificado", "aggiornato", "modificato", "bijgewerkt",
+        "gewijzigd", "atualizado",
     ]
 
     /// The labels of `otherDateWords` that are also told at the end of a longer word.
@@ -570,7 +572,11 @@ enum Byline {
     /// 3 more right dates, 1 wrong, and gave 14 pages (documentation's) a date their truth lacks.
     static let dateLabels = [
         "published", "posted on", "posted:", "date published", "publication date", "publish date",
-    ].map { (bytes: Array($0.utf8), alone: labelText($0)) }
+        "veröffentlicht", "publié le", "publicado el", "publicado em", "pubblicato il", "gepubliceerd op",
+    ]
+    /// `dateLabels` by first byte, and each alone (as `labelText` leaves it).
+    private static let dateLabelTable = FoldedPrefixes(dateLabels)
+    private static let dateLabelsAlone = dateLabels.map(labelText)
 
     /// The first date the page labels as its publication's, anywhere on the page: in a
     /// short block that starts with such a label, or in the short block after a block that is
@@ -578,11 +584,21 @@ enum Byline {
     static func labelledDate(in page: SegmentedPage) -> String? {
         let blocks = page.blocks
         for (index, block) in blocks.enumerated() where block.chars < 60 && (block.kind != .heading || block.level > 1) {
-            let bytes = block.text.utf8
-            guard let label = dateLabels.first(where: { bytes.startsFoldingASCII(with: $0.bytes) }) else { continue }
+            // The first label in the list's order the block starts with.
+            var label = -1
+            var text = block.text
+            let labelled = text.withUTF8 { bytes in
+                dateLabelTable.startsAny(bytes) {
+                    label = $0
+                    return true
+                }
+            }
+            guard labelled else { continue }
             if let date = DateParser.iso8601(block.text) { return date }
             // The label alone in its block (the spaces, colons and no-break spaces around it aside).
-            guard labelText(block.text.lowercased()) == label.alone, index + 1 < blocks.count, blocks[index + 1].chars < 40 else { continue }
+            guard labelText(block.text.lowercased()) == dateLabelsAlone[label], index + 1 < blocks.count, blocks[index + 1].chars < 40 else {
+                continue
+            }
             if let date = DateParser.iso8601(blocks[index + 1].text) { return date }
         }
         return nil
@@ -794,9 +810,41 @@ enum Byline {
 
 /// Dates from the many ways pages write them, to ISO 8601 (`YYYY-MM-DD`, or with time as given).
 enum DateParser {
-    private static let months: [String: Int] = [
-        "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
-    ]
+    /// The words that name a month, lowercase: each month's name in English, German, French,
+    /// Spanish, Italian, Dutch and Portuguese, and the short forms in use ("Nov", "Sept", "Okt",
+    /// "déc"); none that is also a common word ("set", "out", "ago" are left out).
+    private static let monthWords: [String: Int] = {
+        let names = [
+            "january february march april may june july august september october november december",
+            "januar februar märz april mai juni juli august september oktober november dezember",
+            "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+            "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
+            "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre",
+            "januari februari maart april mei juni juli augustus september oktober november december",
+            "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro",
+            "jan feb mar apr may jun jul aug sep oct nov dec",
+            "jan feb mär apr mai jun jul aug sep okt nov dez",
+            "janv févr mars avr mai juin juil août sept oct nov déc",
+            "ene feb mar abr may jun jul ago sep oct nov dic",
+        ]
+        var words: [String: Int] = ["sept": 9, "jänner": 1, "setiembre": 9]
+        for line in names {
+            for (index, word) in line.split(separator: " ").enumerated() where !["ago"].contains(word) { words[String(word)] = index + 1 }
+        }
+        return words
+    }()
+
+    /// Per first byte: whether a word starting with it can be in `monthWords` (most words cannot,
+    /// and are not hashed); the longest month word's byte count.
+    private static let monthFirstBytes: [Bool] = {
+        var table = [Bool](repeating: false, count: 256)
+        for word in monthWords.keys { table[Int(word.utf8.first!)] = true }
+        return table
+    }()
+    private static let longestMonthWord = monthWords.keys.map(\.utf8.count).max() ?? 0
+
+    /// Words between the day, the month and the year ("3 de marzo de 2025"), left out before reading them.
+    private static func isDateConnector(_ word: String) -> Bool { word == "de" || word == "del" || word == "do" || word == "da" }
 
     /// An ISO 8601 date (with the time and offset when the source has them), or nil.
     static func iso8601(_ raw: String) -> String? {
@@ -806,12 +854,11 @@ enum DateParser {
         let bytes = Array(s.utf8)
         if let iso = isoForm(bytes) { return iso }
         // "November 19, 2019", "Nov. 19 2019", "19 November 2019", "Tue, 19 Nov 2019 10:00:00 GMT"
-        if let date = writtenOut(words(s)) { return date }
+        if let date = writtenOut(words(s).filter { !isDateConnector($0) }) { return date }
         return numeric(bytes)
     }
 
-    /// A date with its month written as a word: the first month name (whole, or its three-letter
-    /// form, or "Sept") with a day beside it ("Nov 19", "19 November") and the year right after the
+    /// A date with its month written as a word: the first month name (`monthWords`) with a day beside it ("Nov 19", "19 November") and the year right after the
     /// pair, so that one date's year is never another's ("December 22, 2022 Updated: January 02,
     /// 2026"); failing that, a month and day with the text's first year ("Nov 19 10:00 2019").
     private static func writtenOut(_ words: [String]) -> String? {
@@ -831,15 +878,11 @@ enum DateParser {
         return Self.day(y, m, d)
     }
 
-    /// The month a lowercased word names: the whole name, its first three letters, or "sept".
+    /// The month a lowercased word names (`monthWords`).
     private static func month(_ word: String) -> Int? {
-        guard word.count >= 3, let m = months[String(word.prefix(3))] else { return nil }
-        return word.count == 3 || word == "sept" || word == monthNames[m - 1] ? m : nil
+        guard let first = word.utf8.first, monthFirstBytes[Int(first)], word.utf8.count <= longestMonthWord else { return nil }
+        return monthWords[word]
     }
-
-    private static let monthNames = [
-        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
-    ]
 
     /// The words of a text (runs of letters and digits), lowercased; what two inline elements
     /// without a space run together is cut apart: a year and the next word ("Dec 17, 2025Julian K.
@@ -971,10 +1014,10 @@ enum DateParser {
         return nil
     }
 
-    /// A day of the month as a word: "19", or with its English ordinal suffix, "22nd".
+    /// A day of the month as a word: "19", or with its ordinal suffix, "22nd" (French "1er").
     private static func dayOfMonth(_ word: String) -> Int? {
         var digits = Substring(word)
-        for suffix in ["st", "nd", "rd", "th"] where word.hasSuffix(suffix) {
+        for suffix in ["st", "nd", "rd", "th", "er"] where word.hasSuffix(suffix) {
             digits = digits.dropLast(2)
             break
         }

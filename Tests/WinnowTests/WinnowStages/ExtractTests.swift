@@ -181,6 +181,15 @@ final class ExtractTests: XCTestCase {
         // A month is its name, its three letters or "Sept": not a word they start.
         XCTAssertNil(DateParser.iso8601("Marketing 19 ways for 2025"))
         XCTAssertEqual(DateParser.iso8601("Sept. 5, 2024"), "2024-09-05")
+        // Months in the other languages of the furniture tables, their connectors and the French "1er".
+        XCTAssertEqual(DateParser.iso8601("Veröffentlicht am 3. März 2025, 14:20 Uhr"), "2025-03-03")
+        XCTAssertEqual(DateParser.iso8601("Publié le 1er mars 2025"), "2025-03-01")
+        XCTAssertEqual(DateParser.iso8601("Publicado el 3 de marzo de 2025"), "2025-03-03")
+        XCTAssertEqual(DateParser.iso8601("12 dicembre 2024"), "2024-12-12")
+        XCTAssertEqual(DateParser.iso8601("5 mei 2023"), "2023-05-05")
+        XCTAssertEqual(DateParser.iso8601("7 de outubro de 2022"), "2022-10-07")
+        XCTAssertEqual(DateParser.iso8601("17. Okt. 2021"), "2021-10-17")
+        XCTAssertNil(DateParser.iso8601("3 days ago, 2024"), "\"ago\" is not agosto")
         // Slashes: read when the order is plain (a part over 12 is the day), else left alone.
         XCTAssertEqual(DateParser.iso8601("Updated: 10/31/2024"), "2024-10-31")
         XCTAssertEqual(DateParser.iso8601("31/10/2024"), "2024-10-31")

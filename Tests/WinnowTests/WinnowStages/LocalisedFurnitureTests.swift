@@ -109,6 +109,13 @@ final class LocalisedFurnitureTests: XCTestCase {
         }
     }
 
+    func testTheDateUnderTheHeadlineIsReadInEveryLanguage() throws {
+        for twin in [english] + others {
+            let page = Segmenter().segment(try Cleaner().clean(Array(self.page(twin).utf8), contentType: nil))
+            XCTAssertEqual(try Extractor().extract(page, url: nil).datePublished, "2025-03-03", twin.published)
+        }
+    }
+
     func testCommentsAreLeftOutInEveryLanguage() throws {
         for twin in [english] + others {
             for method in ExtractMethod.allCases {
