@@ -37,7 +37,7 @@ enum ExtractRules {
         // Dutch): ads, sharing, related items. Comments are strong patterns, below.
         "werbung", "anzeige", "publicite", "publicidad", "pubblicita", "advertentie",
         "teilen", "partage", "compartir", "condividi",
-        "verwandt", "similaire", "relacionad", "correlat", "gerelateerd", "inhaltsverzeichnis",
+        "verwandt", "similaire", "relacionad", "correlati", "gerelateerd", "inhaltsverzeichnis",
     ]
 
     /// Negative patterns that hold even for an element with most of the page's prose: reader
@@ -142,7 +142,8 @@ enum ExtractRules {
         "getty images", "ap photo", "reuters/", "(ap photo", "(reuters",
         // German, French, Spanish, Italian, Dutch, Portuguese: credits, update lines, "read also".
         "foto:", "fotos:", "bild:", "quelle:", "grafik:", "aktualisiert", "zuletzt aktualisiert", "veröffentlicht",
-        "lesen sie auch", "mehr zum thema:", "photo :", "crédit", "source :", "mis à jour", "publié le", "lire aussi",
+        "lesen sie auch", "mehr zum thema:", "photo :", "crédit photo", "crédits photo", "crédit :", "source :", "mis à jour", "publié le",
+        "lire aussi",
         "fuente:", "actualizado", "publicado el", "lee también", "fonte:", "aggiornato", "pubblicato il", "leggi anche",
         "bijgewerkt", "gepubliceerd", "lees ook", "atualizado", "publicado em", "leia também",
     ]
@@ -159,15 +160,16 @@ enum ExtractRules {
         "comments", "leave a comment", "leave a reply", "join the conversation", "discussion",
         "sign up", "subscribe", "newsletter", "get our newsletter", "follow us", "share this", "share on",
         "about the author", "about us", "advertisement", "sponsored", "tags", "topics",
-        // German, French, Spanish, Italian, Dutch, Portuguese.
+        // German, French, Spanish, Italian, Dutch, Portuguese. Not their words for advertising
+        // ("Werbung", "Publicidad"): unlike "Advertisement", each also heads sections about it.
         "das könnte sie auch interessieren", "das könnte dich auch interessieren", "mehr zum thema", "weitere artikel",
         "weitere nachrichten", "ähnliche artikel", "ähnliche beiträge", "verwandte artikel", "verwandte beiträge",
         "auch interessant", "lesen sie auch", "meistgelesen", "meist gelesen", "kommentare", "kommentar schreiben",
-        "über den autor", "über die autorin", "anzeige", "werbung",
+        "über den autor", "über die autorin",
         "à lire aussi", "lire aussi", "sur le même sujet", "articles similaires", "articles liés", "vous aimerez aussi",
-        "les plus lus", "commentaires", "laisser un commentaire", "publicité",
+        "les plus lus", "commentaires", "laisser un commentaire",
         "te puede interesar", "también te puede interesar", "noticias relacionadas", "artículos relacionados",
-        "lo más leído", "comentarios", "deja un comentario", "publicidad",
+        "lo más leído", "comentarios", "deja un comentario",
         "leggi anche", "articoli correlati", "potrebbe interessarti", "i più letti", "commenti", "lascia un commento",
         "lees ook", "gerelateerde artikelen", "meest gelezen", "reacties",
         "leia também", "veja também", "notícias relacionadas", "mais lidas", "comentários", "deixe um comentário",

@@ -116,6 +116,25 @@ final class LocalisedFurnitureTests: XCTestCase {
         }
     }
 
+    /// "Werbung", "Publicidad": the word for advertising heads sections about it, so it does not
+    /// open furniture the way "Advertisement" does; alone in its block it is still the ad label.
+    func testASectionAboutAdvertisingIsKept() throws {
+        for (heading, paragraph) in [
+            ("Werbung im Netz", "Die Ausgaben für Werbung im Netz sind im vergangenen Jahr um zwölf Prozent gestiegen, vor allem bei kurzen Videos."),
+            ("Publicidad digital", "La inversión en publicidad digital creció un doce por ciento el año pasado, sobre todo en vídeos cortos."),
+        ] {
+            let html = """
+                <html><head><meta property="og:type" content="article"></head><body><article><h1>Der Markt 2025</h1>
+                <p>\(english.paragraphs[0])</p><p>\(english.paragraphs[1])</p><h2>\(heading)</h2><p>\(paragraph)</p>
+                <p>\(english.paragraphs[2])</p></article></body></html>
+                """
+            let page = Segmenter().segment(try Cleaner().clean(Array(html.utf8), contentType: nil))
+            var settings = ExtractSettings()
+            settings.method = .rules
+            XCTAssertTrue(try Extractor(settings: settings).extract(page, url: nil).text.contains(paragraph), heading)
+        }
+    }
+
     func testCommentsAreLeftOutInEveryLanguage() throws {
         for twin in [english] + others {
             for method in ExtractMethod.allCases {
