@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Extraction quality and speed on the development split of ../shared/bench/extraction
 # (score.py's table), and on the WCXB sample of other page kinds.
+# The pages are read from their folder, so none has its URL: its F1 is not the one issue 15 asks
+# for (pages fed as a crawl gives them, in a WARC with their URLs: Benchmarks/extraction_eval.py,
+# the README's table). It is here for the time per stage of `winnow extract` with one job.
 # usage: Benchmarks/extraction.sh WINNOW_BINARY SHARED_DIR
 set -euo pipefail
 bin=$1
