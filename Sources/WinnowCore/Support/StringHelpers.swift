@@ -162,11 +162,12 @@ package struct FoldedPrefixes: Sendable {
         let entries = prefixes.enumerated().map { (index: $0.offset, bytes: Array($0.element.utf8)) }
         precondition(entries.allSatisfy { !$0.bytes.isEmpty }, "an empty prefix")
         let ordered = entries.sorted { ($0.bytes[0], $0.index) < ($1.bytes[0], $1.index) }
+        // The entries with a first byte below b come first: their count is where b's start.
+        var firstEntry = [Int32](repeating: 0, count: 257)
+        for entry in ordered { firstEntry[Int(entry.bytes[0]) + 1] += 1 }
+        for b in 1...256 { firstEntry[b] += firstEntry[b - 1] }
         var bytes: [UInt8] = []
         var starts: [Int32] = []
-        var firstEntry = [Int32](repeating: Int32(ordered.count), count: 257)
-        for (n, entry) in ordered.enumerated().reversed() { firstEntry[Int(entry.bytes[0])] = Int32(n) }
-        for b in stride(from: 255, through: 0, by: -1) where firstEntry[b] == Int32(ordered.count) { firstEntry[b] = firstEntry[b + 1] }
         for entry in ordered {
             starts.append(Int32(bytes.count))
             bytes += entry.bytes
@@ -199,6 +200,12 @@ package struct FoldedPrefixes: Sendable {
             if i == length && test(Int(indices[entry])) { return true }
         }
         return false
+    }
+
+    /// `startsAny` on the UTF-8 of `text` (a native string's own bytes: no copy).
+    package func startsAny(_ text: String, where test: (Int) -> Bool = { _ in true }) -> Bool {
+        var text = text
+        return text.withUTF8 { startsAny($0, where: test) }
     }
 }
 

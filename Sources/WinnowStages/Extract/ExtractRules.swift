@@ -34,7 +34,7 @@ enum ExtractRules {
         "bio", "about-the-author", "contributor",
         "rating", "review-", "skip", "jump", "toc", "table-of-contents",
         // The same in the languages of most non-English pages (German, French, Spanish, Italian,
-        // Dutch): ads, sharing, related items. Comments are strong patterns, below.
+        // Dutch): ads, sharing, related items, a table of contents. Comments are strong patterns, below.
         "werbung", "anzeige", "publicite", "publicidad", "pubblicita", "advertentie",
         "teilen", "partage", "compartir", "condividi",
         "verwandt", "similaire", "relacionad", "correlati", "gerelateerd", "inhaltsverzeichnis",

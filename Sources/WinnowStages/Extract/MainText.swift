@@ -318,10 +318,7 @@ struct MainTextFinder {
         // A text that starts with an entry Character by Character (as `hasPrefix` compares)
         // starts with its bytes when both are NFC, as page text and the table are: `hasPrefix`
         // runs only on those (it normalises as it goes, and ran for every entry on every heading).
-        var bytes = lower
-        return bytes.withUTF8 { utf8 in
-            ExtractRules.boilerplateHeadingTable.startsAny(utf8) { lower.hasPrefix(ExtractRules.boilerplateHeadings[$0]) }
-        }
+        return ExtractRules.boilerplateHeadingTable.startsAny(lower) { lower.hasPrefix(ExtractRules.boilerplateHeadings[$0]) }
     }
 
     private func isProse(_ block: Block) -> Bool { Self.isProse(block) }
@@ -426,10 +423,7 @@ struct MainTextFinder {
         }
         if checksPrefixes {
             // Byte prefixes: the text and the table are both NFC.
-            let prefixed =
-                lower.utf8.withContiguousStorageIfAvailable { ExtractRules.boilerplatePrefixTable.startsAny($0) }
-                ?? Array(lower.utf8).withUnsafeBufferPointer { ExtractRules.boilerplatePrefixTable.startsAny($0) }
-            if prefixed { return true }
+            if ExtractRules.boilerplatePrefixTable.startsAny(lower) { return true }
         }
         if block.chars < 80 && ExtractRules.furnitureMatcher.groups(in: lower) != 0 { return true }
         return false

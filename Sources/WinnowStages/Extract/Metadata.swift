@@ -586,12 +586,9 @@ enum Byline {
         for (index, block) in blocks.enumerated() where block.chars < 60 && (block.kind != .heading || block.level > 1) {
             // The first label in the list's order the block starts with.
             var label = -1
-            var text = block.text
-            let labelled = text.withUTF8 { bytes in
-                dateLabelTable.startsAny(bytes) {
-                    label = $0
-                    return true
-                }
+            let labelled = dateLabelTable.startsAny(block.text) {
+                label = $0
+                return true
             }
             guard labelled else { continue }
             if let date = DateParser.iso8601(block.text) { return date }
@@ -829,19 +826,11 @@ enum DateParser {
         ]
         var words: [String: Int] = ["sept": 9, "jänner": 1, "setiembre": 9]
         for line in names {
-            for (index, word) in line.split(separator: " ").enumerated() where !["ago"].contains(word) { words[String(word)] = index + 1 }
+            for (index, word) in line.split(separator: " ").enumerated() { words[String(word)] = index + 1 }
         }
+        words["ago"] = nil // Spanish "agosto" cut short, and an English word
         return words
     }()
-
-    /// Per first byte: whether a word starting with it can be in `monthWords` (most words cannot,
-    /// and are not hashed); the longest month word's byte count.
-    private static let monthFirstBytes: [Bool] = {
-        var table = [Bool](repeating: false, count: 256)
-        for word in monthWords.keys { table[Int(word.utf8.first!)] = true }
-        return table
-    }()
-    private static let longestMonthWord = monthWords.keys.map(\.utf8.count).max() ?? 0
 
     /// Words between the day, the month and the year ("3 de marzo de 2025"), left out before reading them.
     private static func isDateConnector(_ word: String) -> Bool { word == "de" || word == "del" || word == "do" || word == "da" }
@@ -858,9 +847,10 @@ enum DateParser {
         return numeric(bytes)
     }
 
-    /// A date with its month written as a word: the first month name (`monthWords`) with a day beside it ("Nov 19", "19 November") and the year right after the
-    /// pair, so that one date's year is never another's ("December 22, 2022 Updated: January 02,
-    /// 2026"); failing that, a month and day with the text's first year ("Nov 19 10:00 2019").
+    /// A date with its month written as a word: the first month name (`monthWords`) with a day
+    /// beside it ("Nov 19", "19 November") and the year right after the pair, so that one date's
+    /// year is never another's ("December 22, 2022 Updated: January 02, 2026"); failing that, a
+    /// month and day with the text's first year ("Nov 19 10:00 2019").
     private static func writtenOut(_ words: [String]) -> String? {
         let isYear: (Int) -> Int? = { i in
             guard i >= 0, i < words.count, words[i].count == 4, let n = Int(words[i]), n >= 1900, n <= 2100 else { return nil }
@@ -869,19 +859,13 @@ enum DateParser {
         let dayAt: (Int) -> Int? = { i in i >= 0 && i < words.count ? dayOfMonth(words[i]) : nil }
         var loose: (month: Int, day: Int)?
         for (i, word) in words.enumerated() {
-            guard let m = month(word) else { continue }
+            guard let m = monthWords[word] else { continue }
             if let d = dayAt(i + 1), let y = isYear(i + 2), valid(y, m, d) { return Self.day(y, m, d) }
             if let d = dayAt(i - 1), let y = isYear(i + 1), valid(y, m, d) { return Self.day(y, m, d) }
             if loose == nil, let d = dayAt(i + 1) ?? dayAt(i - 1) { loose = (m, d) }
         }
         guard let (m, d) = loose, let y = words.indices.lazy.compactMap(isYear).first, valid(y, m, d) else { return nil }
         return Self.day(y, m, d)
-    }
-
-    /// The month a lowercased word names (`monthWords`).
-    private static func month(_ word: String) -> Int? {
-        guard let first = word.utf8.first, monthFirstBytes[Int(first)], word.utf8.count <= longestMonthWord else { return nil }
-        return monthWords[word]
     }
 
     /// The words of a text (runs of letters and digits), lowercased; what two inline elements

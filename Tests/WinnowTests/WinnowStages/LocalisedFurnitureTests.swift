@@ -92,12 +92,18 @@ final class LocalisedFurnitureTests: XCTestCase {
             ]),
     ]
 
-    /// The indices of the blocks each method keeps.
-    private func kept(_ twin: Twin, _ method: ExtractMethod) throws -> [Int] {
-        let page = Segmenter().segment(try Cleaner().clean(Array(self.page(twin).utf8), contentType: nil))
+    /// A page cleaned, segmented and extracted by `method`.
+    private func extract(_ html: String, _ method: ExtractMethod = .model) throws -> (page: SegmentedPage, extraction: Extraction) {
+        let page = Segmenter().segment(try Cleaner().clean(Array(html.utf8), contentType: nil))
         var settings = ExtractSettings()
         settings.method = method
-        let lines = Set(try Extractor(settings: settings).extract(page, url: nil).text.split(separator: "\n").map(String.init))
+        return (page, try Extractor(settings: settings).extract(page, url: nil))
+    }
+
+    /// The indices of the blocks each method keeps.
+    private func kept(_ twin: Twin, _ method: ExtractMethod) throws -> [Int] {
+        let (page, extraction) = try extract(self.page(twin), method)
+        let lines = Set(extraction.text.split(separator: "\n").map(String.init))
         return page.blocks.indices.filter { lines.contains(page.blocks[$0].text) }
     }
 
@@ -111,8 +117,7 @@ final class LocalisedFurnitureTests: XCTestCase {
 
     func testTheDateUnderTheHeadlineIsReadInEveryLanguage() throws {
         for twin in [english] + others {
-            let page = Segmenter().segment(try Cleaner().clean(Array(self.page(twin).utf8), contentType: nil))
-            XCTAssertEqual(try Extractor().extract(page, url: nil).datePublished, "2025-03-03", twin.published)
+            XCTAssertEqual(try extract(self.page(twin)).extraction.datePublished, "2025-03-03", twin.published)
         }
     }
 
@@ -128,20 +133,14 @@ final class LocalisedFurnitureTests: XCTestCase {
                 <p>\(english.paragraphs[0])</p><p>\(english.paragraphs[1])</p><h2>\(heading)</h2><p>\(paragraph)</p>
                 <p>\(english.paragraphs[2])</p></article></body></html>
                 """
-            let page = Segmenter().segment(try Cleaner().clean(Array(html.utf8), contentType: nil))
-            var settings = ExtractSettings()
-            settings.method = .rules
-            XCTAssertTrue(try Extractor(settings: settings).extract(page, url: nil).text.contains(paragraph), heading)
+            XCTAssertTrue(try extract(html, .rules).extraction.text.contains(paragraph), heading)
         }
     }
 
     func testCommentsAreLeftOutInEveryLanguage() throws {
         for twin in [english] + others {
             for method in ExtractMethod.allCases {
-                let page = Segmenter().segment(try Cleaner().clean(Array(self.page(twin).utf8), contentType: nil))
-                var settings = ExtractSettings()
-                settings.method = method
-                let text = try Extractor(settings: settings).extract(page, url: nil).text
+                let text = try extract(self.page(twin), method).extraction.text
                 XCTAssertTrue(text.contains(twin.paragraphs[1]), "\(twin.commentsClass) \(method)")
                 for comment in twin.comments { XCTAssertFalse(text.contains(comment), "\(twin.commentsClass) \(method): \(comment)") }
             }
