@@ -285,7 +285,12 @@ public struct Cleaner: Sendable {
 
     /// Why the rules remove this element, or nil when they keep it.
     private func removalReason(_ index: Int32, _ node: HTMLTree.Node, _ tree: HTMLTree, _ text: inout [UInt8], styleHides hides: Bool) -> Reason? {
-        if CleanRules.removedTags.contains(node.tag) { return .rules }
+        if CleanRules.removedTags.contains(node.tag) {
+            // An accordion's header: a `<button>` in a heading or holding one (the WAI-ARIA
+            // pattern), whose text names the section it opens.
+            if node.tag == .button && isHeadingToggle(index, tree) { return nil }
+            return .rules
+        }
         if node.tag == .head { return .rules }
         if node.tag == .noscript { return textCount(index, tree, &text) < CleanRules.noscriptTextToKeep ? .rules : nil }
         if node.count == 0 {
@@ -305,6 +310,22 @@ public struct Cleaner: Sendable {
         if hides, let style = tree.attribute(.style, of: index), styleHides(style) { return .style }
         if node.tag == .form && formIsSmall(index, tree, &text) { return .rules }
         return nil
+    }
+
+    /// Whether the `<button>` at `index` sits in a heading (up to two elements between them) or
+    /// holds one: a section's title that opens and closes it, not a control.
+    private func isHeadingToggle(_ index: Int32, _ tree: HTMLTree) -> Bool {
+        var up = tree[index].parent
+        for _ in 0..<3 where up >= 0 {
+            if tree[up].tag.isHeading { return true }
+            up = tree[up].parent
+        }
+        var holdsHeading = false
+        tree.walk(from: index) { _, node in
+            if node.tag.isHeading { holdsHeading = true }
+            return !holdsHeading && !node.isText
+        }
+        return holdsHeading
     }
 
     /// A form to remove: little text, and not a wrapper that only sends hidden fields.

@@ -194,6 +194,23 @@ final class CleanTests: XCTestCase {
         XCTAssertFalse(try cleanedText("<button>Subscribe</button><p>\(prose)</p>").contains("Subscribe"), "a button beside the text still goes")
     }
 
+    /// An accordion's headers are buttons in headings, or buttons holding headings (the WAI-ARIA
+    /// pattern): their text is the question or section title the panel under them answers, and
+    /// stays. Other buttons still go.
+    func testAccordionHeaderButtonsStay() throws {
+        let prose = "<p>\(String(repeating: "A sentence of the page around the questions. ", count: 10))</p>"
+        let inHeading =
+            prose
+            + "<h3><button aria-expanded=\"false\" aria-controls=\"a1\"><span>How long does delivery take?</span></button></h3>"
+            + "<div id=\"a1\"><p>Three to five working days.</p></div>"
+        XCTAssertTrue(try cleanedText(inHeading).contains("How long does delivery take?"))
+        let holdingHeading =
+            prose + "<button type=\"button\"><div><h3>Can I return an item?</h3></div></button><div><p>Within thirty days.</p></div>"
+        XCTAssertTrue(try cleanedText(holdingHeading).contains("Can I return an item?"))
+        let controls = prose + "<div><button aria-expanded=\"false\">Show more options</button><p>The rest of the page.</p></div>"
+        XCTAssertFalse(try cleanedText(controls).contains("Show more options"), "a toggle outside any heading still goes")
+    }
+
     /// A page that sends its content in several `display:none` wrappers for a script to show
     /// (each under half the page's text, together most of it) is read as shown; where the hidden
     /// elements hold less than half, the style still removes them.
