@@ -118,10 +118,27 @@ def load_pages(binary, shared, work):
                 seen.add(page_id)
                 blocks = [b["text"] for b in row["blocks"]]
                 X = np.array([b["f"] for b in row["blocks"]], dtype=np.float64).reshape(len(blocks), len(names))
+                if row.get("described"):
+                    DESCRIBED[(set_name, page_id)] = (row["described"], header["described_below"])
                 pages.append((set_name, truth[page_id], blocks, X))
         for page_id in sorted(set(truth) - seen):  # pages Winnow could not clean: no blocks
             pages.append((set_name, truth[page_id], [], np.zeros((0, len(names)))))
     return pages, names
+
+
+# (set, page id) -> (the text Extractor.extract adds to a page whose kept blocks have fewer
+# characters than the threshold, that threshold): a shop page's JSON-LD product description,
+# from `winnow features`.
+DESCRIBED = {}
+
+
+def with_description(page, text):
+    """The page's text as Extractor.extract gives it: its JSON-LD product description added when
+    the kept blocks hold fewer characters than Extractor.describedBelow."""
+    described = DESCRIBED.get((page[0], str(page[1]["id"])))
+    if not described or len(text.replace("\n", "")) >= described[1]:
+        return text
+    return described[0] if not text else text + "\n" + described[0]
 
 
 def rules_text(blocks, X, names):
@@ -276,7 +293,7 @@ class Settings:
 
 def page_text(page, probabilities, settings, names):
     threshold, cost = settings.for_page(page, names)
-    return model_text(page[2], probabilities, threshold, quoted_blocks(page, names), cost)
+    return with_description(page, model_text(page[2], probabilities, threshold, quoted_blocks(page, names), cost))
 
 
 def candidate_settings(smoothing=True):
@@ -300,7 +317,7 @@ class Chooser:
                     # Settings that keep the same blocks share their counts (the scorer is the slow part).
                     mask = tuple(kept_sequence(probs, key[0], key[1]))
                     if mask not in by_mask:
-                        by_mask[mask] = score.page_counts(p[1]["text"], kept_text(p[2], mask, quoted))
+                        by_mask[mask] = score.page_counts(p[1]["text"], with_description(p, kept_text(p[2], mask, quoted)))
                     options[key] = by_mask[mask]
             self.counts.append(options)
 
@@ -475,8 +492,8 @@ def main():
             for i, p in enumerate(pages):
                 if folds[i] == k:
                     probabilities[i] = model.predict_proba(p[3])[:, 1] if p[2] else np.zeros(0)
-        rules = [rules_text(p[2], p[3], names) for p in pages]
-        learned = [model_text(p[2], probabilities[i], THRESHOLD, quoted_blocks(p, names)) for i, p in enumerate(pages)]
+        rules = [with_description(p, rules_text(p[2], p[3], names)) for p in pages]
+        learned = [with_description(p, model_text(p[2], probabilities[i], THRESHOLD, quoted_blocks(p, names))) for i, p in enumerate(pages)]
         # The 'other' pages' threshold and the switch costs, chosen on four folds and applied to the fifth;
         # the same without the smoothing (costs 0), for comparison.
         chooser = Chooser(score, pages, probabilities, names)

@@ -42,6 +42,7 @@ struct FeaturesCommand: ParsableCommand {
         var header = JSONWriter()
         header.beginObject()
         header.field("names", strings: FeatureDump.names)
+        header.field("described_below", FeatureDump.describedBelow)
         header.endObject()
         sink.write(Data(header.bytes + [0x0a]))
         Log.setLevel(.error)

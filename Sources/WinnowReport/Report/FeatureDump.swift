@@ -7,9 +7,13 @@ import WinnowStages
 public enum FeatureDump {
     /// The feature names, in vector order.
     public static var names: [String] { BlockFeatures.names }
+    /// Below this many characters of kept blocks, `extract` adds a page's `described` text.
+    public static var describedBelow: Int { Extractor.describedBelow }
 
     /// Reads every page of `inputs` and hands one JSON line per page to `write`:
-    /// `{"id", "url", "blocks": [{"text", "kind", "f": [...]}]}`. Pages that fail to clean are skipped.
+    /// `{"id", "url", "blocks": [{"text", "kind", "f": [...]}], "described"}`, the last the text
+    /// `extract` adds when the blocks it keeps have fewer than `described_below` characters (a
+    /// field of the header line), or null. Pages that fail to clean are skipped.
     public static func write(inputs: [String], settings: PipelineConfig, write: ([UInt8]) -> Void) {
         var scanner = InputScanner()
         let reader = ArchiveReader(settings: settings.read)
@@ -36,6 +40,7 @@ public enum FeatureDump {
                     json.endObject()
                 }
                 json.endArray()
+                json.field("described", extractor.structuredDescription(segmented))
                 json.endObject()
                 write(json.bytes + [0x0a])
             }

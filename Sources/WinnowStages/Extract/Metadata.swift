@@ -23,6 +23,8 @@ struct MetadataExtractor {
         var language: String?
         /// Every `@type` in the page's JSON-LD, lowercased.
         var types = Set<String>()
+        /// The longest `description` of a `Product` or `ProductGroup`, as text (markup taken out).
+        var productDescription: String?
     }
 
     /// The most article-like JSON-LD object's fields.
@@ -77,6 +79,11 @@ struct MetadataExtractor {
             if ld.url == nil { ld.url = string(member(o, "url")) ?? string(member(o, "mainEntityOfPage")) }
             if ld.language == nil { ld.language = string(member(o, "inLanguage")) }
         }
+        for o in candidates where typeNames(o).contains(where: { $0 == "product" || $0 == "productgroup" }) {
+            if case .string(let raw) = member(o, "description"), raw.utf8.count > ld.productDescription?.utf8.count ?? 0 {
+                ld.productDescription = string(.string(withoutMarkup(raw)))
+            }
+        }
         if ld.publisher == nil {
             for o in candidates where typeNames(o).contains("organization") || typeNames(o).contains("newsmediaorganization") {
                 ld.publisher = string(member(o, "name"))
@@ -87,6 +94,25 @@ struct MetadataExtractor {
     }
 
     typealias JSONValue = JSONReader.Value
+
+    /// `text` less its markup: each tag (a shop's description is often HTML) becomes a space.
+    static func withoutMarkup(_ text: String) -> String {
+        guard text.utf8.contains(UInt8(ascii: "<")) else { return text }
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count)
+        var inTag = false
+        for byte in text.utf8 {
+            if inTag {
+                if byte == UInt8(ascii: ">") { inTag = false }
+            } else if byte == UInt8(ascii: "<") {
+                inTag = true
+                out.append(UInt8(ascii: " "))
+            } else {
+                out.append(byte)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
 
     /// An object's member: the last of repeated keys, as a dictionary built from the object keeps.
     private static func member(_ value: JSONValue?, _ key: String) -> JSONValue? {

@@ -204,6 +204,26 @@ final class ExtractTests: XCTestCase {
             XCTAssertEqual((error as? Drop)?.reason, .noMainText)
         }
     }
+
+    /// A shop page whose scripts write the product's description in: its JSON-LD description
+    /// (markup taken out) is the text. A page that shows text of its own keeps just that, and a
+    /// short description is no page's text.
+    func testAProductPageShowingNoTextTakesItsStructuredDescription() throws {
+        let description =
+            "<p>A lightweight shirt for training.</p><ul><li>Slim fit</li><li>Sweat-wicking</li></ul>"
+            + String(repeating: " Made to move with you through every session.", count: 3)
+        let page = { (ld: String, body: String) in
+            Array("<html><head><script type=\"application/ld+json\">\(ld)</script></head><body>\(body)</body></html>".utf8)
+        }
+        let product = "{\"@type\":\"Product\",\"name\":\"Arrival Shirt\",\"description\":\"\(description)\"}"
+        let shell = try extract(page(product, "<nav><a href=/>Home</a></nav><div id=root></div>"))
+        XCTAssertTrue(shell.text.hasPrefix("A lightweight shirt for training. Slim fit Sweat-wicking Made to move"), shell.text)
+        XCTAssertFalse(shell.text.contains("<"))
+        let prose = String(repeating: "The shirt is cut from a recycled fabric that dries in minutes. ", count: 6)
+        let shown = try extract(page(product, "<main><h1>Arrival Shirt</h1><p>\(prose)</p></main>"))
+        XCTAssertFalse(shown.text.contains("lightweight"), "a page showing its own text keeps just that")
+        XCTAssertThrowsError(try extract(page("{\"@type\":\"Product\",\"description\":\"A shirt.\"}", "<div id=root></div>")))
+    }
 }
 
 /// Inputs the fuzzers found crashing (Fuzz/), kept as regression fixtures.
