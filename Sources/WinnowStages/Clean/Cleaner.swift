@@ -288,7 +288,7 @@ public struct Cleaner: Sendable {
         if CleanRules.removedTags.contains(node.tag) {
             // An accordion's header: a `<button>` in a heading or holding one (the WAI-ARIA
             // pattern), whose text names the section it opens.
-            if node.tag == .button && isHeadingToggle(index, tree) { return nil }
+            if node.tag == .button && isHeadingToggle(index, tree, &text) { return nil }
             return .rules
         }
         if node.tag == .head { return .rules }
@@ -312,12 +312,13 @@ public struct Cleaner: Sendable {
         return nil
     }
 
-    /// Whether the `<button>` at `index` sits in a heading (up to two elements between them) or
-    /// holds one: a section's title that opens and closes it, not a control.
-    private func isHeadingToggle(_ index: Int32, _ tree: HTMLTree) -> Bool {
+    /// Whether the `<button>` at `index` is all of a heading's text (up to two elements between
+    /// them) or holds a heading: a section's title that opens and closes it, not a control (a
+    /// "Copy item path" button beside a heading's words is one).
+    private func isHeadingToggle(_ index: Int32, _ tree: HTMLTree, _ text: inout [UInt8]) -> Bool {
         var up = tree[index].parent
         for _ in 0..<3 where up >= 0 {
-            if tree[up].tag.isHeading { return true }
+            if tree[up].tag.isHeading { return textCount(up, tree, &text) == textCount(index, tree, &text) }
             up = tree[up].parent
         }
         var holdsHeading = false

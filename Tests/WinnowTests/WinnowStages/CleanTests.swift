@@ -194,9 +194,9 @@ final class CleanTests: XCTestCase {
         XCTAssertFalse(try cleanedText("<button>Subscribe</button><p>\(prose)</p>").contains("Subscribe"), "a button beside the text still goes")
     }
 
-    /// An accordion's headers are buttons in headings, or buttons holding headings (the WAI-ARIA
-    /// pattern): their text is the question or section title the panel under them answers, and
-    /// stays. Other buttons still go.
+    /// An accordion's headers are buttons that are all of a heading, or buttons holding headings
+    /// (the WAI-ARIA pattern): their text is the question or section title the panel under them
+    /// answers, and stays. Other buttons still go.
     func testAccordionHeaderButtonsStay() throws {
         let prose = "<p>\(String(repeating: "A sentence of the page around the questions. ", count: 10))</p>"
         let inHeading =
@@ -209,6 +209,8 @@ final class CleanTests: XCTestCase {
         XCTAssertTrue(try cleanedText(holdingHeading).contains("Can I return an item?"))
         let controls = prose + "<div><button aria-expanded=\"false\">Show more options</button><p>The rest of the page.</p></div>"
         XCTAssertFalse(try cleanedText(controls).contains("Show more options"), "a toggle outside any heading still goes")
+        let copy = prose + "<h1>Crate tokio <button id=\"copy-path\">Copy item path</button></h1>"
+        XCTAssertFalse(try cleanedText(copy).contains("Copy item path"), "a control beside a heading's words still goes")
     }
 
     /// A page that sends its content in several `display:none` wrappers for a script to show
