@@ -971,13 +971,14 @@ enum DateParser {
         return nil
     }
 
-    /// A date in the URL path: /2019/11/19/ or /2019-11-19.
+    /// A date in the URL path: /2019/11/19/, /2019-11-19, or with the month as a word, as some
+    /// news sites write it: /2019/nov/19/.
     static func fromURL(_ url: String) -> String? {
         let parts = url.split { $0 == "/" || $0 == "-" || $0 == "_" }.map(String.init)
         guard parts.count >= 3 else { return nil }
         for i in 0..<(parts.count - 2) {
             if parts[i].count == 4, let y = Int(parts[i]), y >= 1995, y <= 2100,
-                parts[i + 1].count == 2, let m = Int(parts[i + 1]),
+                let m = parts[i + 1].count == 2 ? Int(parts[i + 1]) : monthWords[parts[i + 1].lowercased()],
                 parts[i + 2].count == 2, let d = Int(parts[i + 2]), valid(y, m, d)
             {
                 return Self.day(y, m, d)

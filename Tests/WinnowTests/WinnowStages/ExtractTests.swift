@@ -197,6 +197,9 @@ final class ExtractTests: XCTestCase {
         XCTAssertNil(DateParser.iso8601("Version 1/13/2024.5"))
         XCTAssertEqual(DateParser.fromURL("https://x.com/2019/11/19/a-story"), "2019-11-19")
         XCTAssertNil(DateParser.fromURL("https://x.com/a/b/c"))
+        XCTAssertEqual(DateParser.fromURL("https://x.com/world/2019/nov/19/a-story"), "2019-11-19")
+        XCTAssertEqual(DateParser.fromURL("https://x.com/blog/2023/october/03/wine-styles/"), "2023-10-03")
+        XCTAssertNil(DateParser.fromURL("https://x.com/2019/may-be-the-year/12"))
     }
 
     func testPageWithoutTextIsDropped() throws {
