@@ -79,11 +79,7 @@ struct MetadataExtractor {
             if ld.url == nil { ld.url = string(member(o, "url")) ?? string(member(o, "mainEntityOfPage")) }
             if ld.language == nil { ld.language = string(member(o, "inLanguage")) }
         }
-        for o in candidates where typeNames(o).contains(where: { $0 == "product" || $0 == "productgroup" }) {
-            if case .string(let raw) = member(o, "description"), raw.utf8.count > ld.productDescription?.utf8.count ?? 0 {
-                ld.productDescription = string(.string(withoutMarkup(raw)))
-            }
-        }
+        ld.productDescription = productDescription(candidates)
         if ld.publisher == nil {
             for o in candidates where typeNames(o).contains("organization") || typeNames(o).contains("newsmediaorganization") {
                 ld.publisher = string(member(o, "name"))
@@ -94,6 +90,15 @@ struct MetadataExtractor {
     }
 
     typealias JSONValue = JSONReader.Value
+
+    /// The longest `description` of a `Product` or `ProductGroup` among `candidates`, as text.
+    private static func productDescription(_ candidates: [JSONValue]) -> String? {
+        var longest: String?
+        for o in candidates where typeNames(o).contains(where: { $0 == "product" || $0 == "productgroup" }) {
+            if case .string(let raw) = member(o, "description"), raw.utf8.count > longest?.utf8.count ?? 0 { longest = raw }
+        }
+        return longest.flatMap { string(.string(withoutMarkup($0))) }
+    }
 
     /// `text` less its markup: each tag (a shop's description is often HTML) becomes a space.
     static func withoutMarkup(_ text: String) -> String {
