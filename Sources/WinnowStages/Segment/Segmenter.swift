@@ -34,6 +34,11 @@ public struct Segmenter: Sendable {
         var stack: [(tree: Int32, element: Int32)] = []
         var buffer: [UInt8] = []
         var linkChars = 0
+        /// An inline element of two or more bytes of text just ended (`wordEnded`), and the next
+        /// element began right after it (`spaceDue`): its words are separate from the last ones
+        /// (`<span>Name</span><span>Student</span>`, which a page lays out apart with CSS).
+        var wordEnded = false
+        var spaceDue = false
         var linkDepth = 0
         var preDepth = 0
         var quoteDepth = 0
@@ -49,9 +54,7 @@ public struct Segmenter: Sendable {
         mutating func visit(_ index: Int32) {
             let node = tree[index]
             if node.isText {
-                let bytes = tree.textBytes(of: index)
-                buffer.append(contentsOf: bytes)
-                if linkDepth > 0 { linkChars += TextNormalizer.visibleCount(bytes) }
+                appendText(of: index)
                 return
             }
             let tag = node.tag
@@ -71,7 +74,10 @@ public struct Segmenter: Sendable {
             } else {
                 // Inline elements still separate words when the page has no space between them.
                 if tag == .td || tag == .th { buffer.append(0x20) }
+                if wordEnded { spaceDue = true }
+                wordEnded = false
             }
+            let start = buffer.count
             if tag == .a { linkDepth += 1 }
             if tag == .pre { preDepth += 1 }
             if tag == .blockquote { quoteDepth += 1 }
@@ -84,7 +90,13 @@ public struct Segmenter: Sendable {
                 child = tree[child].nextSibling
             }
             // A block ends before the counters change, so its last text still sees its context.
-            if isBlock { flush() }
+            if isBlock {
+                flush()
+            } else {
+                // One letter in an element of its own is a word's piece (a drop cap, a heading
+                // animated letter by letter), not a word.
+                wordEnded = buffer.count - start >= 2
+            }
             if tag == .a { linkDepth -= 1 }
             if tag == .pre { preDepth -= 1 }
             if tag == .blockquote { quoteDepth -= 1 }
@@ -128,10 +140,34 @@ public struct Segmenter: Sendable {
             return parent
         }
 
+        mutating func appendText(of index: Int32) {
+            let bytes = tree.textBytes(of: index)
+            if spaceDue, let last = buffer.last, let first = bytes.first, Self.startsWord(after: last, first) {
+                buffer.append(0x20)
+            }
+            wordEnded = false
+            spaceDue = false
+            buffer.append(contentsOf: bytes)
+            if linkDepth > 0 { linkChars += TextNormalizer.visibleCount(bytes) }
+        }
+
+        /// Whether text starting with `first` after text ending with `last`, in elements side by
+        /// side, starts a word: a capital after a small letter or a digit ("LinkedIn" "Patrick",
+        /// "2026" "Drama"), or a digit after a digit ("2026" "1h 54m"). Not a small letter after a
+        /// letter: word processors split words over elements of their own ("child" "ren").
+        @inline(__always)
+        static func startsWord(after last: UInt8, _ first: UInt8) -> Bool {
+            let lastDigit = last >= 0x30 && last <= 0x39
+            if first >= 0x41 && first <= 0x5a { return lastDigit || (last >= 0x61 && last <= 0x7a) }
+            return lastDigit && first >= 0x30 && first <= 0x39
+        }
+
         mutating func flush() {
             defer {
                 buffer.removeAll(keepingCapacity: true)
                 linkChars = 0
+                wordEnded = false
+                spaceDue = false
             }
             guard !buffer.isEmpty else { return }
             let text = TextNormalizer.normalize(buffer, keepNewlines: preDepth > 0)

@@ -56,6 +56,18 @@ final class SegmentTests: XCTestCase {
         XCTAssertEqual(page.blocks.map(\.level), [1, 0, 2, 2, 0])
     }
 
+    /// Words in inline elements side by side with no space between them (a page spacing them with
+    /// CSS) stay apart where a word clearly starts: a capital after a small letter or a digit, a
+    /// digit after a digit. A word a word processor split over elements stays whole, and so does
+    /// a heading animated letter by letter.
+    func testWordsInElementsSideBySideStayApart() throws {
+        let page = try segment(
+            "<body><p><span>LinkedIn</span><span>Patrick Smith</span></p><p><span>2026</span><span>1h 54m</span><span>Drama</span></p>"
+                + "<p><span>opportunities for child</span><span>ren</span>, <b>Bold</b>text</p>"
+                + "<h1><span>H</span><span>e</span><span>L</span><span>l</span><span>o</span></h1></body>")
+        XCTAssertEqual(page.blocks.map(\.text), ["LinkedIn Patrick Smith", "2026 1h 54m Drama", "opportunities for children, Boldtext", "HeLlo"])
+    }
+
     func testNormalisation() {
         XCTAssertEqual(TextNormalizer.normalize(Array("  a\u{00A0}\u{00A0}b \t\n c\u{200B}d\u{00AD}e  ".utf8)), "a b cde")
         // NFC: e + combining acute becomes é.
