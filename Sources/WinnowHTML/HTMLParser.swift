@@ -259,7 +259,10 @@ final class TreeBuilder {
             while let key = atts[i] {
                 let value = atts[i + 1]
                 i += 2
-                guard let attr = NameTables.attributes[NameTables.hash(cStringBytes(key))], selection.keeps(attr, on: tag) else { continue }
+                guard let attr = NameTables.attributes[NameTables.hash(cStringBytes(key))],
+                    selection.keeps(attr, on: tag)
+                        || (attr == .href && tag == .a && value.map { AttributeSelection.isAuthorAddress(cStringBytes($0)) } == true)
+                else { continue }
                 let valueStart = Int32(tree.text.count)
                 if let value { tree.text.append(contentsOf: cStringBytes(value)) }
                 tree.attributes.append(.init(name: attr, start: valueStart, count: Int32(tree.text.count) - valueStart))

@@ -137,6 +137,9 @@ enum InputTrimmer {
             let isStyle = i - nameStart == 5 && matchesCaseless("style", at: nameStart)
             // The attribute selection only tells `<link>` from other elements.
             let tag: Tag = i - nameStart == 4 && matchesCaseless("link", at: nameStart) ? .link : .span
+            // An `<a>`'s `href` stays when it may be an author page's address (see `mayBeAuthorAddress`).
+            let isLink = i - nameStart == 1 && bytes[nameStart] | 0x20 == UInt8(ascii: "a")
+            var sawHref = false
             // A name cut at libxml2's 100 bytes goes on as an attribute: such tags stay whole.
             var plain = i - nameStart < 100
             unread.removeAll(keepingCapacity: true)
@@ -155,13 +158,22 @@ enum InputTrimmer {
                     let attributeNameEnd = nameEnd(from: i)
                     if attributeNameEnd - attributeStart >= 100 { plain = false }
                     i = skipBlanks(from: attributeNameEnd)
+                    var valueStart = i
                     if at(i) == UInt8(ascii: "=") {
                         i = skipBlanks(from: i + 1)
+                        valueStart = i
                         guard let valueEnd = attributeValueEnd(from: i) else { return nil }
                         i = valueEnd
                     }
                     let kept = InputTrimmer.attribute(bytes, from: attributeStart, to: attributeNameEnd)
-                    if plain && !(kept.map { selection.keeps($0, on: tag) } ?? false) {
+                    var keep = kept.map { selection.keeps($0, on: tag) } ?? false
+                    if isLink, kept == .href {
+                        // libxml2 keeps the first of two: cutting one could hand it the other.
+                        if sawHref { plain = false }
+                        sawHref = true
+                        keep = keep || mayBeAuthorAddress(valueStart..<i)
+                    }
+                    if plain && !keep {
                         unread.append(attributeStart..<i)
                     }
                 } else {
@@ -179,6 +191,23 @@ enum InputTrimmer {
         }
 
         /// The body of a script or style element, from after its start tag to `</script` or `</style`.
+        /// Whether the raw value in `range` (quotes included) may read as an author page's address
+        /// once libxml2 has decoded it: it does (`AttributeSelection.isAuthorAddress`), or holds a
+        /// numeric character reference (`&#47;`), which the tree builder decides on after decoding.
+        /// libxml2's named entities (HTML 4's) give no ASCII letter or slash, so `&amp;` is no matter.
+        func mayBeAuthorAddress(_ range: Range<Int>) -> Bool {
+            guard !range.isEmpty, let base = bytes.baseAddress else { return false }
+            let value = UnsafeBufferPointer(start: base + range.lowerBound, count: range.count)
+            if AttributeSelection.isAuthorAddress(value) { return true }
+            var from = 0
+            while from < value.count, let hit = memchr(value.baseAddress! + from, 0x26, value.count - from) {
+                let i = value.baseAddress!.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                if i + 1 < value.count, value[i + 1] == UInt8(ascii: "#") { return true }
+                from = i + 1
+            }
+            return false
+        }
+
         mutating func rawBody(from bodyStart: Int, tagStart: Int, isScript: Bool) -> Int? {
             guard bodyStart < end else { return nil }
             let name: StaticString = isScript ? "script" : "style"

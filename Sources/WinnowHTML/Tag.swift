@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// An HTML element name, as a small number: the known names have fixed values, and the names a
 /// page invents get numbers from the page's own table (`HTMLTree.tagNames`).
 public struct Tag: Hashable, Sendable, RawRepresentable {
@@ -151,6 +155,25 @@ public enum AttributeSelection: Sendable {
         case .all: return true
         case .read: return attribute == .href ? tag == .link : AttributeSelection.readMask & (1 << attribute.rawValue) != 0
         }
+    }
+
+    /// Whether `read` keeps an `<a>`'s `href` of this value: only an author page's address
+    /// (holding `/author`, as WordPress's `/author/jane-doe/` does), from which the clean stage
+    /// reads the author's name. `InputTrimmer` keeps every `<a href>` that may be one.
+    @inline(__always)
+    public static func isAuthorAddress(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = value.baseAddress else { return false }
+        var from = 0
+        while from + 7 <= value.count, let hit = memchr(base + from, 0x2f, value.count - from) {
+            let i = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            from = i + 1
+            if i + 7 <= value.count, value[i + 1] == 0x61, value[i + 2] == 0x75, value[i + 3] == 0x74, value[i + 4] == 0x68,
+                value[i + 5] == 0x6f, value[i + 6] == 0x72
+            {
+                return true
+            }
+        }
+        return false
     }
 
     /// The attributes read by the stages after cleaning (href aside).

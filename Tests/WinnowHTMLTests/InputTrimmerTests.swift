@@ -40,6 +40,24 @@ final class InputTrimmerTests: XCTestCase {
         assertSameTree(html)
     }
 
+    /// An `<a>`'s `href` that is an author page's address stays in the `read` tree (the clean
+    /// stage reads the author's name from it); one that may decode to such an address reaches
+    /// libxml2 whole; a second `href` keeps its tag whole (libxml2 keeps the first of two).
+    func testReadSelectionKeepsAuthorAddresses() {
+        let html =
+            #"<a href="/authors/ann-lee/">Ann Lee</a><A HREF=/author/bo>B</A><a href="/blog/x?a=1&amp;b=2">x</a>"#
+            + #"<a href="&#47;author/cy">C</a><a href="/x" href="/author/dee">D</a><a href="/authority">E</a>"#
+        let cut = Array(html.utf8).withUnsafeBufferPointer { InputTrimmer.strip($0, keeping: .read) }.map { String(decoding: $0, as: UTF8.self) }
+        XCTAssertEqual(
+            cut,
+            #"<a href="/authors/ann-lee/">Ann Lee</a><A HREF=/author/bo>B</A><a >x</a>"#
+                + #"<a href="&#47;author/cy">C</a><a href="/x" href="/author/dee">D</a><a href="/authority">E</a>"#)
+        assertSameTree(html)
+        let tree = HTMLParser.parse(utf8: Array(html.utf8), attributes: .read)!
+        let kept = (0..<Int32(tree.nodes.count)).compactMap { tree.attributeString(.href, of: $0) }
+        XCTAssertEqual(kept, ["/authors/ann-lee/", "/author/bo", "/author/cy", "/authority"], "the first of two hrefs is libxml2's")
+    }
+
     func testKeepsJSONLD() {
         let html = #"<script type="application/LD+JSON">{"@type":"NewsArticle"}</script><script>x()</script><p>t</p>"#
         XCTAssertEqual(stripped(html), #"<script type="application/LD+JSON">{"@type":"NewsArticle"}</script><script></script><p>t</p>"#)

@@ -23,6 +23,10 @@ public struct PageInfo: Sendable, Equatable {
     /// The text of the page's first element whose class or id marks an author's name
     /// (`author`, `byline`, `username` as a word) and that reads as a name.
     public var classAuthor: String?
+    /// The text of the page's first link that reads as a name and whose words are those of an
+    /// author page's address on the same page (`/author/jane-doe/` and "Jane Doe": WordPress's
+    /// author archives and the like).
+    public var linkAuthor: String?
     /// The charset the page was decoded from.
     public var charset: String = "utf-8"
 

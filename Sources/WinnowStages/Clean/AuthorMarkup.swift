@@ -1,10 +1,13 @@
+import Foundation
 import WinnowHTML
 
 /// Where a page's markup names its author outside JSON-LD, `<meta>` and microdata: a link the
 /// page marks `rel="author"` (HTML's own link type), and an element whose class or id says it
 /// holds the author's name (`author`, `byline`, `username` as a word of the name: WordPress's
 /// `author-name`, Elementor's `author-box__name`, phpBB's and XenForo's `username`; the
-/// conventions trafilatura's author paths also read). Only short texts that read as a name count.
+/// conventions trafilatura's author paths also read), and a link whose text is the name an
+/// author page's address on the page spells (WordPress's `/author/jane-doe/` archives and their
+/// like). Only short texts that read as a name count.
 enum AuthorMarkup {
     /// Words of a class or id that mark an element holding an author's name.
     static let markers: [[UInt8]] = ["author", "authors", "authorname", "byline", "username"].map { Array($0.utf8) }
@@ -97,5 +100,50 @@ enum AuthorMarkup {
             !text.contains(where: { $0 == "*" || $0 == ":" || $0 == "@" }), !text.lowercased().hasPrefix("http")
         else { return nil }
         return String(text)
+    }
+
+    /// The last word of an author page's address, as `slug` writes a name: what follows
+    /// `/author/` or `/authors/` up to the next `/`, `?`, `#` or the end (`/author/jane-doe/`
+    /// gives "jane-doe"); nil for other addresses.
+    static func authorSlug(_ href: ArraySlice<UInt8>) -> [UInt8]? {
+        let marker = Array("/author".utf8)
+        var i = href.startIndex
+        while i + marker.count < href.endIndex {
+            defer { i += 1 }
+            guard href[i] == 0x2f, href[i..<(i + marker.count)].elementsEqual(marker) else { continue }
+            var j = i + marker.count
+            if href[j] == UInt8(ascii: "s") { j += 1 }
+            guard j < href.endIndex, href[j] == UInt8(ascii: "/") else { continue }
+            j += 1
+            let start = j
+            while j < href.endIndex, !endsSegment(href[j]) { j += 1 }
+            let slug = slug(String(decoding: href[start..<j], as: UTF8.self))
+            return slug.isEmpty || j - start > 80 ? nil : slug
+        }
+        return nil
+    }
+
+    private static func endsSegment(_ b: UInt8) -> Bool {
+        b == UInt8(ascii: "/") || b == UInt8(ascii: "\"") || b == UInt8(ascii: "'") || b == UInt8(ascii: "?")
+            || b == UInt8(ascii: "#") || b == UInt8(ascii: "<") || b == UInt8(ascii: ">") || b <= 0x20
+    }
+
+    /// A name or an address's word as the lower-case ASCII letters and digits of its words joined
+    /// by `-`, accents taken off ("José Núñez", "jose-nunez" and "Jose_Nunez" give "jose-nunez").
+    static func slug(_ text: String) -> [UInt8] {
+        let folded = text.utf8.allSatisfy { $0 < 0x80 } ? text : text.folding(options: .diacriticInsensitive, locale: nil)
+        var out: [UInt8] = []
+        var pending = false
+        for b in folded.utf8 {
+            let lower = b | 0x20
+            if (lower >= 0x61 && lower <= 0x7a) || (b >= 0x30 && b <= 0x39) {
+                if pending, !out.isEmpty { out.append(UInt8(ascii: "-")) }
+                pending = false
+                out.append(b >= 0x30 && b <= 0x39 ? b : lower)
+            } else {
+                pending = true
+            }
+        }
+        return out
     }
 }

@@ -121,13 +121,15 @@ public struct Cleaner: Sendable {
     }
 
     /// What an element's attributes say of the page's author: the first microdata author, the
-    /// first link marked rel=author and the first element whose class or id names the author.
+    /// first link marked rel=author, the first link whose text is the name its author-page
+    /// address spells, and the first element whose class or id names the author.
     /// One pass over the attributes (asked of every element of the page).
     private func readAuthorMarkup(_ index: Int32, _ tree: HTMLTree, into info: inout PageInfo, sawMicrodata: inout Bool, _ bytes: inout [UInt8]) {
         var itemprop: ArraySlice<UInt8>?
         var rel: ArraySlice<UInt8>?
         var classes: ArraySlice<UInt8>?
         var id: ArraySlice<UInt8>?
+        var href: ArraySlice<UInt8>?
         for a in tree.attributes(of: index) {
             let value = tree.text[Int(a.start)..<Int(a.start + a.count)]
             switch a.name {
@@ -135,6 +137,7 @@ public struct Cleaner: Sendable {
             case .rel: rel = value
             case .class: classes = value
             case .id: id = value
+            case .href: href = value
             default: break
             }
         }
@@ -144,6 +147,12 @@ public struct Cleaner: Sendable {
         }
         if info.relAuthor == nil, let rel, Self.hasToken(rel, "author") {
             info.relAuthor = AuthorMarkup.name(tree, index, &bytes)
+        }
+        // The `read` tree keeps an `<a>`'s href only when it is an author page's address.
+        if info.linkAuthor == nil, let href, tree[index].tag == .a, let slug = AuthorMarkup.authorSlug(href),
+            let name = AuthorMarkup.name(tree, index, &bytes), AuthorMarkup.slug(name) == slug
+        {
+            info.linkAuthor = name
         }
         // A byte scan of class and id first; their words split only where it finds a marker's start.
         if info.classAuthor == nil, classes.map(AuthorMarkup.mayMark) == true || id.map(AuthorMarkup.mayMark) == true,

@@ -218,11 +218,12 @@ struct MetadataExtractor {
         // Microdata (schema.org's other syntax): a forum's first post, an article's author box.
         if authors.isEmpty, let name = info.microdataAuthor, isName(name) { authors = [name] }
         // Then what the page says of its author apart from its visible byline: a scholarly
-        // citation's author, a Twitter card's "Written by" field, a link marked rel=author; on
-        // articles and discussions, an element whose class names the author (elsewhere such
-        // elements are as often a review's or a testimonial's).
+        // citation's author, a Twitter card's "Written by" field, a link marked rel=author or
+        // spelling its author-page address (`/author/jane-doe/`); on articles and discussions, an
+        // element whose class names the author (elsewhere as often a reviewer's or a testimonial's).
         if authors.isEmpty {
-            let sources = [info.meta("citation_author"), labelledAuthor(info), info.relAuthor, kind == .other ? nil : info.classAuthor]
+            let marked = [info.meta("citation_author"), labelledAuthor(info), info.relAuthor, info.linkAuthor]
+            let sources = marked + [kind == .other ? nil : info.classAuthor]
             authors = sources.lazy.compactMap { $0.map(cleanAuthor) }.first(where: isName).map { [$0] } ?? []
         }
         // Last, an author box anywhere on the page ("Written by Jane Doe" under the article).

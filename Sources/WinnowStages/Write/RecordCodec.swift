@@ -199,6 +199,7 @@ public enum RecordCodec {
         if let author = info.microdataAuthor { w.field("microdata_author", author) }
         if let author = info.relAuthor { w.field("rel_author", author) }
         if let author = info.classAuthor { w.field("class_author", author) }
+        if let author = info.linkAuthor { w.field("link_author", author) }
         w.endObject()
     }
 

@@ -45,6 +45,7 @@ struct StageState: Decodable {
         var microdataAuthor: String?
         var relAuthor: String?
         var classAuthor: String?
+        var linkAuthor: String?
 
         enum CodingKeys: String, CodingKey {
             case title, canonical, charset, metas, times
@@ -53,6 +54,7 @@ struct StageState: Decodable {
             case microdataAuthor = "microdata_author"
             case relAuthor = "rel_author"
             case classAuthor = "class_author"
+            case linkAuthor = "link_author"
         }
 
         var info: PageInfo {
@@ -67,6 +69,7 @@ struct StageState: Decodable {
             info.microdataAuthor = microdataAuthor
             info.relAuthor = relAuthor
             info.classAuthor = classAuthor
+            info.linkAuthor = linkAuthor
             return info
         }
     }

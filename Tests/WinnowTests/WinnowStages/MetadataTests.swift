@@ -189,6 +189,33 @@ final class MetadataTests: XCTestCase {
         XCTAssertEqual(info, cleaned.info)
     }
 
+    /// A link whose text is the name an author page's address spells (`/author/jane-doe/`,
+    /// `/authors/jose-nunez`), on any kind of page, when nothing else names the author; a link to
+    /// such a page with other words ("All posts") and a name no author address spells are not taken.
+    func testAuthorFromTheLinkToTheirAuthorPage() throws {
+        let post = "<h1>Eleven Ways to Plan</h1><div class=\"meta-2\"><a href=\"/authors/jane-doe\">Jane Doe</a> · May 3</div><p>Text.</p>"
+        XCTAssertEqual(try extract(post, url: "https://example.org/eleven-ways").author, "Jane Doe")
+        let accented = "<h1>A Post</h1><p><a href=\"https://example.org/author/jose-nunez/\">José Núñez</a></p>"
+        XCTAssertEqual(try extract(accented).author, "José Núñez")
+        let other = "<h1>A Post</h1><p><a href=\"/author/jane-doe/\">All posts</a> <a href=\"/team\">Sam Roe</a></p>"
+        XCTAssertNil(try extract(other).author)
+        // Kept through the clean stage's intermediate records.
+        let cleaned = try Cleaner().clean(Array(("<html><body>" + post + "</body></html>").utf8), contentType: nil)
+        XCTAssertEqual(cleaned.info.linkAuthor, "Jane Doe")
+        let item = WorkItem(sequence: 0, origin: DocumentOrigin(id: "d", source: .html, input: "i"), content: .cleaned(cleaned))
+        let line = try XCTUnwrap(RecordCodec.encode(item, added: "2026-01-01T00:00:00Z"))
+        guard case .success((_, .cleanedHTML(_, let info))) = RecordCodec.decode(line: line[...], input: "i") else {
+            return XCTFail("a clean record reads back as a cleaned page")
+        }
+        XCTAssertEqual(info.linkAuthor, "Jane Doe")
+        let addresses: [(String, String?)] = [
+            ("/authors/Ann_Lee/", "ann-lee"), ("https://x.org/blog/author/bo-ray?p=2", "bo-ray"), ("/author/", nil), ("/authority/x", nil),
+        ]
+        for (href, slug) in addresses {
+            XCTAssertEqual(AuthorMarkup.authorSlug(Array(href.utf8)[...]), slug.map { Array($0.utf8) }, href)
+        }
+    }
+
     /// On a page that is not an article or a post, an `<h1>` just above the text is as often a
     /// tagline as the page's name: it is the title only when it agrees with the metadata's.
     func testTaglineHeadingOnServicePages() throws {
