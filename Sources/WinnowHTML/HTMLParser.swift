@@ -260,8 +260,7 @@ final class TreeBuilder {
                 let value = atts[i + 1]
                 i += 2
                 guard let attr = NameTables.attributes[NameTables.hash(cStringBytes(key))],
-                    selection.keeps(attr, on: tag)
-                        || (attr == .href && tag == .a && value.map { AttributeSelection.isAuthorAddress(cStringBytes($0)) } == true)
+                    selection.keeps(attr, on: tag, value: value.map(cStringBytes) ?? UnsafeBufferPointer(start: nil, count: 0))
                 else { continue }
                 let valueStart = Int32(tree.text.count)
                 if let value { tree.text.append(contentsOf: cStringBytes(value)) }

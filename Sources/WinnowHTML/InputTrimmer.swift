@@ -135,10 +135,11 @@ enum InputTrimmer {
             i = nameEnd(from: i)
             let isScript = i - nameStart == 6 && matchesCaseless("script", at: nameStart)
             let isStyle = i - nameStart == 5 && matchesCaseless("style", at: nameStart)
-            // The attribute selection only tells `<link>` from other elements.
-            let tag: Tag = i - nameStart == 4 && matchesCaseless("link", at: nameStart) ? .link : .span
-            // An `<a>`'s `href` stays when it may be an author page's address (see `mayBeAuthorAddress`).
-            let isLink = i - nameStart == 1 && bytes[nameStart] | 0x20 == UInt8(ascii: "a")
+            // The attribute selection only tells `<link>` and `<a>` from other elements.
+            let tag: Tag =
+                i - nameStart == 4 && matchesCaseless("link", at: nameStart)
+                ? .link
+                : i - nameStart == 1 && matchesCaseless("a", at: nameStart) ? .a : .span
             var sawHref = false
             // A name cut at libxml2's 100 bytes goes on as an attribute: such tags stay whole.
             var plain = i - nameStart < 100
@@ -167,10 +168,11 @@ enum InputTrimmer {
                     }
                     let kept = InputTrimmer.attribute(bytes, from: attributeStart, to: attributeNameEnd)
                     var keep = kept.map { selection.keeps($0, on: tag) } ?? false
-                    if isLink, kept == .href {
+                    if tag == .a, kept == .href {
                         // libxml2 keeps the first of two: cutting one could hand it the other.
                         if sawHref { plain = false }
                         sawHref = true
+                        // Kept by its value (`AttributeSelection.keeps(_:on:value:)`).
                         keep = keep || mayBeAuthorAddress(valueStart..<i)
                     }
                     if plain && !keep {
@@ -190,24 +192,22 @@ enum InputTrimmer {
             return rawBody(from: bodyStart, tagStart: lt, isScript: isScript)
         }
 
-        /// The body of a script or style element, from after its start tag to `</script` or `</style`.
         /// Whether the raw value in `range` (quotes included) may read as an author page's address
         /// once libxml2 has decoded it: it does (`AttributeSelection.isAuthorAddress`), or holds a
         /// numeric character reference (`&#47;`), which the tree builder decides on after decoding.
         /// libxml2's named entities (HTML 4's) give no ASCII letter or slash, so `&amp;` is no matter.
         func mayBeAuthorAddress(_ range: Range<Int>) -> Bool {
-            guard !range.isEmpty, let base = bytes.baseAddress else { return false }
-            let value = UnsafeBufferPointer(start: base + range.lowerBound, count: range.count)
-            if AttributeSelection.isAuthorAddress(value) { return true }
-            var from = 0
-            while from < value.count, let hit = memchr(value.baseAddress! + from, 0x26, value.count - from) {
-                let i = value.baseAddress!.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-                if i + 1 < value.count, value[i + 1] == UInt8(ascii: "#") { return true }
-                from = i + 1
+            guard !range.isEmpty else { return false }
+            if AttributeSelection.isAuthorAddress(UnsafeBufferPointer(rebasing: bytes[range])) { return true }
+            var from = range.lowerBound
+            while let amp = next(UInt8(ascii: "&"), from: from, before: range.upperBound) {
+                if amp + 1 < range.upperBound, bytes[amp + 1] == UInt8(ascii: "#") { return true }
+                from = amp + 1
             }
             return false
         }
 
+        /// The body of a script or style element, from after its start tag to `</script` or `</style`.
         mutating func rawBody(from bodyStart: Int, tagStart: Int, isScript: Bool) -> Int? {
             guard bodyStart < end else { return nil }
             let name: StaticString = isScript ? "script" : "style"
@@ -293,9 +293,11 @@ enum InputTrimmer {
 
         func at(_ i: Int) -> UInt8 { i < end ? bytes[i] : 0 }
 
-        func next(_ byte: UInt8, from i: Int) -> Int? {
-            guard i < end, let base = bytes.baseAddress else { return nil }
-            guard let p = memchr(base + i, Int32(byte), end - i) else { return nil }
+        func next(_ byte: UInt8, from i: Int) -> Int? { next(byte, from: i, before: end) }
+
+        func next(_ byte: UInt8, from i: Int, before stop: Int) -> Int? {
+            guard i < stop, let base = bytes.baseAddress else { return nil }
+            guard let p = memchr(base + i, Int32(byte), stop - i) else { return nil }
             return base.distance(to: p.assumingMemoryBound(to: UInt8.self))
         }
 

@@ -144,11 +144,12 @@ public enum AttributeSelection: Sendable {
     /// All of them: for writing the cleaned page back as HTML (the `clean` stage's output).
     case all
     /// Those the later stages read: no `src`, `alt`, `title`, `dir`, `open`, `itemtype`,
-    /// `itemscope` or `charset`, and `href` only on `<link>` (the canonical URL). Link targets
-    /// are a tenth of a page's bytes; not keeping them spares libxml2 reading them.
+    /// `itemscope` or `charset`, and `href` only on `<link>` (the canonical URL) and, by its
+    /// value, on an `<a>` linking to an author page (`keeps(_:on:value:)`). Link targets are a
+    /// tenth of a page's bytes; not keeping them spares libxml2 reading them.
     case read
 
-    /// Whether an attribute of an element with `tag` is kept.
+    /// Whether an attribute of an element with `tag` is kept whatever its value.
     @inline(__always)
     public func keeps(_ attribute: AttributeName, on tag: Tag) -> Bool {
         switch self {
@@ -157,16 +158,23 @@ public enum AttributeSelection: Sendable {
         }
     }
 
-    /// Whether `read` keeps an `<a>`'s `href` of this value: only an author page's address
-    /// (holding `/author`, as WordPress's `/author/jane-doe/` does), from which the clean stage
-    /// reads the author's name. `InputTrimmer` keeps every `<a href>` that may be one.
+    /// Whether an attribute with this (decoded) value is kept: as `keeps(_:on:)`, and an `<a>`'s
+    /// `href` holding `/author` (WordPress's `/author/jane-doe/` and the like), from which the
+    /// clean stage reads the author's name. `InputTrimmer` keeps every `<a href>` that may be one.
     @inline(__always)
-    public static func isAuthorAddress(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
+    public func keeps(_ attribute: AttributeName, on tag: Tag, value: UnsafeBufferPointer<UInt8>) -> Bool {
+        keeps(attribute, on: tag) || (attribute == .href && tag == .a && Self.isAuthorAddress(value))
+    }
+
+    /// Whether the value holds `/author`.
+    @inline(__always)
+    static func isAuthorAddress(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = value.baseAddress else { return false }
         var from = 0
         while from + 7 <= value.count, let hit = memchr(base + from, 0x2f, value.count - from) {
             let i = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
             from = i + 1
+            // "author", byte by byte: most slashes fail at the first.
             if i + 7 <= value.count, value[i + 1] == 0x61, value[i + 2] == 0x75, value[i + 3] == 0x74, value[i + 4] == 0x68,
                 value[i + 5] == 0x6f, value[i + 6] == 0x72
             {
