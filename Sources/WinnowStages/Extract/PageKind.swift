@@ -12,7 +12,9 @@ enum PageKind: Equatable {
         "reviewnewsarticle", "backgroundnewsarticle", "scholarlyarticle", "techarticle", "report", "liveblogposting",
         "socialmediaposting", "review", "recipe",
     ]
-    static let discussionTypes: Set<String> = ["discussionforumposting", "qapage", "question", "comment"]
+    /// Not `Question`: an FAQ (`FAQPage`) lists its questions as `Question`s as a Q&A thread
+    /// (`QAPage`) does, so the page's type, not the question's, tells a thread.
+    static let discussionTypes: Set<String> = ["discussionforumposting", "qapage", "comment"]
     /// Path fragments of forum software (Discourse `/t/`, vBulletin and XenForo `/threads/`, Reddit `/comments/`).
     static let discussionPaths = ["/t/", "/threads/", "/thread/", "/comments/", "/topic/", "/forum/", "/forums/", "/questions/", "/d/"]
 

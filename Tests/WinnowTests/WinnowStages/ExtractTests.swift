@@ -202,6 +202,17 @@ final class ExtractTests: XCTestCase {
         XCTAssertNil(DateParser.fromURL("https://x.com/2019/may-be-the-year/12"))
     }
 
+    /// An FAQ lists its questions and answers as schema.org `Question`s and `Answer`s, as a Q&A
+    /// thread does: the page's own type (`FAQPage`, `QAPage`) tells a thread, not its questions.
+    func testAnFAQIsNotAThread() throws {
+        let page = Segmenter().segment(try Cleaner().clean(Array("<html><body><p>How do I pay?</p></body></html>".utf8), contentType: nil))
+        let url = "https://example.com/help"
+        XCTAssertEqual(PageKind.classify(page, url: url, jsonLDTypes: ["faqpage", "question", "answer"]), .other)
+        XCTAssertEqual(PageKind.classify(page, url: url, jsonLDTypes: ["question", "answer"]), .other)
+        XCTAssertEqual(PageKind.classify(page, url: url, jsonLDTypes: ["qapage", "question", "answer"]), .discussion)
+        XCTAssertEqual(PageKind.classify(page, url: url, jsonLDTypes: ["discussionforumposting"]), .discussion)
+    }
+
     func testPageWithoutTextIsDropped() throws {
         XCTAssertThrowsError(try extract(Array("<html><body><nav><a href=/>Home</a></nav></body></html>".utf8))) { error in
             XCTAssertEqual((error as? Drop)?.reason, .noMainText)
