@@ -172,8 +172,11 @@ enum InputTrimmer {
                         // libxml2 keeps the first of two: cutting one could hand it the other.
                         if sawHref { plain = false }
                         sawHref = true
-                        // Kept by its value (`AttributeSelection.keeps(_:on:value:)`).
-                        keep = keep || mayBeAuthorAddress(valueStart..<i)
+                        // Kept by its value as the tree builder keeps it; a numeric character
+                        // reference may decode to such a value: the tree builder decides.
+                        keep =
+                            selection.keeps(.href, on: .a, value: UnsafeBufferPointer(rebasing: bytes[valueStart..<i]))
+                            || hasCharacterReference(valueStart..<i)
                     }
                     if plain && !keep {
                         unread.append(attributeStart..<i)
@@ -192,13 +195,9 @@ enum InputTrimmer {
             return rawBody(from: bodyStart, tagStart: lt, isScript: isScript)
         }
 
-        /// Whether the raw value in `range` (quotes included) may read as an author page's address
-        /// once libxml2 has decoded it: it does (`AttributeSelection.isAuthorAddress`), or holds a
-        /// numeric character reference (`&#47;`), which the tree builder decides on after decoding.
+        /// Whether the raw value in `range` holds a numeric character reference (`&#47;`).
         /// libxml2's named entities (HTML 4's) give no ASCII letter or slash, so `&amp;` is no matter.
-        func mayBeAuthorAddress(_ range: Range<Int>) -> Bool {
-            guard !range.isEmpty else { return false }
-            if AttributeSelection.isAuthorAddress(UnsafeBufferPointer(rebasing: bytes[range])) { return true }
+        func hasCharacterReference(_ range: Range<Int>) -> Bool {
             var from = range.lowerBound
             while let amp = next(UInt8(ascii: "&"), from: from, before: range.upperBound) {
                 if amp + 1 < range.upperBound, bytes[amp + 1] == UInt8(ascii: "#") { return true }

@@ -168,7 +168,7 @@ public enum AttributeSelection: Sendable {
 
     /// Whether the value holds `/author`.
     @inline(__always)
-    static func isAuthorAddress(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
+    private static func isAuthorAddress(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = value.baseAddress else { return false }
         var from = 0
         while from + 7 <= value.count, let hit = memchr(base + from, 0x2f, value.count - from) {
