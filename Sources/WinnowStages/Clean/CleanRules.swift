@@ -30,6 +30,16 @@ enum CleanRules {
         "navigation", "menu", "menubar", "search", "dialog", "alertdialog", "tooltip", "toolbar",
     ]
 
+    /// Words of class and id names that mark a cookie or consent notice (a consent manager's
+    /// banner and preference centre, a plugin's cookie bar): `consent`, `gdpr` and any word that
+    /// starts with `cookie` (`cookie-notice`, `CookieBanner`, `cookiebot`). Matched as whole
+    /// words, split at anything but letters and digits and where a capital follows a small
+    /// letter, and only in names of two words or more: a name of one word (`<section
+    /// id="cookies">`) is a heading's anchor on a page about cookies. Many banners are
+    /// `role="region"` or unmarked, so `removedRoles` does not reach them.
+    static let consentWords: [[UInt8]] = ["consent", "gdpr"].map { Array($0.utf8) }
+    static let consentPrefix = Array("cookie".utf8)
+
     /// A `<noscript>` is removed unless it holds at least this many characters of text: most hold
     /// a tracking pixel or "please enable JavaScript", but single-page apps (Discourse forums
     /// among them) put the whole page there for crawlers.

@@ -282,6 +282,10 @@ public struct Cleaner: Sendable {
         // <article>.
         if CleanRules.neverText.contains(node.tag) { return .remove }
         if tree.first(.main, under: index) != nil || tree.first(.article, under: index) != nil { return .keep }
+        // A consent manager's preference centre can hold more text than a listing page's own
+        // (vendor lists, purposes): it goes whatever its share, unless it holds the headline (a
+        // wrapper of the page named for the banner's state, "has-cookie-banner").
+        if reason == .consent { return tree.first(.h1, under: index) != nil ? .keep : .remove }
         let total = r.pageText ?? textCount(tree.first(.body) ?? HTMLTree.root, tree, &r.text)
         r.pageText = total
         let count = textCount(index, tree, &r.text)
@@ -289,8 +293,9 @@ public struct Cleaner: Sendable {
         return reason == .style ? .hiddenByStyle(count) : .remove
     }
 
-    /// Why the rules remove an element: its tag, role or size, or its inline style alone.
-    private enum Reason { case rules, style }
+    /// Why the rules remove an element: its tag, role or size, its inline style alone, or its
+    /// class and id naming a cookie or consent notice.
+    private enum Reason { case rules, style, consent }
 
     /// Why the rules remove this element, or nil when they keep it.
     private func removalReason(_ index: Int32, _ node: HTMLTree.Node, _ tree: HTMLTree, _ text: inout [UInt8], styleHides hides: Bool) -> Reason? {
@@ -316,6 +321,7 @@ public struct Cleaner: Sendable {
         // WCXB by nothing and news pages down (0.975 -> 0.969). (So the parser keeps `hidden`
         // only for React's segments below, and `aria-hidden` not at all.)
         if let role = tree.attributeString(.role, of: index), CleanRules.removedRoles.contains(role.lowercased()) { return .rules }
+        if node.tag != .body && node.tag != .html && isConsentNotice(index, tree) { return .consent }
         if hides, let style = tree.attribute(.style, of: index), styleHides(style) { return .style }
         if node.tag == .form && formIsSmall(index, tree, &text) { return .rules }
         return nil
@@ -361,6 +367,56 @@ public struct Cleaner: Sendable {
             return !visible
         }
         return hidden && !visible
+    }
+
+    /// Whether the element's class and id name a cookie or consent notice (see
+    /// `CleanRules.consentWords`).
+    func isConsentNotice(_ index: Int32, _ tree: HTMLTree) -> Bool {
+        var words = 0
+        var matched = false
+        if let value = tree.attribute(.class, of: index) { Self.scanName(value, words: &words, matched: &matched) }
+        if let value = tree.attribute(.id, of: index) { Self.scanName(value, words: &words, matched: &matched) }
+        return matched && words >= 2
+    }
+
+    /// Counts a class or id value's words into `words`, and sets `matched` when one is a
+    /// consent notice's.
+    private static func scanName(_ value: ArraySlice<UInt8>, words: inout Int, matched: inout Bool) {
+        var count = 0
+        var found = false
+        forEachNameWord(value) { word in
+            count += 1
+            if !found { found = isConsentWord(word) }
+        }
+        words += count
+        matched = matched || found
+    }
+
+    static func isConsentWord(_ word: ArraySlice<UInt8>) -> Bool {
+        if word.startsFoldingASCII(with: CleanRules.consentPrefix) { return true }
+        return CleanRules.consentWords.contains { word.count == $0.count && word.startsFoldingASCII(with: $0) }
+    }
+
+    /// The words of a class or id value: split at anything but ASCII letters and digits, and
+    /// where a capital follows a small letter (`CookieBanner`: `Cookie`, `Banner`).
+    static func forEachNameWord(_ value: ArraySlice<UInt8>, _ body: (ArraySlice<UInt8>) -> Void) {
+        var start = value.startIndex
+        var previous: UInt8 = 0
+        for i in value.indices {
+            let b = value[i]
+            let isLower = b >= 0x61 && b <= 0x7a
+            let isUpper = b >= 0x41 && b <= 0x5a
+            let isWordByte = isLower || isUpper || (b >= 0x30 && b <= 0x39) || b >= 0x80
+            if !isWordByte {
+                if start < i { body(value[start..<i]) }
+                start = i + 1
+            } else if isUpper && previous >= 0x61 && previous <= 0x7a {
+                if start < i { body(value[start..<i]) }
+                start = i
+            }
+            previous = b
+        }
+        if start < value.endIndex { body(value[start..<value.endIndex]) }
     }
 
     /// Visible characters of the text below `index` (a JSON-LD script's text, kept in the tree

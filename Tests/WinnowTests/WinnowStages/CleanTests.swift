@@ -213,6 +213,34 @@ final class CleanTests: XCTestCase {
         XCTAssertFalse(try cleanedText(copy).contains("Copy item path"), "a control beside a heading's words still goes")
     }
 
+    /// A cookie or consent notice goes by its class or id words, whatever its role; a name of one
+    /// word (a section's anchor on a page about cookies) does not mark one.
+    func testConsentNoticesGo() throws {
+        let prose = "<p>\(String(repeating: "A sentence of the page that the reader came for. ", count: 10))</p>"
+        let banners = [
+            "<div class=\"cookie-notice pos-bottom\"><p>We use cookies to give you the best experience.</p></div>",
+            "<div id=\"CookieBanner\"><p>We use cookies to give you the best experience.</p></div>",
+            "<div id=\"onetrust-consent-sdk\" role=\"region\"><p>We use cookies to give you the best experience.</p></div>",
+            "<section class=\"gdpr-settings\"><p>We use cookies to give you the best experience.</p></section>",
+        ]
+        for banner in banners {
+            let text = try cleanedText(prose + banner)
+            XCTAssertFalse(text.contains("We use cookies"), banner)
+            XCTAssertTrue(text.contains("the reader came for"), banner)
+        }
+        let topic = prose + "<section id=\"cookies\"><h2>Cookies</h2><p>A cookie is a small piece of data a server sends.</p></section>"
+        XCTAssertTrue(try cleanedText(topic).contains("A cookie is a small piece of data"))
+        let cookbook = prose + "<div class=\"cookies\"><p>Bake the cookies for twelve minutes.</p></div>"
+        XCTAssertTrue(try cleanedText(cookbook).contains("Bake the cookies"))
+        let words = { (value: String) -> [String] in
+            var out: [String] = []
+            Cleaner.forEachNameWord(Array(value.utf8)[...]) { out.append(String(decoding: $0, as: UTF8.self)) }
+            return out
+        }
+        XCTAssertEqual(words("CybotCookiebotDialog"), ["Cybot", "Cookiebot", "Dialog"])
+        XCTAssertEqual(words("cmplz-cookiebanner  wt_cli"), ["cmplz", "cookiebanner", "wt", "cli"])
+    }
+
     /// A page that sends its content in several `display:none` wrappers for a script to show
     /// (each under half the page's text, together most of it) is read as shown; where the hidden
     /// elements hold less than half, the style still removes them.
