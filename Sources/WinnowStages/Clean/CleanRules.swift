@@ -39,6 +39,12 @@ enum CleanRules {
     /// `role="region"` or unmarked, so `removedRoles` does not reach them.
     static let consentWords: [[UInt8]] = ["consent", "gdpr"].map { Array($0.utf8) }
     static let consentPrefix = Array("cookie".utf8)
+    /// The elements such a notice is built of, the only ones whose names are read for it: in the
+    /// WCXB HTML, `<div>`s hold 163,000 of the 180,000 characters under such names outside
+    /// scripts; links, list items and paragraphs so named (a footer's "Cookie settings", a
+    /// comment form's consent box) are left to the other rules. Reading every element's names
+    /// cost the clean stage 2.5% of its instructions (callgrind, every 5th WCXB page); these, 1.1%.
+    static let consentContainers = TagSet([.div, .section, .aside, .form, .fieldset])
 
     /// A `<noscript>` is removed unless it holds at least this many characters of text: most hold
     /// a tracking pixel or "please enable JavaScript", but single-page apps (Discourse forums

@@ -321,7 +321,7 @@ public struct Cleaner: Sendable {
         // WCXB by nothing and news pages down (0.975 -> 0.969). (So the parser keeps `hidden`
         // only for React's segments below, and `aria-hidden` not at all.)
         if let role = tree.attributeString(.role, of: index), CleanRules.removedRoles.contains(role.lowercased()) { return .rules }
-        if node.tag != .body && node.tag != .html && isConsentNotice(index, tree) { return .consent }
+        if CleanRules.consentContainers.contains(node.tag) && isConsentNotice(index, tree) { return .consent }
         if hides, let style = tree.attribute(.style, of: index), styleHides(style) { return .style }
         if node.tag == .form && formIsSmall(index, tree, &text) { return .rules }
         return nil
@@ -372,12 +372,39 @@ public struct Cleaner: Sendable {
     /// Whether the element's class and id name a cookie or consent notice (see
     /// `CleanRules.consentWords`).
     func isConsentNotice(_ index: Int32, _ tree: HTMLTree) -> Bool {
+        let classValue = tree.attribute(.class, of: index)
+        let idValue = tree.attribute(.id, of: index)
+        // Most names hold none of the letters: one pass over their bytes settles them.
+        guard classValue.map(Self.mayNameConsent) == true || idValue.map(Self.mayNameConsent) == true else { return false }
         var words = 0
         var matched = false
-        if let value = tree.attribute(.class, of: index) { Self.scanName(value, words: &words, matched: &matched) }
-        if let value = tree.attribute(.id, of: index) { Self.scanName(value, words: &words, matched: &matched) }
+        if let value = classValue { Self.scanName(value, words: &words, matched: &matched) }
+        if let value = idValue { Self.scanName(value, words: &words, matched: &matched) }
         return matched && words >= 2
     }
+
+    /// Whether a class or id value holds "ookie", "onsent" or "gdpr" anywhere (ASCII case
+    /// aside): the bytes a consent word needs, tested before the value is split into words.
+    static func mayNameConsent(_ value: ArraySlice<UInt8>) -> Bool {
+        value.withUnsafeBufferPointer { bytes in
+            guard bytes.count >= 4 else { return false }
+            for i in 0..<(bytes.count - 3) {
+                let b = bytes[i] | 0x20
+                if b == 0x6f {
+                    // "ookie" or "onsent"
+                    let next = bytes[i + 1] | 0x20
+                    guard next == 0x6f || next == 0x6e else { continue }
+                    let rest = bytes[(i + 1)...]
+                    if rest.startsFoldingASCII(with: ookie) || rest.startsFoldingASCII(with: onsent) { return true }
+                } else if b == 0x67, bytes[i + 1] | 0x20 == 0x64, bytes[i + 2] | 0x20 == 0x70, bytes[i + 3] | 0x20 == 0x72 {
+                    return true
+                }
+            }
+            return false
+        }
+    }
+    private static let ookie = Array("okie".utf8)
+    private static let onsent = Array("nsent".utf8)
 
     /// Counts a class or id value's words into `words`, and sets `matched` when one is a
     /// consent notice's.
