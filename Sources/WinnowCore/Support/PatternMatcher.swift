@@ -62,18 +62,26 @@ public struct PatternMatcher: Sendable {
     /// contiguous bytes, without bounds checks: class and id lists of every element go through here).
     public func groups(in text: String) -> UInt32 {
         var text = text
-        return text.withUTF8 { bytes in
-            table.withUnsafeBufferPointer { table in
-                output.withUnsafeBufferPointer { output in
-                    var state = 0
-                    var found: UInt32 = 0
-                    for var b in bytes {
-                        if b >= 0x41 && b <= 0x5a { b |= 0x20 }
-                        state = Int(table[state &* 256 &+ Int(b)])
-                        found |= output[state]
-                    }
-                    return found
+        return text.withUTF8 { groups(in: $0) }
+    }
+
+    /// The groups with at least one pattern in `bytes` (an attribute's value as the tree holds it).
+    public func groups(in bytes: ArraySlice<UInt8>) -> UInt32 {
+        bytes.withUnsafeBufferPointer { groups(in: $0) }
+    }
+
+    @inline(__always)
+    private func groups(in bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
+        table.withUnsafeBufferPointer { table in
+            output.withUnsafeBufferPointer { output in
+                var state = 0
+                var found: UInt32 = 0
+                for var b in bytes {
+                    if b >= 0x41 && b <= 0x5a { b |= 0x20 }
+                    state = Int(table[state &* 256 &+ Int(b)])
+                    found |= output[state]
                 }
+                return found
             }
         }
     }

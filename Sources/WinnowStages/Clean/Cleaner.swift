@@ -374,54 +374,30 @@ public struct Cleaner: Sendable {
     func isConsentNotice(_ index: Int32, _ tree: HTMLTree) -> Bool {
         let classValue = tree.attribute(.class, of: index)
         let idValue = tree.attribute(.id, of: index)
-        // Most names hold none of the letters: one pass over their bytes settles them.
-        guard classValue.map(Self.mayNameConsent) == true || idValue.map(Self.mayNameConsent) == true else { return false }
+        // Most names hold none of the words anywhere: one pass over their bytes settles them.
+        let matcher = CleanRules.consentMatcher
+        let mayName = { (value: ArraySlice<UInt8>?) in value.map { matcher.groups(in: $0) != 0 } ?? false }
+        guard mayName(classValue) || mayName(idValue) else { return false }
+        let none = (words: 0, matched: false)
+        let named = classValue.map(Self.consentWords) ?? none
+        let identified = idValue.map(Self.consentWords) ?? none
+        return (named.matched || identified.matched) && named.words + identified.words >= 2
+    }
+
+    /// A class or id value's words, and whether one of them is a consent notice's.
+    private static func consentWords(_ value: ArraySlice<UInt8>) -> (words: Int, matched: Bool) {
         var words = 0
         var matched = false
-        if let value = classValue { Self.scanName(value, words: &words, matched: &matched) }
-        if let value = idValue { Self.scanName(value, words: &words, matched: &matched) }
-        return matched && words >= 2
-    }
-
-    /// Whether a class or id value holds "ookie", "onsent" or "gdpr" anywhere (ASCII case
-    /// aside): the bytes a consent word needs, tested before the value is split into words.
-    static func mayNameConsent(_ value: ArraySlice<UInt8>) -> Bool {
-        value.withUnsafeBufferPointer { bytes in
-            guard bytes.count >= 4 else { return false }
-            for i in 0..<(bytes.count - 3) {
-                let b = bytes[i] | 0x20
-                if b == 0x6f {
-                    // "ookie" or "onsent"
-                    let next = bytes[i + 1] | 0x20
-                    guard next == 0x6f || next == 0x6e else { continue }
-                    let rest = bytes[(i + 1)...]
-                    if rest.startsFoldingASCII(with: ookie) || rest.startsFoldingASCII(with: onsent) { return true }
-                } else if b == 0x67, bytes[i + 1] | 0x20 == 0x64, bytes[i + 2] | 0x20 == 0x70, bytes[i + 3] | 0x20 == 0x72 {
-                    return true
-                }
-            }
-            return false
-        }
-    }
-    private static let ookie = Array("okie".utf8)
-    private static let onsent = Array("nsent".utf8)
-
-    /// Counts a class or id value's words into `words`, and sets `matched` when one is a
-    /// consent notice's.
-    private static func scanName(_ value: ArraySlice<UInt8>, words: inout Int, matched: inout Bool) {
-        var count = 0
-        var found = false
         forEachNameWord(value) { word in
-            count += 1
-            if !found { found = isConsentWord(word) }
+            words += 1
+            if !matched { matched = isConsentWord(word) }
         }
-        words += count
-        matched = matched || found
+        return (words, matched)
     }
 
     static func isConsentWord(_ word: ArraySlice<UInt8>) -> Bool {
-        if word.startsFoldingASCII(with: CleanRules.consentPrefix) { return true }
-        return CleanRules.consentWords.contains { word.count == $0.count && word.startsFoldingASCII(with: $0) }
+        if word.startsFoldingASCII(with: CleanRules.consentPrefixBytes) { return true }
+        return CleanRules.consentWordBytes.contains { word.count == $0.count && word.startsFoldingASCII(with: $0) }
     }
 
     /// The words of a class or id value: split at anything but ASCII letters and digits, and
