@@ -87,23 +87,35 @@ def label(block_text, truth_shingles, truth_words):
     return int(found >= 0.5 * len(sh)), len(tokens)
 
 
+def set_truth(shared, set_name):
+    """A development set's truth rows by page id."""
+    with open(os.path.join(shared, SETS[set_name], "truth.jsonl"), encoding="utf-8") as f:
+        return {str(r["id"]): r for r in map(json.loads, filter(str.strip, f))}
+
+
+def set_features(binary, shared, work, set_name, truth):
+    """`winnow features` over the set's WARC (written once into `work`, each page with its URL):
+    the features file and the page ids by URL, in id order."""
+    set_dir = os.path.join(shared, SETS[set_name])
+    warc = os.path.join(work, f"{set_name}.warc.gz")
+    if not os.path.exists(warc):
+        subprocess.run([sys.executable, os.path.join(shared, "bench/warc/build_warc.py"), "--pages", os.path.join(set_dir, "pages"),
+                        "--truth", os.path.join(set_dir, "truth.jsonl"), "--out", warc, "--copies", "1", "--seed", "1"], check=True)
+    features = os.path.join(work, f"{set_name}-features.jsonl")
+    subprocess.run([binary, "features", "--input", warc, "--output", features], check=True)
+    by_url = defaultdict(list)
+    for page_id in sorted(truth):
+        by_url[warc_url(truth[page_id])].append(page_id)
+    return features, by_url
+
+
 def load_pages(binary, shared, work):
     """[(set, truth row, blocks, X)] for every page, and the feature names."""
     pages = []
     names = None
-    for set_name, rel in SETS.items():
-        set_dir = os.path.join(shared, rel)
-        with open(os.path.join(set_dir, "truth.jsonl"), encoding="utf-8") as f:
-            truth = {str(r["id"]): r for r in map(json.loads, filter(str.strip, f))}
-        warc = os.path.join(work, f"{set_name}.warc.gz")
-        if not os.path.exists(warc):
-            subprocess.run([sys.executable, os.path.join(shared, "bench/warc/build_warc.py"), "--pages", os.path.join(set_dir, "pages"),
-                            "--truth", os.path.join(set_dir, "truth.jsonl"), "--out", warc, "--copies", "1", "--seed", "1"], check=True)
-        features = os.path.join(work, f"{set_name}-features.jsonl")
-        subprocess.run([binary, "features", "--input", warc, "--output", features], check=True)
-        by_url = defaultdict(list)
-        for page_id in sorted(truth):
-            by_url[warc_url(truth[page_id])].append(page_id)
+    for set_name in SETS:
+        truth = set_truth(shared, set_name)
+        features, by_url = set_features(binary, shared, work, set_name, truth)
         seen = set()
         with open(features, encoding="utf-8") as f:
             header = json.loads(f.readline())
@@ -400,11 +412,12 @@ def write_pages(path, score, pages, texts, folds):
                                 "f1": round(score.aggregate([counts], [0.0])["f1"], 6), "features": digest}) + "\n")
 
 
-def write_swift(path, model, names, threshold, settings):
-    """The fitted trees as Swift source: one function a tree, its splits nested `if`s on the
-    feature vector (each threshold and leaf value written as Python's repr, which Swift reads back
-    to the same Double), and `rawScore` adding the baseline and every tree's leaf in tree order,
-    as scikit-learn does."""
+def swift_trees(model, names):
+    """A fitted scikit-learn histogram gradient-boosting model's trees as Swift: (tree count, node
+    count, the highest feature index a split reads, the baseline, the lines of `rawScore` and of one
+    function a tree, its splits nested `if`s on the feature vector, each threshold and leaf value
+    written as Python's repr, which Swift reads back to the same Double). `rawScore` adds the
+    baseline and every tree's leaf in tree order, as scikit-learn does."""
     trees = [predictors[0].nodes for predictors in model._predictors]
     highest = max(int(n["feature_idx"]) for nodes in trees for n in nodes if not n["is_leaf"])
     assert highest < len(names), "a split reads a feature the vector does not have"
@@ -421,20 +434,50 @@ def write_swift(path, model, names, threshold, settings):
         out.append(f"{indent}}}")
 
     baseline = float(np.ravel(model._baseline_prediction)[0])
+    out = ["    static func rawScore(_ x: UnsafePointer<Double>) -> Double {", "        var raw = baseline"]
+    out += [f"        raw += tree{k}(x)" for k in range(len(trees))]
+    out += ["        return raw", "    }"]
+    for k, nodes in enumerate(trees):
+        out += ["", f"    @inline(__always) private static func tree{k}(_ x: UnsafePointer<Double>) -> Double {{"]
+        emit(nodes, 0, "        ", out)
+        out.append("    }")
+    return len(trees), sum(len(t) for t in trees), highest, baseline, out
+
+
+def write_generated(path, model, params, names, made_by, type_name, constants, score_doc):
+    """Swift source for a trained model (trained with `params`): an extension of `type_name` with
+    the feature names, the baseline, `constants` (Swift lines), the tree and node counts, and the
+    trees (`swift_trees`), `score_doc` over its `rawScore`; `made_by` is the script and make
+    target that wrote it."""
+    tree_count, node_count, highest, baseline, functions = swift_trees(model, names)
     import sklearn
     out = [
-        "// Generated by scripts/train_extract.py (`make train-extract`); do not edit.",
-        f"// {len(trees)} trees, {sum(len(t) for t in trees)} nodes; scikit-learn {sklearn.__version__}, {PARAMS}.",
+        f"// Generated by {made_by}; do not edit.",
+        f"// {tree_count} trees, {node_count} nodes; scikit-learn {sklearn.__version__}, {params}.",
         "",
-        "extension BlockModel {",
+        f"extension {type_name} {{",
         "    /// The feature names the trees were trained on, in vector order.",
         "    static let trainedFeatureNames: [String] = [",
     ]
-    for i in range(0, len(names), 6):
-        out.append("        " + " ".join(json.dumps(n) + "," for n in names[i:i + 6]))
+    out += ["        " + " ".join(json.dumps(n) + "," for n in names[i:i + 6]) for i in range(0, len(names), 6)]
+    out += ["    ]", f"    static let baseline: Double = {baseline!r}"] + constants
     out += [
-        "    ]",
-        f"    static let baseline: Double = {baseline!r}",
+        f"    static let treeCount = {tree_count}",
+        f"    static let nodeCount = {node_count}",
+        "    /// The highest index into the feature vector a split reads.",
+        f"    static let highestFeature = {highest}",
+        "",
+        f"    /// {score_doc}",
+    ]
+    out += functions
+    out.append("}")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(out) + "\n")
+
+
+def write_swift(path, model, names, threshold, settings):
+    """The fitted trees as Swift source (`write_generated`) with the thresholds and switch costs."""
+    constants = [
         f"    static let keepThreshold: Double = {threshold!r}",
         "    /// The threshold on pages the rules classify as neither article nor discussion.",
         f"    static let keepThresholdOther: Double = {settings.other!r}",
@@ -442,24 +485,9 @@ def write_swift(path, model, names, threshold, settings):
         "    /// and on the others; discussion pages take the plain threshold.",
         f"    static let switchCostArticle: Double = {settings.article_cost!r}",
         f"    static let switchCostOther: Double = {settings.other_cost!r}",
-        f"    static let treeCount = {len(trees)}",
-        f"    static let nodeCount = {sum(len(t) for t in trees)}",
-        "    /// The highest index into the feature vector a split reads.",
-        f"    static let highestFeature = {highest}",
-        "",
-        "    /// A block's raw score (log-odds): the baseline plus each tree's leaf, in tree order.",
-        "    static func rawScore(_ x: UnsafePointer<Double>) -> Double {",
-        "        var raw = baseline",
     ]
-    out += [f"        raw += tree{k}(x)" for k in range(len(trees))]
-    out += ["        return raw", "    }"]
-    for k, nodes in enumerate(trees):
-        out += ["", f"    @inline(__always) private static func tree{k}(_ x: UnsafePointer<Double>) -> Double {{"]
-        emit(nodes, 0, "        ", out)
-        out.append("    }")
-    out.append("}")
-    with open(path, "w", encoding="utf-8") as f:
-        f.write("\n".join(out) + "\n")
+    write_generated(path, model, PARAMS, names, "scripts/train_extract.py (`make train-extract`)", "BlockModel", constants,
+                    "A block's raw score (log-odds): the baseline plus each tree's leaf, in tree order.")
 
 
 def main():
