@@ -20,7 +20,7 @@ WINNOW_FLAGS ?=
 
 LINT_PATHS := Sources Tests Package.swift Fuzz/Package.swift Fuzz/Sources
 
-.PHONY: setup lint format build build-debug man completions install fetch fineweb-lists run validate read url-filter clean-html segment extract language quality dedup pii test golden bench bench-extract bench-dedup bench-recipe bench-charset bench-instructions train-extract fuzz clean
+.PHONY: setup lint format build build-debug man completions install fetch fineweb-lists run validate read url-filter clean-html segment extract language quality dedup pii test golden bench bench-extract bench-dedup bench-recipe bench-charset bench-instructions train-extract train-title fuzz clean
 
 ## setup: install the system libraries Winnow links (libxml2, zlib, libdeflate, CLD2, uchardet, libcurl) when they are missing
 setup:
@@ -125,6 +125,7 @@ bench-extract: build
 	python3 Benchmarks/extraction_eval.py $(BIN) $(SHARED)
 	python3 -c 'import sklearn' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check scikit-learn==1.9.1
 	python3 scripts/train_extract.py $(BIN) $(SHARED)
+	python3 scripts/train_title.py $(BIN) $(SHARED)
 	# One at a time: pip 23's resolver stops with an internal error when two of them ask for lxml[html_clean].
 	python3 -c 'import trafilatura, readability, resiliparse' 2>/dev/null || for p in trafilatura==2.3.1 readability-lxml==0.9 resiliparse==2.0.1; do \
 	  python3 -m pip install -q --disable-pip-version-check $$p || exit 1; done
@@ -137,6 +138,13 @@ train-extract: build
 	python3 -c 'import sklearn' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check scikit-learn==1.9.1
 	python3 scripts/train_extract.py $(BIN) $(SHARED) --write-swift Sources/WinnowStages/Extract/BlockModelParameters.swift \
 	  --write-parity Tests/WinnowTests/Fixtures/block-model-parity.jsonl
+
+## train-title: retrain the title model on the development sets' labelled titles (cross-validated by domain first)
+## and rewrite Sources/WinnowStages/Extract/TitleModelParameters.swift and its parity fixture
+train-title: build
+	python3 -c 'import sklearn' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check scikit-learn==1.9.1
+	python3 scripts/train_title.py $(BIN) $(SHARED) --write-swift Sources/WinnowStages/Extract/TitleModelParameters.swift \
+	  --write-parity Tests/WinnowTests/Fixtures/title-model-parity.jsonl
 
 ## bench-dedup: near-duplicate quality (../shared/bench/dedup) and speed against datasketch, memory per document
 bench-dedup: build

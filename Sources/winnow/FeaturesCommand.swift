@@ -43,6 +43,7 @@ struct FeaturesCommand: ParsableCommand {
         header.beginObject()
         header.field("names", strings: FeatureDump.names)
         header.field("described_below", FeatureDump.describedBelow)
+        header.field("title_names", strings: FeatureDump.titleNames)
         header.endObject()
         sink.write(Data(header.bytes + [0x0a]))
         Log.setLevel(.error)

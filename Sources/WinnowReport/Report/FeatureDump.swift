@@ -9,11 +9,15 @@ public enum FeatureDump {
     public static var names: [String] { BlockFeatures.names }
     /// Below this many characters of kept blocks, `extract` adds a page's `described` text.
     public static var describedBelow: Int { Extractor.describedBelow }
+    /// The title model's feature names, in vector order.
+    public static var titleNames: [String] { TitleChooser.featureNames }
 
     /// Reads every page of `inputs` and hands one JSON line per page to `write`:
-    /// `{"id", "url", "blocks": [{"text", "kind", "f": [...]}], "described"}`, the last the text
-    /// `extract` adds when the blocks it keeps have fewer than `described_below` characters (a
-    /// field of the header line), or null. Pages that fail to clean are skipped.
+    /// `{"id", "url", "blocks": [{"text", "kind", "f": [...]}], "described", "titles": [{"text",
+    /// "f", "score"}], "written"}`: `described` the text `extract` adds when the blocks it keeps have fewer
+    /// than `described_below` characters (a field of the header line), or null; `titles` the
+    /// title candidates with their features (`title_names`) and the shipped model's score. Pages
+    /// that fail to clean are skipped.
     public static func write(inputs: [String], settings: PipelineConfig, write: ([UInt8]) -> Void) {
         var scanner = InputScanner()
         let reader = ArchiveReader(settings: settings.read)
@@ -41,6 +45,21 @@ public enum FeatureDump {
                 }
                 json.endArray()
                 json.field("described", extractor.structuredDescription(segmented))
+                json.key("titles")
+                json.beginArray()
+                for title in extractor.titleCandidates(segmented, url: origin.url) {
+                    json.beginObject()
+                    json.field("text", title.text)
+                    json.key("f")
+                    json.beginArray()
+                    for value in title.features { json.raw(Array("\(value)".utf8)) }
+                    json.endArray()
+                    json.key("score")
+                    json.raw(Array("\(title.score)".utf8))
+                    json.endObject()
+                }
+                json.endArray()
+                json.field("written", (try? extractor.extract(segmented, url: origin.url)) != nil)
                 json.endObject()
                 write(json.bytes + [0x0a])
             }

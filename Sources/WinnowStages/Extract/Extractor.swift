@@ -81,6 +81,16 @@ public struct Extractor: Sendable {
         Self.structuredDescription(MetadataExtractor.jsonLD(page.info.jsonLD))
     }
 
+    /// The title candidates `extract` chooses among, with their features and scores: for the
+    /// title model's training script.
+    package func titleCandidates(_ page: SegmentedPage, url: String?) -> [(text: String, features: [Double], score: Double)] {
+        let ld = MetadataExtractor.jsonLD(page.info.jsonLD)
+        let (indices, kind, _) = mainBlocks(page, url: url, types: ld.types, trace: nil)
+        let siteNames = MetadataExtractor.siteNames(
+            siteName: MetadataExtractor.siteName(page, ld: ld), title: page.info.title, url: url)
+        return TitleChooser.scored(page: page, ld: ld, siteNames: siteNames, mainStart: indices.first, kind: kind, url: url)
+    }
+
     private func mainBlocks(_ page: SegmentedPage, url: String?, types: Set<String>, trace: BlockTrace?) -> ([Int], PageKind, MainTextFinder) {
         let (selected, kind, finder) = selectedBlocks(page, url: url, types: types, trace: trace)
         let unquoted = Self.withoutRepeatedQuotes(selected, page: page, trace: trace)

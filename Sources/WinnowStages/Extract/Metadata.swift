@@ -188,11 +188,11 @@ struct MetadataExtractor {
     /// before `mainStart`, the first block of the main text) and the URL.
     static func fill(_ extraction: inout Extraction, page: SegmentedPage, ld: LD, url: String?, mainStart: Int?, kind: PageKind) {
         let info = page.info
-        let siteName = info.meta("og:site_name", "application-name") ?? ld.publisher
+        let siteName = self.siteName(page, ld: ld)
         let siteNames = siteNames(siteName: siteName, title: info.title, url: url)
         let header = headerBlocks(page, mainStart: mainStart)
 
-        extraction.title = title(page: page, ld: ld, siteNames: siteNames, mainStart: mainStart, kind: kind)
+        extraction.title = TitleChooser.choose(page: page, ld: ld, siteNames: siteNames, mainStart: mainStart, kind: kind, url: url)
 
         let byline = Byline.find(around: header, page: page)
         var authors = ld.authors
@@ -244,6 +244,11 @@ struct MetadataExtractor {
         extraction.canonicalURL = resolve(info.canonical ?? info.meta("og:url") ?? ld.url, against: url)
         extraction.siteName = siteName ?? info.meta("twitter:site")
         extraction.description = info.meta("og:description", "description", "twitter:description") ?? ld.description
+    }
+
+    /// The site's name as the page states it.
+    static func siteName(_ page: SegmentedPage, ld: LD) -> String? {
+        page.info.meta("og:site_name", "application-name") ?? ld.publisher
     }
 
     /// The names a page's site goes by, comparable: its stated name, its `<title>`'s suffix, its
@@ -306,26 +311,6 @@ struct MetadataExtractor {
             return blocks[h1..<min(blocks.count, h1 + 10)]
         }
         return blocks[max(0, end - 8)..<min(blocks.count, end + 2)]
-    }
-
-    /// The headline as the page displays it (its `<h1>` next to the text, when that agrees with the
-    /// metadata's title or stands right before the text), else the metadata's title.
-    static func title(page: SegmentedPage, ld: LD, siteNames: Set<String>, mainStart: Int?, kind: PageKind) -> String? {
-        let info = page.info
-        let metaTitles = [ld.headline, info.meta("og:title", "twitter:title", "dc.title", "headline"), info.title]
-            .compactMap { $0 }.map { stripSiteSuffix($0, siteNames: siteNames) }
-        let end = min(mainStart ?? page.blocks.count, page.blocks.count)
-        let h1s = headlines(page).filter { !siteNames.contains(comparable($0.element.text)) }
-        // The last h1 before the main text, or any h1 that says what the metadata says.
-        if kind != .other || metaTitles.isEmpty, let nearest = h1s.last(where: { $0.offset < end }), end - nearest.offset <= 12,
-            nearest.element.text.split(separator: " ").count >= 2
-        {
-            return nearest.element.text
-        }
-        for (_, h1) in h1s where metaTitles.contains(where: { overlap($0, h1.text) >= 0.5 }) {
-            return h1.text
-        }
-        return metaTitles.first ?? h1s.first?.element.text
     }
 
     /// The `<h1>` blocks with their index; the lines of one `<h1>` broken by `<br>` (one block

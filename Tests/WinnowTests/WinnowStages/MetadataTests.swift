@@ -63,19 +63,22 @@ final class MetadataTests: XCTestCase {
         return abs(a.timeIntervalSince(b)) <= 86_400
     }
 
-    /// An `<h1>` whose lines are broken by `<br>` is one headline, its lines joined by a space.
+    /// An `<h1>` whose lines are broken by `<br>` is one headline, its lines joined by a space
+    /// (the page's only title candidate here).
     func testHeadlineBrokenByBrIsOneTitle() throws {
         let html =
-            "<html><head><title>Pet Insurance | Example</title></head><body><h1>Pet Insurance<br>for Dogs &amp; Cats</h1>"
+            "<html><head></head><body><h1>Pet Insurance<br>for Dogs &amp; Cats</h1>"
             + (1...8).map { "<p>Paragraph \($0) about insuring pets, long enough to be prose, with a comma, and a full stop.</p>" }.joined()
             + "</body></html>"
         let page = Segmenter().segment(try Cleaner().clean(Array(html.utf8), contentType: nil))
         XCTAssertEqual(try Extractor().extract(page, url: "https://example.org/pet-insurance").title, "Pet Insurance for Dogs & Cats")
     }
 
-    private func extract(_ body: String, head: String = "", url: String = "https://example.org/blog/post") throws -> Extraction {
+    private func extract(_ body: String, head: String = "", url: String = "https://example.org/blog/post", title: String = "A Post | Example")
+        throws -> Extraction
+    {
         let html =
-            "<html><head><title>A Post | Example</title>\(head)</head><body>\(body)"
+            "<html><head><title>\(title)</title>\(head)</head><body>\(body)"
             + (1...8).map { "<p>Paragraph \($0) of the post, long enough to be prose, with a comma, and a full stop.</p>" }.joined()
             + "</body></html>"
         let page = Segmenter().segment(try Cleaner().clean(Array(html.utf8), contentType: nil))
@@ -217,14 +220,20 @@ final class MetadataTests: XCTestCase {
     }
 
     /// On a page that is not an article or a post, an `<h1>` just above the text is as often a
-    /// tagline as the page's name: it is the title only when it agrees with the metadata's.
+    /// tagline as the page's name: the name its `<title>` and meta title agree on is the title.
+    /// An article's headline is the `<h1>` over its text.
     func testTaglineHeadingOnServicePages() throws {
-        let head = "<meta property=\"og:title\" content=\"Data Analytics Services and Solutions | Acme\">"
+        let name = "Data Analytics Services and Solutions"
+        let head = "<meta property=\"og:title\" content=\"\(name) | Acme\">"
         let hero = "<div class=\"hero\"><h1>Intelligent insight for every team</h1><p>Talk to us</p></div><main><section>"
         let url = "https://acme.example/services/analytics"
-        XCTAssertEqual(try extract(hero, head: head, url: url).title, "Data Analytics Services and Solutions")
-        let article = head + "<meta property=\"og:type\" content=\"article\">"
-        XCTAssertEqual(try extract(hero, head: article, url: url).title, "Intelligent insight for every team", "an article's headline as displayed")
+        XCTAssertEqual(try extract(hero, head: head, url: url, title: "\(name) | Acme").title, name)
+        let story = "<meta property=\"og:type\" content=\"article\"><meta property=\"og:title\" content=\"How Acme reads its data\">"
+        let headline = "<main><h1>How Acme reads its data: a year of analytics</h1><section>"
+        XCTAssertEqual(
+            try extract(headline, head: story, url: "https://acme.example/blog/2024/how-acme-reads-its-data", title: "How Acme reads its data | Acme")
+                .title,
+            "How Acme reads its data: a year of analytics", "an article's headline as displayed")
     }
 
     /// A forum thread's JSON-LD (`DiscussionForumPosting`) names its author and date.
