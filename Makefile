@@ -133,11 +133,13 @@ bench-extract: build
 	Benchmarks/extraction.sh $(BIN) $(SHARED)
 
 ## train-extract: retrain the extraction's block model on the development sets (cross-validated by domain first)
-## and rewrite Sources/WinnowStages/Extract/BlockModelParameters.swift and its parity fixture
+## and rewrite Sources/WinnowStages/Extract/BlockModelParameters.swift and its parity fixture; then the title
+## model (train-title), whose features read where the new model's main text starts
 train-extract: build
 	python3 -c 'import sklearn' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check scikit-learn==1.9.1
 	python3 scripts/train_extract.py $(BIN) $(SHARED) --write-swift Sources/WinnowStages/Extract/BlockModelParameters.swift \
 	  --write-parity Tests/WinnowTests/Fixtures/block-model-parity.jsonl
+	$(MAKE) train-title
 
 ## train-title: retrain the title model on the development sets' labelled titles (cross-validated by domain first)
 ## and rewrite Sources/WinnowStages/Extract/TitleModelParameters.swift and its parity fixture
