@@ -20,7 +20,7 @@ WINNOW_FLAGS ?=
 
 LINT_PATHS := Sources Tests Package.swift Fuzz/Package.swift Fuzz/Sources
 
-.PHONY: setup lint format build build-debug man completions install fetch fineweb-lists run validate read url-filter clean-html segment extract language quality dedup pii test golden bench bench-extract bench-dedup bench-recipe bench-charset bench-instructions train-extract train-title fuzz clean
+.PHONY: setup lint format build build-debug man completions install fetch fineweb-lists run validate read url-filter clean-html segment extract language quality dedup pii test golden bench bench-extract bench-dedup bench-recipe bench-charset bench-instructions train-extract train-title train-date fuzz clean
 
 ## setup: install the system libraries Winnow links (libxml2, zlib, libdeflate, CLD2, uchardet, libcurl) when they are missing
 setup:
@@ -126,6 +126,7 @@ bench-extract: build
 	python3 -c 'import sklearn' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check scikit-learn==1.9.1
 	python3 scripts/train_extract.py $(BIN) $(SHARED)
 	python3 scripts/train_title.py $(BIN) $(SHARED)
+	python3 scripts/train_title.py $(BIN) $(SHARED) --field date
 	# One at a time: pip 23's resolver stops with an internal error when two of them ask for lxml[html_clean].
 	python3 -c 'import trafilatura, readability, resiliparse' 2>/dev/null || for p in trafilatura==2.3.1 readability-lxml==0.9 resiliparse==2.0.1; do \
 	  python3 -m pip install -q --disable-pip-version-check $$p || exit 1; done
@@ -134,12 +135,12 @@ bench-extract: build
 
 ## train-extract: retrain the extraction's block model on the development sets (cross-validated by domain first)
 ## and rewrite Sources/WinnowStages/Extract/BlockModelParameters.swift and its parity fixture; then the title
-## model (train-title), whose features read where the new model's main text starts
+## and date models (train-title, train-date), whose features read where the new model's main text starts
 train-extract: build
 	python3 -c 'import sklearn' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check scikit-learn==1.9.1
 	python3 scripts/train_extract.py $(BIN) $(SHARED) --write-swift Sources/WinnowStages/Extract/BlockModelParameters.swift \
 	  --write-parity Tests/WinnowTests/Fixtures/block-model-parity.jsonl
-	$(MAKE) train-title
+	$(MAKE) train-title train-date
 
 ## train-title: retrain the title model on the development sets' labelled titles (cross-validated by domain first)
 ## and rewrite Sources/WinnowStages/Extract/TitleModelParameters.swift and its parity fixture
@@ -147,6 +148,13 @@ train-title: build
 	python3 -c 'import sklearn' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check scikit-learn==1.9.1
 	python3 scripts/train_title.py $(BIN) $(SHARED) --write-swift Sources/WinnowStages/Extract/TitleModelParameters.swift \
 	  --write-parity Tests/WinnowTests/Fixtures/title-model-parity.jsonl
+
+## train-date: retrain the date model on the development pages whose truth has a date (cross-validated by domain first)
+## and rewrite Sources/WinnowStages/Extract/DateModelParameters.swift and its parity fixture
+train-date: build
+	python3 -c 'import sklearn' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check scikit-learn==1.9.1
+	python3 scripts/train_title.py $(BIN) $(SHARED) --field date --write-swift Sources/WinnowStages/Extract/DateModelParameters.swift \
+	  --write-parity Tests/WinnowTests/Fixtures/date-model-parity.jsonl
 
 ## bench-dedup: near-duplicate quality (../shared/bench/dedup) and speed against datasketch, memory per document
 bench-dedup: build

@@ -44,6 +44,7 @@ struct FeaturesCommand: ParsableCommand {
         header.field("names", strings: FeatureDump.names)
         header.field("described_below", FeatureDump.describedBelow)
         header.field("title_names", strings: FeatureDump.titleNames)
+        header.field("date_names", strings: FeatureDump.dateNames)
         header.endObject()
         sink.write(Data(header.bytes + [0x0a]))
         Log.setLevel(.error)

@@ -11,13 +11,27 @@ public enum FeatureDump {
     public static var describedBelow: Int { Extractor.describedBelow }
     /// The title model's feature names, in vector order.
     public static var titleNames: [String] { TitleChooser.featureNames }
+    /// The date model's feature names, in vector order.
+    public static var dateNames: [String] { DateChooser.featureNames }
 
     /// Reads every page of `inputs` and hands one JSON line per page to `write`:
     /// `{"id", "url", "blocks": [{"text", "kind", "f": [...]}], "described", "titles": [{"text",
-    /// "f", "score"}], "written"}`: `described` the text `extract` adds when the blocks it keeps have fewer
+    /// "f", "score"}], "dates": [the same], "written"}`: `described` the text `extract` adds when the blocks it keeps have fewer
     /// than `described_below` characters (a field of the header line), or null; `titles` the
     /// title candidates with their features (`title_names`) and the shipped model's score. Pages
     /// that fail to clean are skipped.
+    private static func candidate(_ c: (text: String, features: [Double], score: Double), into json: inout JSONWriter) {
+        json.beginObject()
+        json.field("text", c.text)
+        json.key("f")
+        json.beginArray()
+        for value in c.features { json.raw(Array("\(value)".utf8)) }
+        json.endArray()
+        json.key("score")
+        json.raw(Array("\(c.score)".utf8))
+        json.endObject()
+    }
+
     public static func write(inputs: [String], settings: PipelineConfig, write: ([UInt8]) -> Void) {
         var scanner = InputScanner()
         let reader = ArchiveReader(settings: settings.read)
@@ -47,17 +61,11 @@ public enum FeatureDump {
                 json.field("described", extractor.structuredDescription(segmented))
                 json.key("titles")
                 json.beginArray()
-                for title in extractor.titleCandidates(segmented, url: origin.url) {
-                    json.beginObject()
-                    json.field("text", title.text)
-                    json.key("f")
-                    json.beginArray()
-                    for value in title.features { json.raw(Array("\(value)".utf8)) }
-                    json.endArray()
-                    json.key("score")
-                    json.raw(Array("\(title.score)".utf8))
-                    json.endObject()
-                }
+                for title in extractor.titleCandidates(segmented, url: origin.url) { candidate(title, into: &json) }
+                json.endArray()
+                json.key("dates")
+                json.beginArray()
+                for date in extractor.dateCandidates(segmented, url: origin.url) { candidate(date, into: &json) }
                 json.endArray()
                 json.field("written", (try? extractor.extract(segmented, url: origin.url)) != nil)
                 json.endObject()

@@ -91,6 +91,17 @@ public struct Extractor: Sendable {
         return TitleChooser.scored(page: page, ld: ld, siteNames: siteNames, mainStart: indices.first, kind: kind, url: url)
     }
 
+    /// The date candidates `extract` chooses among, with their features and scores: for the date
+    /// model's training script.
+    package func dateCandidates(_ page: SegmentedPage, url: String?) -> [(text: String, features: [Double], score: Double)] {
+        let ld = MetadataExtractor.jsonLD(page.info.jsonLD)
+        let (indices, kind, _) = mainBlocks(page, url: url, types: ld.types, trace: nil)
+        var extraction = Extraction(text: "")
+        var inputs: DateChooser.Inputs?
+        MetadataExtractor.fill(&extraction, page: page, ld: ld, url: url, mainStart: indices.first, kind: kind) { inputs = $0 }
+        return inputs.map(DateChooser.scored) ?? []
+    }
+
     private func mainBlocks(_ page: SegmentedPage, url: String?, types: Set<String>, trace: BlockTrace?) -> ([Int], PageKind, MainTextFinder) {
         let (selected, kind, finder) = selectedBlocks(page, url: url, types: types, trace: trace)
         let unquoted = Self.withoutRepeatedQuotes(selected, page: page, trace: trace)

@@ -186,7 +186,11 @@ struct MetadataExtractor {
 
     /// Fills the metadata fields of `extraction` from the page, its visible header (the blocks
     /// before `mainStart`, the first block of the main text) and the URL.
-    static func fill(_ extraction: inout Extraction, page: SegmentedPage, ld: LD, url: String?, mainStart: Int?, kind: PageKind) {
+    /// `dateInputs`, when given, receives what the date is chosen from (for `winnow features`).
+    static func fill(
+        _ extraction: inout Extraction, page: SegmentedPage, ld: LD, url: String?, mainStart: Int?, kind: PageKind,
+        dateInputs: ((DateChooser.Inputs) -> Void)? = nil
+    ) {
         let info = page.info
         let siteName = self.siteName(page, ld: ld)
         let siteNames = siteNames(siteName: siteName, title: info.title, url: url)
@@ -237,8 +241,12 @@ struct MetadataExtractor {
 
         extraction.datePublished = publicationDate(
             page: page, ld: ld, byline: byline, starterDate: starterDate, header: header, url: url, kind: kind,
-            firstPostDate: firstPost?.date)
+            firstPostDate: firstPost?.date, inputs: dateInputs)
+        fillDeclared(&extraction, info: info, ld: ld, url: url, siteName: siteName)
+    }
 
+    /// The fields the page declares outright: language, canonical address, site name, description.
+    static func fillDeclared(_ extraction: inout Extraction, info: PageInfo, ld: LD, url: String?, siteName: String?) {
         extraction.languageDeclared = LanguageTag.primary(
             info.htmlLang ?? ld.language ?? info.meta("og:locale", "content-language", "language", "dc.language"))
         extraction.canonicalURL = resolve(info.canonical ?? info.meta("og:url") ?? ld.url, against: url)
@@ -270,33 +278,44 @@ struct MetadataExtractor {
     /// metadata declares is the original publication's (see `Byline.isOriginal`): that one.
     static func publicationDate(
         page: SegmentedPage, ld: LD, byline: Byline.Found, starterDate: Byline.Shown?, header: ArraySlice<Block>, url: String?,
-        kind: PageKind, firstPostDate: @autoclosure () -> String?
+        kind: PageKind, firstPostDate: @autoclosure () -> String?, inputs capture: ((DateChooser.Inputs) -> Void)? = nil
     ) -> String? {
-        let dateCandidates = [
-            ld.datePublished,
-            page.info.meta(
-                "article:published_time", "og:published_time", "datepublished",
-                "date", "dc.date", "dc.date.issued", "pubdate", "publishdate",
-                "publish-date", "sailthru.date", "parsely-pub-date", "article.published",
-                "published_time", "dcterms.created", "original-publish-date", "published-date", "published"),
-            page.info.times.first,
-        ]
-        let declared = dateCandidates.lazy.compactMap { $0.flatMap(DateParser.iso8601) }.first
-        // Searched only where read: not on a thread whose metadata gives its date.
-        lazy var shown =
-            starterDate ?? byline.date ?? (kind == .other ? Byline.date(besideHeadline: header, in: page) : Byline.date(near: header, in: page))
-        let found: String?
-        // Not on a thread: the dates by its headline are its posts', its declared one its start.
-        if kind != .discussion, let declared, let shown, Byline.isOriginal(shown, declared: declared) {
-            found = shown.date
-        } else {
-            found = declared ?? shown?.date ?? Byline.labelledDate(in: page) ?? firstPostDate()
-        }
+        let info = page.info
+        let metaDate = info.meta(
+            "article:published_time", "og:published_time", "datepublished",
+            "date", "dc.date", "dc.date.issued", "pubdate", "publishdate",
+            "publish-date", "sailthru.date", "parsely-pub-date", "article.published",
+            "published_time", "dcterms.created", "original-publish-date", "published-date", "published")
         let urlDay = url.flatMap(DateParser.fromURL)
+        var inputs = DateChooser.Inputs(kind: kind)
+        let given: [(DateChooser.Source, String?)] = [
+            (.ld, ld.datePublished.flatMap(DateParser.iso8601)), (.meta, metaDate.flatMap(DateParser.iso8601)),
+            (.time, info.times.first.flatMap(DateParser.iso8601)), (.labelled, Byline.labelledDate(in: page)),
+            (.post, firstPostDate()), (.url, urlDay),
+        ]
+        inputs.given = given.compactMap { source, value in value.map { (source, $0) } }
+        inputs.declared = inputs.given.first { $0.0 == .ld || $0.0 == .meta || $0.0 == .time }?.1
+        let headline = kind == .other ? Byline.date(besideHeadline: header, in: page) : Byline.date(near: header, in: page)
+        let shown: [(DateChooser.Source, Byline.Shown?)] = [(.starter, starterDate), (.byline, byline.date), (.headline, headline)]
+        inputs.shown = shown.compactMap { source, value in value.map { (source, $0) } }
+        inputs.modified = info.meta("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified").flatMap(DateParser.iso8601)
+        inputs.laterTimes = info.times.dropFirst().prefix(4).compactMap(DateParser.iso8601)
+        // The rules' date before the model (a feature of the candidates): the declared date, or an
+        // earlier one the page shows as the original publication's, else the shown, labelled,
+        // first post's or URL's date.
+        let firstShown = inputs.shown.first?.1
+        if kind != .discussion, let declared = inputs.declared, let firstShown, Byline.isOriginal(firstShown, declared: declared) {
+            inputs.rules = firstShown.date
+        } else {
+            let rest = inputs.given.first { $0.0 == .labelled || $0.0 == .post || $0.0 == .url }?.1
+            inputs.rules = inputs.declared ?? firstShown?.date ?? rest
+        }
+        capture?(inputs)
+        let found = DateChooser.choose(inputs)
         // A day in the URL one day from the date found is the publisher's own day for it (a
         // timestamp in UTC crosses midnight where the site's clock did not): the URL's day.
         if let found, let urlDay, let apart = DateParser.daysBetween(found, urlDay), abs(apart) == 1 { return urlDay }
-        return found ?? urlDay
+        return found
     }
 
     /// The blocks a reader sees around the headline (bylines, dates): from the headline's `<h1>`

@@ -3,14 +3,26 @@ import XCTest
 
 @testable import WinnowStages
 
-/// The shipped title model reads the features it was trained on and gives the training library's
-/// scores (Fixtures/title-model-parity.jsonl, written by `make train-title`), and the chooser
-/// makes one candidate of one wording.
+/// The shipped title and date models read the features they were trained on and give the training
+/// library's scores (Fixtures/title-model-parity.jsonl and date-model-parity.jsonl, written by
+/// `make train-title` and `make train-date`), and the title chooser makes one candidate of one
+/// wording.
 final class TitleModelTests: XCTestCase {
     func testTreesGiveTheTrainingLibrarysScores() throws {
         XCTAssertEqual(TitleModel.trainedFeatureNames, TitleChooser.featureNames)
         XCTAssertLessThan(TitleModel.highestFeature, TitleChooser.featureNames.count)
-        let url = TestPaths.root.appendingPathComponent("Tests/WinnowTests/Fixtures/title-model-parity.jsonl")
+        try checkParity("title-model-parity.jsonl", features: TitleChooser.featureNames.count) { TitleModel.rawScore($0) }
+    }
+
+    func testDateTreesGiveTheTrainingLibrarysScores() throws {
+        XCTAssertEqual(DateModel.trainedFeatureNames, DateChooser.featureNames)
+        XCTAssertLessThan(DateModel.highestFeature, DateChooser.featureNames.count)
+        try checkParity("date-model-parity.jsonl", features: DateChooser.featureNames.count) { DateModel.rawScore($0) }
+    }
+
+    /// Each line of the fixture: a feature vector and scikit-learn's raw score for it.
+    private func checkParity(_ fixture: String, features count: Int, score: (UnsafePointer<Double>) -> Double) throws {
+        let url = TestPaths.root.appendingPathComponent("Tests/WinnowTests/Fixtures/\(fixture)")
         let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n")
         XCTAssertGreaterThan(lines.count, 10)
         for line in lines {
@@ -18,9 +30,8 @@ final class TitleModelTests: XCTestCase {
             let numbers = line.split(whereSeparator: { "{}[]:, ".contains($0) }).compactMap { Double($0) }
             let features = Array(numbers.dropLast())
             let expected = try XCTUnwrap(numbers.last)
-            XCTAssertEqual(features.count, TitleChooser.featureNames.count)
-            let score = features.withUnsafeBufferPointer { TitleModel.rawScore($0.baseAddress!) }
-            XCTAssertEqual(score, expected, accuracy: 1e-9)
+            XCTAssertEqual(features.count, count)
+            XCTAssertEqual(features.withUnsafeBufferPointer { score($0.baseAddress!) }, expected, accuracy: 1e-9)
         }
     }
 
