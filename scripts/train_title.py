@@ -27,7 +27,7 @@ import argparse
 import json
 import os
 import sys
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 
 import numpy as np
 
@@ -37,8 +37,8 @@ sys.path.insert(0, HERE)
 from extraction_eval import FOLDS, date_right, domain_of, fold_of, title_right  # noqa: E402
 from train_extract import SETS, set_features, set_truth, write_generated  # noqa: E402
 
-# Small trees, for both fields. Title: 2,341 candidates on 1,358 pages. Measured on the pages Winnow writes (1,340, five
-# domain folds, on a first version of the features): 50 trees of at most 8 leaves (20 candidates
+# Small trees, for both fields. Title: 2,341 candidates on 1,358 pages. Measured on the pages
+# Winnow writes (1,340, five domain folds, on a first version of the features): 50 trees of at most 8 leaves (20 candidates
 # a leaf) pick right on 0.857; 100 such trees 0.859, 50 of 16 leaves (10 a leaf) 0.861, 30 of 4
 # leaves 0.848; a logistic regression 0.836-0.844; the rule before the model 0.842. Over all
 # 1,358 pages (a page without a document counts as wrong), the shipped setting cross-validates
@@ -49,9 +49,10 @@ PARAMS = {"max_iter": 50, "learning_rate": 0.1, "max_leaf_nodes": 8, "min_sample
 
 # Per field: the features file's key for its candidates and their feature names, the truth's key,
 # the check of a candidate against the truth, the Swift type the trees extend, the make target.
+Field = namedtuple("Field", "candidates names truth right swift_type target")
 FIELDS = {
-    "title": ("titles", "title_names", "title", title_right, "TitleModel", "train-title"),
-    "date": ("dates", "date_names", "date", date_right, "DateModel", "train-date"),
+    "title": Field("titles", "title_names", "title", title_right, "TitleModel", "train-title"),
+    "date": Field("dates", "date_names", "date", date_right, "DateModel", "train-date"),
 }
 
 
@@ -64,42 +65,42 @@ def load(binary, shared, work, field="title"):
     """[(truth row, [(candidate text, features, shipped score)], whether `extract` writes the
     page)] for every page whose truth has the field (no candidates for a page Winnow could not
     clean), and the feature names."""
-    key, names_key, truth_key = FIELDS[field][:3]
+    spec = FIELDS[field]
     pages = []
     names = None
     for set_name in SETS:
         truth = set_truth(shared, set_name)
-        if not any((r.get(truth_key) or "").strip() for r in truth.values()):
+        if not any((r.get(spec.truth) or "").strip() for r in truth.values()):
             continue
         features, by_url = set_features(binary, shared, work, set_name, truth)
         found = {}
         with open(features, encoding="utf-8") as f:
             header = json.loads(f.readline())
-            names = header[names_key]
+            names = header[spec.names]
             for line in f:
                 row = json.loads(line)
                 ids = by_url.get(row["url"])
                 if ids:
-                    found[ids.pop(0)] = ([(t["text"], t["f"], t["score"]) for t in row[key]], row["written"])
+                    found[ids.pop(0)] = ([(t["text"], t["f"], t["score"]) for t in row[spec.candidates]], row["written"])
         for page_id in sorted(truth):
-            if (truth[page_id].get(truth_key) or "").strip():
+            if (truth[page_id].get(spec.truth) or "").strip():
                 cands, written = found.get(page_id, ([], False))
                 pages.append((truth[page_id], cands, written))
     return pages, names
 
 
 def arrays(pages, field="title"):
-    right, truth_key = FIELDS[field][3], FIELDS[field][2]
+    spec = FIELDS[field]
     X = [c[1] for _, cands, _ in pages for c in cands]
-    y = [int(right(c[0], t[truth_key])) for t, cands, _ in pages for c in cands]
+    y = [int(spec.right(c[0], t[spec.truth])) for t, cands, _ in pages for c in cands]
     return np.array(X, dtype=np.float64), np.array(y)
 
 
 def picks_right(pages, scores, field="title"):
     """Per page: whether its best-scored candidate (the first on ties, as Swift) is right; a page
     `extract` writes no document for is wrong, as in the evaluation."""
-    right, truth_key = FIELDS[field][3], FIELDS[field][2]
-    return [written and bool(cands) and right(cands[int(np.argmax(s))][0], t[truth_key])
+    spec = FIELDS[field]
+    return [written and bool(cands) and spec.right(cands[int(np.argmax(s))][0], t[spec.truth])
             for (t, cands, written), s in zip(pages, scores)]
 
 
@@ -121,7 +122,7 @@ def main():
     parser.add_argument("--write-parity", help="with --write-swift: sample vectors and sklearn's raw scores, for the Swift test")
     args = parser.parse_args()
     field = args.field
-    right, truth_key = FIELDS[field][3], FIELDS[field][2]
+    spec = FIELDS[field]
     os.makedirs(args.work, exist_ok=True)
     pages, names = load(args.binary, args.shared, args.work, field)
     folds = np.array([fold_of(domain_of(p[0])) for p in pages])
@@ -136,13 +137,12 @@ def main():
                 scores[i] = model.decision_function(np.array([c[1] for c in cands])) if cands else np.zeros(0)
     report(f"{field}: cross-validated (5 domain folds)", pages, picks_right(pages, scores, field))
     report(f"{field}: shipped model (fitted)", pages, picks_right(pages, [np.array([c[2] for c in cands]) for _, cands, _ in pages], field))
-    report(f"{field}: best candidate (ceiling)", pages, [w and any(right(c[0], t[truth_key]) for c in cands) for t, cands, w in pages])
+    report(f"{field}: best candidate (ceiling)", pages, [w and any(spec.right(c[0], t[spec.truth]) for c in cands) for t, cands, w in pages])
 
     if args.write_swift:
         X, y = arrays(pages, field)
         model = new_model().fit(X, y)
-        type_name, target = FIELDS[field][4], FIELDS[field][5]
-        write_generated(args.write_swift, model, PARAMS, names, f"scripts/train_title.py (`make {target}`)", type_name, [],
+        write_generated(args.write_swift, model, PARAMS, names, f"scripts/train_title.py (`make {spec.target}`)", spec.swift_type, [],
                         f"A candidate's raw score (log-odds of being the {field}): the baseline plus each tree's leaf, in tree order.")
         print(f"wrote {args.write_swift}", file=sys.stderr)
         if args.write_parity:

@@ -14,13 +14,7 @@ public enum FeatureDump {
     /// The date model's feature names, in vector order.
     public static var dateNames: [String] { DateChooser.featureNames }
 
-    /// Reads every page of `inputs` and hands one JSON line per page to `write`:
-    /// `{"id", "url", "blocks": [{"text", "kind", "f": [...]}], "described", "titles": [{"text",
-    /// "f", "score"}], "dates": [the same], "written"}`: `described` the text `extract` adds when the blocks it keeps have fewer
-    /// than `described_below` characters (a field of the header line), or null; `titles` the
-    /// title candidates with their features (`title_names`) and the shipped model's score. Pages
-    /// that fail to clean are skipped.
-    private static func candidate(_ c: (text: String, features: [Double], score: Double), into json: inout JSONWriter) {
+    private static func candidate(_ c: ScoredCandidate, into json: inout JSONWriter) {
         json.beginObject()
         json.field("text", c.text)
         json.key("f")
@@ -32,6 +26,14 @@ public enum FeatureDump {
         json.endObject()
     }
 
+    /// Reads every page of `inputs` and hands one JSON line per page to `write`:
+    /// `{"id", "url", "blocks": [{"text", "kind", "f": [...]}], "described", "titles": [{"text",
+    /// "f", "score"}], "dates": [the same], "written"}`: `described` the text `extract` adds when
+    /// the blocks it keeps have fewer than `described_below` characters (a field of the header
+    /// line), or null; `titles` and `dates` the candidates the title and date are chosen among,
+    /// with their features (`title_names`, `date_names`) and the shipped models' scores;
+    /// `written` whether `extract` writes a document for the page. Pages that fail to clean are
+    /// skipped.
     public static func write(inputs: [String], settings: PipelineConfig, write: ([UInt8]) -> Void) {
         var scanner = InputScanner()
         let reader = ArchiveReader(settings: settings.read)
@@ -59,15 +61,14 @@ public enum FeatureDump {
                 }
                 json.endArray()
                 json.field("described", extractor.structuredDescription(segmented))
-                json.key("titles")
-                json.beginArray()
-                for title in extractor.titleCandidates(segmented, url: origin.url) { candidate(title, into: &json) }
-                json.endArray()
-                json.key("dates")
-                json.beginArray()
-                for date in extractor.dateCandidates(segmented, url: origin.url) { candidate(date, into: &json) }
-                json.endArray()
-                json.field("written", (try? extractor.extract(segmented, url: origin.url)) != nil)
+                let metadata = extractor.metadataCandidates(segmented, url: origin.url)
+                for (key, candidates) in [("titles", metadata.titles), ("dates", metadata.dates)] {
+                    json.key(key)
+                    json.beginArray()
+                    for c in candidates { candidate(c, into: &json) }
+                    json.endArray()
+                }
+                json.field("written", metadata.written)
                 json.endObject()
                 write(json.bytes + [0x0a])
             }

@@ -36,16 +36,29 @@ package enum DateChooser {
             "days_from_declared", "has_declared", "original", "rules_choice",
         ]
 
-    /// What the page gives, gathered by `MetadataExtractor.publicationDate`.
+    /// What the page gives, gathered by `MetadataExtractor.dateInputs`.
     struct Inputs {
+        /// The dates the page states, most trusted first (`Source` order).
         var given: [(Source, String)] = []
+        /// The dates the page shows by its starter line, byline and headline, in that order.
         var shown: [(Source, Byline.Shown)] = []
-        var declared: String?
         var modified: String?
         var laterTimes: [String] = []
         var kind: PageKind
-        /// The date the rules before the model chose.
-        var rules: String?
+
+        /// The date the page's metadata declares: JSON-LD's, the date metas', the first `<time>`'s.
+        var declared: String? { given.first { $0.0 == .ld || $0.0 == .meta || $0.0 == .time }?.1 }
+
+        /// The rules' date before the model (a feature of the candidates): the declared date, or an
+        /// earlier one the page shows as the original publication's (not on a thread, whose
+        /// shown dates are its posts'), else the shown, labelled, first post's or URL's date.
+        var rules: String? {
+            let firstShown = shown.first?.1
+            if kind != .discussion, let declared, let firstShown, Byline.isOriginal(firstShown, declared: declared) {
+                return firstShown.date
+            }
+            return declared ?? firstShown?.date ?? given.first { $0.0 == .labelled || $0.0 == .post || $0.0 == .url }?.1
+        }
     }
 
     static func candidates(_ inputs: Inputs) -> [Candidate] {
@@ -60,15 +73,17 @@ package enum DateChooser {
                 out.append(Candidate(value: value, day: day, sources: [source], original: original))
             }
         }
+        let declared = inputs.declared
         var all = inputs.given.map { ($0.0, $0.1, false) }
         for (source, shown) in inputs.shown {
-            all.append((source, shown.date, inputs.declared.map { Byline.isOriginal(shown, declared: $0) } ?? false))
+            all.append((source, shown.date, declared.map { Byline.isOriginal(shown, declared: $0) } ?? false))
         }
         for (source, value, original) in all.sorted(by: { $0.0.rawValue < $1.0.rawValue }) { add(source, value, original: original) }
         return out
     }
 
-    static func features(_ c: Candidate, _ all: [Candidate], _ inputs: Inputs) -> [Double] {
+    /// `declared` and `rules` are the inputs' own, read once for all candidates.
+    static func features(_ c: Candidate, _ all: [Candidate], _ inputs: Inputs, declared: String?, rules: String?) -> [Double] {
         var x = Source.allCases.map { c.sources.contains($0) ? 1.0 : 0 }
         x.append(Double(c.sources.count))
         x.append(inputs.modified.map { $0.hasPrefix(c.day) } ?? false ? 1 : 0)
@@ -78,28 +93,22 @@ package enum DateChooser {
         x.append(days.allSatisfy { $0 >= c.day } ? 1 : 0)
         x.append(days.allSatisfy { $0 <= c.day } ? 1 : 0)
         x.append(Double(all.count))
-        let apart = inputs.declared.flatMap { DateParser.daysBetween($0, c.day) }
+        let apart = declared.flatMap { DateParser.daysBetween($0, c.day) }
         x.append(Double(max(-400, min(400, apart ?? 0))))
-        x.append(inputs.declared == nil ? 0 : 1)
+        x.append(declared == nil ? 0 : 1)
         x.append(c.original ? 1 : 0)
-        x.append(inputs.rules.map { $0.hasPrefix(c.day) } ?? false ? 1 : 0)
+        x.append(rules.map { $0.hasPrefix(c.day) } ?? false ? 1 : 0)
         return x
     }
 
-    /// Every candidate with its features and score (`winnow features` writes them for training).
-    static func scored(_ inputs: Inputs) -> [(text: String, features: [Double], score: Double)] {
+    /// Every candidate with its features and score.
+    static func scored(_ inputs: Inputs) -> [ScoredCandidate] {
         let all = candidates(inputs)
-        return all.map { c in
-            let x = features(c, all, inputs)
-            return (c.value, x, x.withUnsafeBufferPointer { DateModel.rawScore($0.baseAddress!) })
+        let declared = inputs.declared
+        let rules = inputs.rules
+        return all.map {
+            ScoredCandidate(text: $0.value, features: features($0, all, inputs, declared: declared, rules: rules), model: DateModel.rawScore)
         }
-    }
-
-    /// The best-scored candidate's date (the first on ties), or nil when the page gives none.
-    static func choose(_ inputs: Inputs) -> String? {
-        var best: (text: String, score: Double)?
-        for c in scored(inputs) where best == nil || c.score > best!.score { best = (c.text, c.score) }
-        return best?.text
     }
 }
 

@@ -39,14 +39,8 @@ public struct Extractor: Sendable {
 
     public func extract(_ page: SegmentedPage, url: String?) throws(Drop) -> Extraction {
         let ld = MetadataExtractor.jsonLD(page.info.jsonLD)
-        let (indices, kind, _) = mainBlocks(page, url: url, types: ld.types, trace: nil)
-        let visible = indices.reduce(0) { $0 + page.blocks[$1].chars }
-        // A shop page whose description only its structured data carries (the page's scripts
-        // write it in): that description is the page's text.
-        let described = visible < Self.describedBelow ? Self.structuredDescription(ld) : nil
-        guard visible + (described?.count ?? 0) >= max(1, settings.minTextChars) else {
-            throw Drop(.extract, .noMainText, "no main text found")
-        }
+        let (indices, kind, described, written) = mainText(page, ld: ld, url: url)
+        guard written else { throw Drop(.extract, .noMainText, "no main text found") }
         var text: String
         switch settings.format {
         case .text:
@@ -81,25 +75,28 @@ public struct Extractor: Sendable {
         Self.structuredDescription(MetadataExtractor.jsonLD(page.info.jsonLD))
     }
 
-    /// The title candidates `extract` chooses among, with their features and scores: for the
-    /// title model's training script.
-    package func titleCandidates(_ page: SegmentedPage, url: String?) -> [(text: String, features: [Double], score: Double)] {
-        let ld = MetadataExtractor.jsonLD(page.info.jsonLD)
+    /// The main text's blocks, the page's kind, the JSON-LD product description added to a page
+    /// showing little text (a shop page whose description only its structured data carries: the
+    /// page's scripts write it in), and whether that is enough text to write the page.
+    private func mainText(_ page: SegmentedPage, ld: MetadataExtractor.LD, url: String?)
+        -> (indices: [Int], kind: PageKind, described: String?, written: Bool)
+    {
         let (indices, kind, _) = mainBlocks(page, url: url, types: ld.types, trace: nil)
-        let siteNames = MetadataExtractor.siteNames(
-            siteName: MetadataExtractor.siteName(page, ld: ld), title: page.info.title, url: url)
-        return TitleChooser.scored(page: page, ld: ld, siteNames: siteNames, mainStart: indices.first, kind: kind, url: url)
+        let visible = indices.reduce(0) { $0 + page.blocks[$1].chars }
+        let described = visible < Self.describedBelow ? Self.structuredDescription(ld) : nil
+        return (indices, kind, described, visible + (described?.count ?? 0) >= max(1, settings.minTextChars))
     }
 
-    /// The date candidates `extract` chooses among, with their features and scores: for the date
-    /// model's training script.
-    package func dateCandidates(_ page: SegmentedPage, url: String?) -> [(text: String, features: [Double], score: Double)] {
+    /// The title and date candidates `extract` chooses among, with their features and scores,
+    /// and whether it writes the page: for the models' training script (`winnow features`). A
+    /// page with too little text has its candidates too.
+    package func metadataCandidates(_ page: SegmentedPage, url: String?) -> (titles: [ScoredCandidate], dates: [ScoredCandidate], written: Bool) {
         let ld = MetadataExtractor.jsonLD(page.info.jsonLD)
-        let (indices, kind, _) = mainBlocks(page, url: url, types: ld.types, trace: nil)
+        let main = mainText(page, ld: ld, url: url)
         var extraction = Extraction(text: "")
-        var inputs: DateChooser.Inputs?
-        MetadataExtractor.fill(&extraction, page: page, ld: ld, url: url, mainStart: indices.first, kind: kind) { inputs = $0 }
-        return inputs.map(DateChooser.scored) ?? []
+        var scored: (titles: [ScoredCandidate], dates: [ScoredCandidate]) = ([], [])
+        MetadataExtractor.fill(&extraction, page: page, ld: ld, url: url, mainStart: main.indices.first, kind: main.kind) { scored = ($0, $1) }
+        return (scored.titles, scored.dates, main.written)
     }
 
     private func mainBlocks(_ page: SegmentedPage, url: String?, types: Set<String>, trace: BlockTrace?) -> ([Int], PageKind, MainTextFinder) {

@@ -185,18 +185,20 @@ struct MetadataExtractor {
     }
 
     /// Fills the metadata fields of `extraction` from the page, its visible header (the blocks
-    /// before `mainStart`, the first block of the main text) and the URL.
-    /// `dateInputs`, when given, receives what the date is chosen from (for `winnow features`).
+    /// before `mainStart`, the first block of the main text) and the URL. `candidates`, when
+    /// given, receives the scored title and date candidates the fields were chosen among (for
+    /// `winnow features`).
     static func fill(
         _ extraction: inout Extraction, page: SegmentedPage, ld: LD, url: String?, mainStart: Int?, kind: PageKind,
-        dateInputs: ((DateChooser.Inputs) -> Void)? = nil
+        candidates: ((_ titles: [ScoredCandidate], _ dates: [ScoredCandidate]) -> Void)? = nil
     ) {
         let info = page.info
-        let siteName = self.siteName(page, ld: ld)
+        let siteName = info.meta("og:site_name", "application-name") ?? ld.publisher
         let siteNames = siteNames(siteName: siteName, title: info.title, url: url)
         let header = headerBlocks(page, mainStart: mainStart)
 
-        extraction.title = TitleChooser.choose(page: page, ld: ld, siteNames: siteNames, mainStart: mainStart, kind: kind, url: url)
+        let titles = TitleChooser.scored(page: page, ld: ld, siteNames: siteNames, mainStart: mainStart, kind: kind, url: url)
+        extraction.title = ScoredCandidate.best(titles)
 
         let byline = Byline.find(around: header, page: page)
         var authors = ld.authors
@@ -239,10 +241,12 @@ struct MetadataExtractor {
         for a in authors where !unique.contains(a) { unique.append(a) }
         extraction.author = unique.isEmpty ? nil : unique.joined(separator: "; ")
 
-        extraction.datePublished = publicationDate(
-            page: page, ld: ld, byline: byline, starterDate: starterDate, header: header, url: url, kind: kind,
-            firstPostDate: firstPost?.date, inputs: dateInputs)
+        let dates = DateChooser.scored(
+            dateInputs(
+                page: page, ld: ld, byline: byline, starterDate: starterDate, header: header, url: url, kind: kind, firstPostDate: firstPost?.date))
+        extraction.datePublished = publicationDate(ScoredCandidate.best(dates), url: url)
         fillDeclared(&extraction, info: info, ld: ld, url: url, siteName: siteName)
+        candidates?(titles, dates)
     }
 
     /// The fields the page declares outright: language, canonical address, site name, description.
@@ -252,11 +256,6 @@ struct MetadataExtractor {
         extraction.canonicalURL = resolve(info.canonical ?? info.meta("og:url") ?? ld.url, against: url)
         extraction.siteName = siteName ?? info.meta("twitter:site")
         extraction.description = info.meta("og:description", "description", "twitter:description") ?? ld.description
-    }
-
-    /// The site's name as the page states it.
-    static func siteName(_ page: SegmentedPage, ld: LD) -> String? {
-        page.info.meta("og:site_name", "application-name") ?? ld.publisher
     }
 
     /// The names a page's site goes by, comparable: its stated name, its `<title>`'s suffix, its
@@ -271,51 +270,44 @@ struct MetadataExtractor {
         return names
     }
 
-    /// The publication date: JSON-LD's, the date metas', a `<time>`'s, the date on a thread's
-    /// starter line, the byline's, one shown near the headline (articles and posts only), one the
-    /// page labels "Published", a thread's first post header's (`firstPostDate`, asked only
-    /// then), the URL's. A date the page shows by its headline that is earlier than the one its
-    /// metadata declares is the original publication's (see `Byline.isOriginal`): that one.
-    static func publicationDate(
+    /// The dates the page gives, for `DateChooser`: JSON-LD's, the date metas', the first
+    /// `<time>`'s, one the page labels "Published", a thread's first post header's, the URL's; the
+    /// date on a thread's starter line, the byline's and one shown by the headline (beside its
+    /// `<h1>` on a page of kind `.other`, near it elsewhere); the modified date and the later
+    /// `<time>`s.
+    static func dateInputs(
         page: SegmentedPage, ld: LD, byline: Byline.Found, starterDate: Byline.Shown?, header: ArraySlice<Block>, url: String?,
-        kind: PageKind, firstPostDate: @autoclosure () -> String?, inputs capture: ((DateChooser.Inputs) -> Void)? = nil
-    ) -> String? {
+        kind: PageKind, firstPostDate: String?
+    ) -> DateChooser.Inputs {
         let info = page.info
         let metaDate = info.meta(
             "article:published_time", "og:published_time", "datepublished",
             "date", "dc.date", "dc.date.issued", "pubdate", "publishdate",
             "publish-date", "sailthru.date", "parsely-pub-date", "article.published",
             "published_time", "dcterms.created", "original-publish-date", "published-date", "published")
-        let urlDay = url.flatMap(DateParser.fromURL)
         var inputs = DateChooser.Inputs(kind: kind)
         let given: [(DateChooser.Source, String?)] = [
             (.ld, ld.datePublished.flatMap(DateParser.iso8601)), (.meta, metaDate.flatMap(DateParser.iso8601)),
             (.time, info.times.first.flatMap(DateParser.iso8601)), (.labelled, Byline.labelledDate(in: page)),
-            (.post, firstPostDate()), (.url, urlDay),
+            (.post, firstPostDate), (.url, url.flatMap(DateParser.fromURL)),
         ]
         inputs.given = given.compactMap { source, value in value.map { (source, $0) } }
-        inputs.declared = inputs.given.first { $0.0 == .ld || $0.0 == .meta || $0.0 == .time }?.1
         let headline = kind == .other ? Byline.date(besideHeadline: header, in: page) : Byline.date(near: header, in: page)
         let shown: [(DateChooser.Source, Byline.Shown?)] = [(.starter, starterDate), (.byline, byline.date), (.headline, headline)]
         inputs.shown = shown.compactMap { source, value in value.map { (source, $0) } }
         inputs.modified = info.meta("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified").flatMap(DateParser.iso8601)
         inputs.laterTimes = info.times.dropFirst().prefix(4).compactMap(DateParser.iso8601)
-        // The rules' date before the model (a feature of the candidates): the declared date, or an
-        // earlier one the page shows as the original publication's, else the shown, labelled,
-        // first post's or URL's date.
-        let firstShown = inputs.shown.first?.1
-        if kind != .discussion, let declared = inputs.declared, let firstShown, Byline.isOriginal(firstShown, declared: declared) {
-            inputs.rules = firstShown.date
-        } else {
-            let rest = inputs.given.first { $0.0 == .labelled || $0.0 == .post || $0.0 == .url }?.1
-            inputs.rules = inputs.declared ?? firstShown?.date ?? rest
+        return inputs
+    }
+
+    /// The publication date written for the date the model chose: the URL's day where it is one
+    /// day from it (a timestamp in UTC crosses midnight where the site's clock did not: the URL
+    /// has the publisher's own day), else the chosen date.
+    static func publicationDate(_ chosen: String?, url: String?) -> String? {
+        if let chosen, let urlDay = url.flatMap(DateParser.fromURL), let apart = DateParser.daysBetween(chosen, urlDay), abs(apart) == 1 {
+            return urlDay
         }
-        capture?(inputs)
-        let found = DateChooser.choose(inputs)
-        // A day in the URL one day from the date found is the publisher's own day for it (a
-        // timestamp in UTC crosses midnight where the site's clock did not): the URL's day.
-        if let found, let urlDay, let apart = DateParser.daysBetween(found, urlDay), abs(apart) == 1 { return urlDay }
-        return found
+        return chosen
     }
 
     /// The blocks a reader sees around the headline (bylines, dates): from the headline's `<h1>`
@@ -348,14 +340,6 @@ struct MetadataExtractor {
             }
         }
         return out
-    }
-
-    /// Shared words over the words of the shorter text.
-    static func overlap(_ a: String, _ b: String) -> Double {
-        let wa = Set(comparable(a).split { !$0.isLetter && !$0.isNumber })
-        let wb = Set(comparable(b).split { !$0.isLetter && !$0.isNumber })
-        guard !wa.isEmpty, !wb.isEmpty else { return 0 }
-        return Double(wa.intersection(wb).count) / Double(min(wa.count, wb.count))
     }
 
     static func comparable(_ s: String) -> String {

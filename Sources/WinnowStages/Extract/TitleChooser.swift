@@ -50,26 +50,13 @@ package enum TitleChooser {
         "slug_share_of_text", "slug_share_of_slug", "extends_h1",
     ]
 
-    /// The chosen title, or nil when the page offers none.
-    static func choose(page: SegmentedPage, ld: MetadataExtractor.LD, siteNames: Set<String>, mainStart: Int?, kind: PageKind, url: String?)
-        -> String?
-    {
-        let scored = self.scored(page: page, ld: ld, siteNames: siteNames, mainStart: mainStart, kind: kind, url: url)
-        var best: (text: String, score: Double)?
-        for candidate in scored where best == nil || candidate.score > best!.score { best = (candidate.text, candidate.score) }
-        return best?.text
-    }
-
-    /// Every candidate with its feature vector and score (`winnow features` writes them for training).
+    /// Every candidate with its feature vector and score; the best scored is the title (`ScoredCandidate.best`).
     static func scored(page: SegmentedPage, ld: MetadataExtractor.LD, siteNames: Set<String>, mainStart: Int?, kind: PageKind, url: String?)
-        -> [(text: String, features: [Double], score: Double)]
+        -> [ScoredCandidate]
     {
         let all = candidates(page: page, ld: ld, siteNames: siteNames)
         let context = Context(page: page, kind: kind, mainStart: mainStart, url: url, candidates: all)
-        return all.map { candidate in
-            let x = features(candidate, context)
-            return (candidate.text, x, x.withUnsafeBufferPointer { TitleModel.rawScore($0.baseAddress!) })
-        }
+        return all.map { ScoredCandidate(text: $0.text, features: features($0, context), model: TitleModel.rawScore) }
     }
 
     /// The page's `<h1>`s that are not the site's name, then JSON-LD's headline, the meta title and
@@ -145,8 +132,7 @@ package enum TitleChooser {
         x.append(Double(min(c.key.split(separator: " ").count, 20)))
         x.append(separators.contains { c.text.containsBytes($0) } ? 1 : 0)
         let others = context.candidates.filter { $0 != c }
-        // MetadataExtractor.overlap's share: shared words over the shorter candidate's.
-        x.append(others.map { Double($0.words.intersection(c.words).count) / Double(min($0.words.count, c.words.count)) }.max() ?? 0)
+        x.append(others.map { overlap($0.words, c.words) }.max() ?? 0)
         x.append(others.contains { $0.key.containsBytes(c.key) } ? 1 : 0)
         x.append(others.contains { c.key.containsBytes($0.key) } ? 1 : 0)
         x.append(c.text.contains { $0.isLetter } && c.text == c.text.uppercased() ? 1 : 0)
@@ -160,6 +146,11 @@ package enum TitleChooser {
         x.append(shared / Double(max(1, context.slugWords.count)))
         x.append(!c.fromH1 && others.contains { $0.fromH1 && c.key.hasPrefix($0.key) } ? 1 : 0)
         return x
+    }
+
+    /// Shared words over the words of the smaller set (neither is empty: a candidate has words).
+    static func overlap(_ a: Set<String>, _ b: Set<String>) -> Double {
+        Double(a.intersection(b).count) / Double(min(a.count, b.count))
     }
 
     /// Runs of letters (and of digits with `digits`), lowercased: `Character.isLetter` and

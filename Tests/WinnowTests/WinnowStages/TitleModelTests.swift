@@ -44,7 +44,7 @@ final class TitleModelTests: XCTestCase {
             <p>Shoes for rough ground, with grippy soles, rock plates, and cushioning for long days out.</p></body></html>
             """
         let page = Segmenter().segment(try Cleaner().clean(Array(html.utf8), contentType: nil))
-        let scored = Extractor().titleCandidates(page, url: "https://example.org/shoes/trail-running")
+        let scored = Extractor().metadataCandidates(page, url: "https://example.org/shoes/trail-running").titles
         XCTAssertEqual(scored.map(\.text), ["Trail Running Shoes", "Free shipping over $50"], "the site's name is no candidate; one wording is one")
         let names = TitleChooser.featureNames
         let first = scored[0].features
