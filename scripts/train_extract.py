@@ -170,6 +170,16 @@ def rules_text(blocks, X, names):
 TOKEN_WORD = re.compile(r"\w+")
 
 
+def without_footers(page, probabilities, names):
+    """BlockModel.withoutFooters: a block inside a <footer> (the path_footer feature) is given
+    probability 0, as Extractor does before choosing the kept run."""
+    if not page[2]:
+        return probabilities
+    out = probabilities.copy()
+    out[page[3][:, names.index("path_footer")] > 0] = 0.0
+    return out
+
+
 def quoted_blocks(page, names):
     """Which of a page's blocks are in a <blockquote> (the in_quote feature)."""
     return page[3][:, names.index("in_quote")] == 1
@@ -519,7 +529,7 @@ def main():
             model = new_model(args.seed).fit(X, y, sample_weight=w)
             for i, p in enumerate(pages):
                 if folds[i] == k:
-                    probabilities[i] = model.predict_proba(p[3])[:, 1] if p[2] else np.zeros(0)
+                    probabilities[i] = without_footers(p, model.predict_proba(p[3])[:, 1], names) if p[2] else np.zeros(0)
         rules = [with_description(p, rules_text(p[2], p[3], names)) for p in pages]
         learned = [with_description(p, model_text(p[2], probabilities[i], THRESHOLD, quoted_blocks(p, names))) for i, p in enumerate(pages)]
         # The 'other' pages' threshold and the switch costs, chosen on four folds and applied to the fifth;

@@ -396,14 +396,14 @@ extension DateModel {
             if x[1] <= 0.5 {
                 if x[9] <= 1.5 {
                     if x[12] <= 0.5 {
-                        return 0.05344250406491
+                        return 0.05209780294050265
                     } else {
                         return -0.15373195055851335
                     }
                 } else {
                     if x[0] <= 0.5 {
                         if x[12] <= 0.5 {
-                            return 0.0689618080205484
+                            return 0.06967750814544353
                         } else {
                             return -0.009946859835388748
                         }
@@ -426,10 +426,10 @@ extension DateModel {
     @inline(__always) private static func tree11(_ x: UnsafePointer<Double>) -> Double {
         if x[17] <= 1.5 {
             if x[1] <= 0.5 {
-                if x[0] <= 0.5 {
-                    return 0.020146467741300585
+                if x[9] <= 1.5 {
+                    return -0.011006184621937656
                 } else {
-                    return 0.08495289188887689
+                    return 0.057381337028815885
                 }
             } else {
                 return 0.10189678541174373
@@ -458,18 +458,14 @@ extension DateModel {
     @inline(__always) private static func tree12(_ x: UnsafePointer<Double>) -> Double {
         if x[17] <= 1.5 {
             if x[1] <= 0.5 {
-                if x[9] <= 1.5 {
+                if x[0] <= 0.5 {
                     if x[12] <= 0.5 {
-                        return 0.04877062227006402
+                        return 0.0561886110440159
                     } else {
-                        return -0.1301394171959107
+                        return -0.03479988112647917
                     }
                 } else {
-                    if x[0] <= 0.5 {
-                        return 0.02655311031443769
-                    } else {
-                        return 0.10893704727637668
-                    }
+                    return 0.08347228858034339
                 }
             } else {
                 return 0.10065275108048782
@@ -477,7 +473,11 @@ extension DateModel {
         } else {
             if x[1] <= 0.5 {
                 if x[9] <= 1.5 {
-                    return -0.08361896434523358
+                    if x[2] <= 0.5 {
+                        return -0.10890284078144213
+                    } else {
+                        return 0.03132534425921639
+                    }
                 } else {
                     return -0.03893682154741545
                 }
@@ -490,17 +490,17 @@ extension DateModel {
     @inline(__always) private static func tree13(_ x: UnsafePointer<Double>) -> Double {
         if x[17] <= 1.5 {
             if x[1] <= 0.5 {
-                if x[12] <= 0.5 {
-                    return 0.06356583693299443
-                } else {
-                    if x[9] <= 1.5 {
-                        return -0.10623418842344717
+                if x[9] <= 1.5 {
+                    if x[12] <= 0.5 {
+                        return 0.04594969346159989
                     } else {
-                        if x[0] <= 0.5 {
-                            return -0.013945264997575427
-                        } else {
-                            return 0.10801462829317453
-                        }
+                        return -0.12043132521020646
+                    }
+                } else {
+                    if x[0] <= 0.5 {
+                        return 0.023429391560922788
+                    } else {
+                        return 0.10845117317235485
                     }
                 }
             } else {
@@ -509,9 +509,9 @@ extension DateModel {
         } else {
             if x[1] <= 0.5 {
                 if x[7] <= 0.5 {
-                    return -0.04414655213462267
+                    return -0.044394976697961545
                 } else {
-                    return -0.10677494703829321
+                    return -0.10635204555932501
                 }
             } else {
                 return 0.0008475528057007286
@@ -522,30 +522,30 @@ extension DateModel {
     @inline(__always) private static func tree14(_ x: UnsafePointer<Double>) -> Double {
         if x[17] <= 1.5 {
             if x[1] <= 0.5 {
-                return 0.0317659416084438
+                if x[11] <= 0.5 {
+                    return 0.020771074752372325
+                } else {
+                    return 0.1101472067353248
+                }
             } else {
                 return 0.0982396939417244
             }
         } else {
             if x[21] <= 0.5 {
                 if x[5] <= 0.5 {
-                    if x[2] <= 0.5 {
-                        return -0.14066498331296476
-                    } else {
-                        return -0.044616705385366856
-                    }
+                    return -0.09885459115579748
                 } else {
-                    return -0.03528183032070476
+                    return -0.03493808385457161
                 }
             } else {
-                if x[2] <= 0.5 {
-                    if x[4] <= 0.5 {
-                        return -0.038064925806735816
+                if x[5] <= 0.5 {
+                    if x[0] <= 0.5 {
+                        return 0.024437409494734965
                     } else {
-                        return 0.05610339405279209
+                        return -0.05753746676014533
                     }
                 } else {
-                    return 0.07891023389804117
+                    return 0.06270455356940974
                 }
             }
         }
@@ -554,31 +554,31 @@ extension DateModel {
     @inline(__always) private static func tree15(_ x: UnsafePointer<Double>) -> Double {
         if x[17] <= 1.5 {
             if x[1] <= 0.5 {
-                if x[11] <= 0.5 {
-                    if x[6] <= 0.5 {
-                        if x[5] <= 0.5 {
-                            return -0.06163303841620994
-                        } else {
-                            if x[0] <= 0.5 {
-                                return 0.012994852705661808
-                            } else {
-                                return 0.10697625754921923
-                            }
-                        }
-                    } else {
-                        return 0.11065062011447722
-                    }
-                } else {
-                    return 0.10993627238557042
-                }
+                return 0.029299963013269426
             } else {
                 return 0.09704578883639786
             }
         } else {
-            if x[1] <= 0.5 {
-                return -0.04536799801614948
+            if x[9] <= 1.5 {
+                if x[2] <= 0.5 {
+                    if x[16] <= 0.5 {
+                        return -0.03693669037639826
+                    } else {
+                        return -0.13842763965875526
+                    }
+                } else {
+                    return 0.03989167783370669
+                }
             } else {
-                return 0.0042697553599997965
+                if x[10] <= 0.5 {
+                    if x[4] <= 0.5 {
+                        return -0.03839784928048525
+                    } else {
+                        return 0.04589693273854618
+                    }
+                } else {
+                    return -0.05478893778530362
+                }
             }
         }
     }
@@ -586,31 +586,31 @@ extension DateModel {
     @inline(__always) private static func tree16(_ x: UnsafePointer<Double>) -> Double {
         if x[17] <= 1.5 {
             if x[1] <= 0.5 {
-                return 0.027250960297161394
+                if x[11] <= 0.5 {
+                    if x[6] <= 0.5 {
+                        if x[5] <= 0.5 {
+                            return -0.06727910751695353
+                        } else {
+                            if x[0] <= 0.5 {
+                                return 0.010435519568937584
+                            } else {
+                                return 0.10721226404900373
+                            }
+                        }
+                    } else {
+                        return 0.11050867515938115
+                    }
+                } else {
+                    return 0.1088509399631139
+                }
             } else {
                 return 0.09584531542912006
             }
         } else {
-            if x[9] <= 1.5 {
-                if x[2] <= 0.5 {
-                    if x[16] <= 0.5 {
-                        return -0.033938933783241615
-                    } else {
-                        return -0.1361248991858597
-                    }
-                } else {
-                    return 0.05084856567071904
-                }
+            if x[1] <= 0.5 {
+                return -0.04230366197192967
             } else {
-                if x[10] <= 0.5 {
-                    if x[4] <= 0.5 {
-                        return -0.0385413305611908
-                    } else {
-                        return 0.049273533070221295
-                    }
-                } else {
-                    return -0.0509786433542756
-                }
+                return 0.005913732660968967
             }
         }
     }
@@ -619,31 +619,31 @@ extension DateModel {
         if x[9] <= 3.5 {
             if x[17] <= 1.5 {
                 if x[10] <= 0.5 {
-                    return 0.042840472079702346
+                    return 0.042806531811011815
                 } else {
-                    return -0.12372359448044533
+                    return -0.12518687966018527
                 }
             } else {
                 if x[7] <= 0.5 {
-                    if x[10] <= 0.5 {
-                        if x[0] <= 0.5 {
-                            if x[9] <= 1.5 {
-                                return -0.015824867088845746
+                    if x[9] <= 1.5 {
+                        return -0.044876838091842786
+                    } else {
+                        if x[10] <= 0.5 {
+                            if x[18] <= 40.0 {
+                                return -0.01222102960879075
                             } else {
-                                return 0.04378477436532076
+                                return 0.08191254887723559
                             }
                         } else {
-                            return -0.0578319393525923
+                            return -0.047696182241758193
                         }
-                    } else {
-                        return -0.054906073584833015
                     }
                 } else {
-                    return -0.09787954654294788
+                    return -0.09762234931332961
                 }
             }
         } else {
-            return 0.11043521101495427
+            return 0.1104120218550174
         }
     }
 
@@ -652,30 +652,30 @@ extension DateModel {
             if x[21] <= 0.5 {
                 if x[7] <= 0.5 {
                     if x[18] <= 40.0 {
-                        return -0.07228209833537741
+                        return -0.07086280856719827
                     } else {
-                        return -0.005057587074452186
+                        return -0.006426939004679927
                     }
                 } else {
-                    return -0.11286785279952166
+                    return -0.11271171943848074
                 }
             } else {
                 if x[10] <= 0.5 {
                     if x[11] <= 0.5 {
                         if x[17] <= 1.5 {
-                            return 0.03565059546361154
+                            return 0.03598403970041569
                         } else {
-                            return -0.01823556874083233
+                            return -0.01772745906827237
                         }
                     } else {
-                        return 0.11591932389650493
+                        return 0.11543362586932325
                     }
                 } else {
-                    return -0.07586999331162798
+                    return -0.07838951820746848
                 }
             }
         } else {
-            return 0.10967024838476502
+            return 0.10964918016179857
         }
     }
 
@@ -684,30 +684,30 @@ extension DateModel {
             if x[21] <= 0.5 {
                 if x[7] <= 0.5 {
                     if x[18] <= 40.0 {
-                        return -0.06663200188188731
+                        return -0.0653248337312428
                     } else {
-                        return -0.004554913472667079
+                        return -0.005788989816880715
                     }
                 } else {
-                    return -0.1081203372667191
+                    return -0.10797888036211273
                 }
             } else {
                 if x[10] <= 0.5 {
                     if x[11] <= 0.5 {
                         if x[17] <= 1.5 {
-                            return 0.03309065234913302
+                            return 0.03340977458885388
                         } else {
-                            return -0.016337489243672537
+                            return -0.015884045849464613
                         }
                     } else {
-                        return 0.11422935616093383
+                        return 0.11380364995511914
                     }
                 } else {
-                    return -0.06458216840174347
+                    return -0.0665606211094897
                 }
             }
         } else {
-            return 0.10895730445808305
+            return 0.10893814351379322
         }
     }
 
@@ -716,30 +716,30 @@ extension DateModel {
             if x[21] <= 0.5 {
                 if x[7] <= 0.5 {
                     if x[18] <= 40.0 {
-                        return -0.06141538118666606
+                        return -0.06020875580573909
                     } else {
-                        return -0.004101970055709425
+                        return -0.005214028180876025
                     }
                 } else {
-                    return -0.10371408498186302
+                    return -0.10358377948806417
                 }
             } else {
                 if x[9] <= 1.5 {
                     if x[0] <= 0.5 {
                         if x[4] <= 0.5 {
-                            return 0.035814184617155666
+                            return 0.0344774724660928
                         } else {
-                            return -0.1002548465727682
+                            return -0.10119973309808966
                         }
                     } else {
-                        return -0.06680975368684686
+                        return -0.06576546727394689
                     }
                 } else {
-                    return 0.030326854728718985
+                    return 0.030432822054937348
                 }
             }
         } else {
-            return 0.10829166634773287
+            return 0.10827422362739528
         }
     }
 
@@ -748,30 +748,30 @@ extension DateModel {
             if x[21] <= 0.5 {
                 if x[7] <= 0.5 {
                     if x[18] <= 40.0 {
-                        return -0.056583821801860404
+                        return -0.05546838945587232
                     } else {
-                        return -0.003693870291175265
+                        return -0.004695878102389691
                     }
                 } else {
-                    return -0.09957461101561643
+                    return -0.09945269048474811
                 }
             } else {
                 if x[13] <= 0.5 {
                     if x[10] <= 0.5 {
                         if x[17] <= 1.5 {
-                            return 0.028731025837055942
+                            return 0.028848901042699326
                         } else {
-                            return -0.013754284924061555
+                            return -0.013456044432115337
                         }
                     } else {
-                        return -0.07171986923151359
+                        return -0.07253143077771056
                     }
                 } else {
-                    return 0.07683883257330021
+                    return 0.07652963172827759
                 }
             }
         } else {
-            return 0.1076695003355574
+            return 0.10765360212324758
         }
     }
 
@@ -779,31 +779,31 @@ extension DateModel {
         if x[9] <= 3.5 {
             if x[10] <= 0.5 {
                 if x[17] <= 1.5 {
-                    return 0.030983988550244135
+                    return 0.03095023173434024
                 } else {
                     if x[0] <= 0.5 {
                         if x[7] <= 0.5 {
-                            return 0.016679921777780608
+                            return 0.01662990709434724
                         } else {
-                            return -0.0726237859626447
+                            return -0.07246546734294913
                         }
                     } else {
-                        return -0.04574280701611055
+                        return -0.045669302137542944
                     }
                 }
             } else {
                 if x[1] <= 0.5 {
                     if x[18] <= 86.5 {
-                        return -0.12943254571352866
+                        return -0.1297302718977601
                     } else {
-                        return -0.03353227140265676
+                        return -0.03339684604809327
                     }
                 } else {
-                    return 0.041782603376704766
+                    return 0.04008841076751834
                 }
             }
         } else {
-            return 0.10708764861123846
+            return 0.10707315800511055
         }
     }
 
@@ -811,31 +811,31 @@ extension DateModel {
         if x[9] <= 3.5 {
             if x[9] <= 1.5 {
                 if x[2] <= 0.5 {
-                    return -0.0416821258940871
+                    return -0.041811312014660124
                 } else {
-                    return 0.044820860076348945
+                    return 0.04260814017107129
                 }
             } else {
                 if x[2] <= 0.5 {
                     if x[9] <= 2.5 {
-                        return 0.011134745214303767
+                        return 0.010771265176189414
                     } else {
-                        return 0.09599367434866563
+                        return 0.09597643899262139
                     }
                 } else {
                     if x[4] <= 0.5 {
-                        return 0.07834895406093861
+                        return 0.08115051737468552
                     } else {
                         if x[18] <= 19.5 {
-                            return -0.1523920925094813
+                            return -0.15253276948302008
                         } else {
-                            return -0.03059894401055989
+                            return -0.031517368971060354
                         }
                     }
                 }
             }
         } else {
-            return 0.10654350536941776
+            return 0.10653029010439515
         }
     }
 
@@ -844,30 +844,30 @@ extension DateModel {
             if x[21] <= 0.5 {
                 if x[7] <= 0.5 {
                     if x[9] <= 1.5 {
-                        return -0.059358952033908466
+                        return -0.05893052107608278
                     } else {
                         if x[10] <= 0.5 {
-                            return 0.04658364730396849
+                            return 0.045951857673674
                         } else {
-                            return -0.04145843259421252
+                            return -0.04152636318392518
                         }
                     }
                 } else {
-                    return -0.09385583350626119
+                    return -0.0937131640085963
                 }
             } else {
                 if x[13] <= 0.5 {
-                    if x[6] <= 0.5 {
-                        return -0.0015265232067195851
+                    if x[10] <= 0.5 {
+                        return 0.009196057337433505
                     } else {
-                        return 0.10900537791518153
+                        return -0.05729305799874369
                     }
                 } else {
-                    return 0.0730445914652159
+                    return 0.07278051115864229
                 }
             }
         } else {
-            return 0.10603484585013255
+            return 0.10602279335695881
         }
     }
 
@@ -878,220 +878,220 @@ extension DateModel {
                     if x[9] <= 1.5 {
                         if x[2] <= 0.5 {
                             if x[19] <= 0.5 {
-                                return 0.019248156931169522
+                                return 0.02067465689991813
                             } else {
-                                return -0.08168866045505883
+                                return -0.0815695114118677
                             }
                         } else {
-                            return 0.04337001799467707
+                            return 0.04111897659341687
                         }
                     } else {
-                        return 0.020045374480555735
+                        if x[0] <= 0.5 {
+                            return 0.010001752819974449
+                        } else {
+                            return 0.1069751728692463
+                        }
                     }
                 } else {
-                    if x[18] <= 86.5 {
-                        return -0.11319712267527729
-                    } else {
-                        return -0.025446422341126464
-                    }
+                    return -0.055167262082266334
                 }
             } else {
-                return 0.027040175040883477
+                return 0.025234916948161684
             }
         } else {
-            return 0.10555973608582381
+            return 0.10554875481718469
         }
     }
 
     @inline(__always) private static func tree26(_ x: UnsafePointer<Double>) -> Double {
         if x[9] <= 3.5 {
-            if x[1] <= 0.5 {
-                if x[10] <= 0.5 {
-                    if x[9] <= 1.5 {
-                        if x[2] <= 0.5 {
-                            if x[15] <= 0.5 {
-                                return -0.11659065875541848
-                            } else {
-                                if x[19] <= 0.5 {
-                                    return 0.052866540156412206
-                                } else {
-                                    return -0.060806353103743195
-                                }
-                            }
+            if x[9] <= 1.5 {
+                return -0.025012464648735175
+            } else {
+                if x[2] <= 0.5 {
+                    if x[9] <= 2.5 {
+                        if x[18] <= 372.5 {
+                            return 0.02514840310046908
                         } else {
-                            return 0.03921814539433188
+                            return -0.03780108888175385
                         }
                     } else {
-                        return 0.018210059599968968
+                        return 0.09248372674815236
                     }
                 } else {
-                    return -0.050893645241458965
+                    if x[4] <= 0.5 {
+                        return 0.07582517452291172
+                    } else {
+                        if x[18] <= 19.5 {
+                            return -0.13227433281250325
+                        } else {
+                            return -0.023448339817738584
+                        }
+                    }
                 }
-            } else {
-                return 0.02473814102962079
             }
         } else {
-            return 0.10511644716706317
+            return 0.10510643595455196
         }
     }
 
     @inline(__always) private static func tree27(_ x: UnsafePointer<Double>) -> Double {
         if x[9] <= 3.5 {
-            if x[9] <= 1.5 {
-                return -0.02345716962889372
-            } else {
-                if x[2] <= 0.5 {
-                    if x[9] <= 2.5 {
-                        if x[18] <= 372.5 {
-                            return 0.02433840070958733
-                        } else {
-                            return -0.03691876555463915
-                        }
+            if x[21] <= 0.5 {
+                if x[7] <= 0.5 {
+                    if x[9] <= 1.5 {
+                        return -0.05135625215700641
                     } else {
-                        return 0.09282701469206706
+                        if x[10] <= 0.5 {
+                            return 0.04174016610831155
+                        } else {
+                            return -0.031237878772361838
+                        }
                     }
                 } else {
-                    if x[4] <= 0.5 {
-                        return 0.07107471496906871
+                    return -0.09042744007626827
+                }
+            } else {
+                if x[13] <= 0.5 {
+                    if x[10] <= 0.5 {
+                        return 0.007703837516628474
                     } else {
-                        if x[18] <= 19.5 {
-                            return -0.13444465169662276
-                        } else {
-                            return -0.021266381818093028
-                        }
+                        return -0.049538430167267465
                     }
+                } else {
+                    return 0.06945554144392349
                 }
             }
         } else {
-            return 0.10470338830841999
+            return 0.10469426127111717
         }
     }
 
     @inline(__always) private static func tree28(_ x: UnsafePointer<Double>) -> Double {
         if x[9] <= 3.5 {
-            if x[7] <= 0.5 {
-                if x[10] <= 0.5 {
-                    if x[6] <= 0.5 {
-                        if x[18] <= -0.5 {
-                            return -0.05399001884612129
+            if x[6] <= 0.5 {
+                if x[1] <= 0.5 {
+                    if x[5] <= 0.5 {
+                        if x[11] <= 0.5 {
+                            return -0.05401070027249364
                         } else {
-                            if x[11] <= 0.5 {
-                                return 0.003863647921602388
-                            } else {
-                                return 0.09455540901944263
-                            }
+                            return 0.07337944257574318
                         }
                     } else {
-                        return 0.1251154998354013
+                        if x[0] <= 0.5 {
+                            return -0.009572558754798632
+                        } else {
+                            return 0.10895816929596512
+                        }
                     }
                 } else {
-                    if x[2] <= 0.5 {
-                        return -0.01101423044913805
+                    if x[17] <= 1.5 {
+                        return 0.08052393919728373
                     } else {
-                        return -0.07633183801564372
+                        return -0.000307702239572819
                     }
                 }
             } else {
-                return -0.05943952938740096
+                return 0.08175642817647533
             }
         } else {
-            return 0.10431904965677222
+            return 0.10431073830543654
         }
     }
 
     @inline(__always) private static func tree29(_ x: UnsafePointer<Double>) -> Double {
         if x[9] <= 3.5 {
-            if x[9] <= 1.5 {
-                if x[15] <= 0.5 {
-                    return -0.060943129834290656
+            if x[6] <= 0.5 {
+                if x[1] <= 0.5 {
+                    if x[14] <= 0.5 {
+                        if x[9] <= 1.5 {
+                            return -0.047862735788794866
+                        } else {
+                            if x[0] <= 0.5 {
+                                return -0.016670825749176495
+                            } else {
+                                return 0.10847854683504843
+                            }
+                        }
+                    } else {
+                        return 0.020795596818025494
+                    }
                 } else {
-                    return -0.005774710254516948
+                    if x[17] <= 1.5 {
+                        return 0.07841638523869489
+                    } else {
+                        return -0.0002768908807571475
+                    }
                 }
             } else {
-                if x[2] <= 0.5 {
-                    if x[9] <= 2.5 {
-                        return 0.008976530893686744
-                    } else {
-                        return 0.08953583126516516
-                    }
-                } else {
-                    if x[4] <= 0.5 {
-                        return 0.06674184606419616
-                    } else {
-                        if x[18] <= 19.5 {
-                            return -0.11491941306243306
-                        } else {
-                            return -0.014095910812393867
-                        }
-                    }
-                }
+                return 0.07604619299149744
             }
         } else {
-            return 0.10396199302192224
+            return 0.10395442850274167
         }
     }
 
     @inline(__always) private static func tree30(_ x: UnsafePointer<Double>) -> Double {
         if x[9] <= 3.5 {
-            if x[7] <= 0.5 {
-                if x[10] <= 0.5 {
-                    if x[6] <= 0.5 {
-                        if x[11] <= 0.5 {
-                            return 0.000899007918846978
-                        } else {
-                            return 0.06144924951272225
-                        }
+            if x[10] <= 0.5 {
+                if x[6] <= 0.5 {
+                    if x[18] <= -18.5 {
+                        return -0.06594887327949221
                     } else {
-                        return 0.11984182190057785
+                        if x[7] <= 0.5 {
+                            return 0.008626194239444909
+                        } else {
+                            return -0.0491777011398566
+                        }
                     }
                 } else {
-                    if x[1] <= 0.5 {
-                        if x[18] <= 86.5 {
-                            return -0.09416463110371065
-                        } else {
-                            return -0.011904689219975942
-                        }
-                    } else {
-                        return 0.03133353216422954
-                    }
+                    return 0.10356550472782033
                 }
             } else {
-                return -0.056743136955641676
+                if x[2] <= 0.5 {
+                    if x[5] <= 0.5 {
+                        return -0.07524932771039361
+                    } else {
+                        return 0.015053259034353296
+                    }
+                } else {
+                    return -0.07567412071478578
+                }
             }
         } else {
-            return 0.10363080592030444
+            return 0.10362392048584575
         }
     }
 
     @inline(__always) private static func tree31(_ x: UnsafePointer<Double>) -> Double {
         if x[9] <= 3.5 {
             if x[9] <= 1.5 {
-                if x[18] <= 1.5 {
-                    return -0.012080353050944022
+                if x[2] <= 0.5 {
+                    return -0.02836116842244627
                 } else {
-                    return -0.08950599824740806
+                    return 0.044491038765924945
                 }
             } else {
                 if x[2] <= 0.5 {
                     if x[9] <= 2.5 {
-                        return 0.008892635274311965
+                        return 0.008795881481328887
                     } else {
-                        return 0.0867358010413857
+                        return 0.08587296168712523
                     }
                 } else {
                     if x[4] <= 0.5 {
-                        return 0.06236639626084738
+                        return 0.07392784795080275
                     } else {
                         if x[18] <= 19.5 {
-                            return -0.09933103309230523
+                            return -0.11241831592747076
                         } else {
-                            return -0.011300626365780206
+                            return -0.012591680045174065
                         }
                     }
                 }
             }
         } else {
-            return 0.10332411219665581
+            return 0.10331784996334561
         }
     }
 
@@ -1100,30 +1100,30 @@ extension DateModel {
             if x[7] <= 0.5 {
                 if x[10] <= 0.5 {
                     if x[6] <= 0.5 {
-                        if x[18] <= -0.5 {
-                            return -0.046557880881305844
+                        if x[11] <= 0.5 {
+                            return 0.0007745084775313804
                         } else {
-                            if x[11] <= 0.5 {
-                                return 0.004308854370515731
-                            } else {
-                                return 0.08880251551562068
-                            }
+                            return 0.06275731776206657
                         }
                     } else {
-                        return 0.11408020738231013
+                        return 0.11674933086826955
                     }
                 } else {
-                    if x[2] <= 0.5 {
-                        return -0.008844876481640243
+                    if x[1] <= 0.5 {
+                        if x[18] <= 86.5 {
+                            return -0.09487020830425591
+                        } else {
+                            return -0.009564567796833016
+                        }
                     } else {
-                        return -0.06452773691283346
+                        return 0.035587847229995875
                     }
                 }
             } else {
-                return -0.05390374997249286
+                return -0.05109579700212703
             }
         } else {
-            return 0.10304055285177952
+            return 0.10303485569886264
         }
     }
 
@@ -1131,127 +1131,127 @@ extension DateModel {
         if x[9] <= 3.5 {
             if x[9] <= 1.5 {
                 if x[15] <= 0.5 {
-                    return -0.05507239064957369
+                    return -0.056624847460596275
                 } else {
-                    return -0.004893441150077479
+                    return -0.0010092889098456891
                 }
             } else {
                 if x[2] <= 0.5 {
                     if x[9] <= 2.5 {
-                        return 0.008473853482629204
+                        return 0.008659893123293468
                     } else {
-                        return 0.08335736279525659
+                        return 0.0828824590058704
                     }
                 } else {
                     if x[4] <= 0.5 {
-                        return 0.058468412385857704
+                        return 0.06850778569707726
                     } else {
                         if x[18] <= 19.5 {
-                            return -0.08619717787171514
+                            return -0.09723308882580549
                         } else {
-                            return -0.005833271281620877
+                            return -0.010039157598401158
                         }
                     }
                 }
             }
         } else {
-            return 0.1027787847415595
+            return 0.10277360950023096
         }
     }
 
     @inline(__always) private static func tree34(_ x: UnsafePointer<Double>) -> Double {
         if x[9] <= 3.5 {
-            if x[18] <= -110.5 {
-                return -0.061622402062405796
-            } else {
-                if x[6] <= 0.5 {
-                    if x[1] <= 0.5 {
-                        if x[14] <= 0.5 {
-                            if x[9] <= 1.5 {
-                                return -0.040125760871399324
-                            } else {
-                                return -0.0028679519791044903
-                            }
+            if x[7] <= 0.5 {
+                if x[10] <= 0.5 {
+                    if x[6] <= 0.5 {
+                        if x[11] <= 0.5 {
+                            return 0.0010906635550329347
                         } else {
-                            return 0.02864417092857396
+                            return 0.06088515212587701
                         }
                     } else {
-                        if x[17] <= 1.5 {
-                            return 0.07725556971626353
-                        } else {
-                            return 0.0014407707915770577
-                        }
+                        return 0.11036193274688165
                     }
                 } else {
-                    return 0.08912923980821247
+                    if x[1] <= 0.5 {
+                        if x[18] <= 86.5 {
+                            return -0.08587446125319044
+                        } else {
+                            return -0.008192677367227414
+                        }
+                    } else {
+                        return 0.03211989331756831
+                    }
                 }
+            } else {
+                return -0.04894144957516357
             }
         } else {
-            return 0.10253750101856712
+            return 0.10253279609262873
         }
     }
 
     @inline(__always) private static func tree35(_ x: UnsafePointer<Double>) -> Double {
         if x[9] <= 3.5 {
-            if x[7] <= 0.5 {
-                if x[10] <= 0.5 {
-                    if x[6] <= 0.5 {
-                        if x[11] <= 0.5 {
-                            return 0.001984161285359301
+            if x[18] <= -110.5 {
+                return -0.055963838271110344
+            } else {
+                if x[6] <= 0.5 {
+                    if x[1] <= 0.5 {
+                        if x[14] <= 0.5 {
+                            if x[9] <= 1.5 {
+                                return -0.037952660927844495
+                            } else {
+                                return -0.0033666096454126495
+                            }
                         } else {
-                            return 0.05920721821201469
+                            return 0.030238812891448343
                         }
                     } else {
-                        return 0.10670516178044667
+                        if x[17] <= 1.5 {
+                            return 0.07462887529033646
+                        } else {
+                            return 0.0015174123550929055
+                        }
                     }
                 } else {
-                    if x[18] <= 86.5 {
-                        if x[1] <= 0.5 {
-                            return -0.08255723710027216
-                        } else {
-                            return 0.00693399042037907
-                        }
-                    } else {
-                        return -0.00021484409690724927
-                    }
+                    return 0.08668101823342267
                 }
-            } else {
-                return -0.05092311769704027
             }
         } else {
-            return 0.10231541151368567
+            return 0.10231113685341575
         }
     }
 
     @inline(__always) private static func tree36(_ x: UnsafePointer<Double>) -> Double {
         if x[9] <= 3.5 {
-            if x[9] <= 1.5 {
-                if x[2] <= 0.5 {
-                    if x[15] <= 0.5 {
-                        return -0.08739498616303071
-                    } else {
-                        if x[1] <= 0.5 {
-                            if x[14] <= 0.5 {
-                                return -0.05272163068940781
-                            } else {
-                                return 0.05274046932082004
-                            }
+            if x[7] <= 0.5 {
+                if x[10] <= 0.5 {
+                    if x[6] <= 0.5 {
+                        if x[11] <= 0.5 {
+                            return 0.0012626930058080201
                         } else {
-                            return 0.031580614360118504
+                            return 0.05789370864987736
                         }
+                    } else {
+                        return 0.10403716699088349
                     }
                 } else {
-                    return 0.037867895110505034
+                    if x[2] <= 0.5 {
+                        if x[5] <= 0.5 {
+                            return -0.06180428443286819
+                        } else {
+                            return 0.016138086262525466
+                        }
+                    } else {
+                        return -0.06219960227724071
+                    }
                 }
             } else {
-                if x[2] <= 0.5 {
-                    return 0.017583199453662098
-                } else {
-                    return -0.016644158845957418
-                }
+                return -0.04416188893465686
             }
         } else {
-            return 0.10211127181777294
+            return 0.10210738797341874
         }
     }
 
@@ -1259,63 +1259,63 @@ extension DateModel {
         if x[8] <= 0.5 {
             if x[9] <= 3.5 {
                 if x[18] <= -110.5 {
-                    return -0.05663796764460173
+                    return -0.050686460531707556
                 } else {
                     if x[6] <= 0.5 {
                         if x[1] <= 0.5 {
-                            if x[5] <= 0.5 {
-                                return -0.02854855037227997
-                            } else {
-                                return 0.004097748194180854
-                            }
+                            return -0.008104560616061606
                         } else {
                             if x[17] <= 1.5 {
-                                return 0.07370480559398294
+                                if x[4] <= 0.5 {
+                                    return 0.10317978689944554
+                                } else {
+                                    return -0.037123574601200866
+                                }
                             } else {
-                                return -0.0032698182623748483
+                                return -0.001533731413973973
                             }
                         }
                     } else {
-                        return 0.08129305079478137
+                        return 0.07677802114480298
                     }
                 }
             } else {
-                return 0.10078363388591692
+                return 0.10078226563589388
             }
         } else {
-            return 0.11024504078965501
+            return 0.11106581625128316
         }
     }
 
     @inline(__always) private static func tree38(_ x: UnsafePointer<Double>) -> Double {
-        if x[9] <= 3.5 {
-            if x[7] <= 0.5 {
-                if x[10] <= 0.5 {
-                    if x[6] <= 0.5 {
-                        if x[11] <= 0.5 {
-                            return 0.0022526410694852883
+        if x[8] <= 0.5 {
+            if x[9] <= 3.5 {
+                if x[9] <= 1.5 {
+                    if x[18] <= 1.5 {
+                        if x[2] <= 0.5 {
+                            if x[15] <= 0.5 {
+                                return -0.09685923995232415
+                            } else {
+                                if x[0] <= 0.5 {
+                                    return 0.014060949976307222
+                                } else {
+                                    return -0.03548485559599417
+                                }
+                            }
                         } else {
-                            return 0.05474157638617967
+                            return 0.06993504376923713
                         }
                     } else {
-                        return 0.09924594335345926
+                        return -0.08415001451195396
                     }
                 } else {
-                    if x[18] <= 4.5 {
-                        if x[4] <= 0.5 {
-                            return -0.0024218570348824176
-                        } else {
-                            return -0.07971530496930385
-                        }
-                    } else {
-                        return -0.002476497673636444
-                    }
+                    return 0.00560581536269926
                 }
             } else {
-                return -0.04483294817246822
+                return 0.10070778387763007
             }
         } else {
-            return 0.10173628970557269
+            return 0.1099680113793657
         }
     }
 
@@ -1323,31 +1323,31 @@ extension DateModel {
         if x[8] <= 0.5 {
             if x[9] <= 3.5 {
                 if x[18] <= -110.5 {
-                    return -0.0512639864559341
+                    return -0.04657140889916043
                 } else {
                     if x[10] <= 0.5 {
-                        if x[6] <= 0.5 {
-                            if x[7] <= 0.5 {
-                                return 0.005604712782174337
-                            } else {
-                                return -0.0359513724384908
-                            }
+                        if x[0] <= 0.5 {
+                            return 0.012545441749081059
                         } else {
-                            return 0.14018106689951337
+                            return -0.014345368980938175
                         }
                     } else {
-                        if x[5] <= 0.5 {
-                            return -0.06097868770461184
+                        if x[2] <= 0.5 {
+                            if x[5] <= 0.5 {
+                                return -0.05505977949466972
+                            } else {
+                                return 0.015266225276523354
+                            }
                         } else {
-                            return -0.006534733447407576
+                            return -0.05753778201933421
                         }
                     }
                 }
             } else {
-                return 0.10064085005564519
+                return 0.10064039172650877
             }
         } else {
-            return 0.10918144097297994
+            return 0.10898295965980398
         }
     }
 
@@ -1358,188 +1358,188 @@ extension DateModel {
                     if x[18] <= 1.5 {
                         if x[2] <= 0.5 {
                             if x[15] <= 0.5 {
-                                return -0.08987835469804797
+                                return -0.08865242711555937
                             } else {
-                                if x[1] <= 0.5 {
-                                    return -0.01885525676677658
-                                } else {
-                                    return 0.02817594754767272
-                                }
+                                return -0.0009999298673546361
                             }
                         } else {
-                            return 0.06597635851258044
+                            return 0.06304855276404357
                         }
                     } else {
-                        return -0.0782284515802406
+                        return -0.08078856770791955
                     }
                 } else {
-                    return 0.005575429687877114
+                    if x[2] <= 0.5 {
+                        return 0.014146913529284703
+                    } else {
+                        return -0.017123137126978587
+                    }
                 }
             } else {
-                return 0.10057983755991091
+                return 0.10057943212116001
             }
         } else {
-            return 0.10828102996662665
+            return 0.10809838448805274
         }
     }
 
     @inline(__always) private static func tree41(_ x: UnsafePointer<Double>) -> Double {
         if x[8] <= 0.5 {
             if x[9] <= 3.5 {
-                if x[18] <= -110.5 {
-                    return -0.04685982765440927
-                } else {
-                    if x[12] <= 0.5 {
-                        if x[15] <= 0.5 {
-                            return -0.02752327058281134
+                if x[7] <= 0.5 {
+                    if x[10] <= 0.5 {
+                        if x[6] <= 0.5 {
+                            return 0.0030579090403258635
                         } else {
-                            if x[5] <= 0.5 {
-                                return 0.008120791361869875
-                            } else {
-                                return 0.07855818624899968
-                            }
+                            return 0.09809706093650683
                         }
                     } else {
                         if x[1] <= 0.5 {
-                            return -0.012956423707931148
+                            if x[18] <= 86.5 {
+                                return -0.07371180289545742
+                            } else {
+                                return -0.002675825504361743
+                            }
                         } else {
-                            return 0.013509364402923425
+                            return 0.036123082119643636
                         }
                     }
+                } else {
+                    return -0.038532373953756256
                 }
             } else {
-                return 0.10052463241294618
+                return 0.10052427415626508
             }
         } else {
-            return 0.10747125161496614
+            return 0.10730347030076606
         }
     }
 
     @inline(__always) private static func tree42(_ x: UnsafePointer<Double>) -> Double {
         if x[8] <= 0.5 {
             if x[9] <= 3.5 {
-                if x[9] <= 1.5 {
-                    if x[18] <= 1.5 {
-                        if x[2] <= 0.5 {
-                            if x[15] <= 0.5 {
-                                return -0.0830743430602584
-                            } else {
-                                if x[1] <= 0.5 {
-                                    return -0.016671263521218414
-                                } else {
-                                    return 0.025166673667639323
-                                }
-                            }
+                if x[18] <= -110.5 {
+                    return -0.042944070302879236
+                } else {
+                    if x[12] <= 0.5 {
+                        if x[15] <= 0.5 {
+                            return -0.028546419313296822
                         } else {
-                            return 0.061356279974179
+                            if x[5] <= 0.5 {
+                                return 0.008019394269795066
+                            } else {
+                                return 0.08106817613318017
+                            }
                         }
                     } else {
-                        return -0.07355579381317645
+                        if x[1] <= 0.5 {
+                            return -0.013282831761352799
+                        } else {
+                            return 0.013892975088006035
+                        }
                     }
-                } else {
-                    return 0.005239973274345266
                 }
             } else {
-                return 0.1004746879211055
+                return 0.10047436581135408
             }
         } else {
-            return 0.10674255212076332
+            return 0.10658866591058343
         }
     }
 
     @inline(__always) private static func tree43(_ x: UnsafePointer<Double>) -> Double {
         if x[8] <= 0.5 {
             if x[9] <= 3.5 {
-                if x[18] <= -110.5 {
-                    return -0.042853624759684066
-                } else {
-                    if x[6] <= 0.5 {
-                        if x[5] <= 0.5 {
-                            return -0.009462749634135993
-                        } else {
-                            if x[0] <= 0.5 {
-                                if x[14] <= 0.5 {
-                                    return -0.007258261662048982
-                                } else {
-                                    return 0.06115466298548905
-                                }
+                if x[9] <= 1.5 {
+                    if x[18] <= 1.5 {
+                        if x[2] <= 0.5 {
+                            if x[15] <= 0.5 {
+                                return -0.08301537556362237
                             } else {
-                                return 0.10944887130300401
+                                if x[0] <= 0.5 {
+                                    return 0.012513954469950456
+                                } else {
+                                    return -0.03014208899295899
+                                }
                             }
+                        } else {
+                            return 0.058350984538290435
                         }
                     } else {
-                        return 0.06809523285097555
+                        return -0.07598342671030896
                     }
+                } else {
+                    return 0.005496384421461148
                 }
             } else {
-                return 0.10042949692847192
+                return 0.10042920883742022
             }
         } else {
-            return 0.10608646544312901
+            return 0.10594552363713612
         }
     }
 
     @inline(__always) private static func tree44(_ x: UnsafePointer<Double>) -> Double {
         if x[8] <= 0.5 {
             if x[9] <= 3.5 {
-                if x[7] <= 0.5 {
-                    if x[10] <= 0.5 {
-                        if x[6] <= 0.5 {
-                            return 0.0035459615404694017
+                if x[18] <= -110.5 {
+                    return -0.039522729702036255
+                } else {
+                    if x[6] <= 0.5 {
+                        if x[5] <= 0.5 {
+                            return -0.009638548954877936
                         } else {
-                            return 0.09131806361310622
+                            if x[0] <= 0.5 {
+                                if x[14] <= 0.5 {
+                                    return -0.006407971951969934
+                                } else {
+                                    return 0.06237106898071222
+                                }
+                            } else {
+                                return 0.1078901172338474
+                            }
                         }
                     } else {
-                        if x[2] <= 0.5 {
-                            if x[5] <= 0.5 {
-                                return -0.0522368134665192
-                            } else {
-                                return 0.019850159097186102
-                            }
-                        } else {
-                            return -0.052719786069583024
-                        }
+                        return 0.06803080217787578
                     }
-                } else {
-                    return -0.034780190567916355
                 }
             } else {
-                return 0.10038861505278662
+                return 0.1003883600470727
             }
         } else {
-            return 0.10549547504815973
+            return 0.10536654220983546
         }
     }
 
     @inline(__always) private static func tree45(_ x: UnsafePointer<Double>) -> Double {
         if x[8] <= 0.5 {
             if x[9] <= 3.5 {
-                if x[18] <= -110.5 {
-                    return -0.03882359919138337
-                } else {
-                    if x[12] <= 0.5 {
-                        if x[15] <= 0.5 {
-                            return -0.02289805442951548
-                        } else {
-                            if x[5] <= 0.5 {
-                                return 0.006867097006916647
+                if x[7] <= 0.5 {
+                    if x[10] <= 0.5 {
+                        if x[6] <= 0.5 {
+                            if x[11] <= 0.5 {
+                                if x[18] <= 40.0 {
+                                    return -0.006667667143066035
+                                } else {
+                                    return 0.03703026458478314
+                                }
                             } else {
-                                return 0.07316521236292425
+                                return 0.05081010445540625
                             }
+                        } else {
+                            return 0.0921427351702384
                         }
                     } else {
-                        if x[1] <= 0.5 {
-                            return -0.011121753720239744
-                        } else {
-                            return 0.013211896427845485
-                        }
+                        return -0.014180266978938278
                     }
+                } else {
+                    return -0.03347944367506113
                 }
             } else {
-                return 0.10035162552834483
+                return 0.10035139604402399
             }
         } else {
-            return 0.1049628918036091
+            return 0.10484507500055873
         }
     }
 
@@ -1550,28 +1550,28 @@ extension DateModel {
                     if x[18] <= 1.5 {
                         if x[2] <= 0.5 {
                             if x[15] <= 0.5 {
-                                return -0.07492161801136009
+                                return -0.07566517484031786
                             } else {
-                                if x[1] <= 0.5 {
-                                    return -0.014129017423141509
-                                } else {
-                                    return 0.023235173611646773
-                                }
+                                return 0.00026206677999919277
                             }
                         } else {
-                            return 0.057638747422580044
+                            return 0.05209199530065233
                         }
                     } else {
-                        return -0.06890137234545655
+                        return -0.07249219103733061
                     }
                 } else {
-                    return 0.004956018720061392
+                    if x[2] <= 0.5 {
+                        return 0.012709958131467365
+                    } else {
+                        return -0.014498808573563577
+                    }
                 }
             } else {
-                return 0.10031815415861119
+                return 0.10031794962088376
             }
         } else {
-            return 0.10448275686147074
+            return 0.10437520922917223
         }
     }
 
@@ -1579,31 +1579,31 @@ extension DateModel {
         if x[8] <= 0.5 {
             if x[9] <= 3.5 {
                 if x[18] <= -110.5 {
-                    return -0.03558716093607805
+                    return -0.036112034630094485
                 } else {
-                    if x[6] <= 0.5 {
-                        if x[5] <= 0.5 {
-                            return -0.007887694756031956
+                    if x[12] <= 0.5 {
+                        if x[15] <= 0.5 {
+                            return -0.0234926562977036
                         } else {
-                            if x[0] <= 0.5 {
-                                if x[14] <= 0.5 {
-                                    return -0.005579971419039867
-                                } else {
-                                    return 0.054084636011334744
-                                }
+                            if x[5] <= 0.5 {
+                                return 0.0049517013544374865
                             } else {
-                                return 0.10843306486190403
+                                return 0.0754512032312039
                             }
                         }
                     } else {
-                        return 0.05850384651052104
+                        if x[1] <= 0.5 {
+                            return -0.011235887365169612
+                        } else {
+                            return 0.014335303443093979
+                        }
                     }
                 }
             } else {
-                return 0.10028787180171406
+                return 0.10028768232703432
             }
         } else {
-            return 0.10404975097823406
+            return 0.10395166234929498
         }
     }
 
@@ -1613,61 +1613,61 @@ extension DateModel {
                 if x[7] <= 0.5 {
                     if x[18] <= 40.0 {
                         if x[4] <= 0.5 {
-                            if x[2] <= 0.5 {
-                                return -0.004311047006252912
-                            } else {
-                                return 0.07319208841844431
-                            }
+                            return 0.007409948523691239
                         } else {
                             if x[0] <= 0.5 {
-                                return -0.03027276864979397
+                                if x[9] <= 2.5 {
+                                    return -0.009847507057217389
+                                } else {
+                                    return -0.08466379536876141
+                                }
                             } else {
-                                return 0.10832642557471608
+                                return 0.10813732187341973
                             }
                         }
                     } else {
-                        return 0.016084596111098113
+                        return 0.015967746316681644
                     }
                 } else {
-                    return -0.02995402713914393
+                    return -0.029752044363891117
                 }
             } else {
-                return 0.10026047492962042
+                return 0.10026030482854303
             }
         } else {
-            return 0.10365912676792191
+            return 0.10356973813942956
         }
     }
 
     @inline(__always) private static func tree49(_ x: UnsafePointer<Double>) -> Double {
         if x[8] <= 0.5 {
-            if x[9] <= 3.5 {
-                if x[9] <= 1.5 {
-                    if x[18] <= 1.5 {
-                        if x[2] <= 0.5 {
-                            if x[15] <= 0.5 {
-                                return -0.06799981425769548
-                            } else {
-                                return -0.00032378519981141724
-                            }
+            if x[9] <= 1.5 {
+                if x[18] <= 1.5 {
+                    if x[2] <= 0.5 {
+                        if x[15] <= 0.5 {
+                            return -0.0702031273107238
                         } else {
-                            return 0.046391954364683
+                            if x[1] <= 0.5 {
+                                if x[14] <= 0.5 {
+                                    return -0.03775420086893267
+                                } else {
+                                    return 0.04913695968889486
+                                }
+                            } else {
+                                return 0.025307583341308268
+                            }
                         }
                     } else {
-                        return -0.06536283774068087
+                        return 0.04765910850869398
                     }
                 } else {
-                    if x[2] <= 0.5 {
-                        return 0.011465828171287065
-                    } else {
-                        return -0.012181803384588392
-                    }
+                    return -0.06860097190784607
                 }
             } else {
-                return 0.10023568301269381
+                return 0.005995875396157592
             }
         } else {
-            return 0.10330663229695913
+            return 0.1032252279534055
         }
     }
 }

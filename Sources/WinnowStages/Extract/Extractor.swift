@@ -279,7 +279,7 @@ public struct Extractor: Sendable {
             var plain = finder
             plain.includeCaptions = false
             let vectors = Self.features(page, types: types, kind: kind, finder: plain)
-            let probabilities = BlockModel.shipped.probabilities(vectors)
+            let probabilities = BlockModel.withoutFooters(BlockModel.shipped.probabilities(vectors), vectors)
             let threshold = BlockModel.threshold(kind)
             let cost = BlockModel.switchCost(kind)
             let keep = BlockModel.keep(probabilities, threshold: threshold, cost: cost)
@@ -290,6 +290,8 @@ public struct Extractor: Sendable {
             for (index, p) in probabilities.enumerated() {
                 if keep[index] || (settings.includeCaptions && isCaptionOfKept(index, page: page, kept: kept, keep: keep)) {
                     kept.append(index)
+                } else if vectors.values[index * BlockFeatures.FeatureMatrix.columns + BlockModel.footerColumn] > 0 {
+                    trace?.reasons[index] = "model: inside a <footer>"
                 } else {
                     trace?.reasons[index] = String(format: "model: probability %.2f", p)
                 }

@@ -56,6 +56,32 @@ final class BlockModelTests: XCTestCase {
         XCTAssertFalse(text.contains("Copyright"), text)
         XCTAssertFalse(text.contains("newsletter"), text)
     }
+    /// A `<footer>` never gives main text under the model, even footnotes that read as prose;
+    /// the blocks outside it keep the model's probabilities.
+    func testFootersAreNotMainText() throws {
+        let note = "Testing conducted in January using preproduction units and software, with results that may vary by use and settings."
+        let html =
+            "<html><body><main><h1>The Example Laptop</h1>"
+            + (1...6).map { "<p>Feature \($0) of the laptop, told in a sentence long enough to be prose, with a comma, and a full stop.</p>" }
+            .joined()
+            + "</main><footer><section class=\"footnotes\">" + (1...4).map { "<p>\($0). \(note)</p>" }.joined()
+            + "</section></footer></body></html>"
+        let page = Segmenter().segment(try Cleaner().clean(Array(html.utf8), contentType: nil))
+        let vectors = Extractor().featureVectors(page, url: "https://example.org/laptop/")
+        let raw = BlockModel.shipped.probabilities(vectors)
+        let probabilities = BlockModel.withoutFooters(raw, vectors)
+        for (index, block) in page.blocks.enumerated() {
+            if block.text.contains("preproduction") {
+                XCTAssertEqual(probabilities[index], 0, block.text)
+            } else {
+                XCTAssertEqual(probabilities[index], raw[index], block.text)
+            }
+        }
+        let text = try Extractor().extract(page, url: "https://example.org/laptop/").text
+        XCTAssertTrue(text.contains("Feature 1 of the laptop"), text)
+        XCTAssertFalse(text.contains("preproduction"), text)
+    }
+
     /// `BlockModel.keep` is the likeliest keep/leave-out run: a gap in kept text is kept, a lone
     /// likely block away from the run is not, a cost of 0 is the threshold; the random vector's
     /// answer is `scripts/train_extract.py`'s `kept_sequence` (which chose the costs) on it.
